@@ -1,0 +1,174 @@
+/**
+ * Filesystem object store: objects live at `<root>/<bucket>/<key>`, the same
+ * key layout as S3, so the embedded stack and the cluster differ only in the
+ * adapter. Writes go to a temporary file in the target directory and are then
+ * renamed over the key, so a crash mid-write never leaves a partial object and
+ * a retried put simply overwrites.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ObjectNotFoundError, assertRange, assertValidKey, assertValidPrefix, toBytes, type ObjectStore } from './types';
+
+export interface FsObjectStoreOptions {
+  /** Directory holding one sub-directory per bucket. Created on first write. */
+  root: string;
+  bucket: string;
+}
+
+/** Temporary files end with this suffix; `list` never shows them. */
+const TMP_SUFFIX = '.qwtmp';
+
+/**
+ * @example
+ *   const store = createFsObjectStore({ root: '.data/objects', bucket: 'quant-data' });
+ *   await store.put('reports/a.md', '# hi');
+ */
+export function createFsObjectStore(opts: FsObjectStoreOptions): ObjectStore {
+  assertValidKey(opts.bucket);
+  if (opts.bucket.includes('/')) throw new Error(`fs object store: bucket must not contain "/": ${opts.bucket}`);
+  const bucketDir = resolve(opts.root, opts.bucket);
+  const pathOf = (key: string) => {
+    assertValidKey(key);
+    return join(bucketDir, ...key.split('/'));
+  };
+  const notFound = (key: string, err: unknown): never => {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') throw new ObjectNotFoundError(key, `fs bucket ${bucketDir}`);
+    throw err;
+  };
+
+  return {
+    bucket: opts.bucket,
+
+    async put(key, body) {
+      const path = pathOf(key);
+      const dir = dirname(path);
+      await mkdir(dir, { recursive: true });
+      const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}${TMP_SUFFIX}`);
+      const fh = await open(tmp, 'w');
+      try {
+        await fh.writeFile(toBytes(body));
+        await fh.sync();
+      } catch (err) {
+        await fh.close();
+        await rm(tmp, { force: true });
+        throw err;
+      }
+      await fh.close();
+      try {
+        await rename(tmp, path);
+      } catch (err) {
+        await rm(tmp, { force: true });
+        throw err;
+      }
+    },
+
+    async get(key) {
+      const path = pathOf(key);
+      try {
+        const buf = await readFile(path);
+        return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+      } catch (err) {
+        return notFound(key, err);
+      }
+    },
+
+    async getRange(key, offset, length) {
+      const path = pathOf(key);
+      assertRange(key, offset, length);
+      let fh;
+      try {
+        fh = await open(path, 'r');
+      } catch (err) {
+        return notFound(key, err);
+      }
+      try {
+        const st = await fh.stat();
+        if (!st.isFile()) throw new ObjectNotFoundError(key);
+        const size = st.size;
+        const n = Math.max(0, Math.min(length, size - offset));
+        const out = new Uint8Array(n);
+        let got = 0;
+        while (got < n) {
+          const { bytesRead } = await fh.read(out, got, n - got, offset + got);
+          if (bytesRead === 0) break;
+          got += bytesRead;
+        }
+        return got === n ? out : out.subarray(0, got);
+      } catch (err) {
+        return notFound(key, err);
+      } finally {
+        await fh.close();
+      }
+    },
+
+    async size(key) {
+      try {
+        const st = await stat(pathOf(key));
+        if (!st.isFile()) throw new ObjectNotFoundError(key);
+        return st.size;
+      } catch (err) {
+        return notFound(key, err);
+      }
+    },
+
+    async exists(key) {
+      try {
+        return (await stat(pathOf(key))).isFile();
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+        throw err;
+      }
+    },
+
+    async list(prefix) {
+      assertValidPrefix(prefix);
+      // Walk only the deepest directory the prefix names, then filter by the full prefix.
+      const lastSlash = prefix.lastIndexOf('/');
+      const start = lastSlash < 0 ? bucketDir : join(bucketDir, ...prefix.slice(0, lastSlash).split('/'));
+      const out: string[] = [];
+      const walk = async (dir: string): Promise<void> => {
+        let entries;
+        try {
+          entries = await readdir(dir, { withFileTypes: true });
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT' || code === 'ENOTDIR') return;
+          throw err;
+        }
+        for (const e of entries) {
+          const full = join(dir, e.name);
+          if (e.isDirectory()) await walk(full);
+          else if (e.isFile() && !e.name.endsWith(TMP_SUFFIX)) {
+            const key = relative(bucketDir, full).split(sep).join('/');
+            if (key.startsWith(prefix)) out.push(key);
+          }
+        }
+      };
+      await walk(start);
+      return out.sort();
+    },
+
+    async delete(key) {
+      const path = pathOf(key);
+      await rm(path, { force: true });
+      // Drop now-empty parent directories so the tree mirrors S3, where prefixes are not objects.
+      let dir = dirname(path);
+      while (dir !== bucketDir && dir.startsWith(bucketDir + sep)) {
+        try {
+          await rmdir(dir);
+        } catch {
+          break;
+        }
+        dir = dirname(dir);
+      }
+    },
+
+    locate(key) {
+      return pathToFileURL(pathOf(key)).href;
+    },
+  };
+}

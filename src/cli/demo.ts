@@ -1,0 +1,74 @@
+/**
+ * `npm run demo`: everything a new user needs to see the fan-out work, in one
+ * command. Brings up the embedded stack, migrates, generates the synthetic
+ * dataset if missing, runs a worker in this process, runs `orchestrator` for
+ * N contracts with validation and then `aggregatePortfolio`, and prints the
+ * summary table, the report locations and the Web UI links. The stack stays
+ * up for browsing until `quant stack down`.
+ */
+import type { Config } from '../config/schema';
+import { stackUp } from '../stack/stack';
+import { createPool } from '../adapters/postgres/pool';
+import { migrate } from '../adapters/postgres/migrate';
+import { createFanoutRepo } from '../adapters/postgres/fanout-repo';
+import { createObjectStore } from '../adapters/object-store';
+import { ingestHourlyDataset } from '../../activities/fanout';
+import { buildWorker } from '../worker/worker';
+import { connectClient, defaultRunKey, followOrchestrator, runAggregate, startOrchestrator } from './fanout-client';
+import { createProgressPrinter } from './progress';
+import { fmt, mdTable } from '../domain/reports/markdown';
+
+const log = (s: string) => process.stdout.write(`${s}\n`);
+
+export async function runDemo(config: Config, opts: { contracts: number }): Promise<void> {
+  log('1/5 starting the embedded stack (first run builds the Temporal CLI with go install: a few minutes)');
+  const e = await stackUp(config, log);
+  const db = createPool(e.databaseUrl, 4);
+  const handle = await (async () => {
+    await migrate(db);
+    const store = createObjectStore(config);
+    log(`2/5 dataset "${config.fanout.defaultDataset}" (generated once; 418 contracts x 28,048 hourly bars)`);
+    const t0 = Date.now();
+    const ds = await ingestHourlyDataset(store, { dataset: config.fanout.defaultDataset, provider: 'synthetic', seed: config.data.seed });
+    log(`    ${ds.skipped ? 'found' : 'generated'} ${ds.contracts} contracts x ${ds.bars} bars in ${((Date.now() - t0) / 1000).toFixed(1)} s (sha256 ${ds.datasetHash.slice(0, 12)}...)`);
+    log('3/5 starting a worker on task queue ' + config.temporal.taskQueue);
+    return buildWorker({ config, temporalAddress: e.temporalAddress, databaseUrl: e.databaseUrl });
+  })();
+  const client = await connectClient(e.temporalAddress, config.temporal.namespace);
+  try {
+    await handle.worker.runUntil(async () => {
+      const input = {
+        numContracts: opts.contracts, runIngestion: false, runValidation: true, dataset: config.fanout.defaultDataset,
+        outputPrefix: 'fanout', failContracts: [], maxConcurrentChildren: config.fanout.maxConcurrentChildren,
+      };
+      const runKey = defaultRunKey(input, new Date());
+      const started = await startOrchestrator(client, config.temporal.taskQueue, { ...input, runKey });
+      log(`4/5 orchestrator ${started.workflowId}: ${opts.contracts} analyzeSymbol children`);
+      const bar = createProgressPrinter(process.stdout);
+      const result = await followOrchestrator(client, started.workflowId, (p) => bar.update(p));
+      log('5/5 aggregatePortfolio');
+      const agg = await runAggregate(client, config.temporal.taskQueue, runKey);
+      const rows = await createFanoutRepo(db).listResults(runKey);
+      log('');
+      log(mdTable(
+        ['Contract', 'Bars', 'Trades', 'Good', 'Bad', 'Success %', 'Avg beta', 'Avg VIX', 'P&L %'],
+        rows.map((r) => [r.contract, r.bars, r.totalTrades, r.goodTrades, r.badTrades, fmt(r.successRate), fmt(r.avgBeta, 3), fmt(r.avgVix), fmt(r.pnlPct)]),
+      ));
+      log('');
+      log(`run ${runKey}: ${result.succeeded} succeeded, ${result.failed} failed, validation ${result.validation}`);
+      log(`portfolio: total P&L ${fmt(agg.totalPnlPct)} %, Sharpe ${fmt(agg.sharpe, 3)}, win rate ${agg.winRate === null ? 'n/a' : fmt(agg.winRate * 100) + ' %'}`);
+      const store = createObjectStore(config);
+      log(`run report:       ${store.locate(result.reportKey)}`);
+      log(`portfolio report: ${store.locate(agg.reportKey)}`);
+      if (e.uiUrl) {
+        log(`Web UI:           ${e.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${started.workflowId}`);
+        log(`children by contract: ${e.uiUrl}/namespaces/${config.temporal.namespace}/workflows?query=${encodeURIComponent("Pipeline='fanout' AND Contract='AAPL'")}`);
+      }
+      log('The stack stays up for browsing; stop it with: npx quant stack down');
+    });
+  } finally {
+    await client.connection.close();
+    await handle.close();
+    await db.end();
+  }
+}

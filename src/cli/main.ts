@@ -1,0 +1,244 @@
+/**
+ * `quant`: the command line of quant-workflows. Every command loads the one
+ * config (env + optional YAML), so the CLI, the worker and the tests agree on
+ * ports, paths and names. Run `quant help` for the list.
+ */
+import { resolve } from 'node:path';
+import { loadConfig, ConfigError } from '../config/load';
+import type { Config } from '../config/schema';
+import { stackDown, stackEndpoints, stackStatus, stackUp } from '../stack/stack';
+import { createPool, describeDatabaseUrl } from '../adapters/postgres/pool';
+import { migrate } from '../adapters/postgres/migrate';
+import { createFanoutRepo } from '../adapters/postgres/fanout-repo';
+import { createObjectStore } from '../adapters/object-store';
+import { ingestHourlyDataset } from '../../activities/fanout';
+import { registerSearchAttributes } from '../stack/temporal-server';
+import { parseCommandArgs, intOption, UsageError } from './args';
+import { connectClient, defaultRunKey, followOrchestrator, runAggregate, startOrchestrator } from './fanout-client';
+import { createProgressPrinter } from './progress';
+import { runDemo } from './demo';
+import { runWorker } from '../worker/main';
+import { workflowIds } from '../../workflows/names';
+import { WorkflowIdReusePolicy } from '@temporalio/client';
+
+const HELP = `quant: rule-based research and paper-trading workflows on Temporal
+
+  quant demo                         stack up, data, worker, a 10-contract fan-out, aggregate
+  quant stack up|down|status         the embedded stack (Temporal dev server, Postgres)
+  quant worker                       run a worker on the task queue
+  quant db migrate                   apply sql/ migrations (idempotent)
+  quant cluster init                 migrate + register search attributes (Helm hook)
+  quant data generate [--dataset synthetic] [--contracts 418] [--bars 28048] [--seed N] [--force]
+  quant run orchestrator [--contracts 10] [--ingest] [--validate] [--wait] [--dataset D]
+                         [--fail AAPL,MSFT] [--run-key K] [--output-prefix fanout]
+  quant run analyze-symbol --contract AAPL [--run K] [--dataset D] [--output-prefix fanout]
+  quant run aggregate --run K [--output-prefix fanout]
+  quant runs list [--limit 20]
+`;
+
+type Command = (argv: string[], config: Config) => Promise<void>;
+
+const out = (s: string) => process.stdout.write(`${s}\n`);
+const err = (s: string) => process.stderr.write(`${s}\n`);
+
+const commands: Record<string, Command | Record<string, Command>> = {
+  demo: async (argv, config) => {
+    const o = parseCommandArgs(argv, { contracts: { type: 'string' } }, 'quant demo [--contracts 10]');
+    await runDemo(config, { contracts: intOption('contracts', o.contracts, 10) });
+  },
+  stack: {
+    up: async (_argv, config) => {
+      const e = await stackUp(config, err);
+      out(`Temporal: ${e.temporalAddress}${e.uiUrl ? `  Web UI: ${e.uiUrl}` : ''}`);
+      out(`Postgres: ${describeDatabaseUrl(e.databaseUrl)}`);
+      const db = createPool(e.databaseUrl, 2);
+      try {
+        const applied = await migrate(db);
+        out(`migrations: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}`);
+      } finally {
+        await db.end();
+      }
+    },
+    down: async (_argv, config) => {
+      const stopped = await stackDown(config);
+      out(stopped.length ? `stopped ${stopped.join(', ')}` : 'nothing was running');
+    },
+    status: async (_argv, config) => {
+      for (const [k, v] of Object.entries(stackStatus(config))) out(`${k.padEnd(12)} ${v}`);
+    },
+  },
+  worker: async () => {
+    await runWorker();
+  },
+  db: {
+    migrate: async (_argv, config) => {
+      const db = createPool(stackEndpoints(config).databaseUrl, 2);
+      try {
+        const applied = await migrate(db);
+        out(applied.length ? `applied migrations ${applied.join(', ')}` : 'migrations up to date');
+      } finally {
+        await db.end();
+      }
+    },
+  },
+  cluster: {
+    init: async (_argv, config) => {
+      const e = stackEndpoints(config);
+      const db = createPool(e.databaseUrl, 2);
+      try {
+        const applied = await migrate(db);
+        out(applied.length ? `applied migrations ${applied.join(', ')}` : 'migrations up to date');
+      } finally {
+        await db.end();
+      }
+      await registerSearchAttributes(e.temporalAddress, config.temporal.namespace);
+      out(`search attributes registered on ${e.temporalAddress} (${config.temporal.namespace})`);
+    },
+  },
+  data: {
+    generate: async (argv, config) => {
+      const usage = 'quant data generate [--dataset synthetic] [--contracts N] [--bars N] [--seed N] [--force]';
+      const o = parseCommandArgs(argv, { dataset: { type: 'string' }, contracts: { type: 'string' }, bars: { type: 'string' }, seed: { type: 'string' }, force: { type: 'boolean' } }, usage);
+      const store = createObjectStore(config);
+      const t0 = Date.now();
+      const r = await ingestHourlyDataset(store, {
+        dataset: o.dataset ?? config.fanout.defaultDataset,
+        provider: 'synthetic',
+        seed: o.seed === undefined ? config.data.seed : intOption('seed', o.seed, 0, 0),
+        contracts: o.contracts === undefined ? undefined : intOption('contracts', o.contracts, 418),
+        bars: o.bars === undefined ? undefined : intOption('bars', o.bars, 28048, 2),
+        force: o.force,
+      });
+      out(`${r.skipped ? 'kept existing' : 'generated'} dataset ${r.dataset}: ${r.contracts} contracts x ${r.bars} bars, sha256 ${r.datasetHash} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      out(`location: ${store.locate(`datasets/${r.dataset}`)}`);
+    },
+  },
+  run: {
+    orchestrator: async (argv, config) => {
+      const usage = 'quant run orchestrator [--contracts 10] [--ingest] [--validate] [--wait] [--dataset D] [--fail A,B] [--run-key K] [--output-prefix P]';
+      const o = parseCommandArgs(argv, {
+        contracts: { type: 'string' }, ingest: { type: 'boolean' }, validate: { type: 'boolean' }, wait: { type: 'boolean' },
+        dataset: { type: 'string' }, fail: { type: 'string' }, 'run-key': { type: 'string' }, 'output-prefix': { type: 'string' },
+      }, usage);
+      const input = {
+        numContracts: intOption('contracts', o.contracts, 10),
+        runIngestion: !!o.ingest,
+        runValidation: !!o.validate,
+        dataset: o.dataset ?? config.fanout.defaultDataset,
+        outputPrefix: o['output-prefix'] ?? 'fanout',
+        failContracts: o.fail ? o.fail.split(',').map((s) => s.trim()).filter(Boolean) : [],
+        maxConcurrentChildren: config.fanout.maxConcurrentChildren,
+        maxChildrenPerParent: config.fanout.maxChildrenPerParent,
+      };
+      const runKey = o['run-key'] ?? defaultRunKey(input, new Date());
+      const e = stackEndpoints(config);
+      const client = await connectClient(e.temporalAddress, config.temporal.namespace);
+      try {
+        const started = await startOrchestrator(client, config.temporal.taskQueue, { ...input, runKey });
+        out(`${started.attached ? 'attached to running' : 'started'} ${started.workflowId}`);
+        if (e.uiUrl) out(`Web UI: ${e.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${started.workflowId}`);
+        if (o.wait) {
+          const bar = createProgressPrinter();
+          const r = await followOrchestrator(client, started.workflowId, (p) => bar.update(p));
+          out(JSON.stringify(r, null, 2));
+        }
+      } finally {
+        await client.connection.close();
+      }
+    },
+    'analyze-symbol': async (argv, config) => {
+      const usage = 'quant run analyze-symbol --contract AAPL [--run K] [--dataset D] [--output-prefix P]';
+      const o = parseCommandArgs(argv, { contract: { type: 'string' }, run: { type: 'string' }, dataset: { type: 'string' }, 'output-prefix': { type: 'string' } }, usage);
+      if (!o.contract) throw new UsageError('--contract is required', usage);
+      const runKey = o.run ?? `reprocess-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}`;
+      const e = stackEndpoints(config);
+      const client = await connectClient(e.temporalAddress, config.temporal.namespace);
+      try {
+        if (o.run === undefined) {
+          // A standalone reprocess needs its run row for the summary row's foreign key.
+          const db = createPool(e.databaseUrl, 2);
+          try {
+            await createFanoutRepo(db).startRun({ runKey, workflowId: workflowIds.analyzeSymbol(o.contract, runKey), dataset: o.dataset ?? config.fanout.defaultDataset, datasetHash: 'n/a', configHash: 'n/a', numContracts: 1 });
+          } finally {
+            await db.end();
+          }
+        }
+        const r = await client.workflow.execute('analyzeSymbol', {
+          taskQueue: config.temporal.taskQueue,
+          workflowId: workflowIds.analyzeSymbol(o.contract, runKey),
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+          args: [{ runKey, contract: o.contract, dataset: o.dataset ?? config.fanout.defaultDataset, outputPrefix: o['output-prefix'] ?? 'fanout' }],
+          staticSummary: `Reprocess ${o.contract} (run ${runKey})`,
+        });
+        out(JSON.stringify(r, null, 2));
+      } finally {
+        await client.connection.close();
+      }
+    },
+    aggregate: async (argv, config) => {
+      const usage = 'quant run aggregate --run K [--output-prefix P]';
+      const o = parseCommandArgs(argv, { run: { type: 'string' }, 'output-prefix': { type: 'string' } }, usage);
+      if (!o.run) throw new UsageError('--run is required', usage);
+      const e = stackEndpoints(config);
+      const client = await connectClient(e.temporalAddress, config.temporal.namespace);
+      try {
+        out(JSON.stringify(await runAggregate(client, config.temporal.taskQueue, o.run, o['output-prefix'] ?? 'fanout'), null, 2));
+      } finally {
+        await client.connection.close();
+      }
+    },
+  },
+  runs: {
+    list: async (argv, config) => {
+      const o = parseCommandArgs(argv, { limit: { type: 'string' } }, 'quant runs list [--limit 20]');
+      const db = createPool(stackEndpoints(config).databaseUrl, 2);
+      try {
+        const runs = await createFanoutRepo(db).listRuns(intOption('limit', o.limit, 20));
+        if (runs.length === 0) out('no runs yet');
+        for (const r of runs) {
+          out(`${r.startedAt.toISOString()}  ${r.runKey.padEnd(36)} ${r.status.padEnd(9)} ${String(r.succeeded).padStart(5)} ok ${String(r.failed).padStart(4)} failed  validation ${r.validationStatus ?? '-'}  ${r.reportKey ?? ''}`);
+        }
+      } finally {
+        await db.end();
+      }
+    },
+  },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, sub, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    out(HELP);
+    return 0;
+  }
+  const entry = commands[name];
+  if (!entry) throw new UsageError(`unknown command "${name}"; expected one of: ${Object.keys(commands).join(', ')}`);
+  let command: Command;
+  let args: string[];
+  if (typeof entry === 'function') {
+    command = entry;
+    args = sub === undefined ? [] : [sub, ...rest];
+  } else {
+    if (!sub || !entry[sub]) throw new UsageError(`unknown subcommand "${name} ${sub ?? ''}"; expected one of: ${Object.keys(entry).map((s) => `${name} ${s}`).join(', ')}`);
+    command = entry[sub];
+    args = rest;
+  }
+  const config = loadConfig();
+  process.chdir(resolve('.'));
+  await command(args, config);
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      if (e instanceof UsageError || e instanceof ConfigError) {
+        err(`quant: ${e.message}`);
+        process.exit(2);
+      }
+      err(`quant: ${(e as Error).stack ?? e}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,63 @@
+/** The config loader: defaults, env over YAML, one error listing every bad setting, redaction. */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, redactConfig, stableHash } from './load';
+
+describe('loadConfig', () => {
+  it('gives the embedded defaults with an empty environment', () => {
+    const c = loadConfig({});
+    expect(c.profile).toBe('embedded');
+    expect(c.temporal).toMatchObject({ port: 7233, uiPort: 8233, taskQueue: 'quant-workflows', namespace: 'default' });
+    expect(c.objectStore).toMatchObject({ kind: 'fs', bucket: 'quant-data' });
+    expect(c.postgres.url).toBeUndefined();
+  });
+
+  it('reads a YAML file and lets env override it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const file = join(dir, 'quant.yaml');
+    writeFileSync(file, 'temporal:\n  port: 7300\n  taskQueue: from-yaml\nworker:\n  maxConcurrentActivities: 8\n');
+    const c = loadConfig({ QUANT_CONFIG_FILE: file, TEMPORAL_TASK_QUEUE: 'from-env' });
+    expect(c.temporal.port).toBe(7300);
+    expect(c.temporal.taskQueue).toBe('from-env');
+    expect(c.worker.maxConcurrentActivities).toBe(8);
+  });
+
+  it('lists every bad setting in one error, with env names', () => {
+    let error: unknown;
+    try {
+      loadConfig({ TEMPORAL_PORT: 'seventy', OBJECT_STORE: 'ftp', WORKER_MAX_CONCURRENT_ACTIVITIES: '0' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/temporal\.port \(TEMPORAL_PORT\)/);
+    expect(problems.join('\n')).toMatch(/objectStore\.kind \(OBJECT_STORE\)/);
+    expect(problems.join('\n')).toMatch(/worker\.maxConcurrentActivities \(WORKER_MAX_CONCURRENT_ACTIVITIES\)/);
+  });
+
+  it('requires the cluster settings in the cluster profile, all named at once', () => {
+    expect(() => loadConfig({ QUANT_PROFILE: 'cluster', OBJECT_STORE: 's3' })).toThrowError(
+      /postgres\.url[\s\S]*temporal\.address[\s\S]*objectStore\.endpoint[\s\S]*objectStore\.accessKeyId[\s\S]*objectStore\.secretAccessKey/,
+    );
+  });
+
+  it('names a broken YAML file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'temporal: [unclosed\n');
+    expect(() => loadConfig({ QUANT_CONFIG_FILE: file })).toThrowError(new RegExp(`QUANT_CONFIG_FILE \\(${file.replace(/[/.]/g, '\\$&')}\\)`));
+  });
+
+  it('redacts secrets and hashes stably regardless of key order', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgres://u:hunter2@db/x', S3_SECRET_ACCESS_KEY: 'sekrit' });
+    const text = JSON.stringify(redactConfig(c));
+    expect(text).not.toContain('hunter2');
+    expect(text).not.toContain('sekrit');
+    expect(stableHash({ a: 1, b: [1, { d: 2, c: 3 }] })).toBe(stableHash({ b: [1, { c: 3, d: 2 }], a: 1 }));
+    expect(stableHash({ a: 1 })).not.toBe(stableHash({ a: 2 }));
+  });
+});

@@ -1,0 +1,18 @@
+/**
+ * Tiny markdown helpers shared by every report: tables and number formats.
+ * Reports are pure functions of their inputs so the same run renders the
+ * same bytes (reproducible runs compare report hashes too).
+ */
+
+/** Format a number with `digits` decimals; null/NaN/Infinity render as "n/a". */
+export function fmt(x: number | null | undefined, digits = 2): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits);
+}
+
+/** A GitHub-flavoured markdown table. Pipes in cells are escaped. */
+export function mdTable(headers: string[], rows: (string | number)[][]): string {
+  const esc = (v: string | number) => String(v).replace(/\|/g, '\\|');
+  const lines = [`| ${headers.map(esc).join(' | ')} |`, `| ${headers.map(() => '---').join(' | ')} |`];
+  for (const r of rows) lines.push(`| ${r.map(esc).join(' | ')} |`);
+  return lines.join('\n');
+}

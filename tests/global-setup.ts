@@ -1,0 +1,51 @@
+/**
+ * Vitest global setup for the integration project: start the real embedded
+ * stack (Temporal dev server on a SQLite file, embedded Postgres) in a
+ * throwaway data dir on test ports, migrate, and bundle the workflows once.
+ * Test files read the endpoints from env vars set here (the forks inherit
+ * them). The stack is the same code `quant stack up` runs.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { loadConfig } from '../src/config/load';
+import { stackDown, stackUp } from '../src/stack/stack';
+import { createPool } from '../src/adapters/postgres/pool';
+import { migrate } from '../src/adapters/postgres/migrate';
+import { metricsWorkflowInterceptorModule } from '../src/adapters/metrics';
+
+export default async function setup(): Promise<() => Promise<void>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'quant-test-'));
+  const env = {
+    QUANT_DATA_DIR: dataDir,
+    TEMPORAL_PORT: process.env.QUANT_TEST_TEMPORAL_PORT ?? '17233',
+    TEMPORAL_UI_PORT: process.env.QUANT_TEST_TEMPORAL_UI_PORT ?? '18233',
+    EMBEDDED_PG_PORT: process.env.QUANT_TEST_PG_PORT ?? '15433',
+  };
+  Object.assign(process.env, env);
+  const config = loadConfig(process.env);
+  const t0 = Date.now();
+  const endpoints = await stackUp(config, (m) => process.stderr.write(`[global-setup] ${m}\n`));
+  const db = createPool(endpoints.databaseUrl, 2);
+  await migrate(db);
+  await db.end();
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    workflowInterceptorModules: [metricsWorkflowInterceptorModule()],
+    logger: { info: () => undefined, warn: () => undefined, error: console.error, debug: () => undefined, trace: () => undefined, log: () => undefined },
+  });
+  const bundlePath = join(dataDir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, bundle.code);
+  Object.assign(process.env, {
+    QUANT_TEST_DATA_DIR: dataDir,
+    QUANT_TEST_TEMPORAL_ADDRESS: endpoints.temporalAddress,
+    QUANT_TEST_DATABASE_URL: endpoints.databaseUrl,
+    QUANT_TEST_WORKFLOW_BUNDLE: bundlePath,
+  });
+  process.stderr.write(`[global-setup] stack ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (data ${dataDir})\n`);
+  return async () => {
+    await stackDown(config);
+    if (!process.env.QUANT_TEST_KEEP_DATA) rmSync(dataDir, { recursive: true, force: true });
+  };
+}

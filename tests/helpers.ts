@@ -1,0 +1,81 @@
+/**
+ * Shared helpers for integration tests: the config and endpoints of the stack
+ * the global setup started, a real worker on a per-file task queue (workflow
+ * bundle built once), a client, unique names, and small synthetic datasets.
+ */
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../src/config/load';
+import type { Config } from '../src/config/schema';
+import { buildWorker, type WorkerHandle } from '../src/worker/worker';
+import { createObjectStore } from '../src/adapters/object-store';
+import { createPool, type Db } from '../src/adapters/postgres/pool';
+import { ingestHourlyDataset } from '../activities/fanout';
+
+export function testEnv() {
+  const need = (k: string) => {
+    const v = process.env[k];
+    if (!v) throw new Error(`${k} is not set: run integration tests through vitest (tests/global-setup.ts)`);
+    return v;
+  };
+  return {
+    dataDir: need('QUANT_TEST_DATA_DIR'),
+    temporalAddress: need('QUANT_TEST_TEMPORAL_ADDRESS'),
+    databaseUrl: need('QUANT_TEST_DATABASE_URL'),
+    bundlePath: need('QUANT_TEST_WORKFLOW_BUNDLE'),
+  };
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Config for a test: the global stack, a task queue of its own, overrides as env-style settings. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  const e = testEnv();
+  return loadConfig({
+    QUANT_DATA_DIR: e.dataDir,
+    TEMPORAL_ADDRESS: e.temporalAddress,
+    DATABASE_URL: e.databaseUrl,
+    TEMPORAL_TASK_QUEUE: uniqueName('tq'),
+    ...overrides,
+  });
+}
+
+export async function startTestWorker(config: Config): Promise<WorkerHandle & { running: Promise<void>; stop(): Promise<void> }> {
+  const e = testEnv();
+  const handle = await buildWorker({
+    config,
+    temporalAddress: e.temporalAddress,
+    databaseUrl: e.databaseUrl,
+    workflowBundlePath: e.bundlePath,
+    overrides: { shutdownGraceTime: '1s' },
+  });
+  const running = handle.worker.run();
+  return {
+    ...handle,
+    running,
+    async stop() {
+      if (handle.worker.getState() === 'RUNNING') handle.worker.shutdown();
+      await running.catch(() => undefined);
+      await handle.close();
+    },
+  };
+}
+
+export async function testClient(): Promise<Client> {
+  const connection = await Connection.connect({ address: testEnv().temporalAddress });
+  return new Client({ connection });
+}
+
+export function testDb(): Db {
+  return createPool(testEnv().databaseUrl, 4);
+}
+
+/** A small synthetic dataset in the test object store; same parameters -> reused. */
+export async function smallDataset(config: Config, opts: { contracts: number; bars: number; seed?: number; name?: string }) {
+  const store = createObjectStore(config);
+  const name = opts.name ?? `syn-${opts.contracts}x${opts.bars}-${opts.seed ?? 7}`;
+  const r = await ingestHourlyDataset(store, { dataset: name, provider: 'synthetic', seed: opts.seed ?? 7, contracts: opts.contracts, bars: opts.bars });
+  return { store, ...r };
+}

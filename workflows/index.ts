@@ -1,0 +1,6 @@
+/** Every workflow the worker registers. Workflow code only: no Node builtins, no clients. */
+export { orchestrator, analyzeShard } from './orchestrator';
+export { analyzeSymbol } from './analyze-symbol';
+export { validateData } from './validate-data';
+export { ingestMarketData } from './ingest-market-data';
+export { aggregatePortfolio } from './aggregate-portfolio';

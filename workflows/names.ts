@@ -1,0 +1,33 @@
+/**
+ * Names that workflows, the CLI, the worker and the stack must agree on:
+ * search attribute keys, workflow types, workflow ID builders. Kept here
+ * (workflow-safe: no Node imports) so every side imports the same constants.
+ */
+import { defineSearchAttributeKey } from '@temporalio/common';
+
+export const SEARCH_ATTRIBUTES = {
+  Contract: defineSearchAttributeKey('Contract', 'KEYWORD'),
+  RunDate: defineSearchAttributeKey('RunDate', 'DATETIME'),
+  Pipeline: defineSearchAttributeKey('Pipeline', 'KEYWORD'),
+} as const;
+
+/** Registration form for the operator service / `--search-attribute` flags. */
+export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'Datetime'> = {
+  Contract: 'Keyword',
+  RunDate: 'Datetime',
+  Pipeline: 'Keyword',
+};
+
+export const PIPELINE_FANOUT = 'fanout';
+
+/** Run keys are embedded in IDs and object keys, so they are restricted to a safe alphabet. */
+export const RUN_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+export const workflowIds = {
+  orchestrator: (runKey: string) => `orchestrator-${runKey}`,
+  subOrchestrator: (runKey: string, shard: string) => `orchestrator-${runKey}-shard-${shard}`,
+  analyzeSymbol: (contract: string, runKey: string) => `analyze-${contract}-${runKey}`,
+  ingestMarketData: (runKey: string) => `ingest-market-data-${runKey}`,
+  validateData: (runKey: string) => `validate-data-${runKey}`,
+  aggregatePortfolio: (runKey: string) => `aggregate-${runKey}`,
+};

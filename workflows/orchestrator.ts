@@ -1,0 +1,211 @@
+/**
+ * `orchestrator`: the fan-out analysis. Optionally ingests and validates the
+ * dataset (as children), then starts one `analyzeSymbol` child per contract
+ * in a bounded window, tolerating child failures, and writes a run report.
+ * Above `maxChildrenPerParent` contracts it fans out through `analyzeShard`
+ * sub-orchestrators so no parent has more than 1,000 children and every
+ * history stays far inside Temporal's limits. The `progress` query feeds the
+ * CLI's progress bar.
+ */
+import {
+  ApplicationFailure, defineQuery, defineSignal, executeChild, proxyActivities, setHandler, startChild, upsertMemo,
+  upsertSearchAttributes, workflowInfo, setCurrentDetails, getExternalWorkflowHandle, condition,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { ValidationResult } from '../activities/fanout';
+import { runChildrenWindowed, rootMessage, type ChildFailure, type FanoutProgress } from './fanout-window';
+import { ingestMarketData } from './ingest-market-data';
+import { validateData } from './validate-data';
+import { PIPELINE_FANOUT, RUN_KEY_PATTERN, SEARCH_ATTRIBUTES, workflowIds } from './names';
+
+export interface OrchestratorInput {
+  numContracts: number;
+  runIngestion?: boolean;
+  runValidation?: boolean;
+  /** Dataset name in the object store (datasets/<name>/...). Default "synthetic". */
+  dataset?: string;
+  /** Object-store prefix for run inputs and results. Default "fanout". */
+  outputPrefix?: string;
+  /** The failure drill: these contracts' children fail after their retries. */
+  failContracts?: string[];
+  /** Defaults to the workflow ID without its "orchestrator-" prefix. */
+  runKey?: string;
+  maxConcurrentChildren?: number;
+  maxChildrenPerParent?: number;
+}
+
+export interface OrchestratorResult {
+  runKey: string;
+  total: number;
+  succeeded: number;
+  failed: number;
+  failedContracts: string[];
+  validation: 'PASS' | 'WARN' | 'FAIL' | 'SKIPPED';
+  datasetHash: string;
+  configHash: string;
+  reportKey: string;
+  shards: number;
+}
+
+export const progressQuery = defineQuery<FanoutProgress>('progress');
+/** Sub-orchestrators report their counts to the parent with this signal. */
+export const shardProgressSignal = defineSignal<[{ shard: string; completed: number; failed: number; running: number }]>('shardProgress');
+
+const { prepareRun, finalizeRun, markRunFailed } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
+});
+
+export function resolveRunKey(input: { runKey?: string }): string {
+  const runKey = input.runKey ?? workflowInfo().workflowId.replace(/^orchestrator-/, '');
+  if (!RUN_KEY_PATTERN.test(runKey)) {
+    throw ApplicationFailure.nonRetryable(`run key "${runKey}" must match ${RUN_KEY_PATTERN} (letters, digits, _ . -)`, 'InvalidInput');
+  }
+  return runKey;
+}
+
+export async function orchestrator(input: OrchestratorInput): Promise<OrchestratorResult> {
+  const runKey = resolveRunKey(input);
+  const dataset = input.dataset ?? 'synthetic';
+  const outputPrefix = input.outputPrefix ?? 'fanout';
+  const failContracts = input.failContracts ?? [];
+  const window = input.maxConcurrentChildren ?? 200;
+  const perParent = Math.min(1000, input.maxChildrenPerParent ?? 1000);
+  const progress: FanoutProgress = { total: 0, completed: 0, failed: 0, running: 0 };
+  const shardCounts = new Map<string, { completed: number; failed: number; running: number }>();
+  setHandler(progressQuery, () => progress);
+  setHandler(shardProgressSignal, (s) => {
+    shardCounts.set(s.shard, s);
+    progress.completed = sum(shardCounts, 'completed');
+    progress.failed = sum(shardCounts, 'failed');
+    progress.running = sum(shardCounts, 'running');
+  });
+  upsertSearchAttributes([
+    { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_FANOUT },
+    { key: SEARCH_ATTRIBUTES.RunDate, value: workflowInfo().startTime },
+  ]);
+  if (!Number.isInteger(input.numContracts) || input.numContracts <= 0) {
+    throw ApplicationFailure.nonRetryable(`numContracts must be a positive integer, got ${input.numContracts}`, 'InvalidInput');
+  }
+
+  if (input.runIngestion) {
+    setCurrentDetails('ingesting the dataset');
+    await executeChild(ingestMarketData, {
+      workflowId: workflowIds.ingestMarketData(runKey),
+      args: [{ dataset, provider: 'synthetic' }],
+      staticSummary: `Ingest dataset ${dataset} for run ${runKey}`,
+    });
+  }
+
+  setCurrentDetails('preparing the run');
+  const prepared = await prepareRun({ runKey, workflowId: workflowInfo().workflowId, dataset, numContracts: input.numContracts, outputPrefix, failContracts });
+  upsertMemo({ datasetHash: prepared.datasetHash, configHash: prepared.configHash, dataset, runKey });
+  progress.total = prepared.contracts.length;
+
+  let validation: ValidationResult | null = null;
+  if (input.runValidation) {
+    setCurrentDetails('validating the data');
+    validation = await executeChild(validateData, {
+      workflowId: workflowIds.validateData(runKey),
+      args: [{ runKey, dataset, numContracts: input.numContracts }],
+      staticSummary: `Validate ${dataset} (${input.numContracts} contracts) for run ${runKey}`,
+    });
+    if (validation.status === 'FAIL') {
+      await markRunFailed({ runKey, reason: 'validation failed' });
+      const fails = validation.problems.filter((p) => p.startsWith('FAIL'));
+      throw ApplicationFailure.nonRetryable(
+        `data validation FAILED for dataset "${dataset}": ${fails.slice(0, 5).join('; ')} (report ${validation.reportKey})`,
+        'ValidationFailed',
+      );
+    }
+  }
+
+  setCurrentDetails(`analysing ${prepared.contracts.length} contracts`);
+  let failures: ChildFailure[];
+  let shards = 0;
+  if (prepared.contracts.length <= perParent) {
+    failures = await runChildrenWindowed(
+      { runKey, dataset, outputPrefix, contracts: prepared.contracts, failContracts, maxConcurrentChildren: window },
+      progress,
+    );
+  } else {
+    const groups: string[][] = [];
+    for (let i = 0; i < prepared.contracts.length; i += perParent) groups.push(prepared.contracts.slice(i, i + perParent));
+    shards = groups.length;
+    const handles = [];
+    for (const [i, contracts] of groups.entries()) {
+      const shard = String(i).padStart(3, '0');
+      handles.push(
+        await startChild(analyzeShard, {
+          workflowId: workflowIds.subOrchestrator(runKey, shard),
+          args: [{ runKey, shard, dataset, outputPrefix, contracts, failContracts: failContracts.filter((c) => contracts.includes(c)), maxConcurrentChildren: Math.max(1, Math.floor(window / groups.length)), parentWorkflowId: workflowInfo().workflowId }],
+          staticSummary: `Shard ${shard} of run ${runKey}: ${contracts.length} contracts (${contracts[0]}..${contracts[contracts.length - 1]})`,
+          typedSearchAttributes: [
+            { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_FANOUT },
+            { key: SEARCH_ATTRIBUTES.RunDate, value: workflowInfo().startTime },
+          ],
+        }),
+      );
+    }
+    failures = [];
+    for (const h of handles) failures.push(...(await h.result()).failures);
+  }
+
+  setCurrentDetails('writing the run report');
+  const final = await finalizeRun({
+    runKey, dataset, datasetHash: prepared.datasetHash, configHash: prepared.configHash, requested: prepared.contracts.length,
+    validation: validation ? { status: validation.status, problems: validation.problems, reportKey: validation.reportKey } : null,
+    failures, startedAt: workflowInfo().startTime.toISOString(),
+  });
+  setCurrentDetails(`done: ${final.succeeded} succeeded, ${final.failed} failed`);
+  return {
+    runKey, total: prepared.contracts.length, succeeded: final.succeeded, failed: final.failed,
+    failedContracts: failures.map((f) => f.contract).slice(0, 1000), validation: validation?.status ?? 'SKIPPED',
+    datasetHash: prepared.datasetHash, configHash: prepared.configHash, reportKey: final.reportKey, shards,
+  };
+}
+
+export interface AnalyzeShardInput {
+  runKey: string;
+  shard: string;
+  dataset: string;
+  outputPrefix: string;
+  contracts: string[];
+  failContracts: string[];
+  maxConcurrentChildren: number;
+  parentWorkflowId: string;
+}
+
+/** A sub-orchestrator: one shard (<= 1,000 contracts) of a large run. Reports progress to its parent. */
+export async function analyzeShard(input: AnalyzeShardInput): Promise<{ shard: string; succeeded: number; failures: ChildFailure[] }> {
+  const progress: FanoutProgress = { total: input.contracts.length, completed: 0, failed: 0, running: 0 };
+  setHandler(progressQuery, () => progress);
+  const parent = getExternalWorkflowHandle(input.parentWorkflowId);
+  let dirty = 0;
+  let reporting = false;
+  // Batched signals: at most one in flight, so the parent's history grows by ~contracts/25 events, not one per child.
+  const report = async () => {
+    if (reporting) return;
+    reporting = true;
+    dirty = 0;
+    try {
+      await parent.signal(shardProgressSignal, { shard: input.shard, completed: progress.completed, failed: progress.failed, running: progress.running });
+    } catch (err) {
+      setCurrentDetails(`progress signal failed: ${rootMessage(err)}`);
+    } finally {
+      reporting = false;
+    }
+  };
+  const failures = await runChildrenWindowed(input, progress, () => {
+    if (++dirty >= 25) void report();
+  });
+  await condition(() => !reporting);
+  await report();
+  return { shard: input.shard, succeeded: progress.completed, failures };
+}
+
+function sum(m: Map<string, { completed: number; failed: number; running: number }>, k: 'completed' | 'failed' | 'running'): number {
+  let s = 0;
+  for (const v of m.values()) s += v[k];
+  return s;
+}

@@ -1,0 +1,23 @@
+/**
+ * `validateData`: missing values, price outliers, SPX/VIX availability and
+ * alignment for the contracts of a run, with a PASS/WARN/FAIL verdict and a
+ * report. The orchestrator stops on FAIL and shows WARN in its run report.
+ */
+import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { ValidateDatasetInput, ValidationResult } from '../activities/fanout';
+import { PIPELINE_FANOUT, SEARCH_ATTRIBUTES } from './names';
+
+const { validateDataset } = proxyActivities<Activities>({
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1s', maximumAttempts: 5 },
+});
+
+export async function validateData(input: ValidateDatasetInput): Promise<ValidationResult> {
+  upsertSearchAttributes([
+    { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_FANOUT },
+    { key: SEARCH_ATTRIBUTES.RunDate, value: workflowInfo().startTime },
+  ]);
+  return validateDataset(input);
+}
