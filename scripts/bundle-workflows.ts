@@ -7,14 +7,27 @@
  *
  * Usage: tsx scripts/bundle-workflows.ts [outPath]   (default dist/workflow-bundle.js)
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { metricsWorkflowInterceptorModule } from '../src/adapters/metrics';
 
 /** Interceptor modules every bundle carries; dev workers pass the same list as `interceptors.workflowModules`. */
 export function workflowInterceptorModules(): string[] {
   return [metricsWorkflowInterceptorModule()];
+}
+
+/**
+ * `workflows/index` next to this script: `.ts` from source, `.js` from dist.
+ * Probed rather than require.resolve'd, so it also works inside vitest, whose
+ * transform does not teach `require.resolve` the `.ts` extension.
+ */
+export function workflowsIndexPath(): string {
+  for (const ext of ['.ts', '.js']) {
+    const candidate = join(__dirname, '..', 'workflows', `index${ext}`);
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error(`workflows/index not found next to ${__dirname}`);
 }
 
 /**
@@ -26,7 +39,7 @@ export function workflowInterceptorModules(): string[] {
  */
 export async function bundleWorkflows(outPath = resolve(__dirname, '..', 'dist', 'workflow-bundle.js')): Promise<{ path: string; bytes: number }> {
   const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'),
+    workflowsPath: workflowsIndexPath(),
     workflowInterceptorModules: workflowInterceptorModules(),
   });
   const path = resolve(outPath);

@@ -6,13 +6,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { startTestWorker, testClient, testConfig, testDb, smallDataset, uniqueName } from './helpers';
 import { startOrchestrator, followOrchestrator, runAggregate } from '../src/cli/fanout-client';
 import { createFanoutRepo } from '../src/adapters/postgres/fanout-repo';
 import { readParquet } from '../src/adapters/parquet';
-import { workflowIds } from '../workflows/names';
+import { SEARCH_ATTRIBUTES, workflowIds } from '../workflows/names';
 import type { Db } from '../src/adapters/postgres/pool';
 import type { ObjectStore } from '../src/adapters/object-store/types';
 import type { FanoutProgress } from '../workflows/fanout-window';
@@ -73,7 +76,7 @@ describe('fan-out analysis on the real stack', () => {
     // Children are real workflows with the Contract search attribute.
     const child = await client.workflow.getHandle(workflowIds.analyzeSymbol(contracts[0], runKey)).describe();
     expect(child.status.name).toBe('COMPLETED');
-    expect(child.typedSearchAttributes.get({ name: 'Contract', valueType: 'KEYWORD' } as never)).toBe(contracts[0]);
+    expect(child.typedSearchAttributes.get(SEARCH_ATTRIBUTES.Contract)).toBe(contracts[0]);
     const history = await client.workflow.getHandle(workflowIds.analyzeSymbol(contracts[0], runKey)).fetchHistory();
     const activityTypes = history.events!.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name);
     expect(activityTypes).toEqual(['loadContract', 'analyzeContract', 'saveContractResult']);
@@ -108,6 +111,13 @@ describe('fan-out analysis on the real stack', () => {
     expect(cum.length).toBe(400);
     expect(cum[cum.length - 1]).toBeCloseTo(agg.totalPnlPct, 9);
     expect(new TextDecoder().decode(await store.get(agg.reportKey))).toContain('Top 10 by P&L');
+
+    if (process.env.QUANT_RECORD_HISTORIES) {
+      const save = async (id: string, name: string) =>
+        writeFileSync(join(__dirname, 'histories', `${name}.json`), historyToJSON(await client.workflow.getHandle(id).fetchHistory()));
+      await save(workflowId, 'orchestrator-10-contracts');
+      await save(workflowIds.analyzeSymbol(contracts[0], runKey), 'analyzeSymbol-one-contract');
+    }
   });
 
   it('completes the run when drilled children fail, listing both groups', async () => {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { loadConfig } from '../src/config/load';
+import type { Config } from '../src/config/schema';
 import { stackDown, stackUp } from '../src/stack/stack';
 import { createPool } from '../src/adapters/postgres/pool';
 import { migrate } from '../src/adapters/postgres/migrate';
@@ -26,12 +27,27 @@ export default async function setup(): Promise<() => Promise<void>> {
   Object.assign(process.env, env);
   const config = loadConfig(process.env);
   const t0 = Date.now();
+  const teardown = async () => {
+    await stackDown(config);
+    if (!process.env.QUANT_TEST_KEEP_DATA) rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await prepare(config, dataDir);
+  } catch (err) {
+    await teardown();
+    throw err;
+  }
+  process.stderr.write(`[global-setup] stack ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (data ${dataDir})\n`);
+  return teardown;
+}
+
+async function prepare(config: Config, dataDir: string): Promise<void> {
   const endpoints = await stackUp(config, (m) => process.stderr.write(`[global-setup] ${m}\n`));
   const db = createPool(endpoints.databaseUrl, 2);
   await migrate(db);
   await db.end();
   const bundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'),
+    workflowsPath: join(__dirname, '..', 'workflows', 'index.ts'),
     workflowInterceptorModules: [metricsWorkflowInterceptorModule()],
     logger: { info: () => undefined, warn: () => undefined, error: console.error, debug: () => undefined, trace: () => undefined, log: () => undefined },
   });
@@ -43,9 +59,4 @@ export default async function setup(): Promise<() => Promise<void>> {
     QUANT_TEST_DATABASE_URL: endpoints.databaseUrl,
     QUANT_TEST_WORKFLOW_BUNDLE: bundlePath,
   });
-  process.stderr.write(`[global-setup] stack ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (data ${dataDir})\n`);
-  return async () => {
-    await stackDown(config);
-    if (!process.env.QUANT_TEST_KEEP_DATA) rmSync(dataDir, { recursive: true, force: true });
-  };
 }

@@ -16,8 +16,9 @@ describe('createJsonLogger', () => {
     const { logger, lines, records } = capture();
     logger.info('activity completed', {
       workflowId: 'analyze-AAPL-r1',
-      runId: 'abc',
+      workflowRunId: 'abc',
       activityType: 'saveResults',
+      taskToken: 'CiQ0YjQ5',
       durationMs: 12,
     });
     expect(lines).toHaveLength(1);
@@ -25,6 +26,8 @@ describe('createJsonLogger', () => {
     const [rec] = records();
     expect(rec).toMatchObject({ level: 'info', msg: 'activity completed', workflowId: 'analyze-AAPL-r1', runId: 'abc', activity: 'saveResults', durationMs: 12 });
     expect(rec.activityType).toBeUndefined();
+    expect(rec.workflowRunId).toBeUndefined();
+    expect(rec.taskToken).toBeUndefined();
     expect(new Date(rec.time as string).getTime()).toBeGreaterThan(Date.now() - 60_000);
   });
 

@@ -2,7 +2,8 @@
  * Structured JSON logs: one line per record with `time`, `level`, `msg` and
  * the record's metadata (Temporal adds `workflowId`, `runId`, `workflowType`,
  * `activityType`, `taskQueue` to workflow and activity logs; `activityType` is
- * written as `activity`). Used as the Temporal `Runtime` logger so SDK, worker,
+ * written as `activity`, an activity's `workflowRunId` as `runId`, and the
+ * activity task token is dropped). Used as the Temporal `Runtime` logger so SDK, worker,
  * workflow and activity logs all come out the same way, one line each, which
  * is what kubectl logs, Loki and friends expect.
  *
@@ -89,10 +90,18 @@ export function createLogFormatter(options: Pick<JsonLoggerOptions, 'secretValue
       msg: scrub(entry.message),
     };
     const fields = { ...options.base, ...(entry.meta ?? {}) } as Record<string, unknown>;
+    // Activity records carry `workflowRunId`/`activityType`; workflow records `runId`.
+    // One spelling for both, so `grep '"runId":"..."'` finds a run's every line.
     if ('activityType' in fields) {
       fields.activity = fields.activityType;
       delete fields.activityType;
     }
+    if ('workflowRunId' in fields) {
+      fields.runId ??= fields.workflowRunId;
+      delete fields.workflowRunId;
+    }
+    // A task token completes the activity from outside: a credential, and noise besides.
+    delete fields.taskToken;
     const cleaned = clean(fields, 0, new WeakSet()) as Record<string, unknown>;
     for (const [k, v] of Object.entries(cleaned)) {
       if (v !== undefined && !(k in record)) record[k] = v;

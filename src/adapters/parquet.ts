@@ -118,7 +118,8 @@ export function writeParquet(columns: ParquetColumn[], opts: WriteParquetOptions
           converted_type: 'TIMESTAMP_MILLIS',
           logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' },
         });
-        return { name: c.name, data: timestampsToBigInt(c.data) };
+        // Regular bar times delta-encode to a few bytes per row instead of 8.
+        return { name: c.name, data: timestampsToBigInt(c.data), encoding: 'DELTA_BINARY_PACKED' as const };
       case 'double':
         schema.push({ name: c.name, type: 'DOUBLE', repetition_type });
         // PLAIN skips the writer's dictionary attempt, which never wins on continuous prices.
@@ -141,7 +142,7 @@ export function writeParquet(columns: ParquetColumn[], opts: WriteParquetOptions
   });
   const buf = parquetWriteBuffer({
     columnData,
-    schema: schema as NonNullable<Parameters<typeof parquetWriteBuffer>[0]["schema"]>,
+    schema: schema as NonNullable<Parameters<typeof parquetWriteBuffer>[0]['schema']>,
     codec: opts.codec ?? 'SNAPPY',
     statistics: opts.statistics ?? true,
     rowGroupSize: opts.rowGroupSize ?? Math.max(1, numRows),

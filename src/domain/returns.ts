@@ -7,7 +7,7 @@
  * at 1 before the first return; P is the number of periods per year (252 for
  * daily bars, 252 x 8 for the hourly fan-out).
  */
-import type { Series } from './stats';
+import { finiteOrNaN, type Series } from './stats';
 
 /**
  * Simple returns r_t = p_t / p_{t-1} - 1, for t = 1..n-1 (length n - 1).
@@ -92,7 +92,8 @@ export function totalReturn(returns: Series): number {
 /**
  * Compound annual growth rate: CAGR = W^(P / N) - 1, where W = prod(1 + r)
  * is the ending wealth and N the number of non-NaN returns (empyrical's
- * `cagr`/`annual_return`). Empty or all-NaN input -> NaN. A total loss
+ * `cagr`/`annual_return`). Empty or all-NaN input -> NaN; a result too
+ * large for a double (absurd growth over a few bars) -> NaN. A total loss
  * (W = 0) -> -1. Constant zero returns -> 0.
  *
  * @example
@@ -109,7 +110,8 @@ export function cagr(returns: Series, periodsPerYear = 252): number {
     }
   }
   if (n === 0) return NaN;
-  return Math.pow(w, periodsPerYear / n) - 1;
+  // a huge growth rate over a few hourly bars can overflow; Infinity is never returned
+  return finiteOrNaN(Math.pow(w, periodsPerYear / n) - 1);
 }
 
 /**

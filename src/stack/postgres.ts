@@ -8,7 +8,7 @@
  * file there, never in the repo.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -58,6 +58,10 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   const paths = postgresPaths(opts.dataDir);
   const log = opts.log ?? (() => undefined);
   mkdirSync(paths.root, { recursive: true });
+  if (userInfo().uid === 0) {
+    // The server runs as the `postgres` user, which must be able to traverse the data dir (mkdtemp makes it 0700).
+    for (const dir of [resolve(opts.dataDir), paths.root]) chmodSync(dir, statSync(dir).mode | 0o711);
+  }
   if (!existsSync(join(paths.cluster, 'PG_VERSION'))) {
     rmSync(paths.cluster, { recursive: true, force: true });
     const password = randomBytes(18).toString('base64url');

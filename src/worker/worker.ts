@@ -5,6 +5,8 @@
  * the same code. Production loads the prebuilt workflow bundle; development
  * bundles from `workflows/` at start.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { Config } from '../config/schema';
@@ -12,7 +14,7 @@ import { createObjectStore } from '../adapters/object-store';
 import type { ObjectStore } from '../adapters/object-store/types';
 import { createPool, type Db } from '../adapters/postgres/pool';
 import { createFanoutRepo } from '../adapters/postgres/fanout-repo';
-import { createActivityMetricsInterceptor, createMetricsSinks, metricsWorkflowInterceptorModule, type QuantMetrics } from '../adapters/metrics';
+import { createMetrics, createActivityMetricsInterceptor, createMetricsSinks, metricsWorkflowInterceptorModule, type QuantMetrics } from '../adapters/metrics';
 
 export interface WorkerHandle {
   worker: Worker;
@@ -34,19 +36,25 @@ export interface BuildWorkerOptions {
   overrides?: Partial<WorkerOptions>;
 }
 
+/** workflows/index.ts from source, index.js from dist; probed because test runners' require.resolve skips .ts. */
 export function workflowsPath(): string {
-  return require.resolve('../../workflows');
+  for (const ext of ['.ts', '.js']) {
+    const candidate = join(__dirname, '..', '..', 'workflows', `index${ext}`);
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error(`workflows/index not found above ${__dirname}`);
 }
 
 export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandle> {
-  const { config, metrics } = opts;
+  const { config } = opts;
+  const metrics = opts.metrics ?? createMetrics({ processMetrics: false });
   const db = createPool(opts.databaseUrl, Math.min(50, config.worker.maxConcurrentActivities + 4));
   const store = createObjectStore(config);
   const activities = createActivities({
     store,
     repo: createFanoutRepo(db),
-    onContractAnalyzed: () => metrics?.recordContractsAnalyzed(1),
-    onDataQuality: (dataset, score) => metrics?.recordDataQuality(dataset, score),
+    onContractAnalyzed: () => metrics.recordContractsAnalyzed(1),
+    onDataQuality: (dataset, score) => metrics.recordDataQuality(dataset, score),
   });
   const connection = await NativeConnection.connect({ address: opts.temporalAddress });
   const bundlePath = opts.workflowBundlePath ?? config.worker.workflowBundlePath;
@@ -57,16 +65,13 @@ export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandl
     activities,
     ...(bundlePath
       ? { workflowBundle: { codePath: bundlePath } }
-      : { workflowsPath: workflowsPath(), interceptors: { workflowModules: [metricsWorkflowInterceptorModule()] } }),
-    ...(metrics
-      ? {
-          sinks: createMetricsSinks(metrics),
-          interceptors: {
-            activity: [createActivityMetricsInterceptor(metrics)],
-            ...(bundlePath ? {} : { workflowModules: [metricsWorkflowInterceptorModule()] }),
-          },
-        }
-      : {}),
+      : { workflowsPath: workflowsPath() }),
+    // The bundle always carries the metrics interceptor, so its sink is always registered.
+    sinks: createMetricsSinks(metrics),
+    interceptors: {
+      activity: [createActivityMetricsInterceptor(metrics)],
+      ...(bundlePath ? {} : { workflowModules: [metricsWorkflowInterceptorModule()] }),
+    },
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,

@@ -58,3 +58,53 @@ export async function validateManifest(object: K8sObject): Promise<void> {
     throw new Error(`${where}: ${(err as Error).message}`);
   }
 }
+
+/**
+ * Strict check (what kubeconform's `-strict` does): unknown or misspelt fields
+ * anywhere in an object. Each manifest becomes an object literal typed with the
+ * `kubernetes-models` interface of its kind, and the TypeScript compiler's
+ * excess-property check reports any field the schema does not define. Returns
+ * one message per problem (empty = clean). Takes a few seconds (one program).
+ *
+ * @example
+ *   expect(strictCheckManifests(objects)).toEqual([]);
+ */
+export async function strictCheckManifests(objects: K8sObject[]): Promise<string[]> {
+  const ts = await import('typescript');
+  const { mkdirSync, rmSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  // Inside the repo's node_modules so the compiler resolves kubernetes-models from there.
+  const dir = join(__dirname, '..', '..', 'node_modules', '.cache', `k8s-strict-${process.pid}-${Date.now()}`);
+  mkdirSync(dir, { recursive: true });
+  const lines: string[] = [];
+  const names: string[] = [];
+  objects.forEach((o, i) => {
+    const iface = `I${o.kind}`;
+    lines.push(`import type { ${iface} as T${i} } from '${modelModule(o.apiVersion)}/${o.kind}';`);
+    names.push(`${o.kind}/${o.metadata?.name}`);
+  });
+  objects.forEach((o, i) => {
+    lines.push(`export const o${i}: T${i} = ${JSON.stringify(o)};`);
+  });
+  const file = join(dir, 'manifests.mts');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  try {
+    const program = ts.createProgram([file], {
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      types: [],
+    });
+    return ts.getPreEmitDiagnostics(program).map((d) => {
+      const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+      const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line : -1;
+      const index = line - objects.length;
+      return `${names[index] ?? '?'}: ${text.split('\n').slice(-1)[0]}`;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -3,7 +3,9 @@
  * key layout as S3, so the embedded stack and the cluster differ only in the
  * adapter. Writes go to a temporary file in the target directory and are then
  * renamed over the key, so a crash mid-write never leaves a partial object and
- * a retried put simply overwrites.
+ * a retried put simply overwrites. Two differences from S3 that our key layout
+ * never meets: a key cannot also be a prefix of another key (`a/b` and
+ * `a/b/c`), and names ending in `.qwtmp` are reserved for temporary files.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
@@ -45,7 +47,14 @@ export function createFsObjectStore(opts: FsObjectStoreOptions): ObjectStore {
     async put(key, body) {
       const path = pathOf(key);
       const dir = dirname(path);
-      await mkdir(dir, { recursive: true });
+      try {
+        await mkdir(dir, { recursive: true });
+      } catch (err) {
+        // S3 allows `a/b` and `a/b/c` side by side; a filesystem cannot. Say so rather than ENOTDIR.
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOTDIR' || code === 'EEXIST') throw new Error(`fs object store: cannot put ${key}: a prefix of it is already an object`, { cause: err });
+        throw err;
+      }
       const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}${TMP_SUFFIX}`);
       const fh = await open(tmp, 'w');
       try {

@@ -1,0 +1,86 @@
+/**
+ * Reliability of the fan-out with a real worker process: SIGKILL it in the
+ * middle of a run, start another, and the run completes with every
+ * contract's result written exactly once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { testClient, testConfig, testDb, smallDataset, testEnv, uniqueName } from './helpers';
+import { followOrchestrator, startOrchestrator } from '../src/cli/fanout-client';
+import { createFanoutRepo } from '../src/adapters/postgres/fanout-repo';
+import type { Db } from '../src/adapters/postgres/pool';
+import type { FanoutProgress } from '../workflows/fanout-window';
+
+const repoRoot = join(__dirname, '..');
+let client: Client;
+let db: Db;
+
+beforeAll(async () => {
+  client = await testClient();
+  db = testDb();
+});
+afterAll(async () => {
+  await client?.connection.close();
+  await db?.end();
+});
+
+function spawnWorker(taskQueue: string, metricsPort: number): ChildProcess {
+  const e = testEnv();
+  // node --import tsx keeps the worker in this one process, so SIGKILL hits the worker itself.
+  return spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), 'worker'], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      QUANT_DATA_DIR: e.dataDir,
+      TEMPORAL_ADDRESS: e.temporalAddress,
+      DATABASE_URL: e.databaseUrl,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      WORKFLOW_BUNDLE_PATH: e.bundlePath,
+      METRICS_PORT: String(metricsPort),
+      WORKER_MAX_CONCURRENT_ACTIVITIES: '4',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+describe('worker crash in the middle of a run', () => {
+  it('completes after SIGKILL and a new worker, each result written exactly once', async () => {
+    const config = testConfig();
+    const ds = await smallDataset(config, { contracts: 40, bars: 3000, seed: 11 });
+    const runKey = uniqueName('crash');
+    let worker = spawnWorker(config.temporal.taskQueue, 19464);
+    const started = await startOrchestrator(client, config.temporal.taskQueue, {
+      numContracts: 40, dataset: ds.dataset, runKey, maxConcurrentChildren: 4, runValidation: false,
+    });
+    // Wait until some children have completed, then kill the worker without any chance to clean up.
+    const handle = client.workflow.getHandle(started.workflowId);
+    const deadline = Date.now() + 180_000;
+    let p: FanoutProgress = { total: 0, completed: 0, failed: 0, running: 0 };
+    while (Date.now() < deadline) {
+      p = await handle.query<FanoutProgress>('progress').catch(() => p);
+      if (p.completed >= 6) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(p.completed).toBeGreaterThanOrEqual(6);
+    expect(p.completed).toBeLessThan(40);
+    worker.kill('SIGKILL');
+    await new Promise((r) => worker.once('exit', r));
+    worker = spawnWorker(config.temporal.taskQueue, 19474);
+    try {
+      const result = await followOrchestrator(client, started.workflowId);
+      expect(result).toMatchObject({ total: 40, succeeded: 40, failed: 0 });
+      const rows = await db.query('SELECT contract, count(*)::int AS n FROM fanout_results WHERE run_key = $1 GROUP BY contract', [runKey]);
+      expect(rows.rowCount).toBe(40);
+      expect(rows.rows.every((r) => r.n === 1)).toBe(true);
+      expect(await createFanoutRepo(db).countResults(runKey)).toBe(40);
+      expect(await ds.store.list(`fanout/${runKey}/results/`)).toHaveLength(40);
+      expect(await ds.store.list(`fanout/${runKey}/staging/`)).toEqual([]);
+    } finally {
+      worker.kill('SIGTERM');
+      await new Promise((r) => worker.once('exit', r));
+    }
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * `quant stack up|status|down` as a user runs them, on a second stack with its
+ * own data dir and ports: up twice is fine, the search attributes are
+ * registered (also when the SQLite file already holds the namespace), the
+ * processes outlive the command, and down stops them.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import pg from 'pg';
+import { embeddedDatabaseUrl } from '../src/stack/postgres';
+
+const repoRoot = join(__dirname, '..');
+const dataDir = mkdtempSync(join(tmpdir(), 'quant-stack-'));
+const env = { ...process.env, QUANT_DATA_DIR: dataDir, TEMPORAL_PORT: '27233', TEMPORAL_UI_PORT: '28233', EMBEDDED_PG_PORT: '25433' };
+for (const k of ['TEMPORAL_ADDRESS', 'DATABASE_URL']) delete (env as Record<string, string | undefined>)[k];
+
+function quant(...args: string[]): string {
+  return execFileSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), ...args], { env, cwd: repoRoot, encoding: 'utf8' });
+}
+
+async function searchAttributes(): Promise<Record<string, unknown>> {
+  const connection = await Connection.connect({ address: '127.0.0.1:27233' });
+  try {
+    return (await connection.operatorService.listSearchAttributes({ namespace: 'default' })).customAttributes ?? {};
+  } finally {
+    await connection.close();
+  }
+}
+
+afterAll(() => {
+  try {
+    quant('stack', 'down');
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+describe('quant stack', () => {
+  it('comes up, is idempotent, registers search attributes, and goes down', async () => {
+    const first = quant('stack', 'up');
+    expect(first).toContain('Temporal: 127.0.0.1:27233  Web UI: http://localhost:28233');
+    expect(first).toMatch(/migrations: applied 1/);
+    const second = quant('stack', 'up');
+    expect(second).toMatch(/migrations: up to date/);
+
+    const attrs = await searchAttributes();
+    expect(Object.keys(attrs)).toEqual(expect.arrayContaining(['Contract', 'RunDate', 'Pipeline']));
+
+    const status = quant('stack', 'status');
+    expect(status).toMatch(/temporal\s+running \(pid \d+\)/);
+    expect(status).toMatch(/postgres\s+running \(pid \d+\)/);
+
+    // Postgres is real and holds our tables.
+    const client = new pg.Client({ connectionString: embeddedDatabaseUrl(dataDir, 25433) });
+    await client.connect();
+    const tables = await client.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1");
+    await client.end();
+    expect(tables.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['fanout_runs', 'fanout_results', 'fanout_aggregates', 'schema_migrations']));
+
+    expect(quant('stack', 'down')).toMatch(/stopped temporal, postgres/);
+    expect(quant('stack', 'status')).toMatch(/temporal\s+stopped[\s\S]*postgres\s+stopped/);
+
+    // Restart on the existing SQLite file: the namespace exists, the attributes are still there.
+    quant('stack', 'up');
+    expect(Object.keys(await searchAttributes())).toEqual(expect.arrayContaining(['Contract', 'RunDate', 'Pipeline']));
+  });
+
+  it('names a wrong argument', () => {
+    let message = '';
+    try {
+      quant('stack', 'sideways');
+    } catch (e) {
+      message = String((e as { stderr?: string }).stderr);
+    }
+    expect(message).toMatch(/unknown subcommand "stack sideways"; expected one of: stack up, stack down, stack status/);
+  });
+});
