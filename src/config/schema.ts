@@ -72,6 +72,51 @@ export const configSchema = z
         seed: z.coerce.number().int().default(20000127),
       })
       .prefault({}),
+    /** Daily pipeline (WF1-WF3): where end-of-day prices come from and how they are checked. */
+    marketData: z
+      .object({
+        provider: z.enum(['synthetic', 'yahoo', 'file']).default('synthetic'),
+        /** file provider: a CSV or Parquet file (date, symbol, open, high, low, close, adj_close, volume). */
+        filePath: z.string().min(1).optional(),
+        /** Yahoo: pause between symbols. */
+        yahooDelayMs: z.coerce.number().int().min(0).default(200),
+        /** Yahoo: base URL override (tests point it at a loopback server). */
+        yahooBaseUrl: z.string().url().optional(),
+        /** A symbol whose last bar is older than this many trading days is stale. */
+        staleAfterDays: z.coerce.number().int().min(1).default(3),
+        /** Ticks whose high-low spread exceeds this many bps of the close are dropped. */
+        maxSpreadBps: z.coerce.number().positive().default(1000),
+        /** Trading days per backfill chunk. */
+        backfillChunkDays: z.coerce.number().int().min(1).default(63),
+      })
+      .prefault({}),
+    news: z
+      .object({
+        /** Secret. Finnhub company-news (primary). */
+        finnhubApiKey: z.string().min(1).optional(),
+        /** Secret. Marketaux (fallback when the primary returns nothing). */
+        marketauxApiKey: z.string().min(1).optional(),
+        finnhubBaseUrl: z.string().url().default('https://finnhub.io/api/v1'),
+        marketauxBaseUrl: z.string().url().default('https://api.marketaux.com/v1'),
+        /** Finnhub free tier. */
+        finnhubPerMinute: z.coerce.number().int().min(1).default(60),
+      })
+      .prefault({}),
+    sentiment: z
+      .object({
+        /** A model directory (model.onnx + tokenizer.json/vocab + labels); default: the shipped model. */
+        modelDir: z.string().min(1).optional(),
+      })
+      .prefault({}),
+    signals: z
+      .object({
+        technicalWeight: z.coerce.number().min(0).max(1).default(0.3),
+        fundamentalWeight: z.coerce.number().min(0).max(1).default(0.4),
+        sentimentWeight: z.coerce.number().min(0).max(1).default(0.3),
+      })
+      .prefault({}),
+    /** Temporal Schedules: a YAML file with `schedules: [...]` (helm mounts it); unset = none. */
+    schedulesFile: z.string().min(1).optional(),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   })
   .superRefine((c, ctx) => {
@@ -118,8 +163,25 @@ export const ENV_NAMES: Record<string, string> = {
   'fanout.maxChildrenPerParent': 'FANOUT_MAX_CHILDREN_PER_PARENT',
   'fanout.defaultDataset': 'FANOUT_DATASET',
   'data.seed': 'QUANT_SEED',
+  'marketData.provider': 'MARKET_DATA_PROVIDER',
+  'marketData.filePath': 'MARKET_DATA_FILE',
+  'marketData.yahooDelayMs': 'YAHOO_DELAY_MS',
+  'marketData.yahooBaseUrl': 'YAHOO_BASE_URL',
+  'marketData.staleAfterDays': 'STALE_AFTER_DAYS',
+  'marketData.maxSpreadBps': 'MAX_SPREAD_BPS',
+  'marketData.backfillChunkDays': 'BACKFILL_CHUNK_DAYS',
+  'news.finnhubApiKey': 'FINNHUB_API_KEY',
+  'news.marketauxApiKey': 'MARKETAUX_API_KEY',
+  'news.finnhubBaseUrl': 'FINNHUB_BASE_URL',
+  'news.marketauxBaseUrl': 'MARKETAUX_BASE_URL',
+  'news.finnhubPerMinute': 'FINNHUB_PER_MINUTE',
+  'sentiment.modelDir': 'SENTIMENT_MODEL_DIR',
+  'signals.technicalWeight': 'SIGNAL_TECHNICAL_WEIGHT',
+  'signals.fundamentalWeight': 'SIGNAL_FUNDAMENTAL_WEIGHT',
+  'signals.sentimentWeight': 'SIGNAL_SENTIMENT_WEIGHT',
+  schedulesFile: 'QUANT_SCHEDULES_FILE',
   logLevel: 'LOG_LEVEL',
 };
 
 /** Settings whose values must never be printed or logged. */
-export const SECRET_PATHS = new Set(['postgres.url', 'objectStore.accessKeyId', 'objectStore.secretAccessKey']);
+export const SECRET_PATHS = new Set(['postgres.url', 'objectStore.accessKeyId', 'objectStore.secretAccessKey', 'news.finnhubApiKey', 'news.marketauxApiKey']);
