@@ -20,6 +20,11 @@ export const NON_RETRYABLE_TYPES = new Set([
   'InvalidObjectKey',
   'InvalidInput',
   'ValidationFailed',
+  'MissingFile',
+  'BadTimestamp',
+  'DatasetNotFound',
+  'BadManifest',
+  'InvalidDatasetName',
 ]);
 
 export function invalidInput(message: string): ApplicationFailure {
@@ -33,7 +38,8 @@ export async function asActivityFailure<T>(fn: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof ApplicationFailure) throw err;
     const type = (err as { type?: unknown }).type;
-    if (typeof type === 'string' && NON_RETRYABLE_TYPES.has(type)) {
+    const flagged = (err as { nonRetryable?: unknown }).nonRetryable === true;
+    if (typeof type === 'string' && (flagged || NON_RETRYABLE_TYPES.has(type))) {
       throw ApplicationFailure.nonRetryable((err as Error).message, type);
     }
     throw err;

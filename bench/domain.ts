@@ -11,11 +11,16 @@
  * - indicators_bars_per_s: SMA 50 + EMA 20 + RSI 14 + MACD + Bollinger over
  *   the same 500 x 2,520 closes, in bars per second of input.
  *
+ * - linear_scaling_8x: time(8 M bars) / time(1 M bars) for the indicators
+ *   plus performanceSummary on one long series; ~8 means linear.
+ *
  * Run with `npm run bench:domain`. Data generation is outside the timings.
  */
 import { performance } from 'node:perf_hooks';
 import { bollingerBands, ema, macd, rsi, sma } from '../src/domain/indicators';
 import { mulberry32, normalSampler } from '../src/domain/random';
+import { simpleReturns } from '../src/domain/returns';
+import { performanceSummary } from '../src/domain/risk';
 import { screenUniverse } from '../src/domain/screening';
 import { analyzeSymbolBars } from '../src/domain/symbol-analysis';
 
@@ -95,6 +100,20 @@ const kernelS = time(() => {
   for (const price of prices) trades += analyzeSymbolBars({ price, spx, vix }).summary.totalTrades;
 });
 
+function allOnOne(p: Float64Array): void {
+  sma(p, 50);
+  ema(p, 20);
+  rsi(p, 14);
+  macd(p);
+  bollingerBands(p, 20, 2);
+  performanceSummary(simpleReturns(p));
+}
+const long = new Float64Array(8_000_000);
+long[0] = 100;
+for (let t = 1; t < long.length; t++) long[t] = long[t - 1] * (1 + 0.01 * z());
+const t1 = time(() => allOnOne(long.subarray(0, 1_000_000)));
+const t8 = time(() => allOnOne(long));
+
 console.log(
   JSON.stringify({
     screening_s: Number(screeningS.toFixed(4)),
@@ -107,6 +126,7 @@ console.log(
     kernel_s: Number(kernelS.toFixed(4)),
     kernel_trades: trades,
     indicators_bars_per_s: Math.round((SYMBOLS * DAYS) / indicatorsS),
+    linear_scaling_8x: Number((t8 / t1).toFixed(2)),
     node: process.version,
   }),
 );

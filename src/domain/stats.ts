@@ -178,7 +178,12 @@ export function pairMoments(x: Series, y: Series): PairMoments {
   return { n, meanX: mx, meanY: my, sxy, sxx, syy };
 }
 
-/** Replace +-Infinity by NaN: the library never returns infinities. */
+/**
+ * Replace +-Infinity by NaN: the library never returns infinities.
+ *
+ * @example
+ *   finiteOrNaN(1 / 0) // NaN
+ */
 export function finiteOrNaN(v: number): number {
   return v === Infinity || v === -Infinity ? NaN : v;
 }

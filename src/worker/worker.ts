@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { Config } from '../config/schema';
-import { createObjectStore } from '../adapters/object-store';
+import { createObjectStore, type S3ObjectStore } from '../adapters/object-store';
 import type { ObjectStore } from '../adapters/object-store/types';
 import { createPool, type Db } from '../adapters/postgres/pool';
 import { createFanoutRepo } from '../adapters/postgres/fanout-repo';
@@ -50,6 +50,8 @@ export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandl
   const metrics = opts.metrics ?? createMetrics({ processMetrics: false });
   const db = createPool(opts.databaseUrl, Math.min(50, config.worker.maxConcurrentActivities + 4));
   const store = createObjectStore(config);
+  // MinIO/S3: the bucket must exist before the first put; creating it is idempotent.
+  if ('ensureBucket' in store) await (store as S3ObjectStore).ensureBucket();
   const activities = createActivities({
     store,
     repo: createFanoutRepo(db),

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { expectClose, expectSeriesClose } from '../__fixtures__/expect-close';
 import { TALIB_SP500 } from '../__fixtures__/talib-sp500';
 import { sp500Closes } from '../__fixtures__/vega';
-import { ema } from './ema';
+import { ema, emaWithSkip } from './ema';
 
 const closes = sp500Closes();
 
@@ -35,6 +35,11 @@ describe('ema', () => {
     const theirs = TiEMA.calculate({ period: 20, values: closes });
     expect(theirs.length).toBe(closes.length - 19);
     for (let i = 0; i < theirs.length; i++) expectClose(ours[i + 19], theirs[i], 1e-9);
+  });
+
+  it('emaWithSkip skips values before seeding (the MACD fast leg)', () => {
+    // skip 9; seed (1 + 2) / 2 = 1.5 at index 2; then 1.5 + (2/3)(3 - 1.5) = 2.5
+    expectSeriesClose(emaWithSkip([9, 1, 2, 3], 2, 2 / 3, 1), [null, null, 1.5, 2.5]);
   });
 
   it('edge cases: empty, short, constant, NaN gap keeps the state', () => {

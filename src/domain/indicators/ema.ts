@@ -12,6 +12,9 @@ import { checkPeriod } from './sma';
  * e_t = e_{t-1} + k (x_t - e_{t-1}). A NaN bar gives NaN output and leaves
  * the state alone. Used by `ema` (skip 0) and by MACD, whose fast EMA skips
  * slow - fast values so both seed windows end on the same bar.
+ *
+ * @example
+ *   emaWithSkip([9, 1, 2, 3], 2, 2 / 3, 1) // [NaN, NaN, 1.5, 2.5]
  */
 export function emaWithSkip(x: Series, period: number, k: number, skip: number): Float64Array {
   const n = x.length;

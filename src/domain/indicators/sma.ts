@@ -5,7 +5,13 @@
 import { DomainInputError } from '../errors';
 import type { Series } from '../stats';
 
-/** Throw unless `period` is an integer >= `min`. */
+/**
+ * Throw a DomainInputError (INVALID_PARAMETER) unless `period` is an
+ * integer >= `min`.
+ *
+ * @example
+ *   checkPeriod('RSI period', 14); // ok; checkPeriod('x', 0) throws
+ */
 export function checkPeriod(name: string, period: number, min = 1): void {
   if (!Number.isInteger(period) || period < min) {
     throw new DomainInputError('INVALID_PARAMETER', `${name} must be an integer >= ${min}, got ${period}`);
