@@ -20,6 +20,8 @@ export const NON_RETRYABLE_TYPES = new Set([
   'InvalidObjectKey',
   'InvalidInput',
   'ValidationFailed',
+  'UnknownSymbol',
+  'MalformedResponse',
   'MissingFile',
   'BadTimestamp',
   'DatasetNotFound',

@@ -3,11 +3,13 @@
  * only `type Activities` from here; the worker entry builds the real deps.
  */
 import { createFanoutActivities, type FanoutDeps } from './fanout';
+import { createScreenActivities, type ScreenDeps } from './screen';
+import { createSignalActivities, type SignalDeps } from './signal';
 
-export type ActivityDeps = FanoutDeps;
+export type ActivityDeps = FanoutDeps & ScreenDeps & SignalDeps;
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createFanoutActivities(deps) };
+  return { ...createFanoutActivities(deps), ...createScreenActivities(deps), ...createSignalActivities(deps) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

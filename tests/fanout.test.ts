@@ -10,8 +10,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { startTestWorker, testClient, testConfig, testDb, smallDataset, uniqueName } from './helpers';
+import { execFileSync } from 'node:child_process';
+import { resolveTemporalCli } from '../src/stack/temporal-cli';
+import { startTestWorker, testClient, testConfig, testDb, smallDataset, testEnv, uniqueName } from './helpers';
 import { startOrchestrator, followOrchestrator, runAggregate } from '../src/cli/fanout-client';
 import { createFanoutRepo } from '../src/adapters/postgres/fanout-repo';
 import { readParquet } from '../src/adapters/parquet';
@@ -113,8 +114,13 @@ describe('fan-out analysis on the real stack', () => {
     expect(new TextDecoder().decode(await store.get(agg.reportKey))).toContain('Top 10 by P&L');
 
     if (process.env.QUANT_RECORD_HISTORIES) {
+      // The CLI's JSON is the standard history export that Worker.runReplayHistory reads.
+      const temporal = resolveTemporalCli({ cliPath: process.env.TEMPORAL_CLI_PATH });
       const save = async (id: string, name: string) =>
-        writeFileSync(join(__dirname, 'histories', `${name}.json`), historyToJSON(await client.workflow.getHandle(id).fetchHistory()));
+        writeFileSync(
+          join(__dirname, 'histories', `${name}.json`),
+          execFileSync(temporal, ['workflow', 'show', '--address', testEnv().temporalAddress, '--workflow-id', id, '--output', 'json']),
+        );
       await save(workflowId, 'orchestrator-10-contracts');
       await save(workflowIds.analyzeSymbol(contracts[0], runKey), 'analyzeSymbol-one-contract');
     }

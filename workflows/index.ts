@@ -4,3 +4,5 @@ export { analyzeSymbol } from './analyze-symbol';
 export { validateData } from './validate-data';
 export { ingestMarketData } from './ingest-market-data';
 export { aggregatePortfolio } from './aggregate-portfolio';
+export { screen } from './screen';
+export { signal } from './signal';

@@ -19,6 +19,8 @@ export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'Datetime'> = {
 };
 
 export const PIPELINE_FANOUT = 'fanout';
+/** The daily pipeline (WF1..WF6); every run sets `Pipeline = 'daily'`. */
+export const PIPELINE_DAILY = 'daily';
 
 /** Run keys are embedded in IDs and object keys, so they are restricted to a safe alphabet. */
 export const RUN_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -30,4 +32,11 @@ export const workflowIds = {
   ingestMarketData: (runKey: string) => `ingest-market-data-${runKey}`,
   validateData: (runKey: string) => `validate-data-${runKey}`,
   aggregatePortfolio: (runKey: string) => `aggregate-${runKey}`,
+  ingest: (date: string) => `ingest-${date}`,
+  /** `key` is `<from>-<to>`, plus a symbols hash when not the default universe. */
+  ingestBackfill: (key: string) => `ingest-backfill-${key}`,
+  ingestBackfillChunk: (key: string, n: number) => `ingest-backfill-${key}-chunk-${n}`,
+  screen: (date: string) => `screen-${date}`,
+  signal: (date: string) => `signal-${date}`,
+  pipeline: (date: string) => `pipeline-${date}`,
 };

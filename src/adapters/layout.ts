@@ -18,6 +18,18 @@ export const layout = {
   fanoutResult: (prefix: string, runKey: string, contract: string) => `${prefix}/${runKey}/results/${contract}_analysis.parquet`,
   fanoutEquity: (prefix: string, runKey: string) => `${prefix}/${runKey}/portfolio/equity_curve.parquet`,
   fanoutComparison: (prefix: string, runKey: string) => `${prefix}/${runKey}/portfolio/contract_comparison.parquet`,
+  /** screening/year=YYYY/month=MM/day=DD/screening.parquet (WF2) */
+  screening: (date: Date) => `screening/${datePath(date)}/screening.parquet`,
+  /** signals/year=YYYY/month=MM/day=DD/signals.parquet (WF3) */
+  signals: (date: Date) => `signals/${datePath(date)}/signals.parquet`,
+  /** Claim-check intermediates of a daily workflow: work/<workflow>/year=.../<name>; overwritten by a rerun of the same date. */
+  dailyWork: (workflow: string, date: Date, name: string) => `work/${workflow}/${datePath(date)}/${name}`,
+  /** market_data/source=<provider>/year=YYYY/month=MM/day=DD/market_data.parquet (WF1: one file per trading day, every symbol of that day) */
+  marketDataDay: (source: string, date: Date) => `market_data/source=${source}/${datePath(date)}/market_data.parquet`,
+  /** WF1 claim-check files of one run (raw and validated bars), keyed by the run's workflow ID. */
+  ingestStaging: (runKey: string, name: string) => `work/ingest/staging/${runKey}/${name}`,
+  /** Completion marker of one backfill chunk: a rerun of the backfill skips chunks that have one. */
+  ingestChunkMarker: (backfillKey: string, chunk: number) => `work/ingest/backfill/${backfillKey}/chunk-${String(chunk).padStart(4, '0')}.json`,
   /** reports/<workflow>/year=YYYY/month=MM/day=DD/<name>.md */
   report: (workflow: string, date: Date, name: string) => `reports/${workflow}/${datePath(date)}/${name}.md`,
 };

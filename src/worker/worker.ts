@@ -14,6 +14,7 @@ import { createObjectStore, type S3ObjectStore } from '../adapters/object-store'
 import type { ObjectStore } from '../adapters/object-store/types';
 import { createPool, type Db } from '../adapters/postgres/pool';
 import { createFanoutRepo } from '../adapters/postgres/fanout-repo';
+import { buildDailyDeps } from './daily-deps';
 import { createMetrics, createActivityMetricsInterceptor, createMetricsSinks, metricsWorkflowInterceptorModule, type QuantMetrics } from '../adapters/metrics';
 
 export interface WorkerHandle {
@@ -52,7 +53,9 @@ export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandl
   const store = createObjectStore(config);
   // MinIO/S3: the bucket must exist before the first put; creating it is idempotent.
   if ('ensureBucket' in store) await (store as S3ObjectStore).ensureBucket();
+  const daily = buildDailyDeps(config, db, store);
   const activities = createActivities({
+    ...daily.deps,
     store,
     repo: createFanoutRepo(db),
     onContractAnalyzed: () => metrics.recordContractsAnalyzed(1),
@@ -86,6 +89,7 @@ export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandl
     db,
     store,
     async close() {
+      await daily.close().catch(() => undefined);
       await db.end().catch(() => undefined);
       await connection.close().catch(() => undefined);
     },

@@ -1,0 +1,86 @@
+/**
+ * `signal` (WF3): trading signals for the best two quintiles of the date's
+ * screen. Load the WF2 context -> technical || fundamental || sentiment
+ * (three activities in parallel) -> combine (30/40/30 by default, sentiment
+ * weight 0 = technical + fundamental renormalised) -> store -> report.
+ * ID `signal-<date>`; `Pipeline = 'daily'`, `RunDate = <date>`.
+ */
+import { proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { SignalClass } from '../src/adapters/postgres/signal-repo';
+import type { CombinedWeights } from '../src/domain/scoring';
+import { PIPELINE_DAILY, SEARCH_ATTRIBUTES } from './names';
+import { resolveRunDate, runDateTime } from './run-date';
+
+export interface SignalInput {
+  /** YYYY-MM-DD; omitted on scheduled runs (then the previous weekday of the scheduled time). */
+  date?: string;
+  /** Overrides config.signals (e.g. `{ sentiment: 0 }` to roll back to technical + fundamental). */
+  weights?: Partial<CombinedWeights>;
+}
+
+export interface SignalResult {
+  date: string;
+  status: 'completed' | 'no_trading_data';
+  symbols: number;
+  withNews: number;
+  weights: CombinedWeights | null;
+  distribution: Record<SignalClass, number> | null;
+  parquetKey: string | null;
+  reportKey: string | null;
+}
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
+});
+
+export async function signal(input: SignalInput = {}): Promise<SignalResult> {
+  const date = resolveRunDate(input.date);
+  upsertSearchAttributes([
+    { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_DAILY },
+    { key: SEARCH_ATTRIBUTES.RunDate, value: runDateTime(date) },
+  ]);
+  setCurrentDetails(`loading the screen of ${date}`);
+  const ctx = await acts.loadSignalContext.executeWithOptions(
+    { startToCloseTimeout: '1 minute', summary: `screen ${date}: quintiles 1-2` },
+    [{ date }],
+  );
+  if (ctx.status === 'no_trading_data') {
+    setCurrentDetails(`no trading data on ${date}`);
+    return { date, status: 'no_trading_data', symbols: 0, withNews: 0, weights: null, distribution: null, parquetKey: null, reportKey: null };
+  }
+  const n = ctx.candidates.length;
+  const branch = { date, candidates: ctx.candidates };
+  setCurrentDetails(`three branches for ${n} symbols`);
+  const [technical, fundamental, sentiment] = await Promise.all([
+    acts.technicalBranch.executeWithOptions({ startToCloseTimeout: '5 minutes', summary: `technical: SMA 50/200, MACD, Bollinger (${n} symbols)` }, [branch]),
+    acts.fundamentalBranch.executeWithOptions(
+      { startToCloseTimeout: '15 minutes', heartbeatTimeout: '2 minutes', summary: `fundamental: P/E vs sector, yield, ROE, D/E, current ratio (${n} symbols)` },
+      [{ ...branch, universe: ctx.universe }],
+    ),
+    acts.sentimentBranch.executeWithOptions(
+      { startToCloseTimeout: '15 minutes', heartbeatTimeout: '2 minutes', summary: `sentiment: 7 days of news, classified (${n} symbols)` },
+      [branch],
+    ),
+  ]);
+  const combined = await acts.combineSignals.executeWithOptions(
+    { startToCloseTimeout: '1 minute', summary: 'combine technical, fundamental, sentiment' },
+    [{ date, candidates: ctx.candidates, technicalKey: technical.key, fundamentalKey: fundamental.key, sentimentKey: sentiment.key, weights: input.weights }],
+  );
+  setCurrentDetails('storing');
+  const stored = await acts.storeSignals.executeWithOptions(
+    { startToCloseTimeout: '5 minutes', summary: `store ${n} signals (Postgres + Parquet)` },
+    [{ date, combinedKey: combined.combinedKey, weights: combined.weights, distribution: combined.distribution }],
+  );
+  const report = await acts.writeSignalReport.executeWithOptions(
+    { startToCloseTimeout: '1 minute', summary: `report signal-${date}.md` },
+    [{ date, combinedKey: combined.combinedKey, weights: combined.weights, distribution: combined.distribution, parquetKey: stored.parquetKey }],
+  );
+  const d = combined.distribution;
+  setCurrentDetails(`done: ${d.strong_buy} strong buy, ${d.buy} buy, ${d.hold} hold, ${d.sell} sell, ${d.strong_sell} strong sell`);
+  return {
+    date, status: 'completed', symbols: n, withNews: sentiment.withNews, weights: combined.weights, distribution: combined.distribution,
+    parquetKey: stored.parquetKey, reportKey: report.reportKey,
+  };
+}
