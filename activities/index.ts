@@ -5,11 +5,12 @@
 import { createFanoutActivities, type FanoutDeps } from './fanout';
 import { createScreenActivities, type ScreenDeps } from './screen';
 import { createSignalActivities, type SignalDeps } from './signal';
+import { createIngestActivities, type IngestDeps } from './ingest';
 
-export type ActivityDeps = FanoutDeps & ScreenDeps & SignalDeps;
+export type ActivityDeps = FanoutDeps & ScreenDeps & SignalDeps & IngestDeps;
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createFanoutActivities(deps), ...createScreenActivities(deps), ...createSignalActivities(deps) };
+  return { ...createFanoutActivities(deps), ...createScreenActivities(deps), ...createSignalActivities(deps), ...createIngestActivities(deps) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -9,7 +9,11 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
+import { temporalServerPid } from '../src/stack/temporal-server';
+import { join, resolve } from 'node:path';
+import { bundleWorkflows } from '../scripts/bundle-workflows';
+import { waitFor } from '../src/stack/processes';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/load';
 import { stackUp } from '../src/stack/stack';
@@ -20,6 +24,13 @@ import { readContractSeries, readDatasetManifest } from '../src/adapters/hourly-
 import { ingestHourlyDataset } from '../activities/fanout';
 import { analyzeSymbolBars } from '../src/domain/symbol-analysis';
 import { connectClient, followOrchestrator, runAggregate, startOrchestrator } from '../src/cli/fanout-client';
+
+/** user + system CPU seconds of a process so far (/proc/<pid>/stat fields 14 and 15, in clock ticks of 1/100 s). */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -41,10 +52,14 @@ async function main() {
   const ds = await ingestHourlyDataset(store, { dataset, provider: 'synthetic', seed: config.data.seed, bars: values.bars ? Number(values.bars) : undefined });
   log(`dataset ${dataset}: ${ds.contracts} x ${ds.bars} (${ds.skipped ? 'existing' : 'generated'})`);
 
+  // Like production: the worker loads a prebuilt bundle, and timing starts once it reports ready.
+  const bundle = await bundleWorkflows(join(resolve(config.dataDir), 'bench', 'workflow-bundle.js'));
+  const metricsPort = Number(process.env.METRICS_PORT ?? 19564);
   const worker = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'src', 'cli', 'main.ts'), 'worker'], {
-    env: { ...process.env, LOG_LEVEL: 'warn', METRICS_PORT: process.env.METRICS_PORT ?? '19564' },
+    env: { ...process.env, LOG_LEVEL: 'warn', METRICS_PORT: String(metricsPort), WORKFLOW_BUNDLE_PATH: bundle.path },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  await waitFor('bench worker', async () => (await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).ok, 60_000);
   let peak = 0;
   const sampler = setInterval(() => {
     try {
@@ -56,6 +71,8 @@ async function main() {
   const client = await connectClient(e.temporalAddress, config.temporal.namespace);
   try {
     const runKey = `bench-${contracts}c-${ds.bars}b-${Date.now()}`;
+    const serverPid = temporalServerPid(config.dataDir);
+    const cpu0 = { worker: cpuSeconds(worker.pid), server: cpuSeconds(serverPid) };
     const t0 = performance.now();
     const started = await startOrchestrator(client, config.temporal.taskQueue, {
       numContracts: contracts, dataset, runKey, runValidation: false,
@@ -63,6 +80,14 @@ async function main() {
     });
     const result = await followOrchestrator(client, started.workflowId);
     const wall = (performance.now() - t0) / 1000;
+    const cpu = { worker: cpuSeconds(worker.pid) - cpu0.worker, server: cpuSeconds(serverPid) - cpu0.server };
+    // Where the time went, from the worker's own activity-latency histogram.
+    const metricsText = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const activitySeconds: Record<string, { count: number; mean_ms: number }> = {};
+    for (const m of metricsText.matchAll(/^quant_activity_duration_seconds_sum\{activity="([^"]+)"\} ([\d.e+-]+)$/gm)) {
+      const count = Number(new RegExp(`^quant_activity_duration_seconds_count\\{activity="${m[1]}"\\} (\\d+)$`, 'm').exec(metricsText)?.[1] ?? 0);
+      activitySeconds[m[1]] = { count, mean_ms: Math.round((Number(m[2]) / Math.max(1, count)) * 10000) / 10 };
+    }
     const t1 = performance.now();
     await runAggregate(client, config.temporal.taskQueue, runKey);
     const aggregate = (performance.now() - t1) / 1000;
@@ -89,6 +114,10 @@ async function main() {
         wall_s: Math.round(wall * 100) / 100, aggregate_s: Math.round(aggregate * 100) / 100,
         worker_peak_rss_mb: peak, kernel_bars_per_s: Math.round(bars / kernelSeconds), kernel_reps: reps,
         window: values.window ? Number(values.window) : config.fanout.maxConcurrentChildren,
+        worker_cpu_s: Math.round(cpu.worker * 10) / 10,
+        temporal_server_cpu_s: Math.round(cpu.server * 10) / 10,
+        load_avg_1m: Math.round(loadavg()[0] * 100) / 100,
+        activities: activitySeconds,
       }) + '\n',
     );
   } finally {

@@ -31,3 +31,10 @@ export async function adjCloses(db: Db, symbol: string, to: string, from = '1900
   const r = await db.query<{ adj_close: number }>('SELECT adj_close FROM market_data WHERE symbol = $1 AND date BETWEEN $2::date AND $3::date ORDER BY date', [symbol, from, to]);
   return r.rows.map((x) => Number(x.adj_close));
 }
+
+/** Messages of an error and its causes, joined (a workflow failure wraps the activity's). */
+export function causeChain(e: unknown): string {
+  const parts: string[] = [];
+  for (let c = e as { message?: string; cause?: unknown } | undefined; c; c = c.cause as typeof c) parts.push(c.message ?? '');
+  return parts.join(' <- ');
+}

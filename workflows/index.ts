@@ -6,3 +6,5 @@ export { ingestMarketData } from './ingest-market-data';
 export { aggregatePortfolio } from './aggregate-portfolio';
 export { screen } from './screen';
 export { signal } from './signal';
+export { ingest, ingestBackfill, ingestBackfillChunk } from './ingest';
+export { pipeline } from './pipeline';

@@ -12,7 +12,8 @@ function datePath(date: Date): string {
 }
 
 export const layout = {
-  fanoutInput: (prefix: string, runKey: string, contract: string) => `${prefix}/${runKey}/input/${contract}.parquet`,
+  /** The load -> analyze claim check (series-blob format), deleted once the result is saved. */
+  fanoutInput: (prefix: string, runKey: string, contract: string) => `${prefix}/${runKey}/input/${contract}.f64`,
   fanoutManifest: (prefix: string, runKey: string) => `${prefix}/${runKey}/input/manifest.json`,
   fanoutStaging: (prefix: string, runKey: string, contract: string) => `${prefix}/${runKey}/staging/${contract}_analysis.parquet`,
   fanoutResult: (prefix: string, runKey: string, contract: string) => `${prefix}/${runKey}/results/${contract}_analysis.parquet`,

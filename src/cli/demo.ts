@@ -6,6 +6,7 @@
  * summary table, the report locations and the Web UI links. The stack stays
  * up for browsing until `quant stack down`.
  */
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Config } from '../config/schema';
 import { stackUp } from '../stack/stack';
 import { createPool } from '../adapters/postgres/pool';
@@ -21,6 +22,8 @@ import { fmt, mdTable } from '../domain/reports/markdown';
 const log = (s: string) => process.stdout.write(`${s}\n`);
 
 export async function runDemo(config: Config, opts: { contracts: number }): Promise<void> {
+  // The demo prints its own story; the SDK's info logs (bundler output, worker states) would bury it.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   log('1/5 starting the embedded stack (first run builds the Temporal CLI with go install: a few minutes)');
   const e = await stackUp(config, log);
   const db = createPool(e.databaseUrl, 4);

@@ -17,6 +17,9 @@ import { parseCommandArgs, intOption, UsageError } from './args';
 import { connectClient, defaultRunKey, followOrchestrator, runAggregate, startOrchestrator } from './fanout-client';
 import { createProgressPrinter } from './progress';
 import { runDemo } from './demo';
+import { ingestCommand } from './commands/ingest';
+import { applyConfiguredSchedules, schedulesCommands } from './commands/schedules';
+import { dailyRunCommands } from './commands/pipeline';
 import { runWorker } from '../worker/main';
 import { workflowIds } from '../../workflows/names';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
@@ -34,6 +37,10 @@ const HELP = `quant: rule-based research and paper-trading workflows on Temporal
   quant run analyze-symbol --contract AAPL [--run K] [--dataset D] [--output-prefix fanout]
   quant run aggregate --run K [--output-prefix fanout]
   quant runs list [--limit 20]
+  quant run pipeline --date D [--lookback-days N]   WF1 ingest -> WF2 screen -> WF3 signal for one date
+  quant run screen|signal --date D   one daily workflow for one date
+  quant schedules apply [--file F]   create/update the Temporal Schedules (idempotent)
+  quant schedules list | pause <id> | unpause <id> | trigger <id> | backfill <id> --from D --to D
 `;
 
 type Command = (argv: string[], config: Config) => Promise<void>;
@@ -93,6 +100,10 @@ const commands: Record<string, Command | Record<string, Command>> = {
       }
       await registerSearchAttributes(e.temporalAddress, config.temporal.namespace);
       out(`search attributes registered on ${e.temporalAddress} (${config.temporal.namespace})`);
+      if (config.schedulesFile) {
+        const client = await connectClient(e.temporalAddress, config.temporal.namespace);
+        await applyConfiguredSchedules(config, client, out).finally(() => client.connection.close());
+      }
     },
   },
   data: {
@@ -113,7 +124,10 @@ const commands: Record<string, Command | Record<string, Command>> = {
       out(`location: ${store.locate(`datasets/${r.dataset}`)}`);
     },
   },
+  schedules: schedulesCommands,
   run: {
+    ...dailyRunCommands,
+    ingest: ingestCommand,
     orchestrator: async (argv, config) => {
       const usage = 'quant run orchestrator [--contracts 10] [--ingest] [--validate] [--wait] [--dataset D] [--fail A,B] [--run-key K] [--output-prefix P]';
       const o = parseCommandArgs(argv, {

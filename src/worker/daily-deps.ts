@@ -9,10 +9,9 @@ import type { ObjectStore } from '../adapters/object-store/types';
 import type { Db } from '../adapters/postgres/pool';
 import { createScreeningRepo } from '../adapters/postgres/screening-repo';
 import { createSignalRepo } from '../adapters/postgres/signal-repo';
-import type { DataProvider } from '../adapters/market-data/types';
-import { createSyntheticProvider } from '../adapters/market-data/synthetic';
-import type { NewsProvider } from '../adapters/news/types';
-import type { SentimentClassifier } from '../adapters/sentiment/types';
+import { createDataProvider } from '../adapters/market-data';
+import { createNewsProvider } from '../adapters/news';
+import { createSentimentClassifier, type SentimentClassifier } from '../adapters/sentiment';
 import type { ScreenDeps } from '../../activities/screen';
 import type { SignalDeps } from '../../activities/signal';
 
@@ -22,8 +21,8 @@ export interface DailyDeps {
 }
 
 export function buildDailyDeps(config: Config, db: Db, _store: ObjectStore): DailyDeps {
-  const marketData: DataProvider = createSyntheticProvider({ seed: config.data.seed });
-  const news: NewsProvider = { name: 'none', companyNews: async () => [] };
+  const marketData = createDataProvider(config);
+  const news = createNewsProvider(config);
   let classifier: Promise<SentimentClassifier> | null = null;
   return {
     deps: {
@@ -31,7 +30,10 @@ export function buildDailyDeps(config: Config, db: Db, _store: ObjectStore): Dai
       signals: createSignalRepo(db),
       marketData,
       news,
-      sentimentClassifier: () => (classifier ??= Promise.reject(new Error('no sentiment classifier configured'))),
+      sentimentClassifier: () => (classifier ??= createSentimentClassifier(config).catch((err: unknown) => {
+        classifier = null; // a failed load is retried by the next activity attempt
+        throw err;
+      })),
       signalWeights: { technical: config.signals.technicalWeight, fundamental: config.signals.fundamentalWeight, sentiment: config.signals.sentimentWeight },
     },
     async close() {

@@ -14,6 +14,8 @@ import { createObjectStore, type S3ObjectStore } from '../adapters/object-store'
 import type { ObjectStore } from '../adapters/object-store/types';
 import { createPool, type Db } from '../adapters/postgres/pool';
 import { createFanoutRepo } from '../adapters/postgres/fanout-repo';
+import { createMarketDataRepo } from '../adapters/postgres/market-data-repo';
+import { createDataProvider } from '../adapters/market-data';
 import { buildDailyDeps } from './daily-deps';
 import { createMetrics, createActivityMetricsInterceptor, createMetricsSinks, metricsWorkflowInterceptorModule, type QuantMetrics } from '../adapters/metrics';
 
@@ -58,6 +60,9 @@ export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandl
     ...daily.deps,
     store,
     repo: createFanoutRepo(db),
+    marketDataRepo: createMarketDataRepo(db),
+    marketDataProvider: createDataProvider(config),
+    ingestSettings: { maxSpreadBps: config.marketData.maxSpreadBps, staleAfterDays: config.marketData.staleAfterDays, backfillChunkDays: config.marketData.backfillChunkDays },
     onContractAnalyzed: () => metrics.recordContractsAnalyzed(1),
     onDataQuality: (dataset, score) => metrics.recordDataQuality(dataset, score),
   });

@@ -43,9 +43,18 @@ export interface SymbolFailure {
   message: string;
 }
 
+/** A row of an imported file that was not imported (file provider). */
+export interface RejectedRow {
+  /** 1-based line number in the file (the header is line 1); Parquet: 1-based row number + 1. */
+  line: number;
+  message: string;
+}
+
 export interface EodResult {
   bars: EodBar[];
   failures: SymbolFailure[];
+  /** File imports only: malformed rows, skipped while the rest is imported. */
+  rejectedRows?: RejectedRow[];
 }
 
 export interface DataProvider {

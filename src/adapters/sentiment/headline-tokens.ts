@@ -51,7 +51,7 @@ export function stem(word: string): string {
  *
  * @example
  *   headlineTokens("Apple's profit surges 30%, doesn't disappoint")
- *   // ['appl', 'profit', 'surg', '<pct>', 'does', 'not', 'disappoint']
+ *   // ['appl', 'profit', 'surg', '<pct>', 'doe', 'not', 'disappoint']
  */
 export function headlineTokens(text: string): string[] {
   const norm = text.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'");

@@ -1,0 +1,115 @@
+/**
+ * `quant run pipeline|screen|signal --date D`: run the daily pipeline
+ * (WF1 -> WF2 -> WF3 as children of `pipeline-<date>`) or one of WF2/WF3 for
+ * one date, wait, and print the result with its report keys. Same date =
+ * same workflow ID: a running one is joined, a finished one runs again (its
+ * stores replace the date's rows).
+ */
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import type { Config } from '../../config/schema';
+import { stackEndpoints } from '../../stack/stack';
+import { connectClient } from '../fanout-client';
+import { intOption, parseCommandArgs, UsageError } from '../args';
+import { PIPELINE_DAILY, SEARCH_ATTRIBUTES, workflowIds } from '../../../workflows/names';
+import type { PipelineInput, PipelineResult } from '../../../workflows/pipeline';
+import type { ScreenInput, ScreenResult } from '../../../workflows/screen';
+import type { SignalInput, SignalResult } from '../../../workflows/signal';
+
+type Command = (argv: string[], config: Config) => Promise<void>;
+const out = (s: string) => process.stdout.write(`${s}\n`);
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+const startOptions = (taskQueue: string, workflowId: string, date: string, staticSummary: string) => ({
+  taskQueue,
+  workflowId,
+  workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+  workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+  staticSummary,
+  typedSearchAttributes: [
+    { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_DAILY },
+    { key: SEARCH_ATTRIBUTES.RunDate, value: new Date(`${date}T00:00:00Z`) },
+  ],
+});
+
+/**
+ * WF1 -> WF2 -> WF3 for one date under `pipeline-<date>`; waits for the result.
+ *
+ * @example
+ *   await runPipeline(client, 'quant-workflows', { date: '2026-02-06', lookbackDays: 300 })
+ */
+export async function runPipeline(client: Client, taskQueue: string, input: PipelineInput & { date: string }): Promise<PipelineResult> {
+  return client.workflow.execute('pipeline', {
+    ...startOptions(taskQueue, workflowIds.pipeline(input.date), input.date, `Daily pipeline ${input.date}: ingest -> screen -> signal`),
+    args: [input],
+  });
+}
+
+export async function runScreen(client: Client, taskQueue: string, input: ScreenInput & { date: string }): Promise<ScreenResult> {
+  return client.workflow.execute('screen', { ...startOptions(taskQueue, workflowIds.screen(input.date), input.date, `WF2 screen ${input.date}`), args: [input] });
+}
+
+export async function runSignal(client: Client, taskQueue: string, input: SignalInput & { date: string }): Promise<SignalResult> {
+  return client.workflow.execute('signal', { ...startOptions(taskQueue, workflowIds.signal(input.date), input.date, `WF3 signal ${input.date}`), args: [input] });
+}
+
+function dateArg(v: string | undefined, usage: string): string {
+  if (!v) throw new UsageError('--date is required', usage);
+  if (!ISO_DATE.test(v) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v) throw new UsageError(`--date must be a date YYYY-MM-DD, got "${v}"`, usage);
+  return v;
+}
+
+function weightArg(v: string | undefined, name: string, usage: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(n >= 0 && n <= 1)) throw new UsageError(`--${name} must be a number in [0, 1], got "${v}"`, usage);
+  return n;
+}
+
+async function withClient<T>(config: Config, fn: (c: Client, uiUrl?: string) => Promise<T>): Promise<T> {
+  const e = stackEndpoints(config);
+  const client = await connectClient(e.temporalAddress, config.temporal.namespace);
+  try {
+    return await fn(client, e.uiUrl);
+  } finally {
+    await client.connection.close();
+  }
+}
+
+const link = (uiUrl: string | undefined, ns: string, id: string) => (uiUrl ? `Web UI: ${uiUrl}/namespaces/${ns}/workflows/${id}` : '');
+
+export const dailyRunCommands: Record<string, Command> = {
+  pipeline: async (argv, config) => {
+    const usage = 'quant run pipeline --date YYYY-MM-DD [--lookback-days N] [--sentiment-weight W]';
+    const o = parseCommandArgs(argv, { date: { type: 'string' }, 'lookback-days': { type: 'string' }, 'sentiment-weight': { type: 'string' } }, usage);
+    const date = dateArg(o.date, usage);
+    const sentiment = weightArg(o['sentiment-weight'], 'sentiment-weight', usage);
+    await withClient(config, async (client, ui) => {
+      out(link(ui, config.temporal.namespace, workflowIds.pipeline(date)));
+      const r = await runPipeline(client, config.temporal.taskQueue, {
+        date,
+        lookbackDays: o['lookback-days'] === undefined ? undefined : intOption('lookback-days', o['lookback-days'], 0, 0),
+        signalWeights: sentiment === undefined ? undefined : { sentiment },
+      });
+      out(JSON.stringify(r, null, 2));
+    });
+  },
+  screen: async (argv, config) => {
+    const usage = 'quant run screen --date YYYY-MM-DD';
+    const o = parseCommandArgs(argv, { date: { type: 'string' } }, usage);
+    const date = dateArg(o.date, usage);
+    await withClient(config, async (client, ui) => {
+      out(link(ui, config.temporal.namespace, workflowIds.screen(date)));
+      out(JSON.stringify(await runScreen(client, config.temporal.taskQueue, { date }), null, 2));
+    });
+  },
+  signal: async (argv, config) => {
+    const usage = 'quant run signal --date YYYY-MM-DD [--sentiment-weight W]';
+    const o = parseCommandArgs(argv, { date: { type: 'string' }, 'sentiment-weight': { type: 'string' } }, usage);
+    const date = dateArg(o.date, usage);
+    const sentiment = weightArg(o['sentiment-weight'], 'sentiment-weight', usage);
+    await withClient(config, async (client, ui) => {
+      out(link(ui, config.temporal.namespace, workflowIds.signal(date)));
+      out(JSON.stringify(await runSignal(client, config.temporal.taskQueue, { date, weights: sentiment === undefined ? undefined : { sentiment } }), null, 2));
+    });
+  },
+};

@@ -1,0 +1,67 @@
+/**
+ * The daily pipeline for one date, end to end on the real stack:
+ * `pipeline-<date>` runs WF1 `ingest` (synthetic provider, with a year of
+ * lookback), then WF2 `screen`, then WF3 `signal` as children, in order;
+ * every stage's rows and reports exist afterwards, and a weekend date stops
+ * after WF1 with no_trading_data.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from '@temporalio/client';
+import { startTestWorker, testClient, testConfig, testDb } from './helpers';
+import { runPipeline } from '../src/cli/commands/pipeline';
+import { createScreeningRepo } from '../src/adapters/postgres/screening-repo';
+import { createSignalRepo } from '../src/adapters/postgres/signal-repo';
+import { SEARCH_ATTRIBUTES, workflowIds } from '../workflows/names';
+import type { Db } from '../src/adapters/postgres/pool';
+
+const config = testConfig({ MARKET_DATA_PROVIDER: 'synthetic' });
+let worker: Awaited<ReturnType<typeof startTestWorker>>;
+let client: Client;
+let db: Db;
+const D = '2025-03-14'; // a Friday, a date no other test file seeds
+
+beforeAll(async () => {
+  db = testDb();
+  worker = await startTestWorker(config);
+  client = await testClient();
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await client?.connection.close();
+  await db?.end();
+});
+
+describe('pipeline (WF1 -> WF2 -> WF3)', () => {
+  it('runs ingest, screen and signal for one date, in order, as children', async () => {
+    const r = await runPipeline(client, config.temporal.taskQueue, { date: D, lookbackDays: 300 });
+    expect(r.status).toBe('completed');
+    expect(r.ingest).toMatchObject({ status: 'completed', symbols: 49, failures: 0 });
+    expect(r.screen).toMatchObject({ status: 'completed', symbols: 49, quintileCounts: [10, 10, 10, 10, 9] });
+    expect(r.signal).toMatchObject({ status: 'completed', symbols: 20 });
+
+    const bars = await db.query<{ n: number; days: number }>(
+      `SELECT count(*)::int AS n, count(DISTINCT date)::int AS days FROM market_data WHERE date BETWEEN ($1::date - 500) AND $1::date`, [D]);
+    expect(bars.rows[0].days).toBeGreaterThanOrEqual(300);
+    expect((await createScreeningRepo(db).getScreeningResults(D)).length).toBe(49);
+    expect((await createSignalRepo(db).getSignalResults(D)).length).toBe(20);
+    for (const key of [r.ingest.reportKey, r.screen!.reportKey, r.signal!.reportKey]) expect(await worker.store.exists(key!)).toBe(true);
+
+    // Children ran in order: each started after the previous one closed.
+    const ids = [workflowIds.ingest(D), workflowIds.screen(D), workflowIds.signal(D)];
+    const descs = await Promise.all(ids.map((id) => client.workflow.getHandle(id).describe()));
+    for (const d of descs) {
+      expect(d.status.name).toBe('COMPLETED');
+      expect(d.parentExecution?.workflowId).toBe(workflowIds.pipeline(D));
+      expect(d.typedSearchAttributes.get(SEARCH_ATTRIBUTES.Pipeline)).toBe('daily');
+    }
+    expect(descs[1].startTime.getTime()).toBeGreaterThanOrEqual(descs[0].closeTime!.getTime());
+    expect(descs[2].startTime.getTime()).toBeGreaterThanOrEqual(descs[1].closeTime!.getTime());
+  });
+
+  it('stops after WF1 on a weekend with no_trading_data', async () => {
+    const r = await runPipeline(client, config.temporal.taskQueue, { date: '2025-03-15' });
+    expect(r).toMatchObject({ status: 'no_trading_data', screen: null, signal: null });
+    expect(r.ingest.status).toBe('no_trading_data');
+  });
+});
