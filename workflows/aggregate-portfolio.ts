@@ -2,10 +2,11 @@
  * `aggregatePortfolio`: portfolio P&L, Sharpe, win rate, equity curve and a
  * contract comparison over a finished fan-out run, with a markdown report.
  */
-import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AggregateResult } from '../activities/fanout';
-import { PIPELINE_FANOUT, SEARCH_ATTRIBUTES } from './names';
+import { PIPELINE_FANOUT } from './names';
+import { tagRun } from './tag-run';
 
 const { aggregateRun } = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
@@ -19,9 +20,6 @@ export interface AggregatePortfolioInput {
 }
 
 export async function aggregatePortfolio(input: AggregatePortfolioInput): Promise<AggregateResult> {
-  upsertSearchAttributes([
-    { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_FANOUT },
-    { key: SEARCH_ATTRIBUTES.RunDate, value: workflowInfo().startTime },
-  ]);
+  tagRun(PIPELINE_FANOUT);
   return aggregateRun({ runKey: input.runKey, outputPrefix: input.outputPrefix ?? 'fanout' });
 }

@@ -4,10 +4,11 @@
  * small input object) -> analyze (the kernel) -> save (result Parquet and a
  * summary row). Only object keys and a summary pass between them.
  */
-import { proxyActivities, upsertSearchAttributes, workflowInfo, setCurrentDetails } from '@temporalio/workflow';
+import { proxyActivities, setCurrentDetails } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ContractSummary } from '../activities/fanout';
-import { PIPELINE_FANOUT, SEARCH_ATTRIBUTES } from './names';
+import { PIPELINE_FANOUT } from './names';
+import { tagRun } from './tag-run';
 
 export interface AnalyzeSymbolInput {
   runKey: string;
@@ -28,11 +29,7 @@ const { loadContract, analyzeContract, saveContractResult } = proxyActivities<Ac
 });
 
 export async function analyzeSymbol(input: AnalyzeSymbolInput): Promise<AnalyzeSymbolResult> {
-  upsertSearchAttributes([
-    { key: SEARCH_ATTRIBUTES.Contract, value: input.contract },
-    { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_FANOUT },
-    { key: SEARCH_ATTRIBUTES.RunDate, value: workflowInfo().startTime },
-  ]);
+  tagRun(PIPELINE_FANOUT, input.contract);
   const common = { runKey: input.runKey, contract: input.contract, outputPrefix: input.outputPrefix };
   setCurrentDetails(`loading ${input.contract}`);
   const loaded = await loadContract.executeWithOptions(

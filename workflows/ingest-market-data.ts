@@ -3,10 +3,11 @@
  * market, or Parquet files on disk) into the object store. Idempotent: an
  * identical dataset already in the store is kept as is.
  */
-import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { DatasetSummary, IngestDatasetInput } from '../activities/fanout';
-import { PIPELINE_FANOUT, SEARCH_ATTRIBUTES } from './names';
+import { PIPELINE_FANOUT } from './names';
+import { tagRun } from './tag-run';
 
 const { ingestDataset } = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
@@ -15,9 +16,6 @@ const { ingestDataset } = proxyActivities<Activities>({
 });
 
 export async function ingestMarketData(input: IngestDatasetInput): Promise<DatasetSummary> {
-  upsertSearchAttributes([
-    { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_FANOUT },
-    { key: SEARCH_ATTRIBUTES.RunDate, value: workflowInfo().startTime },
-  ]);
+  tagRun(PIPELINE_FANOUT);
   return ingestDataset(input);
 }

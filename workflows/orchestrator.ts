@@ -9,7 +9,7 @@
  */
 import {
   ApplicationFailure, defineQuery, defineSignal, executeChild, proxyActivities, setHandler, startChild, upsertMemo,
-  upsertSearchAttributes, workflowInfo, setCurrentDetails, getExternalWorkflowHandle, condition,
+  workflowInfo, setCurrentDetails, getExternalWorkflowHandle, condition,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ValidationResult } from '../activities/fanout';
@@ -17,6 +17,7 @@ import { runChildrenWindowed, rootMessage, type ChildFailure, type FanoutProgres
 import { ingestMarketData } from './ingest-market-data';
 import { validateData } from './validate-data';
 import { PIPELINE_FANOUT, RUN_KEY_PATTERN, SEARCH_ATTRIBUTES, workflowIds } from './names';
+import { tagRun } from './tag-run';
 
 export interface OrchestratorInput {
   numContracts: number;
@@ -80,10 +81,7 @@ export async function orchestrator(input: OrchestratorInput): Promise<Orchestrat
     progress.failed = sum(shardCounts, 'failed');
     progress.running = sum(shardCounts, 'running');
   });
-  upsertSearchAttributes([
-    { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_FANOUT },
-    { key: SEARCH_ATTRIBUTES.RunDate, value: workflowInfo().startTime },
-  ]);
+  tagRun(PIPELINE_FANOUT);
   if (!Number.isInteger(input.numContracts) || input.numContracts <= 0) {
     throw ApplicationFailure.nonRetryable(`numContracts must be a positive integer, got ${input.numContracts}`, 'InvalidInput');
   }

@@ -3,10 +3,11 @@
  * alignment for the contracts of a run, with a PASS/WARN/FAIL verdict and a
  * report. The orchestrator stops on FAIL and shows WARN in its run report.
  */
-import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ValidateDatasetInput, ValidationResult } from '../activities/fanout';
-import { PIPELINE_FANOUT, SEARCH_ATTRIBUTES } from './names';
+import { PIPELINE_FANOUT } from './names';
+import { tagRun } from './tag-run';
 
 const { validateDataset } = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
@@ -15,9 +16,6 @@ const { validateDataset } = proxyActivities<Activities>({
 });
 
 export async function validateData(input: ValidateDatasetInput): Promise<ValidationResult> {
-  upsertSearchAttributes([
-    { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_FANOUT },
-    { key: SEARCH_ATTRIBUTES.RunDate, value: workflowInfo().startTime },
-  ]);
+  tagRun(PIPELINE_FANOUT);
   return validateDataset(input);
 }
