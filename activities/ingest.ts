@@ -200,7 +200,11 @@ export function createIngestActivities(deps: IngestDeps) {
         const r = await provider.fetchEod(symbols, days[0], days[days.length - 1]);
         const stagingKey = layout.ingestStaging(input.runKey, 'raw.parquet');
         await store.put(stagingKey, barsToParquet(r.bars, { source: provider.name, from, to: input.to }), { contentType: 'application/vnd.apache.parquet' });
-        return { provider: provider.name, symbols, from, to: input.to, tradingDays: days, stagingKey, bars: r.bars.length, failures: r.failures };
+        // Malformed file rows are reported with their line numbers (capped: the result travels through history).
+        const rejected = r.rejectedRows ?? [];
+        const rowFailures: SymbolFailure[] = rejected.slice(0, 100).map((row) => ({ symbol: `line ${row.line}`, type: 'MalformedRow', message: row.message }));
+        if (rejected.length > 100) rowFailures.push({ symbol: `+${rejected.length - 100} lines`, type: 'MalformedRow', message: 'further malformed rows not listed' });
+        return { provider: provider.name, symbols, from, to: input.to, tradingDays: days, stagingKey, bars: r.bars.length, failures: [...r.failures, ...rowFailures] };
       });
     },
 

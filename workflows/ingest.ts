@@ -17,9 +17,10 @@ import {
 import type { Activities } from '../activities';
 import type { SymbolFailure } from '../activities/ingest';
 import { PIPELINE_DAILY, SEARCH_ATTRIBUTES, workflowIds } from './names';
+import { resolveRunDate } from './run-date';
 
 export interface IngestInput {
-  /** YYYY-MM-DD; default: the workflow's start date (UTC). */
+  /** YYYY-MM-DD; default: the previous weekday of the scheduled (or start) time, as for WF2/WF3. */
   date?: string;
   /** Default: the 49-name daily universe. */
   symbols?: string[];
@@ -174,8 +175,8 @@ async function runPipeline(p: PipelineParams): Promise<IngestResult> {
  *   await client.workflow.execute(ingest, { workflowId: 'ingest-2026-02-06', taskQueue, args: [{ date: '2026-02-06' }] });
  */
 export async function ingest(input: IngestInput = {}): Promise<IngestResult> {
-  const date = input.date ?? workflowInfo().startTime.toISOString().slice(0, 10);
-  if (!ISO_DATE.test(date)) throw ApplicationFailure.nonRetryable(`date must be YYYY-MM-DD, got ${JSON.stringify(date)}`, 'InvalidInput');
+  // Same rule as WF2/WF3: a scheduled run without a date ingests the previous weekday's close.
+  const date = resolveRunDate(input.date);
   tagRun(date);
   const reportName = `ingest-${date}`;
   let result: IngestResult;

@@ -115,6 +115,17 @@ export const configSchema = z
         sentimentWeight: z.coerce.number().min(0).max(1).default(0.3),
       })
       .prefault({}),
+    /** WF4 rebalance: the paper account. */
+    portfolio: z
+      .object({
+        /** Cash of the account before its first snapshot. */
+        initialCapital: z.coerce.number().positive().default(25_000),
+        /** Paper trading (the only mode today): trades are booked in Postgres, no broker is called. */
+        paperTrading: bool.default(true),
+        /** Trades with a notional below this are skipped. */
+        minTradeValue: z.coerce.number().min(0).default(100),
+      })
+      .prefault({}),
     /** Temporal Schedules: a YAML file with `schedules: [...]` (helm mounts it); unset = none. */
     schedulesFile: z.string().min(1).optional(),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
@@ -179,6 +190,9 @@ export const ENV_NAMES: Record<string, string> = {
   'signals.technicalWeight': 'SIGNAL_TECHNICAL_WEIGHT',
   'signals.fundamentalWeight': 'SIGNAL_FUNDAMENTAL_WEIGHT',
   'signals.sentimentWeight': 'SIGNAL_SENTIMENT_WEIGHT',
+  'portfolio.initialCapital': 'PORTFOLIO_INITIAL_CAPITAL',
+  'portfolio.paperTrading': 'PAPER_TRADING',
+  'portfolio.minTradeValue': 'MIN_TRADE_VALUE',
   schedulesFile: 'QUANT_SCHEDULES_FILE',
   logLevel: 'LOG_LEVEL',
 };

@@ -15,7 +15,6 @@ import type { ObjectStore } from '../adapters/object-store/types';
 import { createPool, type Db } from '../adapters/postgres/pool';
 import { createFanoutRepo } from '../adapters/postgres/fanout-repo';
 import { createMarketDataRepo } from '../adapters/postgres/market-data-repo';
-import { createDataProvider } from '../adapters/market-data';
 import { buildDailyDeps } from './daily-deps';
 import { createMetrics, createActivityMetricsInterceptor, createMetricsSinks, metricsWorkflowInterceptorModule, type QuantMetrics } from '../adapters/metrics';
 
@@ -61,7 +60,8 @@ export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandl
     store,
     repo: createFanoutRepo(db),
     marketDataRepo: createMarketDataRepo(db),
-    marketDataProvider: createDataProvider(config),
+    // One provider instance (one rate limiter, one Yahoo session) for WF1's bars and WF3's fundamentals.
+    marketDataProvider: daily.deps.marketData,
     ingestSettings: { maxSpreadBps: config.marketData.maxSpreadBps, staleAfterDays: config.marketData.staleAfterDays, backfillChunkDays: config.marketData.backfillChunkDays },
     onContractAnalyzed: () => metrics.recordContractsAnalyzed(1),
     onDataQuality: (dataset, score) => metrics.recordDataQuality(dataset, score),
