@@ -98,17 +98,8 @@ export interface AnalyzeContractInput {
   inputKey: string;
 }
 
-export interface ContractSummary {
-  contract: string;
-  bars: number;
-  totalTrades: number;
-  goodTrades: number;
-  badTrades: number;
-  successRate: number;
-  avgBeta: number | null;
-  avgVix: number | null;
-  pnlPct: number;
-}
+/** A contract's analysis summary: what the summary row and the run report hold. */
+export type ContractSummary = ContractLine;
 
 export interface SaveContractInput {
   runKey: string;

@@ -6,7 +6,10 @@
 
 CREATE TABLE IF NOT EXISTS rebalancing_runs (
   run_date          DATE PRIMARY KEY,
-  status            TEXT NOT NULL CHECK (status IN ('planned', 'executed', 'no_signals', 'no_trades', 'infeasible', 'skipped')),
+  -- 'planned' after orders are generated; 'executed' once trades, positions
+  -- and the snapshot of the date are committed (a run is never executed twice).
+  status            TEXT NOT NULL CHECK (status IN ('planned', 'executed')),
+  outcome           TEXT NOT NULL CHECK (outcome IN ('traded', 'no_signals', 'no_trades', 'capital_too_small')),
   signals_used      INTEGER NOT NULL DEFAULT 0,
   target_weights    JSONB NOT NULL DEFAULT '{}'::jsonb,
   orders            INTEGER NOT NULL DEFAULT 0,
@@ -14,7 +17,10 @@ CREATE TABLE IF NOT EXISTS rebalancing_runs (
   cash_after        DOUBLE PRECISION,
   infeasible        BOOLEAN NOT NULL DEFAULT false,
   infeasible_reason TEXT,
+  -- e.g. held symbols without a price on the date (kept at their last price)
   flags             JSONB NOT NULL DEFAULT '[]'::jsonb,
+  costs             DOUBLE PRECISION NOT NULL DEFAULT 0,
+  dividends         DOUBLE PRECISION NOT NULL DEFAULT 0,
   target_weights_key TEXT,
   trade_orders_key  TEXT,
   report_key        TEXT,
@@ -69,6 +75,7 @@ CREATE TABLE IF NOT EXISTS portfolio_snapshots (
   total_value      DOUBLE PRECISION NOT NULL,
   costs_paid_cum   DOUBLE PRECISION NOT NULL DEFAULT 0,
   dividends_cum    DOUBLE PRECISION NOT NULL DEFAULT 0,
+  -- [{symbol, shares, avgCost, price, priceDate, marketValue, sector, stale}]
   positions        JSONB NOT NULL DEFAULT '[]'::jsonb,
   created_at       TIMESTAMPTZ NOT NULL DEFAULT now()
 );

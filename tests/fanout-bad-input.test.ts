@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { startTestWorker, testClient, testConfig, testDb, uniqueName } from './helpers';
+import { useTestStack, testConfig, uniqueName } from './helpers';
 import { startOrchestrator, followOrchestrator } from '../src/cli/fanout-client';
 import { createFanoutRepo } from '../src/adapters/postgres/fanout-repo';
 import { createObjectStore } from '../src/adapters/object-store';
@@ -20,20 +20,7 @@ import type { Db } from '../src/adapters/postgres/pool';
 
 const config = testConfig();
 const store = createObjectStore(config);
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
-let client: Client;
-let db: Db;
-
-beforeAll(async () => {
-  worker = await startTestWorker(config);
-  client = await testClient();
-  db = testDb();
-});
-afterAll(async () => {
-  await worker?.stop();
-  await client?.connection.close();
-  await db?.end();
-});
+const stack = useTestStack(config);
 
 /** A 4-contract x 50-bar dataset, with `mutate` applied to the generated arrays before writing. */
 async function dataset(mutate: (d: ReturnType<typeof generateHourlyDataset>) => void = () => undefined, bars = 50): Promise<{ name: string; contracts: string[] }> {
@@ -47,7 +34,7 @@ async function dataset(mutate: (d: ReturnType<typeof generateHourlyDataset>) => 
 /** Run one analyzeSymbol child directly and return its innermost ApplicationFailure. */
 async function analyzeFailure(datasetName: string, contract: string) {
   const runKey = uniqueName('run');
-  const err = await client.workflow
+  const err = await stack.client.workflow
     .execute('analyzeSymbol', {
       taskQueue: config.temporal.taskQueue,
       workflowId: workflowIds.analyzeSymbol(contract, runKey),
@@ -59,10 +46,10 @@ async function analyzeFailure(datasetName: string, contract: string) {
   while ((cause as { cause?: unknown }).cause) cause = (cause as { cause?: unknown }).cause;
   expect(cause).toBeInstanceOf(ApplicationFailure);
   // Nothing partial: no summary row, no result object, no staging object.
-  expect(await createFanoutRepo(db).countResults(runKey)).toBe(0);
+  expect(await createFanoutRepo(stack.db).countResults(runKey)).toBe(0);
   expect(await store.list(`fanout/${runKey}/`)).toEqual([]);
   // Non-retryable: the activity ran once, not three times.
-  const history = await client.workflow.getHandle(workflowIds.analyzeSymbol(contract, runKey)).fetchHistory();
+  const history = await stack.client.workflow.getHandle(workflowIds.analyzeSymbol(contract, runKey)).fetchHistory();
   const failed = history.events!.filter((e) => e.activityTaskFailedEventAttributes);
   expect(failed).toHaveLength(1);
   return cause as ApplicationFailure;
@@ -137,15 +124,15 @@ describe('bad input caught by validateData', () => {
       d.prices[2][5] = -1;
     });
     const runKey = uniqueName('vfail');
-    const started = await startOrchestrator(client, config.temporal.taskQueue, { numContracts: 4, dataset: ds.name, runValidation: true, runKey });
-    const err = await followOrchestrator(client, started.workflowId).catch((e) => e);
+    const started = await startOrchestrator(stack.client, config.temporal.taskQueue, { numContracts: 4, dataset: ds.name, runValidation: true, runKey });
+    const err = await followOrchestrator(stack.client, started.workflowId).catch((e) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const f = (err as WorkflowFailedError).cause as ApplicationFailure;
     expect(f.type).toBe('ValidationFailed');
     expect(f.message).toContain(`FAIL ${ds.contracts[2]}: 1 zero or negative price(s), first at row 5`);
-    expect(await createFanoutRepo(db).countResults(runKey)).toBe(0);
-    expect((await createFanoutRepo(db).getRun(runKey))?.status).toBe('failed');
-    const children = (await client.workflow.getHandle(started.workflowId).fetchHistory()).events!.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes);
+    expect(await createFanoutRepo(stack.db).countResults(runKey)).toBe(0);
+    expect((await createFanoutRepo(stack.db).getRun(runKey))?.status).toBe('failed');
+    const children = (await stack.client.workflow.getHandle(started.workflowId).fetchHistory()).events!.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes);
     expect(children.map((c) => c.startChildWorkflowExecutionInitiatedEventAttributes!.workflowType!.name)).toEqual(['validateData']);
   });
 
@@ -156,8 +143,8 @@ describe('bad input caught by validateData', () => {
       for (let t = 300; t < 400; t++) d.prices[0][t] *= 1.6;
     }, 400);
     const runKey = uniqueName('vwarn');
-    const started = await startOrchestrator(client, config.temporal.taskQueue, { numContracts: 4, dataset: ds.name, runValidation: true, runKey });
-    const result = await followOrchestrator(client, started.workflowId);
+    const started = await startOrchestrator(stack.client, config.temporal.taskQueue, { numContracts: 4, dataset: ds.name, runValidation: true, runKey });
+    const result = await followOrchestrator(stack.client, started.workflowId);
     expect(result).toMatchObject({ validation: 'WARN', succeeded: 4, failed: 0 });
     const report = new TextDecoder().decode(await store.get(result.reportKey));
     expect(report).toContain('Validation: WARN');

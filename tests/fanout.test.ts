@@ -6,13 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { execFileSync } from 'node:child_process';
-import { resolveTemporalCli } from '../src/stack/temporal-cli';
-import { startTestWorker, testClient, testConfig, testDb, smallDataset, testEnv, uniqueName } from './helpers';
+import { startTestWorker, testClient, testConfig, testDb, smallDataset, uniqueName, recordHistory } from './helpers';
 import { startOrchestrator, followOrchestrator, runAggregate } from '../src/cli/fanout-client';
 import { createFanoutRepo } from '../src/adapters/postgres/fanout-repo';
 import { readParquet } from '../src/adapters/parquet';
@@ -113,17 +109,8 @@ describe('fan-out analysis on the real stack', () => {
     expect(cum[cum.length - 1]).toBeCloseTo(agg.totalPnlPct, 9);
     expect(new TextDecoder().decode(await store.get(agg.reportKey))).toContain('Top 10 by P&L');
 
-    if (process.env.QUANT_RECORD_HISTORIES) {
-      // The CLI's JSON is the standard history export that Worker.runReplayHistory reads.
-      const temporal = resolveTemporalCli({ cliPath: process.env.TEMPORAL_CLI_PATH });
-      const save = async (id: string, name: string) =>
-        writeFileSync(
-          join(__dirname, 'histories', `${name}.json`),
-          execFileSync(temporal, ['workflow', 'show', '--address', testEnv().temporalAddress, '--workflow-id', id, '--output', 'json']),
-        );
-      await save(workflowId, 'orchestrator-10-contracts');
-      await save(workflowIds.analyzeSymbol(contracts[0], runKey), 'analyzeSymbol-one-contract');
-    }
+    recordHistory(workflowId, 'orchestrator-10-contracts');
+    recordHistory(workflowIds.analyzeSymbol(contracts[0], runKey), 'analyzeSymbol-one-contract');
   });
 
   it('completes the run when drilled children fail, listing both groups', async () => {

@@ -4,6 +4,11 @@
  * bundle built once), a client, unique names, and small synthetic datasets.
  */
 import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { resolveTemporalCli } from '../src/stack/temporal-cli';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../src/config/load';
 import type { Config } from '../src/config/schema';
@@ -78,4 +83,38 @@ export async function smallDataset(config: Config, opts: { contracts: number; ba
   const name = opts.name ?? `syn-${opts.contracts}x${opts.bars}-${opts.seed ?? 7}`;
   const r = await ingestHourlyDataset(store, { dataset: name, provider: 'synthetic', seed: opts.seed ?? 7, contracts: opts.contracts, bars: opts.bars });
   return { store, ...r };
+}
+
+/**
+ * With QUANT_RECORD_HISTORIES=1, save a finished run's history under
+ * tests/histories/<name>.json for tests/replay.test.ts. The CLI's JSON is the
+ * standard export that Worker.runReplayHistory reads.
+ */
+export function recordHistory(workflowId: string, name: string): void {
+  if (!process.env.QUANT_RECORD_HISTORIES) return;
+  const temporal = resolveTemporalCli({ cliPath: process.env.TEMPORAL_CLI_PATH });
+  writeFileSync(
+    join(__dirname, 'histories', `${name}.json`),
+    execFileSync(temporal, ['workflow', 'show', '--address', testEnv().temporalAddress, '--workflow-id', workflowId, '--output', 'json']),
+  );
+}
+
+/**
+ * The usual per-file fixture: a real worker on the file's own task queue, a
+ * client and a Postgres pool, started before the tests and closed after.
+ * Read the fields inside tests (they are set in beforeAll).
+ */
+export function useTestStack(config: Config) {
+  const ctx = {} as { worker: Awaited<ReturnType<typeof startTestWorker>>; client: Client; db: Db };
+  beforeAll(async () => {
+    ctx.db = testDb();
+    ctx.worker = await startTestWorker(config);
+    ctx.client = await testClient();
+  });
+  afterAll(async () => {
+    await ctx.worker?.stop();
+    await ctx.client?.connection.close();
+    await ctx.db?.end();
+  });
+  return ctx;
 }

@@ -6,27 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import type { Client } from '@temporalio/client';
-import { startTestWorker, testClient, testConfig, testDb, smallDataset, testEnv, uniqueName } from './helpers';
+import { useTestStack, testConfig, smallDataset, testEnv, uniqueName } from './helpers';
 import { resolveTemporalCli } from '../src/stack/temporal-cli';
 import { createFanoutRepo } from '../src/adapters/postgres/fanout-repo';
 import type { Db } from '../src/adapters/postgres/pool';
 import type { OrchestratorResult } from '../workflows/orchestrator';
 
 const config = testConfig();
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
-let client: Client;
-let db: Db;
-
-beforeAll(async () => {
-  worker = await startTestWorker(config);
-  client = await testClient();
-  db = testDb();
-});
-afterAll(async () => {
-  await worker?.stop();
-  await client?.connection.close();
-  await db?.end();
-});
+const stack = useTestStack(config);
 
 describe('temporal workflow start --type orchestrator', () => {
   it('starts a fan-out run that completes, with the run key taken from the workflow ID', async () => {
@@ -40,8 +27,8 @@ describe('temporal workflow start --type orchestrator', () => {
       '--type', 'orchestrator', '--workflow-id', workflowId, '--input', input,
     ]).toString();
     expect(printed).toContain(workflowId);
-    const result = (await client.workflow.getHandle(workflowId).result()) as OrchestratorResult;
+    const result = (await stack.client.workflow.getHandle(workflowId).result()) as OrchestratorResult;
     expect(result).toMatchObject({ runKey, total: 3, succeeded: 3, failed: 0, validation: 'PASS' });
-    expect(await createFanoutRepo(db).countResults(runKey)).toBe(3);
+    expect(await createFanoutRepo(stack.db).countResults(runKey)).toBe(3);
   });
 });

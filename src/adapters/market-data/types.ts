@@ -3,18 +3,14 @@
  * (Yahoo, the seeded synthetic market, file import) returns the same shapes,
  * validated at its boundary, so the workflows never know which one ran.
  */
+import type { TickBar } from '../../domain/tick-validation';
 
-/** One end-of-day bar. `date` is the trading day as YYYY-MM-DD (exchange local date). */
-export interface EodBar {
-  symbol: string;
-  date: string;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  adjClose: number;
-  volume: number;
-}
+/**
+ * One end-of-day bar. `date` is the trading day as YYYY-MM-DD (exchange local
+ * date). The shape is defined once, in the domain's tick validation, which
+ * checks exactly these bars.
+ */
+export type EodBar = TickBar;
 
 /** Fundamentals; a field the provider does not have is null (scored as neutral). */
 export interface Fundamentals {

@@ -4,6 +4,7 @@
  * a crash (or a whole run repeated under the same run key) writes nothing twice.
  */
 import type { Db } from './pool';
+import type { ContractLine } from '../../domain/reports/fanout-report';
 
 export interface FanoutRunStart {
   runKey: string;
@@ -14,17 +15,8 @@ export interface FanoutRunStart {
   numContracts: number;
 }
 
-export interface ContractResultRow {
+export interface ContractResultRow extends ContractLine {
   runKey: string;
-  contract: string;
-  bars: number;
-  totalTrades: number;
-  goodTrades: number;
-  badTrades: number;
-  successRate: number;
-  avgBeta: number | null;
-  avgVix: number | null;
-  pnlPct: number;
   resultKey: string;
   resultSha256: string;
 }
