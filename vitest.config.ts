@@ -23,6 +23,7 @@ export default defineConfig({
           include: ['src/**/*.test.ts', 'workflows/**/*.test.ts', 'activities/**/*.test.ts', 'tests/**/*.test.ts'],
           exclude: ['src/domain/**', 'src/config/**', 'src/cli/**/*.unit.test.ts'],
           globalSetup: ['tests/global-setup.ts'],
+          setupFiles: ['tests/per-file-database.mts'],
           testTimeout: 600_000,
           hookTimeout: 600_000,
           fileParallelism: false,

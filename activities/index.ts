@@ -6,11 +6,15 @@ import { createFanoutActivities, type FanoutDeps } from './fanout';
 import { createScreenActivities, type ScreenDeps } from './screen';
 import { createSignalActivities, type SignalDeps } from './signal';
 import { createIngestActivities, type IngestDeps } from './ingest';
+import { createRebalanceActivities, type RebalanceDeps } from './rebalance';
+import { createMonitorActivities, type MonitorDeps } from './monitor';
+import { createBacktestActivities, type BacktestDeps } from './backtest';
 
-export type ActivityDeps = FanoutDeps & ScreenDeps & SignalDeps & IngestDeps;
+export type ActivityDeps = FanoutDeps & ScreenDeps & SignalDeps & IngestDeps & RebalanceDeps & MonitorDeps & BacktestDeps;
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createFanoutActivities(deps), ...createScreenActivities(deps), ...createSignalActivities(deps), ...createIngestActivities(deps) };
+  return { ...createFanoutActivities(deps), ...createScreenActivities(deps), ...createSignalActivities(deps), ...createIngestActivities(deps), ...createRebalanceActivities(deps),
+    ...createMonitorActivities(deps), ...createBacktestActivities(deps) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -37,6 +37,9 @@ describe('schedules', () => {
       ['ingest', '0 6 * * 1-5', 'Skip'],
       ['screen', '0 7 * * 1-5', 'Skip'],
       ['signal', '0 8 * * 1-5', 'Skip'],
+      ['rebalance', '0 9 * * 1-5', 'Skip'],
+      ['monitor', '0 10 * * 1-5', 'Skip'],
+      ['backtest', '0 11 * * 1-5', 'Skip'],
     ]);
     expect(() => parseSchedules('schedules:\n  - id: x\n    workflow: screen\n    cron: "every day"\n    overlap: Sometimes\n')).toThrow(/schedules\.0\.cron.*\n.*schedules\.0\.overlap/s);
     expect(() => parseSchedules('schedules:\n  - { id: a, workflow: screen, cron: "0 7 * * *" }\n  - { id: a, workflow: signal, cron: "0 8 * * *" }\n')).toThrow(/duplicate schedule id a/);
@@ -65,12 +68,12 @@ describe('schedules', () => {
     }
 
     const changed = entries.map((e, i) => (i === 1 ? { ...e, cron: '30 7 * * 1-5', overlap: 'BufferOne' as const } : e));
-    expect((await applySchedules(client, changed, tq)).map((r) => r.outcome)).toEqual(['unchanged', 'updated', 'unchanged']);
+    expect((await applySchedules(client, changed, tq)).map((r) => r.outcome)).toEqual(entries.map((_, i) => (i === 1 ? 'updated' : 'unchanged')));
     const after = await client.schedule.getHandle(entries[1].id).describe();
     expect(after.policies.overlap).toBe('BUFFER_ONE');
     expect(((await after.action.memo) as Record<string, unknown>).scheduleHash).toBe(scheduleHash(changed[1], tq));
     for (const t of after.info.nextActionTimes) expect([t.getUTCHours(), t.getUTCMinutes()]).toEqual([7, 30]);
-    expect((await applySchedules(client, changed, tq)).map((r) => r.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    expect((await applySchedules(client, changed, tq)).map((r) => r.outcome)).toEqual(entries.map(() => 'unchanged'));
 
     await pauseSchedule(client, entries[0].id, 'maintenance');
     expect((await client.schedule.getHandle(entries[0].id).describe()).state).toMatchObject({ paused: true, note: 'maintenance' });

@@ -8,3 +8,6 @@ export { screen } from './screen';
 export { signal } from './signal';
 export { ingest, ingestBackfill, ingestBackfillChunk } from './ingest';
 export { pipeline } from './pipeline';
+export { rebalance } from './rebalance';
+export { monitor } from './monitor';
+export { backtest } from './backtest';

@@ -39,4 +39,8 @@ export const workflowIds = {
   screen: (date: string) => `screen-${date}`,
   signal: (date: string) => `signal-${date}`,
   pipeline: (date: string) => `pipeline-${date}`,
+  monitor: (date: string) => `monitor-${date}`,
+  /** The daily backtest ending on `date` (its row is keyed by the resolved (start, end) window). */
+  backtest: (date: string) => `backtest-${date}`,
+  rebalance: (date: string) => `rebalance-${date}`,
 };

@@ -23,6 +23,8 @@ export const layout = {
   screening: (date: Date) => `screening/${datePath(date)}/screening.parquet`,
   /** signals/year=YYYY/month=MM/day=DD/signals.parquet (WF3) */
   signals: (date: Date) => `signals/${datePath(date)}/signals.parquet`,
+  /** rebalancing/year=YYYY/month=MM/day=DD/{target_weights,trade_orders}.parquet (WF4) */
+  rebalancing: (date: Date, name: 'target_weights' | 'trade_orders') => `rebalancing/${datePath(date)}/${name}.parquet`,
   /** Claim-check intermediates of a daily workflow: work/<workflow>/year=.../<name>; overwritten by a rerun of the same date. */
   dailyWork: (workflow: string, date: Date, name: string) => `work/${workflow}/${datePath(date)}/${name}`,
   /** market_data/source=<provider>/year=YYYY/month=MM/day=DD/market_data.parquet (WF1: one file per trading day, every symbol of that day) */
@@ -33,4 +35,6 @@ export const layout = {
   ingestChunkMarker: (backfillKey: string, chunk: number) => `work/ingest/backfill/${backfillKey}/chunk-${String(chunk).padStart(4, '0')}.json`,
   /** reports/<workflow>/year=YYYY/month=MM/day=DD/<name>.md */
   report: (workflow: string, date: Date, name: string) => `reports/${workflow}/${datePath(date)}/${name}.md`,
+  /** A file that a report links to, next to it: reports/<workflow>/year=.../<file> (e.g. an SVG chart). */
+  reportAsset: (workflow: string, date: Date, file: string) => `reports/${workflow}/${datePath(date)}/${file}`,
 };

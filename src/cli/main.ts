@@ -20,6 +20,8 @@ import { runDemo } from './demo';
 import { ingestCommand } from './commands/ingest';
 import { applyConfiguredSchedules, schedulesCommands } from './commands/schedules';
 import { dailyRunCommands } from './commands/pipeline';
+import { portfolioCommand, rebalanceRunCommand } from './commands/portfolio';
+import { monitorBacktestRunCommands, reportCommand } from './commands/report';
 import { runWorker } from '../worker/main';
 import { workflowIds } from '../../workflows/names';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
@@ -39,6 +41,10 @@ const HELP = `quant: rule-based research and paper-trading workflows on Temporal
   quant runs list [--limit 20]
   quant run pipeline --date D [--lookback-days N]   WF1 ingest -> WF2 screen -> WF3 signal for one date
   quant run screen|signal --date D   one daily workflow for one date
+  quant run rebalance --date D       WF4 paper rebalance for one date (trades once per date)
+  quant portfolio                    positions, cash, value and the last snapshot of the paper account
+  quant run monitor|backtest --date D [--start D] [--capital N]   WF5 monitor / WF6 backtest for one date
+  quant report <workflow> [--date D] print the latest report (or date D's) and where its chart is
   quant schedules apply [--file F]   create/update the Temporal Schedules (idempotent)
   quant schedules list | pause <id> | unpause <id> | trigger <id> | backfill <id> --from D --to D
 `;
@@ -125,9 +131,13 @@ const commands: Record<string, Command | Record<string, Command>> = {
     },
   },
   schedules: schedulesCommands,
+  portfolio: portfolioCommand,
+  report: reportCommand,
   run: {
     ...dailyRunCommands,
     ingest: ingestCommand,
+    rebalance: rebalanceRunCommand,
+    ...monitorBacktestRunCommands,
     orchestrator: async (argv, config) => {
       const usage = 'quant run orchestrator [--contracts 10] [--ingest] [--validate] [--wait] [--dataset D] [--fail A,B] [--run-key K] [--output-prefix P]';
       const o = parseCommandArgs(argv, {

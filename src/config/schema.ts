@@ -126,6 +126,25 @@ export const configSchema = z
         minTradeValue: z.coerce.number().min(0).default(100),
       })
       .prefault({}),
+    /** WF5 monitor: the risk window and the alert thresholds (fractions: 0.05 = 5 %). */
+    monitoring: z
+      .object({
+        /** Returns in the risk window (Sharpe, Sortino, drawdown, VaR). */
+        windowDays: z.coerce.number().int().min(2).default(30),
+        /** Annual risk-free rate of Sharpe and Sortino, per period (1 + rf)^(1/252) - 1. */
+        riskFreeRate: z.coerce.number().min(0).max(1).default(0.05),
+        maxDrawdown: z.coerce.number().positive().default(0.05),
+        maxPositionWeight: z.coerce.number().positive().default(0.07),
+        maxVar95: z.coerce.number().positive().default(0.03),
+        maxUnrealizedLoss: z.coerce.number().positive().default(0.1),
+      })
+      .prefault({}),
+    /** WF6 backtest: the default window (calendar days before the run date); capital and costs follow portfolio / the cost model. */
+    backtest: z
+      .object({
+        lookbackDays: z.coerce.number().int().min(1).default(1825),
+      })
+      .prefault({}),
     /** Temporal Schedules: a YAML file with `schedules: [...]` (helm mounts it); unset = none. */
     schedulesFile: z.string().min(1).optional(),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
@@ -193,6 +212,13 @@ export const ENV_NAMES: Record<string, string> = {
   'portfolio.initialCapital': 'PORTFOLIO_INITIAL_CAPITAL',
   'portfolio.paperTrading': 'PAPER_TRADING',
   'portfolio.minTradeValue': 'MIN_TRADE_VALUE',
+  'monitoring.windowDays': 'MONITOR_WINDOW_DAYS',
+  'monitoring.riskFreeRate': 'MONITOR_RISK_FREE_RATE',
+  'monitoring.maxDrawdown': 'MONITOR_MAX_DRAWDOWN',
+  'monitoring.maxPositionWeight': 'MONITOR_MAX_POSITION_WEIGHT',
+  'monitoring.maxVar95': 'MONITOR_MAX_VAR95',
+  'monitoring.maxUnrealizedLoss': 'MONITOR_MAX_UNREALIZED_LOSS',
+  'backtest.lookbackDays': 'BACKTEST_LOOKBACK_DAYS',
   schedulesFile: 'QUANT_SCHEDULES_FILE',
   logLevel: 'LOG_LEVEL',
 };

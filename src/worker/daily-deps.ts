@@ -14,6 +14,10 @@ import { createNewsProvider } from '../adapters/news';
 import { createSentimentClassifier, type SentimentClassifier } from '../adapters/sentiment';
 import type { ScreenDeps } from '../../activities/screen';
 import type { SignalDeps } from '../../activities/signal';
+import type { MonitorDeps } from '../../activities/monitor';
+import type { BacktestDeps } from '../../activities/backtest';
+import { createMonitoringRepo } from '../adapters/postgres/monitoring-repo';
+import { createBacktestRepo } from '../adapters/postgres/backtest-repo';
 
 export interface DailyDeps {
   deps: Omit<ScreenDeps & SignalDeps, 'store'>;
@@ -38,6 +42,23 @@ export function buildDailyDeps(config: Config, db: Db, _store: ObjectStore): Dai
     },
     async close() {
       if (classifier) await (await classifier.catch(() => null))?.close();
+    },
+  };
+}
+
+/** Deps of WF5 monitor and WF6 backtest: their repositories and settings (thresholds, window, capital). */
+export function buildMonitorBacktestDeps(config: Config, db: Db): Omit<MonitorDeps & BacktestDeps, 'store'> {
+  const m = config.monitoring;
+  return {
+    monitoring: createMonitoringRepo(db),
+    monitorSettings: {
+      windowDays: m.windowDays, riskFreeRate: m.riskFreeRate, initialCapital: config.portfolio.initialCapital,
+      thresholds: { maxDrawdown: m.maxDrawdown, maxPositionWeight: m.maxPositionWeight, maxVar95: m.maxVar95, maxUnrealizedLoss: m.maxUnrealizedLoss },
+    },
+    backtests: createBacktestRepo(db),
+    backtestSettings: {
+      lookbackDays: config.backtest.lookbackDays, initialCapital: config.portfolio.initialCapital,
+      minTradeValue: config.portfolio.minTradeValue, riskFreeRate: m.riskFreeRate,
     },
   };
 }

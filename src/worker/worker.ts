@@ -15,7 +15,8 @@ import type { ObjectStore } from '../adapters/object-store/types';
 import { createPool, type Db } from '../adapters/postgres/pool';
 import { createFanoutRepo } from '../adapters/postgres/fanout-repo';
 import { createMarketDataRepo } from '../adapters/postgres/market-data-repo';
-import { buildDailyDeps } from './daily-deps';
+import { buildDailyDeps, buildMonitorBacktestDeps } from './daily-deps';
+import { createPortfolioRepo } from '../adapters/postgres/portfolio-repo';
 import { createMetrics, createActivityMetricsInterceptor, createMetricsSinks, metricsWorkflowInterceptorModule, type QuantMetrics } from '../adapters/metrics';
 
 export interface WorkerHandle {
@@ -57,12 +58,17 @@ export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandl
   const daily = buildDailyDeps(config, db, store);
   const activities = createActivities({
     ...daily.deps,
+    ...buildMonitorBacktestDeps(config, db),
     store,
     repo: createFanoutRepo(db),
     marketDataRepo: createMarketDataRepo(db),
     // One provider instance (one rate limiter, one Yahoo session) for WF1's bars and WF3's fundamentals.
     marketDataProvider: daily.deps.marketData,
     ingestSettings: { maxSpreadBps: config.marketData.maxSpreadBps, staleAfterDays: config.marketData.staleAfterDays, backfillChunkDays: config.marketData.backfillChunkDays },
+    portfolio: createPortfolioRepo(db),
+    portfolioSettings: config.portfolio,
+    // Test hook of the exactly-once crash test (tests/rebalance-crash.test.ts); unset in every real deployment.
+    rebalancePauseFile: process.env.QUANT_TEST_REBALANCE_PAUSE_FILE || undefined,
     onContractAnalyzed: () => metrics.recordContractsAnalyzed(1),
     onDataQuality: (dataset, score) => metrics.recordDataQuality(dataset, score),
   });

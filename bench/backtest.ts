@@ -1,0 +1,115 @@
+/**
+ * `npm run bench:backtest [-- --date 2025-06-27] [--skip-pipeline]`: prints
+ * ONE JSON object:
+ * - backtest_5y_49_s: the pure engine (src/domain/backtest.ts) over 5 years
+ *   (1,260 trading days) x 49 symbols of seeded synthetic prices with a
+ *   signal every day (the worst case: 1,260 rebalances), signal portfolio +
+ *   buy-and-hold benchmark + comparison; target < 2 s;
+ * - pipeline_one_date_s: `pipeline-<date>` (WF1 ingest with 252 trading days
+ *   of lookback -> WF2 -> WF3 -> WF4 -> WF5 -> WF6) on the embedded stack
+ *   with an in-process worker on the prebuilt bundle, client start to
+ *   result; target < 20 s. `pipeline_steps` lists the children that ran.
+ * Set QUANT_DATA_DIR / TEMPORAL_PORT / EMBEDDED_PG_PORT to keep it off a
+ * stack that is in use; the stack stays up afterwards (`quant stack down`).
+ */
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { compareBacktests, simulateBuyAndHold, simulateSignalPortfolio, type SignalDay } from '../src/domain/backtest';
+import { mulberry32, normalSampler } from '../src/domain/random';
+import type { Recommendation } from '../src/domain/scoring';
+import { DAILY_UNIVERSE } from '../src/adapters/hourly-dataset/universe';
+import { bundleWorkflows } from '../scripts/bundle-workflows';
+import { loadConfig } from '../src/config/load';
+import { stackUp } from '../src/stack/stack';
+import { createPool } from '../src/adapters/postgres/pool';
+import { migrate } from '../src/adapters/postgres/migrate';
+import { buildWorker } from '../src/worker/worker';
+import { connectClient } from '../src/cli/fanout-client';
+import { runPipeline } from '../src/cli/commands/pipeline';
+
+const seconds = (t0: number) => Math.round((performance.now() - t0) / 10) / 100;
+
+/** 5 years of business days and seeded geometric-Brownian closes for the 49-name universe, plus a signal every day. */
+function syntheticBacktestInput(years = 5, seed = 42) {
+  const dates: string[] = [];
+  for (let d = new Date(Date.UTC(2019, 0, 1)); dates.length < 252 * years; d.setUTCDate(d.getUTCDate() + 1)) {
+    if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) dates.push(d.toISOString().slice(0, 10));
+  }
+  const rng = mulberry32(seed);
+  const z = normalSampler(rng);
+  const symbols = DAILY_UNIVERSE.map((c) => c.symbol);
+  const closes = symbols.map(() => {
+    const out = new Float64Array(dates.length);
+    let p = 20 + 100 * rng();
+    for (let t = 0; t < dates.length; t++) out[t] = p *= Math.exp(0.0003 + 0.015 * z());
+    return out;
+  });
+  const classes: Recommendation[] = ['strong_buy', 'buy', 'hold', 'sell', 'strong_sell'];
+  const signalDays: SignalDay[] = dates.map((date) => ({
+    date,
+    candidates: DAILY_UNIVERSE.filter(() => rng() < 0.4).map((c) => ({ symbol: c.symbol, sector: c.sector, recommendation: classes[Math.floor(rng() * 5)] })),
+  }));
+  return { market: { dates, symbols, closes }, signalDays };
+}
+
+function benchEngine() {
+  const { market, signalDays } = syntheticBacktestInput();
+  const params = { initialCapital: 25_000 };
+  simulateSignalPortfolio({ ...market, dates: market.dates.slice(0, 50), closes: market.closes.map((c) => c.subarray(0, 50)) }, signalDays.slice(0, 50), params); // warm-up
+  const t0 = performance.now();
+  const sig = simulateSignalPortfolio(market, signalDays, params);
+  const bench = simulateBuyAndHold(market, signalDays[0], params);
+  const cmp = compareBacktests(sig, bench, 0.05);
+  return {
+    backtest_5y_49_s: seconds(t0),
+    backtest_days: market.dates.length,
+    backtest_rebalances: sig.executionDates.length,
+    backtest_trades: sig.trades,
+    backtest_cagr: { signal: Number(cmp.signal.cagr.toFixed(4)), benchmark: Number(cmp.benchmark.cagr.toFixed(4)) },
+  };
+}
+
+async function benchPipeline(date: string): Promise<Record<string, unknown>> {
+  const config = loadConfig({ MARKET_DATA_PROVIDER: 'synthetic', LOG_LEVEL: 'warn', ...process.env, TEMPORAL_TASK_QUEUE: 'bench-backtest' });
+  const e = await stackUp(config, (m) => process.stderr.write(`${m}\n`));
+  const db = createPool(e.databaseUrl, 2);
+  await migrate(db);
+  await db.end();
+  const bundle = await bundleWorkflows(join(resolve(config.dataDir), 'bench', 'workflow-bundle.js'));
+  const w = await buildWorker({ config, temporalAddress: e.temporalAddress, databaseUrl: e.databaseUrl, workflowBundlePath: bundle.path });
+  const running = w.worker.run();
+  const client = await connectClient(e.temporalAddress, config.temporal.namespace);
+  try {
+    const t0 = performance.now();
+    const p = await runPipeline(client, config.temporal.taskQueue, { date, lookbackDays: 252 });
+    const s = seconds(t0);
+    const steps = ['ingest', 'screen', 'signal', 'rebalance', 'monitor', 'backtest'].filter((k) => (p as unknown as Record<string, unknown>)[k]);
+    return {
+      pipeline_one_date_s: s, pipeline_date: date, pipeline_status: p.status, pipeline_steps: steps,
+      pipeline_results: { rebalance: p.rebalance?.outcome ?? null, monitor: p.monitor?.status ?? null, backtest: p.backtest?.status ?? null },
+    };
+  } finally {
+    w.worker.shutdown();
+    await running.catch(() => undefined);
+    await w.close();
+    await client.connection.close();
+  }
+}
+
+async function main() {
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { date: { type: 'string' }, 'skip-pipeline': { type: 'boolean' } }, strict: true });
+  const result: Record<string, unknown> = benchEngine();
+  if (values['skip-pipeline']) {
+    result.pipeline_one_date_s = null;
+    result.pipeline_reason = 'skipped (--skip-pipeline)';
+  } else Object.assign(result, await benchPipeline(values.date ?? '2025-06-27'));
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`bench:backtest failed: ${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,85 @@
+/**
+ * `quant portfolio` (positions, cash, value and the last snapshot of the
+ * paper account) and `quant run rebalance --date D` (WF4 for one date: same
+ * date = same workflow ID; a date already executed returns its stored result
+ * and trades nothing).
+ */
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import type { Config } from '../../config/schema';
+import { stackEndpoints } from '../../stack/stack';
+import { createPool } from '../../adapters/postgres/pool';
+import { createPortfolioRepo } from '../../adapters/postgres/portfolio-repo';
+import { fmt, mdTable } from '../../domain/reports/markdown';
+import { connectClient } from '../fanout-client';
+import { parseCommandArgs, UsageError } from '../args';
+import { PIPELINE_DAILY, SEARCH_ATTRIBUTES, workflowIds } from '../../../workflows/names';
+import type { RebalanceInput, RebalanceResult } from '../../../workflows/rebalance';
+
+type Command = (argv: string[], config: Config) => Promise<void>;
+const out = (s: string) => process.stdout.write(`${s}\n`);
+
+/**
+ * WF4 for one date under `rebalance-<date>`; waits for the result.
+ *
+ * @example
+ *   await runRebalance(client, 'quant-workflows', { date: '2026-02-06' })
+ */
+export async function runRebalance(client: Client, taskQueue: string, input: RebalanceInput & { date: string }): Promise<RebalanceResult> {
+  return client.workflow.execute('rebalance', {
+    taskQueue,
+    workflowId: workflowIds.rebalance(input.date),
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    staticSummary: `WF4 rebalance ${input.date} (paper)`,
+    typedSearchAttributes: [
+      { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_DAILY },
+      { key: SEARCH_ATTRIBUTES.RunDate, value: new Date(`${input.date}T00:00:00Z`) },
+    ],
+    args: [input],
+  });
+}
+
+export const rebalanceRunCommand: Command = async (argv, config) => {
+  const usage = 'quant run rebalance --date YYYY-MM-DD';
+  const o = parseCommandArgs(argv, { date: { type: 'string' } }, usage);
+  if (!o.date) throw new UsageError('--date is required', usage);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(o.date) || new Date(`${o.date}T00:00:00Z`).toISOString().slice(0, 10) !== o.date) {
+    throw new UsageError(`--date must be a date YYYY-MM-DD, got "${o.date}"`, usage);
+  }
+  const e = stackEndpoints(config);
+  const client = await connectClient(e.temporalAddress, config.temporal.namespace);
+  try {
+    if (e.uiUrl) out(`Web UI: ${e.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowIds.rebalance(o.date)}`);
+    out(JSON.stringify(await runRebalance(client, config.temporal.taskQueue, { date: o.date }), null, 2));
+  } finally {
+    await client.connection.close();
+  }
+};
+
+export const portfolioCommand: Command = async (argv, config) => {
+  parseCommandArgs(argv, {}, 'quant portfolio');
+  const db = createPool(stackEndpoints(config).databaseUrl, 2);
+  try {
+    const repo = createPortfolioRepo(db);
+    const snap = await repo.latestSnapshot();
+    const positions = await repo.getPositions();
+    if (!snap) {
+      out(`No snapshot yet: the paper account holds its initial capital of ${fmt(config.portfolio.initialCapital)} in cash. Run \`quant run rebalance --date D\`.`);
+      return;
+    }
+    const value = positions.reduce((a, p) => a + p.shares * p.lastPrice, 0);
+    out(`Paper account (last snapshot ${snap.snapshotDate})`);
+    out('');
+    out(mdTable(['symbol', 'sector', 'shares', 'avg cost', 'last price', 'price date', 'value', 'weight %', 'unrealized'], positions.map((p) => [
+      p.symbol, p.sector ?? '-', fmt(p.shares, 4), fmt(p.avgCost), fmt(p.lastPrice), p.lastPriceDate, fmt(p.shares * p.lastPrice),
+      fmt((p.shares * p.lastPrice * 100) / (snap.cash + value)), fmt(p.shares * (p.lastPrice - p.avgCost)),
+    ])));
+    out('');
+    out(`cash            ${fmt(snap.cash)}`);
+    out(`positions value ${fmt(value)}`);
+    out(`total value     ${fmt(snap.cash + value)}`);
+    out(`snapshot ${snap.snapshotDate}: total ${fmt(snap.totalValue)} (cash ${fmt(snap.cash)} + positions ${fmt(snap.positionsValue)}), costs paid ${fmt(snap.costsPaidCum)}, dividends ${fmt(snap.dividendsCum)}`);
+  } finally {
+    await db.end();
+  }
+};

@@ -1,0 +1,65 @@
+/**
+ * monitorSummary: P&L arithmetic, and every alert exactly at its threshold
+ * (strictly above fires, equal or below does not).
+ */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MONITOR_THRESHOLDS, monitorSummary, type MonitorInput } from './monitoring';
+
+const base = (over: Partial<MonitorInput> = {}): MonitorInput => ({
+  latest: {
+    date: '2025-03-14', cash: 1000, totalValue: 10_000,
+    positions: [
+      { symbol: 'A', shares: 10, avgCost: 50, price: 60, sector: 'Tech' }, // 600 = 6 %
+      { symbol: 'B', shares: 20, avgCost: 100, price: 95, sector: 'Health' }, // 1900, about -5 %
+      { symbol: 'C', shares: 65, avgCost: 100, price: 100, sector: 'Tech' }, // 6500
+    ],
+  },
+  previous: { date: '2025-03-13', cash: 1000, totalValue: 9_900, positions: [{ symbol: 'A', shares: 10, avgCost: 50, price: 58 }] },
+  window: [10_000, 10_000, 10_000],
+  mtdBase: 9_500,
+  ytdBase: 8_000,
+  riskFreeRate: 0.05,
+  thresholds: { ...DEFAULT_MONITOR_THRESHOLDS, maxPositionWeight: 0.9 },
+  ...over,
+});
+
+describe('monitorSummary', () => {
+  it('P&L: daily from the last two snapshots, MTD, YTD, unrealised per position', () => {
+    const s = monitorSummary(base());
+    expect(s.dailyPnl).toBe(100);
+    expect(s.dailyReturn).toBeCloseTo(100 / 9_900, 12);
+    expect(s.mtdPnl).toBe(500);
+    expect(s.ytdReturn).toBeCloseTo(0.25, 12);
+    expect(s.unrealizedPnl).toBe(100 - 100);
+    const a = s.positions.find((p) => p.symbol === 'A')!;
+    expect(a).toMatchObject({ marketValue: 600, unrealizedPnl: 100, dayPnl: 20 });
+    expect(a.weight).toBeCloseTo(0.06, 12);
+    expect(s.positions.find((p) => p.symbol === 'B')!.dayPnl).toBeNaN();
+    expect(s.sectors.map((x) => [x.sector, x.value])).toEqual([['Tech', 7100], ['Health', 1900]]);
+    expect(s.alerts).toEqual([]);
+  });
+
+  it('no previous snapshot: daily P&L is NaN, ratios of a short window are NaN, nothing alerts', () => {
+    const s = monitorSummary(base({ previous: null, window: [10_000] }));
+    expect(s.dailyPnl).toBeNaN();
+    expect(s.risk.sharpe).toBeNaN();
+    expect(s.risk.var95).toBeNaN();
+    expect(s.alerts).toEqual([]);
+  });
+
+  it('each alert fires strictly above its threshold', () => {
+    const kinds = (i: MonitorInput) => monitorSummary(i).alerts.map((a) => `${a.kind}${a.symbol ? `:${a.symbol}` : ''}`);
+    // C weighs 6500 / 10000 = 0.65 -> use thresholds around the actual values
+    // exactly at the thresholds (the same float expressions the summary computes): nothing fires
+    const probe = monitorSummary(base({ window: [100, 90, 90] }));
+    const th = { maxDrawdown: probe.risk.maxDrawdown, maxPositionWeight: 6500 / 10_000, maxVar95: -probe.risk.var95, maxUnrealizedLoss: -(95 / 100 - 1) };
+    const at = base({ thresholds: th, window: [100, 90, 90] });
+    expect(probe.risk.maxDrawdown).toBeCloseTo(0.1, 12);
+    expect(kinds(at)).toEqual([]);
+    const down = (x: number) => x * (1 - 1e-9);
+    const above = base({ thresholds: { maxDrawdown: down(th.maxDrawdown), maxPositionWeight: down(th.maxPositionWeight), maxVar95: down(th.maxVar95), maxUnrealizedLoss: down(th.maxUnrealizedLoss) }, window: [100, 90, 90] });
+    expect(kinds(above)).toEqual(['drawdown', 'position_weight:C', 'var95', 'unrealized_loss:B']);
+    // VaR 95 of [-0.1, 0] = -0.1 + 0.95 x 0.1 = -0.005 (linear interpolation): 0.5 % loss
+    expect(monitorSummary(above).risk.var95).toBeCloseTo(-0.1 + 0.05 * 0.1, 12);
+  });
+});

@@ -1,0 +1,216 @@
+/**
+ * The numbers of WF5 `monitor`, from the paper portfolio's snapshots: P&L
+ * (daily, month-to-date, year-to-date, unrealised per position), risk over
+ * a window of snapshot returns (Sharpe, Sortino, max drawdown, historical
+ * VaR 95) and threshold alerts. Pure: the activity loads the snapshots and
+ * stores the result; every statistic comes from risk.ts / portfolio.ts.
+ */
+import { periodRate } from './returns';
+import { drawdownOfValues, historicalVaR, sharpeRatio, sortinoRatio } from './risk';
+import { valuePortfolio, type Position } from './portfolio';
+
+export interface MonitorPosition {
+  symbol: string;
+  shares: number;
+  avgCost: number;
+  price: number;
+  sector?: string | null;
+  stale?: boolean;
+}
+
+export interface MonitorSnapshot {
+  date: string;
+  cash: number;
+  totalValue: number;
+  positions: MonitorPosition[];
+}
+
+export interface MonitorThresholds {
+  /** Alert when the window's max drawdown is above this (0.05). */
+  maxDrawdown: number;
+  /** Alert when one position's weight is above this (0.07). */
+  maxPositionWeight: number;
+  /** Alert when -VaR95 (a loss, as a fraction of the portfolio) is above this (0.03). */
+  maxVar95: number;
+  /** Alert when one position's unrealised loss, price / avgCost - 1, is below minus this (0.10). */
+  maxUnrealizedLoss: number;
+}
+
+export const DEFAULT_MONITOR_THRESHOLDS: MonitorThresholds = { maxDrawdown: 0.05, maxPositionWeight: 0.07, maxVar95: 0.03, maxUnrealizedLoss: 0.1 };
+
+export interface MonitorInput {
+  /** The latest snapshot on or before the run date, with positions. */
+  latest: MonitorSnapshot;
+  /** The snapshot before it (daily P&L); null when there is only one. */
+  previous: MonitorSnapshot | null;
+  /** Totals of the last (windowDays + 1) snapshots up to `latest`, oldest first. */
+  window: number[];
+  /** Total value at the end of the previous month (or the initial capital if the account started this month). */
+  mtdBase: number;
+  /** Total value at the end of the previous year (or the initial capital). */
+  ytdBase: number;
+  /** Annual risk-free rate (0.05). */
+  riskFreeRate: number;
+  thresholds: MonitorThresholds;
+}
+
+export interface MonitorPositionLine {
+  symbol: string;
+  sector: string;
+  shares: number;
+  avgCost: number;
+  price: number;
+  marketValue: number;
+  weight: number;
+  unrealizedPnl: number;
+  /** price / avgCost - 1 */
+  unrealizedPct: number;
+  /** shares x (price - previous snapshot's price); NaN when not held in the previous snapshot. */
+  dayPnl: number;
+  stale: boolean;
+}
+
+export interface MonitorAlert {
+  kind: 'drawdown' | 'position_weight' | 'var95' | 'unrealized_loss';
+  symbol?: string;
+  value: number;
+  threshold: number;
+  message: string;
+}
+
+export interface MonitorSummary {
+  snapshotDate: string;
+  previousDate: string | null;
+  totalValue: number;
+  cash: number;
+  positionsValue: number;
+  dailyPnl: number;
+  dailyReturn: number;
+  mtdPnl: number;
+  mtdReturn: number;
+  ytdPnl: number;
+  ytdReturn: number;
+  unrealizedPnl: number;
+  positions: MonitorPositionLine[];
+  sectors: { sector: string; value: number; weight: number; positions: number }[];
+  risk: {
+    /** Number of returns in the window. */
+    returns: number;
+    sharpe: number;
+    sortino: number;
+    maxDrawdown: number;
+    /** Historical VaR 95 as a return (e.g. -0.021). */
+    var95: number;
+    /** -var95 x total value: the one-day loss exceeded on 5 % of days, in dollars. */
+    var95Value: number;
+  };
+  alerts: MonitorAlert[];
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+
+/**
+ * Everything the monitor reports, from snapshots:
+ * - daily P&L = total_t - total_{t-1} (the last two snapshots), return = that / total_{t-1};
+ *   NaN without a previous snapshot;
+ * - MTD / YTD P&L = total_t - base, return = P&L / base;
+ * - per position (valuePortfolio): market value, weight = value / total,
+ *   unrealised = shares (price - avgCost), unrealisedPct = price / avgCost - 1;
+ * - risk on r_i = w_i / w_{i-1} - 1 over `window`: sharpeRatio with the
+ *   annual rf (per period (1 + rf)^(1/252) - 1), sortinoRatio with that
+ *   per-period rate as target, drawdownOfValues(window), historicalVaR 95
+ *   (linear interpolation). Fewer than 2 returns -> NaN ratios.
+ * - alerts: strictly above each threshold (drawdown > 5 %, weight > 7 %,
+ *   -VaR > 3 %, unrealised < -10 %); NaN statistics never alert.
+ *
+ * @example
+ *   monitorSummary({ latest, previous, window, mtdBase, ytdBase, riskFreeRate: 0.05, thresholds: DEFAULT_MONITOR_THRESHOLDS }).alerts
+ */
+export function monitorSummary(input: MonitorInput): MonitorSummary {
+  const { latest, previous, thresholds: th } = input;
+  const positions: Record<string, Position> = {};
+  const prices: Record<string, number> = {};
+  const meta = new Map<string, MonitorPosition>();
+  for (const p of latest.positions) {
+    positions[p.symbol] = { shares: p.shares, avgCost: p.avgCost };
+    prices[p.symbol] = p.price;
+    meta.set(p.symbol, p);
+  }
+  const v = valuePortfolio({ cash: latest.cash, positions, realizedPnl: 0, fees: 0 }, prices);
+  const total = latest.totalValue;
+  const prevPrice = new Map((previous?.positions ?? []).map((p) => [p.symbol, p.price]));
+  const lines: MonitorPositionLine[] = v.positions.map((p) => ({
+    symbol: p.symbol,
+    sector: meta.get(p.symbol)?.sector ?? 'Unknown',
+    shares: p.shares,
+    avgCost: p.avgCost,
+    price: p.price,
+    marketValue: p.marketValue,
+    weight: total !== 0 ? p.marketValue / total : NaN,
+    unrealizedPnl: p.unrealizedPnl,
+    unrealizedPct: p.avgCost > 0 ? p.price / p.avgCost - 1 : NaN,
+    dayPnl: prevPrice.has(p.symbol) ? p.shares * (p.price - prevPrice.get(p.symbol)!) : NaN,
+    stale: meta.get(p.symbol)?.stale === true,
+  }));
+  const bySector = new Map<string, { value: number; positions: number }>();
+  for (const l of lines) {
+    const s = bySector.get(l.sector) ?? { value: 0, positions: 0 };
+    s.value += l.marketValue;
+    s.positions++;
+    bySector.set(l.sector, s);
+  }
+  const sectors = [...bySector].map(([sector, s]) => ({ sector, value: s.value, weight: total !== 0 ? s.value / total : NaN, positions: s.positions }))
+    .sort((a, b) => b.value - a.value || a.sector.localeCompare(b.sector));
+
+  const w = input.window;
+  const returns: number[] = [];
+  for (let i = 1; i < w.length; i++) returns.push(w[i - 1] > 0 ? w[i] / w[i - 1] - 1 : NaN);
+  const rfp = periodRate(input.riskFreeRate, 252);
+  const risk = {
+    returns: returns.length,
+    sharpe: sharpeRatio(returns, { periodsPerYear: 252, riskFreeRate: input.riskFreeRate }),
+    sortino: sortinoRatio(returns, { periodsPerYear: 252, targetReturn: rfp }),
+    maxDrawdown: drawdownOfValues(w).maxDrawdown,
+    var95: historicalVaR(returns, 0.95),
+    var95Value: NaN,
+  };
+  risk.var95Value = -risk.var95 * total;
+
+  const alerts: MonitorAlert[] = [];
+  if (risk.maxDrawdown > th.maxDrawdown) {
+    alerts.push({ kind: 'drawdown', value: risk.maxDrawdown, threshold: th.maxDrawdown, message: `max drawdown over the window ${pct(risk.maxDrawdown)} is above ${pct(th.maxDrawdown)}` });
+  }
+  for (const l of lines) {
+    if (l.weight > th.maxPositionWeight) {
+      alerts.push({ kind: 'position_weight', symbol: l.symbol, value: l.weight, threshold: th.maxPositionWeight, message: `${l.symbol} is ${pct(l.weight)} of the portfolio, above ${pct(th.maxPositionWeight)}` });
+    }
+  }
+  if (-risk.var95 > th.maxVar95) {
+    alerts.push({ kind: 'var95', value: -risk.var95, threshold: th.maxVar95, message: `one-day VaR 95 is ${pct(-risk.var95)} of the portfolio, above ${pct(th.maxVar95)}` });
+  }
+  for (const l of lines) {
+    if (-l.unrealizedPct > th.maxUnrealizedLoss) {
+      alerts.push({ kind: 'unrealized_loss', symbol: l.symbol, value: -l.unrealizedPct, threshold: th.maxUnrealizedLoss, message: `${l.symbol} is down ${pct(-l.unrealizedPct)} from its average cost, more than ${pct(th.maxUnrealizedLoss)}` });
+    }
+  }
+
+  const dailyPnl = previous ? total - previous.totalValue : NaN;
+  return {
+    snapshotDate: latest.date,
+    previousDate: previous?.date ?? null,
+    totalValue: total,
+    cash: latest.cash,
+    positionsValue: v.marketValue,
+    dailyPnl,
+    dailyReturn: previous && previous.totalValue !== 0 ? dailyPnl / previous.totalValue : NaN,
+    mtdPnl: total - input.mtdBase,
+    mtdReturn: input.mtdBase !== 0 ? total / input.mtdBase - 1 : NaN,
+    ytdPnl: total - input.ytdBase,
+    ytdReturn: input.ytdBase !== 0 ? total / input.ytdBase - 1 : NaN,
+    unrealizedPnl: v.unrealizedPnl,
+    positions: lines,
+    sectors,
+    risk,
+    alerts,
+  };
+}

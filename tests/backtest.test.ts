@@ -1,0 +1,154 @@
+/**
+ * WF6 `backtest` on the real stack: market_data seeded from the synthetic
+ * market, a year of weekly WF3 signal rows written here, then the backtest.
+ * Its stored metrics equal an independent recomputation from the equity
+ * curves stored in its own `backtest_runs` row (formulas written out here:
+ * CAGR = W^(252/N) - 1, Sharpe on rf-excess returns with ddof 1 x sqrt 252,
+ * Sortino as empyrical, drawdown on wealth starting at the capital, Calmar
+ * = CAGR / MDD). The row is an UPSERT on (start, end); the report carries
+ * both curves in one SVG. No look-ahead: a symbol that doubles at the close
+ * of its signal day earns the signal portfolio nothing, while the same
+ * signal a day earlier earns the jump.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from '@temporalio/client';
+import { startTestWorker, testClient, testConfig, testDb } from './helpers';
+import { seedMarketData, UNIVERSE_SYMBOLS } from './daily-fixtures';
+import { runBacktest } from '../src/cli/commands/report';
+import { createBacktestRepo } from '../src/adapters/postgres/backtest-repo';
+import { createSignalRepo, type SignalClass } from '../src/adapters/postgres/signal-repo';
+import type { Db } from '../src/adapters/postgres/pool';
+import { DAILY_UNIVERSE } from '../src/adapters/hourly-dataset/universe';
+
+const config = testConfig();
+let worker: Awaited<ReturnType<typeof startTestWorker>>;
+let client: Client;
+let db: Db;
+const START = '2014-01-03';
+const END = '2014-12-31';
+const CLASSES: SignalClass[] = ['strong_buy', 'buy', 'hold', 'sell', 'strong_sell'];
+
+async function writeSignals(date: string, rows: { symbol: string; sector: string | null; signal: SignalClass; close?: number }[]) {
+  const dist = Object.fromEntries(CLASSES.map((c) => [c, rows.filter((r) => r.signal === c).length])) as Record<SignalClass, number>;
+  await createSignalRepo(db).replaceSignals(
+    { runDate: date, symbols: rows.length, weights: { technical: 0.3, fundamental: 0.4, sentiment: 0.3 }, distribution: dist, parquetKey: null, reportKey: null },
+    rows.map((r) => ({
+      symbol: r.symbol, sector: r.sector, technicalScore: 50, fundamentalScore: 50, sentimentScore: 50, hasSentiment: false, newsCount: 0,
+      combinedScore: 50, signal: r.signal, close: r.close ?? null, details: {},
+    })),
+  );
+}
+
+beforeAll(async () => {
+  db = testDb();
+  await seedMarketData(db, { from: '2013-12-01', to: END });
+  // Weekly signals (Fridays) over 2014: 20 names, classes rotating week by week.
+  for (let d = new Date(Date.UTC(2014, 0, 3)); d.toISOString().slice(0, 10) <= END; d.setUTCDate(d.getUTCDate() + 7)) {
+    const j = Math.round((d.getTime() - Date.UTC(2014, 0, 3)) / (7 * 86_400_000));
+    await writeSignals(d.toISOString().slice(0, 10), DAILY_UNIVERSE.slice(0, 20).map((c, k) => ({ symbol: c.symbol, sector: c.sector, signal: CLASSES[(j + k) % 4] })));
+  }
+  worker = await startTestWorker(config);
+  client = await testClient();
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await client?.connection.close();
+  await db?.end();
+});
+
+/** Metrics of an equity curve, written out from their definitions. */
+function recompute(equity: number[], capital: number, rfAnnual = 0.05) {
+  const w = [capital, ...equity];
+  const r = w.slice(1).map((v, i) => v / w[i] - 1);
+  const n = r.length;
+  const rf = Math.pow(1 + rfAnnual, 1 / 252) - 1;
+  const ex = r.map((x) => x - rf);
+  const mu = ex.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(ex.reduce((a, b) => a + (b - mu) ** 2, 0) / (n - 1));
+  const down = Math.sqrt(ex.reduce((a, b) => a + Math.min(b, 0) ** 2, 0) / n);
+  let peak = -Infinity;
+  let mdd = 0;
+  for (const v of w) {
+    peak = Math.max(peak, v);
+    mdd = Math.max(mdd, 1 - v / peak);
+  }
+  const cagr = Math.pow(w[n] / w[0], 252 / n) - 1;
+  return { cagr, sharpe: (mu / sd) * Math.sqrt(252), sortino: (mu * 252) / (down * Math.sqrt(252)), maxDrawdown: mdd, calmar: cagr / mdd, totalReturn: w[n] / w[0] - 1 };
+}
+
+describe('backtest (WF6)', () => {
+  it('replays a year of signals against buy-and-hold; stored metrics equal a recomputation from the stored curves', async () => {
+    const r = await runBacktest(client, config.temporal.taskQueue, { date: END, start: START, end: END });
+    expect(r).toMatchObject({ status: 'completed', start: START, end: END, initialCapital: 25_000 });
+    expect(r.signalDates).toBe(52);
+    const row = (await createBacktestRepo(db).getBacktestRun(START, END))!;
+    expect(row).toMatchObject({ status: 'completed', runDate: END, signalDates: 52, reportKey: r.reportKey, chartKey: r.chartKey });
+    const sig = row.signalCurve!;
+    const bench = row.benchmarkCurve!;
+    expect(sig.dates[0]).toBe(START);
+    expect(sig.dates.at(-1)).toBe(END);
+    expect(bench.dates).toEqual(sig.dates);
+    for (const [stored, curve] of [[row.signalMetrics!, sig], [row.benchmarkMetrics!, bench]] as const) {
+      const x = recompute(curve.equity, 25_000);
+      for (const k of ['cagr', 'sharpe', 'sortino', 'maxDrawdown', 'calmar', 'totalReturn'] as const) expect(stored[k]).toBeCloseTo(x[k], 9);
+    }
+    for (const k of ['cagr', 'sharpe', 'sortino', 'maxDrawdown', 'calmar'] as const) {
+      expect(row.excess![k]).toBeCloseTo(row.signalMetrics![k]! - row.benchmarkMetrics![k]!, 12);
+      expect(r.excess![k]).toBeCloseTo(row.excess![k]!, 12);
+    }
+    // The signal portfolio trades on many dates and pays costs; the benchmark trades once.
+    expect(r.signal!.trades).toBeGreaterThan(r.benchmark!.trades);
+    expect(r.benchmark!.costs).toBeGreaterThan(0);
+
+    // The benchmark holds the first date's buys and strong buys, equally: check its first-day value against the stored closes.
+    const firstBuys = DAILY_UNIVERSE.slice(0, 20).filter((_, k) => CLASSES[k % 4] === 'strong_buy' || CLASSES[k % 4] === 'buy').map((c) => c.symbol);
+    expect(firstBuys.length).toBe(10);
+    expect(bench.equity[0]).toBeLessThan(25_000);
+    expect(bench.equity[0]).toBeGreaterThan(25_000 * 0.99);
+
+    // Report: both curves in one chart, the comparison and the monthly returns.
+    const md = new TextDecoder().decode(await worker.store.get(r.reportKey));
+    expect(md).toContain('## Comparison');
+    expect(md).toContain('## Per-period returns');
+    expect(md).toContain('| 2014-12 |');
+    const svg = new TextDecoder().decode(await worker.store.get(r.chartKey!));
+    expect(svg.match(/<polyline /g)).toHaveLength(2);
+
+    // UPSERT on (start, end)
+    await runBacktest(client, config.temporal.taskQueue, { date: END, start: START, end: END });
+    expect((await db.query(`SELECT count(*)::int AS n FROM backtest_runs WHERE start_date = $1 AND end_date = $2`, [START, END])).rows[0].n).toBe(1);
+  });
+
+  it('no look-ahead: a jump at the close of the signal day earns nothing; a day earlier it does', async () => {
+    // ZZLA closes at 10 until 2016-03-07 and at 20 from 2016-03-08 on.
+    const days = ['2016-03-01', '2016-03-02', '2016-03-03', '2016-03-04', '2016-03-07', '2016-03-08', '2016-03-09', '2016-03-10', '2016-03-11', '2016-03-14'];
+    for (const d of days) {
+      const c = d >= '2016-03-08' ? 20 : 10;
+      await db.query(
+        `INSERT INTO market_data (symbol, date, open, high, low, close, adj_close, volume, source) VALUES ('ZZLA', $1::date, $2, $2, $2, $2, $2, 1000000, 'test')
+         ON CONFLICT (symbol, date) DO UPDATE SET close = EXCLUDED.close, adj_close = EXCLUDED.adj_close`,
+        [d, c],
+      );
+    }
+    await writeSignals('2016-03-07', [{ symbol: 'ZZLA', sector: 'Test', signal: 'strong_buy' }]);
+    await writeSignals('2016-03-08', [{ symbol: 'ZZLA', sector: 'Test', signal: 'strong_buy' }]);
+
+    const onJumpDay = await runBacktest(client, config.temporal.taskQueue, { date: '2016-03-14', start: '2016-03-08', end: '2016-03-14' });
+    expect(onJumpDay.status).toBe('completed');
+    // bought at the 20 close of 03-08: the move to 20 is not earned, only costs are paid
+    expect(onJumpDay.signal!.finalValue!).toBeLessThanOrEqual(25_000);
+    expect(onJumpDay.signal!.finalValue!).toBeGreaterThan(25_000 * 0.999);
+
+    const dayBefore = await runBacktest(client, config.temporal.taskQueue, { date: '2016-03-14', start: '2016-03-07', end: '2016-03-14' });
+    // 5 % cap: 125 shares at 10 -> worth 2,500 after the jump
+    expect(dayBefore.signal!.finalValue!).toBeGreaterThan(25_000 * 1.04);
+  });
+
+  it('a window without signals reports no_signals and stores the row', async () => {
+    const r = await runBacktest(client, config.temporal.taskQueue, { date: '2011-06-30', start: '2011-01-03', end: '2011-06-30' });
+    expect(r).toMatchObject({ status: 'no_signals', signal: null });
+    expect((await createBacktestRepo(db).getBacktestRun('2011-01-03', '2011-06-30'))?.status).toBe('no_signals');
+    expect(UNIVERSE_SYMBOLS.length).toBe(49);
+  });
+});
