@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { startTestWorker, testClient, testConfig, testDb } from './helpers';
+import { startTestWorker, testClient, testConfig, testDb, recordHistory } from './helpers';
 import { runPipeline } from '../src/cli/commands/pipeline';
 import { createScreeningRepo } from '../src/adapters/postgres/screening-repo';
 import { createSignalRepo } from '../src/adapters/postgres/signal-repo';
@@ -32,7 +32,7 @@ afterAll(async () => {
   await db?.end();
 });
 
-describe('pipeline (WF1 -> WF2 -> WF3)', () => {
+describe('pipeline (WF1 -> WF6)', () => {
   it('runs ingest, screen and signal for one date, in order, as children', async () => {
     const r = await runPipeline(client, config.temporal.taskQueue, { date: D, lookbackDays: 300 });
     expect(r.status).toBe('completed');
@@ -57,6 +57,21 @@ describe('pipeline (WF1 -> WF2 -> WF3)', () => {
     }
     expect(descs[1].startTime.getTime()).toBeGreaterThanOrEqual(descs[0].closeTime!.getTime());
     expect(descs[2].startTime.getTime()).toBeGreaterThanOrEqual(descs[1].closeTime!.getTime());
+
+    // WF4-WF6 ran after WF3, in order, and each completed.
+    const later = await Promise.all([workflowIds.rebalance(D), workflowIds.monitor(D), workflowIds.backtest(D)].map((id) => client.workflow.getHandle(id).describe()));
+    for (const d of later) {
+      expect(d.status.name).toBe('COMPLETED');
+      expect(d.parentExecution?.workflowId).toBe(workflowIds.pipeline(D));
+    }
+    expect(later[0].startTime.getTime()).toBeGreaterThanOrEqual(descs[2].closeTime!.getTime());
+    expect(later[1].startTime.getTime()).toBeGreaterThanOrEqual(later[0].closeTime!.getTime());
+    expect(later[2].startTime.getTime()).toBeGreaterThanOrEqual(later[1].closeTime!.getTime());
+
+    // Representative daily histories for tests/replay.test.ts.
+    recordHistory(workflowIds.pipeline(D), 'pipeline-one-date');
+    for (const [id, name] of [[workflowIds.ingest(D), 'ingest-one-date'], [workflowIds.screen(D), 'screen-one-date'], [workflowIds.signal(D), 'signal-one-date'],
+      [workflowIds.rebalance(D), 'rebalance-one-date'], [workflowIds.monitor(D), 'monitor-one-date'], [workflowIds.backtest(D), 'backtest-one-date']]) recordHistory(id, name);
   });
 
   it('stops after WF1 on a weekend with no_trading_data', async () => {

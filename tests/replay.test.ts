@@ -2,7 +2,7 @@
  * Determinism guard: recorded histories of representative runs replay
  * against the current workflow code. A change that alters the command
  * sequence of a running workflow fails here; wrap such changes in patched().
- * Re-record with QUANT_RECORD_HISTORIES=1 npx vitest run tests/fanout.test.ts.
+ * Re-record with QUANT_RECORD_HISTORIES=1 npx vitest run tests/fanout.test.ts tests/pipeline.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -14,9 +14,10 @@ const dir = join(__dirname, 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 
 describe('recorded histories replay on the current code', () => {
-  it('has the orchestrator and analyzeSymbol fixtures', () => {
-    expect(files.some((f) => f.startsWith('orchestrator'))).toBe(true);
-    expect(files.some((f) => f.startsWith('analyzeSymbol'))).toBe(true);
+  it('has a fixture for the fan-out and for every daily workflow', () => {
+    for (const wf of ['orchestrator', 'analyzeSymbol', 'pipeline', 'ingest', 'screen', 'signal', 'rebalance', 'monitor', 'backtest']) {
+      expect(files.some((f) => f.startsWith(`${wf}-`)), wf).toBe(true);
+    }
   });
 
   it.each(files)('%s', async (file) => {

@@ -21,3 +21,5 @@ export * from './portfolio';
 export * from './ols';
 export * from './pairs';
 export * from './symbol-analysis';
+export * from './backtest';
+export * from './monitoring';
