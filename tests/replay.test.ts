@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { testEnv } from './helpers';
+import { createMetrics, createMetricsSinks } from '../src/adapters/metrics';
 
 const dir = join(__dirname, 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
@@ -24,7 +25,7 @@ describe('recorded histories replay on the current code', () => {
     const history = JSON.parse(readFileSync(join(dir, file), 'utf8'));
     const workflowId = file.replace(/\.json$/, '');
     await expect(
-      Worker.runReplayHistory({ workflowBundle: { codePath: testEnv().bundlePath } }, history, workflowId),
+      Worker.runReplayHistory({ workflowBundle: { codePath: testEnv().bundlePath }, sinks: createMetricsSinks(createMetrics({ processMetrics: false })) }, history, workflowId),
     ).resolves.toBeUndefined();
   });
 });
