@@ -19,6 +19,7 @@ import { createBacktestRepo } from '../src/adapters/postgres/backtest-repo';
 import { createSignalRepo, type SignalClass } from '../src/adapters/postgres/signal-repo';
 import type { Db } from '../src/adapters/postgres/pool';
 import { DAILY_UNIVERSE } from '../src/adapters/hourly-dataset/universe';
+import { referenceMetrics } from './reference-metrics';
 
 const config = testConfig();
 let worker: Awaited<ReturnType<typeof startTestWorker>>;
@@ -57,24 +58,9 @@ afterAll(async () => {
   await db?.end();
 });
 
-/** Metrics of an equity curve, written out from their definitions. */
+/** Metrics of an equity curve that starts from `capital`, from tests/reference-metrics.ts. */
 function recompute(equity: number[], capital: number, rfAnnual = 0.05) {
-  const w = [capital, ...equity];
-  const r = w.slice(1).map((v, i) => v / w[i] - 1);
-  const n = r.length;
-  const rf = Math.pow(1 + rfAnnual, 1 / 252) - 1;
-  const ex = r.map((x) => x - rf);
-  const mu = ex.reduce((a, b) => a + b, 0) / n;
-  const sd = Math.sqrt(ex.reduce((a, b) => a + (b - mu) ** 2, 0) / (n - 1));
-  const down = Math.sqrt(ex.reduce((a, b) => a + Math.min(b, 0) ** 2, 0) / n);
-  let peak = -Infinity;
-  let mdd = 0;
-  for (const v of w) {
-    peak = Math.max(peak, v);
-    mdd = Math.max(mdd, 1 - v / peak);
-  }
-  const cagr = Math.pow(w[n] / w[0], 252 / n) - 1;
-  return { cagr, sharpe: (mu / sd) * Math.sqrt(252), sortino: (mu * 252) / (down * Math.sqrt(252)), maxDrawdown: mdd, calmar: cagr / mdd, totalReturn: w[n] / w[0] - 1 };
+  return referenceMetrics([capital, ...equity], rfAnnual);
 }
 
 describe('backtest (WF6)', () => {

@@ -20,6 +20,7 @@ import { runPipeline } from '../src/cli/commands/pipeline';
 import { createBacktestRepo } from '../src/adapters/postgres/backtest-repo';
 import { createMonitoringRepo } from '../src/adapters/postgres/monitoring-repo';
 import type { Db } from '../src/adapters/postgres/pool';
+import { referenceMetrics } from './reference-metrics';
 
 const config = testConfig({ MARKET_DATA_PROVIDER: 'synthetic' });
 let worker: Awaited<ReturnType<typeof startTestWorker>>;
@@ -43,23 +44,7 @@ afterAll(async () => {
   await db?.end();
 });
 
-function riskOf(values: number[], rfAnnual = 0.05) {
-  const r = values.slice(1).map((v, i) => v / values[i] - 1);
-  const n = r.length;
-  const rf = Math.pow(1 + rfAnnual, 1 / 252) - 1;
-  const ex = r.map((x) => x - rf);
-  const mu = ex.reduce((a, b) => a + b, 0) / n;
-  const sd = Math.sqrt(ex.reduce((a, b) => a + (b - mu) ** 2, 0) / (n - 1));
-  const down = Math.sqrt(ex.reduce((a, b) => a + Math.min(b, 0) ** 2, 0) / n);
-  let peak = -Infinity;
-  let mdd = 0;
-  for (const v of values) {
-    peak = Math.max(peak, v);
-    mdd = Math.max(mdd, 1 - v / peak);
-  }
-  const cagr = Math.pow(values[n] / values[0], 252 / n) - 1;
-  return { r, sharpe: (mu / sd) * Math.sqrt(252), sortino: (mu * 252) / (down * Math.sqrt(252)), maxDrawdown: mdd, cagr, calmar: cagr / mdd };
-}
+const riskOf = referenceMetrics;
 
 describe('two years of the full pipeline (WF1-WF6, monthly)', () => {
   it('completes every run; WF6 and WF5 numbers equal recomputations from what they stored', async () => {

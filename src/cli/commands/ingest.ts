@@ -10,6 +10,7 @@ import { connectClient } from '../fanout-client';
 import { intOption, parseCommandArgs, UsageError } from '../args';
 import { backfillKey, type IngestBackfillInput, type IngestBackfillResult, type IngestInput, type IngestResult } from '../../../workflows/ingest';
 import { workflowIds } from '../../../workflows/names';
+import { dailyStartOptions } from './daily-start';
 
 const USAGE = 'quant run ingest [--date YYYY-MM-DD] [--from YYYY-MM-DD --to YYYY-MM-DD] [--symbols A,B] [--lookback N] [--chunk-days N]';
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -23,12 +24,8 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
  */
 export async function runIngest(client: Client, taskQueue: string, input: IngestInput & { date: string }): Promise<IngestResult> {
   return client.workflow.execute('ingest', {
-    taskQueue,
-    workflowId: workflowIds.ingest(input.date),
+    ...dailyStartOptions(taskQueue, workflowIds.ingest(input.date), input.date, `Ingest EOD ${input.date} (${input.symbols?.length ?? 49} symbols)`),
     args: [input],
-    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    staticSummary: `Ingest EOD ${input.date} (${input.symbols?.length ?? 49} symbols)`,
   });
 }
 

@@ -14,22 +14,12 @@ import { PIPELINE_DAILY, SEARCH_ATTRIBUTES, workflowIds } from '../../../workflo
 import type { PipelineInput, PipelineResult } from '../../../workflows/pipeline';
 import type { ScreenInput, ScreenResult } from '../../../workflows/screen';
 import type { SignalInput, SignalResult } from '../../../workflows/signal';
+import { dailyStartOptions } from './daily-start';
 
 type Command = (argv: string[], config: Config) => Promise<void>;
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-const startOptions = (taskQueue: string, workflowId: string, date: string, staticSummary: string) => ({
-  taskQueue,
-  workflowId,
-  workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-  workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-  staticSummary,
-  typedSearchAttributes: [
-    { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_DAILY },
-    { key: SEARCH_ATTRIBUTES.RunDate, value: new Date(`${date}T00:00:00Z`) },
-  ],
-});
 
 /**
  * WF1 -> WF2 -> WF3 for one date under `pipeline-<date>`; waits for the result.
@@ -39,17 +29,17 @@ const startOptions = (taskQueue: string, workflowId: string, date: string, stati
  */
 export async function runPipeline(client: Client, taskQueue: string, input: PipelineInput & { date: string }): Promise<PipelineResult> {
   return client.workflow.execute('pipeline', {
-    ...startOptions(taskQueue, workflowIds.pipeline(input.date), input.date, `Daily pipeline ${input.date}: ingest -> screen -> signal`),
+    ...dailyStartOptions(taskQueue, workflowIds.pipeline(input.date), input.date, `Daily pipeline ${input.date}: ingest -> screen -> signal`),
     args: [input],
   });
 }
 
 export async function runScreen(client: Client, taskQueue: string, input: ScreenInput & { date: string }): Promise<ScreenResult> {
-  return client.workflow.execute('screen', { ...startOptions(taskQueue, workflowIds.screen(input.date), input.date, `WF2 screen ${input.date}`), args: [input] });
+  return client.workflow.execute('screen', { ...dailyStartOptions(taskQueue, workflowIds.screen(input.date), input.date, `WF2 screen ${input.date}`), args: [input] });
 }
 
 export async function runSignal(client: Client, taskQueue: string, input: SignalInput & { date: string }): Promise<SignalResult> {
-  return client.workflow.execute('signal', { ...startOptions(taskQueue, workflowIds.signal(input.date), input.date, `WF3 signal ${input.date}`), args: [input] });
+  return client.workflow.execute('signal', { ...dailyStartOptions(taskQueue, workflowIds.signal(input.date), input.date, `WF3 signal ${input.date}`), args: [input] });
 }
 
 function dateArg(v: string | undefined, usage: string): string {

@@ -14,6 +14,7 @@ import { connectClient } from '../fanout-client';
 import { parseCommandArgs, UsageError } from '../args';
 import { PIPELINE_DAILY, SEARCH_ATTRIBUTES, workflowIds } from '../../../workflows/names';
 import type { RebalanceInput, RebalanceResult } from '../../../workflows/rebalance';
+import { dailyStartOptions } from './daily-start';
 
 type Command = (argv: string[], config: Config) => Promise<void>;
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -26,15 +27,7 @@ const out = (s: string) => process.stdout.write(`${s}\n`);
  */
 export async function runRebalance(client: Client, taskQueue: string, input: RebalanceInput & { date: string }): Promise<RebalanceResult> {
   return client.workflow.execute('rebalance', {
-    taskQueue,
-    workflowId: workflowIds.rebalance(input.date),
-    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    staticSummary: `WF4 rebalance ${input.date} (paper)`,
-    typedSearchAttributes: [
-      { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_DAILY },
-      { key: SEARCH_ATTRIBUTES.RunDate, value: new Date(`${input.date}T00:00:00Z`) },
-    ],
+    ...dailyStartOptions(taskQueue, workflowIds.rebalance(input.date), input.date, `WF4 rebalance ${input.date} (paper)`),
     args: [input],
   });
 }

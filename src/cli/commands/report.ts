@@ -15,6 +15,7 @@ import { parseCommandArgs, UsageError } from '../args';
 import { PIPELINE_DAILY, SEARCH_ATTRIBUTES, workflowIds } from '../../../workflows/names';
 import type { MonitorInput, MonitorResult } from '../../../workflows/monitor';
 import type { BacktestInput, BacktestResult } from '../../../workflows/backtest';
+import { dailyStartOptions } from './daily-start';
 
 type Command = (argv: string[], config: Config) => Promise<void>;
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -68,26 +69,15 @@ export const reportCommand: Command = async (argv, config) => {
   for (const k of found.chartKeys) out(`chart: ${store.locate(k)}`);
 };
 
-const startOptions = (taskQueue: string, workflowId: string, date: string, staticSummary: string) => ({
-  taskQueue,
-  workflowId,
-  workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-  workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-  staticSummary,
-  typedSearchAttributes: [
-    { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_DAILY },
-    { key: SEARCH_ATTRIBUTES.RunDate, value: new Date(`${date}T00:00:00Z`) },
-  ],
-});
 
 /** WF5 for one date under `monitor-<date>`; waits for the result. */
 export async function runMonitor(client: Client, taskQueue: string, input: MonitorInput & { date: string }): Promise<MonitorResult> {
-  return client.workflow.execute('monitor', { ...startOptions(taskQueue, workflowIds.monitor(input.date), input.date, `WF5 monitor ${input.date}`), args: [input] });
+  return client.workflow.execute('monitor', { ...dailyStartOptions(taskQueue, workflowIds.monitor(input.date), input.date, `WF5 monitor ${input.date}`), args: [input] });
 }
 
 /** WF6 ending on `date` (or on `end`) under `backtest-<date>`; waits for the result. */
 export async function runBacktest(client: Client, taskQueue: string, input: BacktestInput & { date: string }): Promise<BacktestResult> {
-  return client.workflow.execute('backtest', { ...startOptions(taskQueue, workflowIds.backtest(input.date), input.date, `WF6 backtest to ${input.end ?? input.date}`), args: [input] });
+  return client.workflow.execute('backtest', { ...dailyStartOptions(taskQueue, workflowIds.backtest(input.date), input.date, `WF6 backtest to ${input.end ?? input.date}`), args: [input] });
 }
 
 async function withClient<T>(config: Config, fn: (c: Client) => Promise<T>): Promise<T> {
