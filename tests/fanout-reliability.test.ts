@@ -49,11 +49,11 @@ function spawnWorker(taskQueue: string, metricsPort: number): ChildProcess {
 describe('worker crash in the middle of a run', () => {
   it('completes after SIGKILL and a new worker, each result written exactly once', async () => {
     const config = testConfig();
-    const ds = await smallDataset(config, { contracts: 40, bars: 3000, seed: 11 });
+    const ds = await smallDataset(config, { contracts: 60, bars: 3000, seed: 11 });
     const runKey = uniqueName('crash');
     let worker = spawnWorker(config.temporal.taskQueue, 19464);
     const started = await startOrchestrator(client, config.temporal.taskQueue, {
-      numContracts: 40, dataset: ds.dataset, runKey, maxConcurrentChildren: 4, runValidation: false,
+      numContracts: 60, dataset: ds.dataset, runKey, maxConcurrentChildren: 3, runValidation: false,
     });
     // Wait until some children have completed, then kill the worker without any chance to clean up.
     const handle = client.workflow.getHandle(started.workflowId);
@@ -65,18 +65,18 @@ describe('worker crash in the middle of a run', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(p.completed).toBeGreaterThanOrEqual(6);
-    expect(p.completed).toBeLessThan(40);
+    expect(p.completed).toBeLessThan(60);
     worker.kill('SIGKILL');
     await new Promise((r) => worker.once('exit', r));
     worker = spawnWorker(config.temporal.taskQueue, 19474);
     try {
       const result = await followOrchestrator(client, started.workflowId);
-      expect(result).toMatchObject({ total: 40, succeeded: 40, failed: 0 });
+      expect(result).toMatchObject({ total: 60, succeeded: 60, failed: 0 });
       const rows = await db.query('SELECT contract, count(*)::int AS n FROM fanout_results WHERE run_key = $1 GROUP BY contract', [runKey]);
-      expect(rows.rowCount).toBe(40);
+      expect(rows.rowCount).toBe(60);
       expect(rows.rows.every((r) => r.n === 1)).toBe(true);
-      expect(await createFanoutRepo(db).countResults(runKey)).toBe(40);
-      expect(await ds.store.list(`fanout/${runKey}/results/`)).toHaveLength(40);
+      expect(await createFanoutRepo(db).countResults(runKey)).toBe(60);
+      expect(await ds.store.list(`fanout/${runKey}/results/`)).toHaveLength(60);
       expect(await ds.store.list(`fanout/${runKey}/staging/`)).toEqual([]);
     } finally {
       worker.kill('SIGTERM');
