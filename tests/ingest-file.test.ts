@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { startTestWorker, testClient, testConfig, testDb } from './helpers';
+import { testConfig, useTestStack } from './helpers';
 import { runIngest } from '../src/cli/commands/ingest';
 import { createMarketDataRepo } from '../src/adapters/postgres/market-data-repo';
 import type { Db } from '../src/adapters/postgres/pool';
@@ -26,32 +26,19 @@ writeFileSync(
   ].join('\n') + '\n',
 );
 const config = testConfig({ MARKET_DATA_PROVIDER: 'file', MARKET_DATA_FILE: csv });
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
-let client: Client;
-let db: Db;
-
-beforeAll(async () => {
-  worker = await startTestWorker(config);
-  client = await testClient();
-  db = testDb();
-});
-afterAll(async () => {
-  await worker?.stop();
-  await client?.connection.close();
-  await db?.end();
-});
+const stack = useTestStack(config);
 
 describe('WF1 ingest from a CSV file', () => {
   it('imports the good rows and reports the malformed ones by line number', async () => {
-    const r = await runIngest(client, config.temporal.taskQueue, { date: '2024-05-14', symbols: ['AAPL', 'MSFT', 'XOM', 'JPM'] });
+    const r = await runIngest(stack.client, config.temporal.taskQueue, { date: '2024-05-14', symbols: ['AAPL', 'MSFT', 'XOM', 'JPM'] });
     expect(r.status).toBe('completed');
     const malformed = r.failures.filter((f) => f.type === 'MalformedRow');
     expect(malformed.map((f) => f.symbol).sort()).toEqual(['line 3', 'line 4']);
     expect(malformed.find((f) => f.symbol === 'line 3')!.message).toMatch(/high/);
-    const bars = await createMarketDataRepo(db).loadBars(['AAPL', 'JPM', 'MSFT', 'XOM'], '2024-05-14', '2024-05-14');
+    const bars = await createMarketDataRepo(stack.db).loadBars(['AAPL', 'JPM', 'MSFT', 'XOM'], '2024-05-14', '2024-05-14');
     expect(bars.map((b) => b.symbol).sort()).toEqual(['AAPL', 'JPM']);
     expect(bars.find((b) => b.symbol === 'AAPL')).toMatchObject({ close: 187.4, adjClose: 186.9, volume: 52393600 });
-    const report = new TextDecoder().decode(await worker.store.get(r.reportKey!));
+    const report = new TextDecoder().decode(await stack.worker.store.get(r.reportKey!));
     expect(report).toMatch(/line 3 \| MalformedRow/);
     expect(report).toMatch(/line 4 \| MalformedRow/);
   });

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { startTestWorker, testClient, testConfig, testDb, recordHistory } from './helpers';
+import { recordHistory, testConfig, useTestStack } from './helpers';
 import { runPipeline } from '../src/cli/commands/pipeline';
 import { createScreeningRepo } from '../src/adapters/postgres/screening-repo';
 import { createSignalRepo } from '../src/adapters/postgres/signal-repo';
@@ -15,41 +15,27 @@ import { SEARCH_ATTRIBUTES, workflowIds } from '../workflows/names';
 import type { Db } from '../src/adapters/postgres/pool';
 
 const config = testConfig({ MARKET_DATA_PROVIDER: 'synthetic' });
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
-let client: Client;
-let db: Db;
 const D = '2025-03-14'; // a Friday, a date no other test file seeds
-
-beforeAll(async () => {
-  db = testDb();
-  worker = await startTestWorker(config);
-  client = await testClient();
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await client?.connection.close();
-  await db?.end();
-});
+const stack = useTestStack(config);
 
 describe('pipeline (WF1 -> WF6)', () => {
   it('runs ingest, screen and signal for one date, in order, as children', async () => {
-    const r = await runPipeline(client, config.temporal.taskQueue, { date: D, lookbackDays: 300 });
+    const r = await runPipeline(stack.client, config.temporal.taskQueue, { date: D, lookbackDays: 300 });
     expect(r.status).toBe('completed');
     expect(r.ingest).toMatchObject({ status: 'completed', symbols: 49, failures: 0 });
     expect(r.screen).toMatchObject({ status: 'completed', symbols: 49, quintileCounts: [10, 10, 10, 10, 9] });
     expect(r.signal).toMatchObject({ status: 'completed', symbols: 20 });
 
-    const bars = await db.query<{ n: number; days: number }>(
+    const bars = await stack.db.query<{ n: number; days: number }>(
       `SELECT count(*)::int AS n, count(DISTINCT date)::int AS days FROM market_data WHERE date BETWEEN ($1::date - 500) AND $1::date`, [D]);
     expect(bars.rows[0].days).toBeGreaterThanOrEqual(300);
-    expect((await createScreeningRepo(db).getScreeningResults(D)).length).toBe(49);
-    expect((await createSignalRepo(db).getSignalResults(D)).length).toBe(20);
-    for (const key of [r.ingest.reportKey, r.screen!.reportKey, r.signal!.reportKey]) expect(await worker.store.exists(key!)).toBe(true);
+    expect((await createScreeningRepo(stack.db).getScreeningResults(D)).length).toBe(49);
+    expect((await createSignalRepo(stack.db).getSignalResults(D)).length).toBe(20);
+    for (const key of [r.ingest.reportKey, r.screen!.reportKey, r.signal!.reportKey]) expect(await stack.worker.store.exists(key!)).toBe(true);
 
     // Children ran in order: each started after the previous one closed.
     const ids = [workflowIds.ingest(D), workflowIds.screen(D), workflowIds.signal(D)];
-    const descs = await Promise.all(ids.map((id) => client.workflow.getHandle(id).describe()));
+    const descs = await Promise.all(ids.map((id) => stack.client.workflow.getHandle(id).describe()));
     for (const d of descs) {
       expect(d.status.name).toBe('COMPLETED');
       expect(d.parentExecution?.workflowId).toBe(workflowIds.pipeline(D));
@@ -59,7 +45,7 @@ describe('pipeline (WF1 -> WF6)', () => {
     expect(descs[2].startTime.getTime()).toBeGreaterThanOrEqual(descs[1].closeTime!.getTime());
 
     // WF4-WF6 ran after WF3, in order, and each completed.
-    const later = await Promise.all([workflowIds.rebalance(D), workflowIds.monitor(D), workflowIds.backtest(D)].map((id) => client.workflow.getHandle(id).describe()));
+    const later = await Promise.all([workflowIds.rebalance(D), workflowIds.monitor(D), workflowIds.backtest(D)].map((id) => stack.client.workflow.getHandle(id).describe()));
     for (const d of later) {
       expect(d.status.name).toBe('COMPLETED');
       expect(d.parentExecution?.workflowId).toBe(workflowIds.pipeline(D));
@@ -75,7 +61,7 @@ describe('pipeline (WF1 -> WF6)', () => {
   });
 
   it('stops after WF1 on a weekend with no_trading_data', async () => {
-    const r = await runPipeline(client, config.temporal.taskQueue, { date: '2025-03-15' });
+    const r = await runPipeline(stack.client, config.temporal.taskQueue, { date: '2025-03-15' });
     expect(r).toMatchObject({ status: 'no_trading_data', screen: null, signal: null });
     expect(r.ingest.status).toBe('no_trading_data');
   });
