@@ -15,7 +15,7 @@ import { DEFAULT_COST_MODEL, type CostModel } from './costs';
 import { DomainInputError } from './errors';
 import { generateOrders } from './orders';
 import { applyFill, emptyPortfolio, type PortfolioState } from './portfolio';
-import { performanceSummary } from './risk';
+import { performanceSummary, type PerformanceSummary } from './risk';
 
 /** Closes of every symbol on a common trading calendar. */
 export interface BacktestMarket {
@@ -61,17 +61,8 @@ export interface SimulationResult {
   notes: string[];
 }
 
-/** Headline statistics of one curve (formulas in risk.ts / returns.ts). */
-export interface BacktestMetrics {
-  periods: number;
-  totalReturn: number;
-  cagr: number;
-  volatility: number;
-  sharpe: number;
-  sortino: number;
-  maxDrawdown: number;
-  calmar: number;
-}
+/** Headline statistics of one curve: `performanceSummary`'s, less VaR and win rate (formulas in risk.ts / returns.ts). */
+export type BacktestMetrics = Omit<PerformanceSummary, 'var' | 'winRate'>;
 
 export interface BacktestComparison {
   signal: BacktestMetrics;
