@@ -7,23 +7,11 @@
  * key never appears in an error or a log line.
  */
 import { z } from 'zod';
-import { checkSymbol, dayRange, getJson, TokenBucket, type Clock, type NewsLogger, type RetryPolicy } from './http';
+import { checkSymbol, dayRange, getJson, TokenBucket, type HttpNewsProviderOptions } from './http';
 import type { NewsItem, NewsProvider } from './types';
 
-export interface FinnhubNewsOptions {
-  /** Secret. */
-  apiKey: string;
-  /** Default https://finnhub.io/api/v1 (tests point it at a loopback server). */
-  baseUrl?: string;
-  /** Calls per minute. Default 60 (free tier). */
-  perMinute?: number;
-  /** Calls allowed back to back. Default 1. */
-  burst?: number;
-  retry?: RetryPolicy;
-  clock?: Clock;
-  fetch?: typeof fetch;
-  logger?: NewsLogger;
-}
+/** Base URL default https://finnhub.io/api/v1; 60 calls a minute is the free tier. */
+export type FinnhubNewsOptions = HttpNewsProviderOptions;
 
 const finnhubItem = z.object({
   category: z.string().optional(),

@@ -235,3 +235,19 @@ export function checkSymbol(provider: string, symbol: string): string {
   if (!/^[A-Za-z0-9.^=-]{1,20}$/.test(symbol)) throw new NewsProviderError(`${provider}: invalid symbol ${JSON.stringify(symbol)}`, provider, 'client', false);
   return symbol.toUpperCase();
 }
+
+/** Options every HTTP news provider takes: its key, endpoint, rate limit and the injectable parts tests replace. */
+export interface HttpNewsProviderOptions {
+  /** Secret. */
+  apiKey: string;
+  /** The provider's API base URL (tests point it at a loopback server). */
+  baseUrl?: string;
+  /** Calls per minute. Default 60. */
+  perMinute?: number;
+  /** Calls allowed back to back. Default 1. */
+  burst?: number;
+  retry?: RetryPolicy;
+  clock?: Clock;
+  fetch?: typeof fetch;
+  logger?: NewsLogger;
+}

@@ -9,23 +9,12 @@
  * in an error or a log line.
  */
 import { z } from 'zod';
-import { checkSymbol, dayRange, getJson, TokenBucket, type Clock, type NewsLogger, type RetryPolicy } from './http';
+import { checkSymbol, dayRange, getJson, TokenBucket, type HttpNewsProviderOptions } from './http';
 import type { NewsItem, NewsProvider } from './types';
 
-export interface MarketauxNewsOptions {
-  /** Secret. */
-  apiKey: string;
-  /** Default https://api.marketaux.com/v1 (tests point it at a loopback server). */
-  baseUrl?: string;
+export interface MarketauxNewsOptions extends HttpNewsProviderOptions {
   /** Pages fetched at most per call. Default 2. */
   maxPages?: number;
-  /** Calls per minute. Default 60. */
-  perMinute?: number;
-  burst?: number;
-  retry?: RetryPolicy;
-  clock?: Clock;
-  fetch?: typeof fetch;
-  logger?: NewsLogger;
 }
 
 const marketauxEntity = z.object({ symbol: z.string(), sentiment_score: z.number().nullable().optional() }).passthrough();
