@@ -12,6 +12,7 @@ import { followOrchestrator, startOrchestrator } from '../src/cli/fanout-client'
 import { createFanoutRepo } from '../src/adapters/postgres/fanout-repo';
 import type { Db } from '../src/adapters/postgres/pool';
 import type { FanoutProgress } from '../workflows/fanout-window';
+import { freePortPair } from '../src/stack/free-port';
 
 const repoRoot = join(__dirname, '..');
 let client: Client;
@@ -51,7 +52,7 @@ describe('worker crash in the middle of a run', () => {
     const config = testConfig();
     const ds = await smallDataset(config, { contracts: 60, bars: 3000, seed: 11 });
     const runKey = uniqueName('crash');
-    let worker = spawnWorker(config.temporal.taskQueue, 19464);
+    let worker = spawnWorker(config.temporal.taskQueue, await freePortPair());
     const started = await startOrchestrator(client, config.temporal.taskQueue, {
       numContracts: 60, dataset: ds.dataset, runKey, maxConcurrentChildren: 3, runValidation: false,
     });
@@ -68,7 +69,7 @@ describe('worker crash in the middle of a run', () => {
     expect(p.completed).toBeLessThan(60);
     worker.kill('SIGKILL');
     await new Promise((r) => worker.once('exit', r));
-    worker = spawnWorker(config.temporal.taskQueue, 19474);
+    worker = spawnWorker(config.temporal.taskQueue, await freePortPair());
     try {
       const result = await followOrchestrator(client, started.workflowId);
       expect(result).toMatchObject({ total: 60, succeeded: 60, failed: 0 });

@@ -1,7 +1,7 @@
 /**
  * Vitest global setup for the integration project: start the real embedded
  * stack (Temporal dev server on a SQLite file, embedded Postgres) in a
- * throwaway data dir on test ports, migrate, and bundle the workflows once.
+ * throwaway data dir on free ports, migrate, and bundle the workflows once.
  * Test files read the endpoints from env vars set here (the forks inherit
  * them). The stack is the same code `quant stack up` runs.
  */
@@ -12,6 +12,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { loadConfig } from '../src/config/load';
 import type { Config } from '../src/config/schema';
 import { stackDown, stackUp } from '../src/stack/stack';
+import { freePort } from '../src/stack/free-port';
 import { createPool } from '../src/adapters/postgres/pool';
 import { migrate } from '../src/adapters/postgres/migrate';
 import { metricsWorkflowInterceptorModule } from '../src/adapters/metrics';
@@ -20,9 +21,10 @@ export default async function setup(): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'quant-test-'));
   const env = {
     QUANT_DATA_DIR: dataDir,
-    TEMPORAL_PORT: process.env.QUANT_TEST_TEMPORAL_PORT ?? '17233',
-    TEMPORAL_UI_PORT: process.env.QUANT_TEST_TEMPORAL_UI_PORT ?? '18233',
-    EMBEDDED_PG_PORT: process.env.QUANT_TEST_PG_PORT ?? '15433',
+    // Free ports chosen now, so two test runs (or a run beside a live stack) never collide.
+    TEMPORAL_PORT: process.env.QUANT_TEST_TEMPORAL_PORT ?? String(await freePort()),
+    TEMPORAL_UI_PORT: process.env.QUANT_TEST_TEMPORAL_UI_PORT ?? String(await freePort()),
+    EMBEDDED_PG_PORT: process.env.QUANT_TEST_PG_PORT ?? String(await freePort()),
   };
   Object.assign(process.env, env);
   const config = loadConfig(process.env);

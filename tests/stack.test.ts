@@ -4,7 +4,7 @@
  * registered (also when the SQLite file already holds the namespace), the
  * processes outlive the command, and down stops them.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,18 +12,27 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import pg from 'pg';
 import { embeddedDatabaseUrl } from '../src/stack/postgres';
+import { freePort } from '../src/stack/free-port';
 
 const repoRoot = join(__dirname, '..');
 const dataDir = mkdtempSync(join(tmpdir(), 'quant-stack-'));
-const env = { ...process.env, QUANT_DATA_DIR: dataDir, TEMPORAL_PORT: '27233', TEMPORAL_UI_PORT: '28233', EMBEDDED_PG_PORT: '25433' };
-for (const k of ['TEMPORAL_ADDRESS', 'DATABASE_URL']) delete (env as Record<string, string | undefined>)[k];
+let temporalPort = 0;
+let uiPort = 0;
+let pgPort = 0;
+let env: NodeJS.ProcessEnv = {};
+
+beforeAll(async () => {
+  [temporalPort, uiPort, pgPort] = [await freePort(), await freePort(), await freePort()];
+  env = { ...process.env, QUANT_DATA_DIR: dataDir, TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), EMBEDDED_PG_PORT: String(pgPort) };
+  for (const k of ['TEMPORAL_ADDRESS', 'DATABASE_URL']) delete env[k];
+});
 
 function quant(...args: string[]): string {
   return execFileSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), ...args], { env, cwd: repoRoot, encoding: 'utf8' });
 }
 
 async function searchAttributes(): Promise<Record<string, unknown>> {
-  const connection = await Connection.connect({ address: '127.0.0.1:27233' });
+  const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
   try {
     return (await connection.operatorService.listSearchAttributes({ namespace: 'default' })).customAttributes ?? {};
   } finally {
@@ -42,7 +51,7 @@ afterAll(() => {
 describe('quant stack', () => {
   it('comes up, is idempotent, registers search attributes, and goes down', async () => {
     const first = quant('stack', 'up');
-    expect(first).toContain('Temporal: 127.0.0.1:27233  Web UI: http://localhost:28233');
+    expect(first).toContain(`Temporal: 127.0.0.1:${temporalPort}  Web UI: http://localhost:${uiPort}`);
     expect(first).toMatch(/migrations: applied 1/);
     const second = quant('stack', 'up');
     expect(second).toMatch(/migrations: up to date/);
@@ -55,7 +64,7 @@ describe('quant stack', () => {
     expect(status).toMatch(/postgres\s+running \(pid \d+\)/);
 
     // Postgres is real and holds our tables.
-    const client = new pg.Client({ connectionString: embeddedDatabaseUrl(dataDir, 25433) });
+    const client = new pg.Client({ connectionString: embeddedDatabaseUrl(dataDir, pgPort) });
     await client.connect();
     const tables = await client.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1");
     await client.end();

@@ -8,12 +8,12 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createS3ObjectStore, type S3ObjectStoreOptions } from '../adapters/object-store/s3-store';
 import { waitFor } from './processes';
 import { findOnPath, toolCacheDir } from './temporal-cli';
+import { freePort } from './free-port';
 
 /**
  * The MinIO build we install. `@latest` resolved to this pseudo-version
@@ -52,19 +52,6 @@ export function resolveMinioBinary(opts: { log?: (msg: string) => void } = {}): 
     throw new Error(`could not build MinIO with go install ${MINIO_MODULE}: ${(err as Error).message}. Set MINIO_PATH to an existing binary.`);
   }
   return cached;
-}
-
-/** A free TCP port on the loopback interface. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 export interface StartMinioOptions {
