@@ -19,7 +19,7 @@ import { DEFAULT_COST_MODEL, type CostModel } from '../src/domain/costs';
 import { fmt, mdTable } from '../src/domain/reports/markdown';
 import { renderLineChart } from '../src/domain/reports/svg-chart';
 import { addDays, dateOf, getJson, putJson, withDbFailures } from './daily-common';
-import { invalidInput } from './errors';
+import { invalidInput } from './support/failures';
 
 export interface BacktestDeps {
   store: ObjectStore;

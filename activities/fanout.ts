@@ -20,7 +20,7 @@ import { contractPnlPct, PortfolioAccumulator } from '../src/domain/fanout-portf
 import { checkPriceColumn, judgeColumns, worst, type ValidationStatus } from '../src/domain/data-validation';
 import { renderPortfolioReport, renderRunReport, type ContractLine } from '../src/domain/reports/fanout-report';
 import { stableHash } from '../src/config/load';
-import { asActivityFailure, invalidInput } from './errors';
+import { asActivityFailure, invalidInput } from './support/failures';
 
 export interface FanoutDeps {
   store: ObjectStore;

@@ -16,7 +16,7 @@ import { layout } from '../src/adapters/layout';
 import { isTradingDay, tradingDays } from '../src/adapters/hourly-dataset/trading-calendar';
 import { DAILY_UNIVERSE } from '../src/adapters/hourly-dataset/universe';
 import { qualityScore, staleSymbols, validateTicks, type RejectedTick } from '../src/domain/tick-validation';
-import { asActivityFailure, invalidInput } from './errors';
+import { asActivityFailure, invalidInput } from './support/failures';
 
 export interface IngestSettings {
   maxSpreadBps: number;

@@ -23,7 +23,7 @@ import {
   DEFAULT_ALPHA_POLICY, rebalanceDay, type DaySignal, type DueDividend, type HeldPosition, type RebalanceDay, type RebalanceOutcome,
 } from '../src/domain/rebalance-day';
 import { DEFAULT_ALLOCATION_POLICY } from '../src/domain/allocation';
-import { asActivityFailure } from './errors';
+import { asActivityFailure } from './support/failures';
 import { addDays, dateOf, getJson, putJson, withDbFailures } from './daily-common';
 
 export interface PortfolioSettings {

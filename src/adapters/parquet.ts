@@ -12,6 +12,7 @@
 import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { ObjectStore } from './object-store/types';
+import { QuantError } from '../domain/errors';
 
 export type ParquetColumnType = 'timestamp' | 'double' | 'int32' | 'int64' | 'string' | 'boolean';
 
@@ -62,8 +63,9 @@ export interface ParquetSchemaInfo {
 }
 
 /** The file is not Parquet, is truncated, or its data cannot be decoded. Retrying cannot help. */
-export class ParquetFormatError extends Error {
+export class ParquetFormatError extends QuantError {
   readonly type = 'CorruptParquet';
+  readonly retryable = false;
   constructor(
     readonly file: string,
     readonly reason: string,
@@ -75,8 +77,9 @@ export class ParquetFormatError extends Error {
 }
 
 /** A requested column is absent (or has the wrong type). Retrying cannot help. */
-export class ParquetSchemaError extends Error {
+export class ParquetSchemaError extends QuantError {
   readonly type = 'MissingColumn';
+  readonly retryable = false;
   constructor(
     readonly file: string,
     readonly columns: string[],

@@ -8,11 +8,13 @@
  * Layout: "QWS1" | u32 LE header length | header JSON {"rows":n,"columns":[...]} |
  * padding to 8 bytes | n float64 LE per column, in header order.
  */
+import { QuantError } from '../domain/errors';
 
 const MAGIC = 'QWS1';
 
-export class SeriesBlobError extends Error {
+export class SeriesBlobError extends QuantError {
   readonly type = 'CorruptSeriesBlob';
+  readonly retryable = true;
   constructor(message: string) {
     super(message);
     this.name = 'SeriesBlobError';

@@ -126,6 +126,17 @@ export function quantile(x: Series, q: number): number {
   return vlo + (h - lo) * (vhi - vlo);
 }
 
+/**
+ * Median of the non-NaN elements (the 0.5 quantile: the mean of the two middle
+ * values for an even count, numpy's `nanmedian`). Empty or all-NaN -> NaN.
+ *
+ * @example
+ *   median([3, 1, NaN, 2]) // 2
+ */
+export function median(x: Series): number {
+  return quantile(x, 0.5);
+}
+
 /** Pairwise moments of two series over the indices where both are non-NaN. */
 export interface PairMoments {
   n: number;

@@ -23,6 +23,7 @@ import { ObjectNotFoundError } from '../object-store/types';
 import { objectStoreAsyncBuffer, parquetSchemaInfo, readParquet, writeParquet, type ParquetColumn, type ParquetSchemaInfo, type ParquetSource } from '../parquet';
 import type { HourlyDataset } from './synthetic';
 import { HOURLY_UNIVERSE } from './universe';
+import { QuantError } from '../../domain/errors';
 
 export const HOLDINGS_FILE = 'spx_holdings_hourly.parquet';
 export const SPX_FILE = 'spx_hourly.parquet';
@@ -55,9 +56,9 @@ export function datasetKeys(name: string): DatasetKeys {
 // ---------------------------------------------------------------- errors
 
 /** Every dataset error carries a stable `type` (the ApplicationFailure type) and is not worth retrying. */
-export abstract class DatasetError extends Error {
-  abstract readonly type: string;
-  readonly nonRetryable = true;
+export abstract class DatasetError extends QuantError {
+  /** A dataset error describes the data: retrying cannot help. */
+  readonly retryable = false;
 }
 
 export class InvalidDatasetNameError extends DatasetError {

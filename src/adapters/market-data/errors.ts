@@ -1,13 +1,15 @@
 /**
- * Typed errors of the market-data providers. Each carries a `type` that
- * `activities/errors.ts` maps to a non-retryable ApplicationFailure when it
- * describes the input (an unknown symbol, a bad file), so no retry budget is
- * spent on it; provider outages stay plain errors and are retried.
+ * Typed errors of the market-data providers. Each is a `QuantError` that says
+ * it is not retryable when it describes the input (an unknown symbol, a bad
+ * file), so no retry budget is spent on it; provider outages stay plain
+ * errors and are retried.
  */
+import { QuantError } from '../../domain/errors';
 
 /** The provider has no such symbol (Yahoo's 404 "No data found, symbol may be delisted"). */
-export class UnknownSymbolError extends Error {
+export class UnknownSymbolError extends QuantError {
   readonly type = 'UnknownSymbol';
+  readonly retryable = false;
   constructor(
     readonly symbol: string,
     detail = 'unknown symbol',
@@ -18,8 +20,9 @@ export class UnknownSymbolError extends Error {
 }
 
 /** A response or file that does not have the documented shape. */
-export class MalformedResponseError extends Error {
+export class MalformedResponseError extends QuantError {
   readonly type = 'MalformedResponse';
+  readonly retryable = false;
   constructor(
     readonly symbol: string,
     detail: string,
@@ -30,8 +33,9 @@ export class MalformedResponseError extends Error {
 }
 
 /** A file to import lacks required columns, or cannot be read as CSV/Parquet. */
-export class MarketDataFileError extends Error {
+export class MarketDataFileError extends QuantError {
   readonly type = 'MissingColumn';
+  readonly retryable = false;
   constructor(
     readonly file: string,
     message: string,

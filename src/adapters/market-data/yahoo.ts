@@ -18,6 +18,7 @@ import YahooFinance from 'yahoo-finance2';
 import { z } from 'zod';
 import { MalformedResponseError, UnknownSymbolError } from './errors';
 import type { DataProvider, Dividend, EodBar, EodResult, Fundamentals, SymbolFailure } from './types';
+import { QuantError } from '../../domain/errors';
 
 export interface YahooProviderOptions {
   /** Pause between symbols (Yahoo's informal rate limit). Default 200 ms. */
@@ -31,8 +32,9 @@ export interface YahooProviderOptions {
 }
 
 /** An HTTP status worth retrying (429, 5xx). */
-export class YahooHttpError extends Error {
+export class YahooHttpError extends QuantError {
   readonly type = 'ProviderHttp';
+  readonly retryable = true;
   constructor(
     readonly status: number,
     url: string,

@@ -7,6 +7,7 @@
  * parameter, so every URL in a message is redacted).
  */
 import type { z } from 'zod';
+import { QuantError } from '../../domain/errors';
 
 /** Time as the limiter and the retries see it. */
 export interface Clock {
@@ -38,7 +39,7 @@ export type NewsErrorKind = 'rate_limited' | 'server' | 'network' | 'client' | '
  * help (429, 5xx, network) or not (bad key, bad request, a body that does not
  * parse). The message names provider, symbol and the redacted URL.
  */
-export class NewsProviderError extends Error {
+export class NewsProviderError extends QuantError {
   readonly type = 'NewsProviderError';
   constructor(
     message: string,

@@ -3,6 +3,7 @@
  * Keys are S3-style (`a/b/c.parquet`) and are validated the same way by every
  * implementation, so a key that works on a laptop works on MinIO.
  */
+import { QuantError } from '../../domain/errors';
 
 export interface ObjectStore {
   readonly bucket: string;
@@ -23,8 +24,9 @@ export interface ObjectStore {
   locate(key: string): string;
 }
 
-export class ObjectNotFoundError extends Error {
+export class ObjectNotFoundError extends QuantError {
   readonly type = 'ObjectNotFound';
+  readonly retryable = true;
   constructor(
     readonly key: string,
     where?: string,
@@ -34,8 +36,9 @@ export class ObjectNotFoundError extends Error {
   }
 }
 
-export class InvalidObjectKeyError extends Error {
+export class InvalidObjectKeyError extends QuantError {
   readonly type = 'InvalidObjectKey';
+  readonly retryable = false;
   constructor(
     readonly key: string,
     reason: string,

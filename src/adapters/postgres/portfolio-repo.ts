@@ -9,6 +9,7 @@
 import type pg from 'pg';
 import type { BookedDividend, HeldPosition, MarkedPosition, PlannedOrder, RebalanceOutcome } from '../../domain/rebalance-day';
 import { inTransaction, type Db } from './pool';
+import { QuantError } from '../../domain/errors';
 
 export interface RebalancingRunRow {
   runDate: string;
@@ -77,9 +78,9 @@ export interface ExecutionResult {
 }
 
 /** The account moved since the plan (another date was booked in between): re-plan, do not book. */
-export class PortfolioChangedError extends Error {
+export class PortfolioChangedError extends QuantError {
   readonly type = 'PortfolioChanged';
-  readonly nonRetryable = true;
+  readonly retryable = false;
 }
 
 const runFromRow = (x: Record<string, any>): RebalancingRunRow => ({

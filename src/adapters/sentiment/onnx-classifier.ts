@@ -25,6 +25,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import * as ort from 'onnxruntime-node';
 import { HEADLINE_TOKENS_VERSION, headlineTokens } from './headline-tokens';
 import type { SentimentClassifier, SentimentLabel, SentimentPrediction } from './types';
+import { QuantError } from '../../domain/errors';
 
 export interface OnnxSentimentClassifierOptions {
   /** The model directory. */
@@ -38,8 +39,9 @@ export interface OnnxSentimentClassifierOptions {
 }
 
 /** A model directory that cannot be loaded: missing files, unknown label names, unsupported format. */
-export class SentimentModelError extends Error {
+export class SentimentModelError extends QuantError {
   readonly type = 'SentimentModelError';
+  readonly retryable = true;
   constructor(message: string) {
     super(message);
     this.name = 'SentimentModelError';
