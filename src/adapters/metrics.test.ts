@@ -104,7 +104,7 @@ describe('createMetricsSinks', () => {
     const metrics = createMetrics({ processMetrics: false });
     const sinks = createMetricsSinks(metrics);
     expect(sinks.quantMetrics.workflowRun.callDuringReplay).toBe(false);
-    sinks.quantMetrics.workflowRun.fn({ workflowType: 'screen' } as never, 'completed');
+    void sinks.quantMetrics.workflowRun.fn({ workflowType: 'screen' } as never, 'completed');
     return metrics.registry.metrics().then((text) => {
       expect(text).toMatch(/^quant_workflow_runs_total\{workflow="screen",outcome="completed"\} 1$/m);
     });

@@ -59,7 +59,6 @@ export function assertValidKey(key: string): void {
   if (Buffer.byteLength(key, 'utf8') > 1024) throw new InvalidObjectKeyError(key, 'longer than 1024 bytes');
   if (key.startsWith('/')) throw new InvalidObjectKeyError(key, 'leading slash');
   if (key.endsWith('/')) throw new InvalidObjectKeyError(key, 'trailing slash');
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\\]/.test(key)) throw new InvalidObjectKeyError(key, 'control character or backslash');
   for (const seg of key.split('/')) {
     if (seg === '') throw new InvalidObjectKeyError(key, 'empty path segment');
