@@ -13,7 +13,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/domain/**/*.test.ts', 'src/config/**/*.test.ts', 'src/cli/**/*.unit.test.ts'],
+          include: ['src/domain/**/*.test.ts', 'src/reports/**/*.test.ts', 'src/config/**/*.test.ts', 'src/cli/**/*.unit.test.ts'],
           testTimeout: 60_000,
         },
       },
@@ -21,7 +21,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['src/**/*.test.ts', 'workflows/**/*.test.ts', 'activities/**/*.test.ts', 'tests/**/*.test.ts'],
-          exclude: ['src/domain/**', 'src/config/**', 'src/cli/**/*.unit.test.ts'],
+          exclude: ['src/domain/**', 'src/reports/**', 'src/config/**', 'src/cli/**/*.unit.test.ts'],
           globalSetup: ['tests/global-setup.ts'],
           setupFiles: ['tests/per-file-database.mts'],
           testTimeout: 600_000,

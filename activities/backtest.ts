@@ -16,8 +16,8 @@ import {
   type BacktestComparison, type BacktestMarket, type BacktestMetrics, type SignalDay, type SimulationResult,
 } from '../src/domain/backtest';
 import { DEFAULT_COST_MODEL, type CostModel } from '../src/domain/costs';
-import { fmt, mdTable } from '../src/domain/reports/markdown';
-import { renderLineChart } from '../src/domain/reports/svg-chart';
+import { fmt, mdTable } from '../src/reports/markdown';
+import { renderLineChart } from '../src/reports/svg-chart';
 import { addDays, dateOf, getJson, putJson, withDbFailures } from './daily-common';
 import { invalidInput } from './support/failures';
 

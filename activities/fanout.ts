@@ -18,7 +18,7 @@ import { decodeSeries, encodeSeries } from '../src/adapters/series-blob';
 import { analyzeSymbolBars, SIGNAL, QUALITY, BETA_CLIP } from '../src/domain/symbol-analysis';
 import { contractPnlPct, PortfolioAccumulator } from '../src/domain/fanout-portfolio';
 import { checkPriceColumn, judgeColumns, worst, type ValidationStatus } from '../src/domain/data-validation';
-import { renderPortfolioReport, renderRunReport, type ContractLine } from '../src/domain/reports/fanout-report';
+import { renderPortfolioReport, renderRunReport, type ContractLine } from '../src/reports/fanout-report';
 import { stableHash } from '../src/config/load';
 import { asActivityFailure, invalidInput } from './support/failures';
 

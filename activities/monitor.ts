@@ -10,8 +10,8 @@ import { layout } from '../src/adapters/layout';
 import type { ObjectStore } from '../src/adapters/object-store/types';
 import type { MonitoringRepo, PortfolioSnapshotRow } from '../src/adapters/postgres/monitoring-repo';
 import { monitorSummary, type MonitorSnapshot, type MonitorSummary, type MonitorThresholds } from '../src/domain/monitoring';
-import { fmt, mdTable } from '../src/domain/reports/markdown';
-import { renderLineChart } from '../src/domain/reports/svg-chart';
+import { fmt, mdTable } from '../src/reports/markdown';
+import { renderLineChart } from '../src/reports/svg-chart';
 import { addDays, dateOf } from './daily-common';
 
 export interface MonitorDeps {

@@ -18,7 +18,7 @@ import type { ObjectStore } from '../src/adapters/object-store/types';
 import { writeParquet } from '../src/adapters/parquet';
 import type { ExecutionPlan, PortfolioRepo, SnapshotRow } from '../src/adapters/postgres/portfolio-repo';
 import type { SignalRepo } from '../src/adapters/postgres/signal-repo';
-import { fmt, mdTable } from '../src/domain/reports/markdown';
+import { fmt, mdTable } from '../src/reports/markdown';
 import {
   DEFAULT_ALPHA_POLICY, rebalanceDay, type DaySignal, type DueDividend, type HeldPosition, type RebalanceDay, type RebalanceOutcome,
 } from '../src/domain/rebalance-day';

@@ -12,7 +12,7 @@ import type { ObjectStore } from '../src/adapters/object-store/types';
 import { objectStoreAsyncBuffer, readParquet, writeParquet } from '../src/adapters/parquet';
 import type { ScreeningRepo, ScreeningResultRow } from '../src/adapters/postgres/screening-repo';
 import { chooseK, clusterLabels, standardizeColumns } from '../src/domain/kmeans';
-import { fmt, mdTable } from '../src/domain/reports/markdown';
+import { fmt, mdTable } from '../src/reports/markdown';
 import {
   compositeScores, DEFAULT_FACTOR_WEIGHTS, MOMENTUM_HORIZONS, quintiles, symbolMetrics, zScores,
   type FactorWeights, type SymbolMetrics,

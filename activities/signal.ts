@@ -18,7 +18,7 @@ import { writeParquet } from '../src/adapters/parquet';
 import type { ScreeningRepo } from '../src/adapters/postgres/screening-repo';
 import type { SignalClass, SignalRepo, SignalResultRow } from '../src/adapters/postgres/signal-repo';
 import type { SentimentClassifier } from '../src/adapters/sentiment/types';
-import { fmt, mdTable } from '../src/domain/reports/markdown';
+import { fmt, mdTable } from '../src/reports/markdown';
 import {
   classifyScore, combinedScore, fundamentalScore, sentimentScore, technicalScore, type CombinedWeights,
 } from '../src/domain/scoring';

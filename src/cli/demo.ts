@@ -17,7 +17,7 @@ import { ingestHourlyDataset } from '../../activities/fanout';
 import { buildWorker } from '../worker/worker';
 import { connectClient, defaultRunKey, followOrchestrator, runAggregate, startOrchestrator } from './fanout-client';
 import { createProgressPrinter } from './progress';
-import { fmt, mdTable } from '../domain/reports/markdown';
+import { fmt, mdTable } from '../reports/markdown';
 
 const log = (s: string) => process.stdout.write(`${s}\n`);
 

@@ -4,7 +4,7 @@
  * a crash (or a whole run repeated under the same run key) writes nothing twice.
  */
 import type { Db } from './pool';
-import type { ContractLine } from '../../domain/reports/fanout-report';
+import type { ContractLine } from '../../reports/fanout-report';
 
 export interface FanoutRunStart {
   runKey: string;

@@ -9,7 +9,7 @@ import type { Config } from '../../config/schema';
 import { stackEndpoints } from '../../stack/stack';
 import { createPool } from '../../adapters/postgres/pool';
 import { createPortfolioRepo } from '../../adapters/postgres/portfolio-repo';
-import { fmt, mdTable } from '../../domain/reports/markdown';
+import { fmt, mdTable } from '../../reports/markdown';
 import { connectClient } from '../fanout-client';
 import { parseCommandArgs, UsageError } from '../args';
 import { PIPELINE_DAILY, SEARCH_ATTRIBUTES, workflowIds } from '../../../workflows/names';
