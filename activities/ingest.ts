@@ -13,7 +13,7 @@ import type { MarketDataRepo } from '../src/adapters/postgres/market-data-repo';
 import type { DataProvider, EodBar, SymbolFailure } from '../src/adapters/market-data/types';
 import { barsFromParquet, barsToParquet } from '../src/adapters/market-data/bars-parquet';
 import { layout } from '../src/adapters/layout';
-import { isTradingDay, tradingDays } from '../src/adapters/hourly-dataset/trading-calendar';
+import { isTradingDay, tradingDays } from '../src/domain/trading-calendar';
 import { DAILY_UNIVERSE } from '../src/adapters/hourly-dataset/universe';
 import { qualityScore, staleSymbols, validateTicks, type RejectedTick } from '../src/domain/tick-validation';
 import { asActivityFailure, invalidInput } from './support/failures';

@@ -29,7 +29,7 @@
  * constituents present, does depend on which contracts are in the dataset.
  */
 import { deriveSeed, mulberry32, normalSampler } from '../../domain/random';
-import { BARS_PER_DAY, DATASET_BARS, DATASET_CALENDAR, DATASET_FIRST_DAY, DATASET_LAST_DAY, hourlyBarTimestamps } from './trading-calendar';
+import { BARS_PER_DAY, DATASET_BARS, DATASET_CALENDAR, DATASET_FIRST_DAY, DATASET_LAST_DAY, hourlyBarTimestamps } from '../../domain/trading-calendar';
 import { HOURLY_UNIVERSE, HOURLY_UNIVERSE_SIZE, universeOf } from './universe';
 
 export interface DatasetContract {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { describeDataProviderContract } from './contract';
 import { createSyntheticProvider } from './synthetic';
 import { DAILY_UNIVERSE } from '../hourly-dataset/universe';
-import { tradingDays } from '../hourly-dataset/trading-calendar';
+import { tradingDays } from '../../domain/trading-calendar';
 
 describeDataProviderContract('synthetic', async () => ({
   provider: createSyntheticProvider({ seed: 7 }), symbols: ['AAPL', 'KO'], unknown: 'ZZZZ', from: '2023-01-01', to: '2023-12-31',

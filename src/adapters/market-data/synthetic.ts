@@ -27,7 +27,7 @@
  * 10 years x 49 names cost about 0.2 s the first time, nothing after.
  */
 import { deriveSeed, mulberry32, normalSampler } from '../../domain/random';
-import { isTradingDay } from '../hourly-dataset/trading-calendar';
+import { isTradingDay } from '../../domain/trading-calendar';
 import { DAILY_UNIVERSE } from '../hourly-dataset/universe';
 import { UnknownSymbolError } from './errors';
 import type { DataProvider, Dividend, EodBar, EodResult, Fundamentals, SymbolFailure } from './types';
