@@ -1,0 +1,116 @@
+/**
+ * The input schemas of the daily workflows (WF1..WF6 and the pipeline), one
+ * zod schema each. A workflow checks its input against its schema as its very
+ * first step (validateInput in workflows/validate-input.ts) and the CLI checks the same schema
+ * before it starts one, so a bad input (the stock `temporal` CLI's `null`, a
+ * `2025-13-01` date, a negative lookback) fails at once, non-retryably, with
+ * the field named, instead of wedging a run. Schemas are strict: an unknown
+ * field is a typo, and a typo is an error.
+ *
+ * Pure (zod and src/domain only): workflows import it, and so does the CLI.
+ */
+import { z } from 'zod';
+import { isIsoDate } from '../src/domain/dates';
+
+/** A real calendar date `YYYY-MM-DD`. */
+export const isoDateSchema = z.string().refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD' });
+
+const symbolSchema = z
+  .string()
+  .regex(/^[A-Z0-9][A-Z0-9.^-]{0,14}$/, { message: 'must be a ticker symbol (upper-case letters, digits, ".", "-", "^"; at most 15)' });
+const symbolsSchema = z.array(symbolSchema).min(1, { message: 'must list at least one symbol' }).max(5000);
+const fraction = z.number().finite().min(0).max(1);
+
+const factorWeightsSchema = z.strictObject({ momentum: fraction, lowVolatility: fraction, rsi: fraction, sharpe: fraction }).partial();
+const combinedWeightsSchema = z.strictObject({ technical: fraction, fundamental: fraction, sentiment: fraction }).partial();
+const costModelSchema = z
+  .strictObject({
+    commissionPerShare: z.number().finite().min(0),
+    spreadBps: z.number().finite().min(0),
+    exchangeFeeBps: z.number().finite().min(0),
+    impactBpsPer1000: z.number().finite().min(0),
+  })
+  .partial();
+
+/** WF1 `ingest`. */
+export const ingestInputSchema = z.strictObject({
+  date: isoDateSchema.optional(),
+  symbols: symbolsSchema.optional(),
+  lookbackDays: z.number().int().min(0).max(5000).optional(),
+});
+
+/** WF1 `ingestBackfill`. `resume` is written by the workflow itself (continue-as-new). */
+export const ingestBackfillInputSchema = z
+  .strictObject({
+    from: isoDateSchema,
+    to: isoDateSchema,
+    symbols: symbolsSchema.optional(),
+    chunkDays: z.number().int().min(1).max(2520).optional(),
+    maxConcurrentChunks: z.number().int().min(1).max(64).optional(),
+    resume: z.strictObject({ nextChunk: z.number().int().min(0), chunks: z.array(z.looseObject({})) }).optional(),
+  })
+  .refine((i) => i.from <= i.to, { message: 'must not be after `to`', path: ['from'] });
+
+/** WF2 `screen`. */
+export const screenInputSchema = z.strictObject({ date: isoDateSchema.optional(), weights: factorWeightsSchema.optional() });
+
+/** WF3 `signal`. */
+export const signalInputSchema = z.strictObject({ date: isoDateSchema.optional(), weights: combinedWeightsSchema.optional() });
+
+/** WF4 `rebalance`. */
+export const rebalanceInputSchema = z.strictObject({ date: isoDateSchema.optional() });
+
+/** WF5 `monitor`. */
+export const monitorInputSchema = z.strictObject({ date: isoDateSchema.optional() });
+
+/** WF6 `backtest`. */
+export const backtestInputSchema = z
+  .strictObject({
+    date: isoDateSchema.optional(),
+    start: isoDateSchema.optional(),
+    end: isoDateSchema.optional(),
+    initialCapital: z.number().finite().positive().optional(),
+    costModel: costModelSchema.optional(),
+  })
+  .refine((i) => i.start === undefined || i.end === undefined || i.start <= i.end, { message: 'must not be after `end`', path: ['start'] });
+
+/** The daily `pipeline` parent. */
+export const pipelineInputSchema = z.strictObject({
+  date: isoDateSchema.optional(),
+  lookbackDays: z.number().int().min(0).max(5000).optional(),
+  symbols: symbolsSchema.optional(),
+  signalWeights: combinedWeightsSchema.optional(),
+});
+
+/** A bad workflow input: which field, and what is wrong with it. */
+export interface InputProblem {
+  /** Dotted path of the field (`date`, `symbols.3`), or `(input)` for the whole input. */
+  field: string;
+  message: string;
+}
+
+/**
+ * Check `input` against `schema`. Returns the parsed input, or the problems
+ * (every bad field, each named). A missing input (`undefined`) means `{}`;
+ * `null` is a bad input, as the stock CLI's `--input null` should be.
+ *
+ * @example
+ *   const r = checkInput(screenInputSchema, { date: '2025-13-01' });
+ *   // { ok: false, problems: [{ field: 'date', message: 'must be a calendar date YYYY-MM-DD' }] }
+ */
+export function checkInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+): { ok: true; value: z.output<S> } | { ok: false; problems: InputProblem[] } {
+  const r = schema.safeParse(input === undefined ? {} : input);
+  if (r.success) return { ok: true, value: r.data };
+  return {
+    ok: false,
+    problems: r.error.issues.map((issue) => ({ field: issue.path.length ? issue.path.join('.') : '(input)', message: issue.message })),
+  };
+}
+
+/** One line naming every problem, for a failure message or the CLI. */
+export function describeProblems(what: string, problems: readonly InputProblem[]): string {
+  return `invalid ${what} input: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`;
+}
