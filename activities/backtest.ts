@@ -11,39 +11,19 @@
 import { layout } from '../src/adapters/layout';
 import type { ObjectStore } from '../src/adapters/object-store/types';
 import type { BacktestRepo, BacktestCurve } from '../src/adapters/postgres/backtest-repo';
+import { backtestMetrics, compareBacktests, simulateBuyAndHold, simulateSignalPortfolio, type BacktestComparison, type BacktestMetrics, type SignalDay, type SimulationResult } from '../src/domain/backtest';
 import {
-  backtestMetrics, compareBacktests, monthlyReturns, simulateBuyAndHold, simulateSignalPortfolio,
-  type BacktestComparison, type BacktestMarket, type BacktestMetrics, type SignalDay, type SimulationResult,
-} from '../src/domain/backtest';
-import { DEFAULT_COST_MODEL, type CostModel } from '../src/domain/costs';
-import { fmt, mdTable } from '../src/reports/markdown';
+  checkBacktestParams, closeMatrix, earliestSignalDay, equityOn, marketOf, signalDaysOf, type BacktestParamsInput, type CloseMatrix, type ResolvedBacktestParams,
+} from '../src/domain/backtest-inputs';
+import { renderBacktestReport, renderNoSignalsBacktestReport } from '../src/reports/backtest-report';
 import { renderLineChart } from '../src/reports/svg-chart';
 import { addDays, dateOf, getJson, putJson, withDbFailures } from './daily-common';
-import { invalidInput } from './support/failures';
+import { asActivityFailure } from './support/failures';
 
 export interface BacktestDeps {
   store: ObjectStore;
   backtests: BacktestRepo;
   backtestSettings: { lookbackDays: number; initialCapital: number; minTradeValue: number; riskFreeRate: number };
-}
-
-export interface BacktestParamsInput {
-  /** The run date (the default end). */
-  date: string;
-  start?: string;
-  end?: string;
-  initialCapital?: number;
-  costModel?: Partial<CostModel>;
-}
-
-export interface ResolvedBacktestParams {
-  date: string;
-  start: string;
-  end: string;
-  initialCapital: number;
-  costModel: CostModel;
-  minTradeValue: number;
-  riskFreeRate: number;
 }
 
 export type ResolveBacktestResult =
@@ -63,7 +43,6 @@ export interface SimulationSummary {
 
 /** Calendar days of closes loaded before the first signal, so a symbol without a bar on that day still has its last close. */
 const PRICE_WARMUP_DAYS = 10;
-const ISO = /^\d{4}-\d{2}-\d{2}$/;
 
 const tag = (p: { start: string; end: string }) => `${p.start}_${p.end}`;
 const work = (p: ResolvedBacktestParams, name: string) => layout.dailyWork('backtest', dateOf(p.end), `${tag(p)}/${name}`);
@@ -72,14 +51,11 @@ export const backtestKeys = (p: { date: string; start: string; end: string }) =>
   chartKey: layout.reportAsset('backtest', dateOf(p.date), `backtest-${tag(p)}-equity.svg`),
 });
 
+/** The claim-check object of one backtest: closes (JSON-safe, null = no bar) and the signals by date. */
 interface BacktestData {
-  market: { dates: string[]; symbols: string[]; closes: (number | null)[][] };
+  market: CloseMatrix;
   signalDays: SignalDay[];
 }
-
-const toMarket = (d: BacktestData): BacktestMarket => ({
-  dates: d.market.dates, symbols: d.market.symbols, closes: d.market.closes.map((c) => c.map((x) => (x === null ? NaN : x))),
-});
 
 export function createBacktestActivities(deps: BacktestDeps) {
   const { store, backtests, backtestSettings: cfg } = deps;
@@ -87,19 +63,10 @@ export function createBacktestActivities(deps: BacktestDeps) {
   return {
     /** Window [start, end] (default: the lookback before the run date, starting at its first signal date), capital and costs. */
     async resolveBacktestParams(input: BacktestParamsInput): Promise<ResolveBacktestResult> {
-      const end = input.end ?? input.date;
-      for (const [k, v] of [['start', input.start], ['end', end]] as const) {
-        if (v !== undefined && !(ISO.test(v) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v)) throw invalidInput(`backtest ${k} "${v}" must be a date YYYY-MM-DD`);
-      }
-      if (input.start !== undefined && input.start > end) throw invalidInput(`backtest start ${input.start} is after its end ${end}`);
-      const capital = input.initialCapital ?? cfg.initialCapital;
-      if (!(capital > 0) || !Number.isFinite(capital)) throw invalidInput(`backtest initial capital must be positive, got ${capital}`);
-      const costModel = { ...DEFAULT_COST_MODEL, ...input.costModel };
-      for (const [k, v] of Object.entries(costModel)) if (!(v >= 0) || !Number.isFinite(v)) throw invalidInput(`backtest cost parameter ${k} must be >= 0, got ${v}`);
-      const from = input.start ?? addDays(end, -cfg.lookbackDays);
+      const { end, from, initialCapital, costModel } = await asActivityFailure(async () => checkBacktestParams(input, cfg));
       const dates = await backtests.signalDates(from, end);
       const params: ResolvedBacktestParams = {
-        date: input.date, start: input.start ?? dates[0] ?? from, end, initialCapital: capital, costModel, minTradeValue: cfg.minTradeValue, riskFreeRate: cfg.riskFreeRate,
+        date: input.date, start: input.start ?? dates[0] ?? from, end, initialCapital, costModel, minTradeValue: cfg.minTradeValue, riskFreeRate: cfg.riskFreeRate,
       };
       return dates.length === 0 ? { status: 'no_signals', params, signalDates: 0 } : { status: 'ok', params, signalDates: dates.length };
     },
@@ -108,34 +75,23 @@ export function createBacktestActivities(deps: BacktestDeps) {
     async loadBacktestData(input: { params: ResolvedBacktestParams }): Promise<{ dataKey: string; signalDates: number; symbols: number; days: number }> {
       const p = input.params;
       const signals = await backtests.signalsBetween(p.start, p.end);
-      const byDate = new Map<string, SignalDay>();
-      for (const s of signals) {
-        const d = byDate.get(s.date) ?? { date: s.date, candidates: [] };
-        d.candidates.push({ symbol: s.symbol, sector: s.sector ?? 'Unknown', recommendation: s.signal });
-        byDate.set(s.date, d);
-      }
       const symbols = [...new Set(signals.map((s) => s.symbol))].sort();
-      const rows = await backtests.closes(symbols, addDays(p.start, -PRICE_WARMUP_DAYS), p.end);
-      const dates = [...new Set(rows.map((r) => r.date))].sort();
-      const di = new Map(dates.map((d, i) => [d, i]));
-      const si = new Map(symbols.map((s, i) => [s, i]));
-      const closes = symbols.map(() => new Array<number | null>(dates.length).fill(null));
-      for (const r of rows) closes[si.get(r.symbol)!][di.get(r.date)!] = r.adjClose;
-      const data: BacktestData = { market: { dates, symbols, closes }, signalDays: [...byDate.values()] };
+      const market = closeMatrix(await backtests.closes(symbols, addDays(p.start, -PRICE_WARMUP_DAYS), p.end), symbols);
+      const data: BacktestData = { market, signalDays: signalDaysOf(signals) };
       const dataKey = work(p, 'data.json');
       await putJson(store, dataKey, data);
-      return { dataKey, signalDates: byDate.size, symbols: symbols.length, days: dates.length };
+      return { dataKey, signalDates: data.signalDays.length, symbols: symbols.length, days: market.dates.length };
     },
 
     /** One portfolio through the engine; the curve goes to the object store, the metrics come back. */
     async simulateBacktest(input: { kind: 'signal' | 'benchmark'; params: ResolvedBacktestParams; dataKey: string }): Promise<SimulationSummary> {
       const p = input.params;
       const data = await getJson<BacktestData>(store, input.dataKey);
-      const market = toMarket(data);
+      const market = marketOf(data.market);
       const bp = { initialCapital: p.initialCapital, costModel: p.costModel, minTradeValue: p.minTradeValue };
       const sim: SimulationResult = input.kind === 'signal'
         ? simulateSignalPortfolio(market, data.signalDays, bp)
-        : simulateBuyAndHold(market, [...data.signalDays].sort((a, b) => a.date.localeCompare(b.date))[0], bp);
+        : simulateBuyAndHold(market, earliestSignalDay(data.signalDays), bp);
       const curveKey = work(p, `${input.kind}-curve.json`);
       await putJson(store, curveKey, sim);
       const m = backtestMetrics(sim.returns, p.riskFreeRate);
@@ -156,7 +112,7 @@ export function createBacktestActivities(deps: BacktestDeps) {
           startDate: p.start, endDate: p.end, runDate: p.date, status: 'no_signals', initialCapital: p.initialCapital, params: paramsJson(p), signalDates: 0,
           signalMetrics: null, benchmarkMetrics: null, excess: null, signalCurve: null, benchmarkCurve: null, reportKey: keys.reportKey, chartKey: null,
         }));
-        await store.put(keys.reportKey, `# Backtest ${p.start} .. ${p.end}\n\nNo signals in this window: nothing to replay. Run \`signal\` (WF3) for these dates first.\n`, { contentType: 'text/markdown' });
+        await store.put(keys.reportKey, renderNoSignalsBacktestReport(p), { contentType: 'text/markdown' });
         return { comparison: null, reportKey: keys.reportKey, chartKey: null };
       }
       const sig = await getJson<SimulationResult>(store, input.signalCurveKey);
@@ -164,11 +120,12 @@ export function createBacktestActivities(deps: BacktestDeps) {
       const comparison = compareBacktests(sig, bench, p.riskFreeRate);
       const curve = (s: SimulationResult): BacktestCurve => ({ dates: s.dates, equity: s.equity });
       const svg = renderLineChart(
-        [{ name: 'signal portfolio', values: sig.equity }, { name: 'equal-weight buy and hold', values: alignTo(sig.dates, bench) }],
+        [{ name: 'signal portfolio', values: sig.equity }, { name: 'equal-weight buy and hold', values: equityOn(sig.dates, bench) }],
         { title: `Backtest ${p.start} .. ${p.end}: equity`, labels: sig.dates },
       );
       await store.put(keys.chartKey, svg, { contentType: 'image/svg+xml' });
-      await store.put(keys.reportKey, renderBacktestReport(p, input.signalDates, sig, bench, comparison, keys.chartKey.split('/').pop()!), { contentType: 'text/markdown' });
+      const markdown = renderBacktestReport({ params: p, signalDates: input.signalDates, signal: sig, benchmark: bench, comparison, chartFile: keys.chartKey.split('/').pop()! });
+      await store.put(keys.reportKey, markdown, { contentType: 'text/markdown' });
       await withDbFailures(`storing backtest ${tag(p)}`, () => backtests.upsertBacktestRun({
         startDate: p.start, endDate: p.end, runDate: p.date, status: 'completed', initialCapital: p.initialCapital, params: paramsJson(p),
         signalDates: input.signalDates, signalMetrics: { ...comparison.signal }, benchmarkMetrics: { ...comparison.benchmark }, excess: { ...comparison.excess },
@@ -180,50 +137,3 @@ export function createBacktestActivities(deps: BacktestDeps) {
 }
 
 const paramsJson = (p: ResolvedBacktestParams) => ({ costModel: p.costModel, minTradeValue: p.minTradeValue, riskFreeRate: p.riskFreeRate });
-
-/** The benchmark's equity on the signal curve's dates (both start on the first signal's execution day; NaN where absent). */
-function alignTo(dates: string[], s: SimulationResult): number[] {
-  const by = new Map(s.dates.map((d, i) => [d, s.equity[i]]));
-  return dates.map((d) => by.get(d) ?? NaN);
-}
-
-const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a');
-
-function renderBacktestReport(
-  p: ResolvedBacktestParams, signalDates: number, sig: SimulationResult, bench: SimulationResult, c: BacktestComparison, chartFile: string,
-): string {
-  const rows: [string, keyof BacktestComparison['excess'], (x: number) => string][] = [
-    ['total return', 'totalReturn', pct], ['CAGR', 'cagr', pct], ['volatility', 'volatility', pct], ['Sharpe', 'sharpe', (x) => fmt(x, 2)],
-    ['Sortino', 'sortino', (x) => fmt(x, 2)], ['max drawdown', 'maxDrawdown', pct], ['Calmar', 'calmar', (x) => fmt(x, 2)],
-  ];
-  const ms = monthlyReturns(sig);
-  const mb = new Map(monthlyReturns(bench).map((m) => [m.month, m.return]));
-  return [
-    `# Backtest ${p.start} .. ${p.end}`,
-    '',
-    `Signal portfolio (pension allocation: strong buy 3x, buy 2x, caps 5% per stock, 25% per sector, 5% cash; rebalanced on each of ${signalDates} signal dates)`,
-    `against the equal-weight buy-and-hold of the first signal date's buy and strong-buy names. Initial capital $${p.initialCapital.toFixed(2)};`,
-    `costs: commission $${p.costModel.commissionPerShare}/share, spread ${p.costModel.spreadBps} bp, exchange fee ${p.costModel.exchangeFeeBps} bp, impact ${p.costModel.impactBpsPer1000} bp per $1,000;`,
-    `minimum trade $${p.minTradeValue}. Adjusted closes (dividends reinvested). A signal of day t trades at day t's close (or the next trading close), never earlier.`,
-    `Sharpe and Sortino use rf ${pct(p.riskFreeRate)} a year, (1 + rf)^(1/252) - 1 per day.`,
-    '',
-    `![Equity curves](${chartFile})`,
-    '',
-    '## Comparison',
-    '',
-    mdTable(['metric', 'signal portfolio', 'buy and hold', 'excess'], rows.map(([label, k, f]) => [label, f(c.signal[k]), f(c.benchmark[k]), f(c.excess[k])])),
-    '',
-    mdTable(['', 'signal portfolio', 'buy and hold'], [
-      ['final value', `$${fmt(sig.equity.at(-1), 2)}`, `$${fmt(bench.equity.at(-1), 2)}`],
-      ['trades', sig.trades, bench.trades],
-      ['costs paid', `$${fmt(sig.costs, 2)}`, `$${fmt(bench.costs, 2)}`],
-      ['days', sig.equity.length, bench.equity.length],
-    ]),
-    '',
-    '## Per-period returns (calendar months)',
-    '',
-    mdTable(['month', 'signal portfolio', 'buy and hold', 'difference'], ms.map((m) => [m.month, pct(m.return), pct(mb.get(m.month) ?? NaN), pct(m.return - (mb.get(m.month) ?? NaN))])),
-    '',
-    ...(sig.notes.length + bench.notes.length > 0 ? ['## Notes', '', ...[...sig.notes, ...bench.notes].slice(0, 30).map((n) => `- ${n}`), ''] : []),
-  ].join('\n');
-}

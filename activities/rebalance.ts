@@ -9,21 +9,18 @@
  * The context and the plan travel as claim-check JSON under
  * `work/rebalance/<date>/`.
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { layout } from '../src/adapters/layout';
 import type { DataProvider } from '../src/adapters/market-data/types';
 import type { ObjectStore } from '../src/adapters/object-store/types';
-import { writeParquet } from '../src/adapters/parquet';
 import type { ExecutionPlan, PortfolioRepo, SnapshotRow } from '../src/adapters/postgres/portfolio-repo';
 import type { SignalRepo } from '../src/adapters/postgres/signal-repo';
-import { fmt, mdTable } from '../src/reports/markdown';
-import {
-  DEFAULT_ALPHA_POLICY, rebalanceDay, type DaySignal, type DueDividend, type HeldPosition, type RebalanceDay, type RebalanceOutcome,
-} from '../src/domain/rebalance-day';
-import { DEFAULT_ALLOCATION_POLICY } from '../src/domain/allocation';
+import { targetWeightsParquet, tradeOrdersParquet } from '../src/adapters/tables/rebalancing';
+import { dividendsDue, rebalanceFlags, symbolsToPrice } from '../src/domain/rebalance-context';
+import { rebalanceDay, type DaySignal, type DueDividend, type HeldPosition, type RebalanceDay, type RebalanceOutcome } from '../src/domain/rebalance-day';
+import { renderRebalanceReport } from '../src/reports/rebalance-report';
 import { asActivityFailure } from './support/failures';
+import { heartbeat } from './support/heartbeat';
 import { addDays, dateOf, getJson, putJson, withDbFailures } from './daily-common';
 
 export interface PortfolioSettings {
@@ -40,11 +37,12 @@ export interface RebalanceDeps {
   marketData: DataProvider;
   portfolioSettings: PortfolioSettings;
   /**
-   * Test hook (env QUANT_TEST_REBALANCE_PAUSE_FILE, read by the worker entry
-   * only): while this file exists, `executePaperTrades` waits inside its
-   * transaction after inserting the trades and before the snapshot.
+   * Called inside the booking transaction of `executePaperTrades`, after the
+   * trades are inserted and before the snapshot and the commit. Production
+   * passes none; the exactly-once crash test's worker passes one that holds
+   * the transaction open so the test can kill the process there.
    */
-  rebalancePauseFile?: string;
+  beforeRebalanceCommit?: (date: string) => Promise<void>;
 }
 
 export interface RebalanceContext {
@@ -104,25 +102,6 @@ interface StoredPlan {
 const work = (date: string, name: string) => layout.dailyWork('rebalance', dateOf(date), name);
 const reportKeyOf = (date: string) => layout.report('rebalance', dateOf(date), `rebalance-${date}`);
 
-const heartbeat = (details?: unknown) => {
-  try {
-    Context.current().heartbeat(details);
-  } catch {
-    /* outside an activity */
-  }
-};
-
-function flagsOf(day: RebalanceDay, positions: readonly HeldPosition[]): RebalanceSummary['flags'] {
-  const last = new Map(positions.map((p) => [p.symbol, p]));
-  return [
-    ...day.stale.map((s) => ({
-      type: 'stale_price', symbol: s,
-      message: `${s} has no price on ${day.date}: kept at its last price ${fmt(last.get(s)?.lastPrice)} of ${last.get(s)?.lastPriceDate} and not traded`,
-    })),
-    ...day.unpriced.map((s) => ({ type: 'no_price', symbol: s, message: `${s} is rated buy but has no price on ${day.date}: not bought` })),
-  ];
-}
-
 export function createRebalanceActivities(deps: RebalanceDeps) {
   const { store, portfolio } = deps;
 
@@ -146,14 +125,12 @@ export function createRebalanceActivities(deps: RebalanceDeps) {
       }
       const positions = (await portfolio.getPositions()).filter((p) => p.shares > 0);
       const signals: DaySignal[] = (await deps.signals.getSignalResults(date)).map((s) => ({ symbol: s.symbol, sector: s.sector, signal: s.signal, score: s.combinedScore }));
-      const symbols = [...new Set([...positions.map((p) => p.symbol), ...signals.map((s) => s.symbol)])];
-      const prices = await portfolio.closesOn(date, symbols);
+      const prices = await portfolio.closesOn(date, symbolsToPrice(positions, signals));
       const dividends: DueDividend[] = [];
       if (latest) {
         const from = addDays(latest.snapshotDate, 1);
         for (const p of positions) {
-          const ds = await asActivityFailure(() => deps.marketData.fetchDividends(p.symbol, from, date));
-          for (const d of ds) if (d.date >= from && d.date <= date) dividends.push({ symbol: p.symbol, exDate: d.date, amount: d.amount });
+          dividends.push(...dividendsDue(p.symbol, await asActivityFailure(() => deps.marketData.fetchDividends(p.symbol, from, date)), from, date));
           heartbeat({ dividends: p.symbol });
         }
       }
@@ -184,7 +161,7 @@ export function createRebalanceActivities(deps: RebalanceDeps) {
       await store.put(tradeOrdersKey, tradeOrdersParquet(day));
       const summary: RebalanceSummary = {
         date: ctx.date, outcome: day.outcome, signalsUsed: ctx.signals.length, orders: day.orders.length, cashBefore: ctx.cash,
-        cashAfter: day.after.cash, infeasible: day.infeasible, infeasibleReason: day.infeasibleReason, flags: flagsOf(day, ctx.positions),
+        cashAfter: day.after.cash, infeasible: day.infeasible, infeasibleReason: day.infeasibleReason, flags: rebalanceFlags(day, ctx.positions),
         targetWeightsKey, tradeOrdersKey, reportKey: reportKeyOf(ctx.date),
       };
       await withDbFailures(`recording the rebalance plan of ${ctx.date}`, () =>
@@ -212,16 +189,9 @@ export function createRebalanceActivities(deps: RebalanceDeps) {
         costs: d.costs, dividendCash: d.dividendCash,
       };
       heartbeat('booking');
-      const pauseFile = deps.rebalancePauseFile;
+      const hook = deps.beforeRebalanceCommit;
       const r = await asActivityFailure(() => withDbFailures(`booking the rebalance of ${input.date}`, () =>
-        portfolio.executeRebalance(exec, pauseFile ? async () => {
-          if (!existsSync(pauseFile)) return;
-          writeFileSync(`${pauseFile}.reached`, input.date);
-          while (existsSync(pauseFile)) {
-            heartbeat('paused by the test hook');
-            await new Promise((res) => setTimeout(res, 200));
-          }
-        } : undefined),
+        portfolio.executeRebalance(exec, hook && (() => hook(input.date))),
       ));
       const s = r.snapshot;
       return {
@@ -234,124 +204,12 @@ export function createRebalanceActivities(deps: RebalanceDeps) {
     async writeRebalanceReport(input: { date: string; planKey: string; execution: ExecuteRebalanceResult; summary: RebalanceSummary }): Promise<{ reportKey: string }> {
       const plan = await getJson<StoredPlan>(store, input.planKey);
       const reportKey = reportKeyOf(input.date);
-      await store.put(reportKey, renderRebalanceReport(plan, input.summary, input.execution), { contentType: 'text/markdown' });
+      const s = input.summary;
+      const markdown = renderRebalanceReport({
+        day: plan.day, signalsUsed: plan.signalsUsed, flags: s.flags, targetWeightsKey: s.targetWeightsKey, tradeOrdersKey: s.tradeOrdersKey, execution: input.execution,
+      });
+      await store.put(reportKey, markdown, { contentType: 'text/markdown' });
       return { reportKey };
     },
   };
-}
-
-const OUTCOME_TEXT: Record<RebalanceOutcome, string> = {
-  traded: 'orders executed (paper)',
-  no_signals: 'no signals for this date: no trades; the account is only marked to market',
-  no_trades: 'no trade passed the filters (already at target, under the minimum trade value, or no positive net alpha): no trades',
-  capital_too_small: 'capital too small for any trade at the caps and the minimum trade value: no trades, the cash is kept',
-};
-
-function renderRebalanceReport(plan: StoredPlan, s: RebalanceSummary, e: ExecuteRebalanceResult): string {
-  const d = plan.day;
-  const a = DEFAULT_ALPHA_POLICY;
-  const p = DEFAULT_ALLOCATION_POLICY;
-  const money = (x: number) => fmt(x, 2);
-  return [
-    `# Rebalance ${d.date} (paper trading)`,
-    '',
-    `Outcome: **${d.outcome}**: ${OUTCOME_TEXT[d.outcome]}.`,
-    `Signals used: ${plan.signalsUsed}. Orders: ${d.orders.length} (${d.orders.filter((o) => o.side === 'sell').length} sells, ${d.orders.filter((o) => o.side === 'buy').length} buys); rejected: ${d.rejected.length}.`,
-    e.alreadyExecuted ? 'This date had already been executed: nothing was booked again.' : '',
-    d.infeasible ? `Caps infeasible: ${d.infeasibleReason}. The unplaced weight stays in cash.` : '',
-    '',
-    '## Flags',
-    '',
-    s.flags.length ? s.flags.map((f) => `- ${f.type}: ${f.message}`).join('\n') : '_none_',
-    '',
-    '## Account',
-    '',
-    mdTable(['', 'cash', 'positions', 'total'], [
-      ['before (last snapshot prices)', money(d.before.cash), money(d.before.positionsValue), money(d.before.totalValue)],
-      ['after (snapshot)', money(e.cash), money(e.positionsValue), money(e.totalValue)],
-    ]),
-    '',
-    `Costs today ${money(d.costs)} (cumulative ${money(e.costsPaidCum)}); dividends today ${money(d.dividendCash)} (cumulative ${money(e.dividendsCum)}).`,
-    '',
-    '## Target weights',
-    '',
-    `Pension allocation: strong buy ${p.multipliers.strong_buy}x, buy ${p.multipliers.buy}x; caps ${p.maxStockWeight * 100}% per stock, ${p.maxSectorWeight * 100}% per sector, ${p.cashReserve * 100}% cash. Parquet: \`${s.targetWeightsKey}\`.`,
-    '',
-    d.targets.length
-      ? mdTable(['symbol', 'sector', 'signal', 'score', 'weight %', 'capped'], d.targets.map((t) => [t.symbol, t.sector ?? '-', t.signal, fmt(t.score, 1), fmt(t.weight * 100, 2), t.capped ? 'yes' : '']))
-      : '_none_',
-    '',
-    '## Orders',
-    '',
-    `Expected alpha = (score - 50) / 50 x ${a.annualAlpha * 100}% a year x ${a.horizonDays}/252 years x notional; a buy is proposed only when expected alpha - 2 x cost (round trip) > 0. Parquet: \`${s.tradeOrdersKey}\`.`,
-    '',
-    d.orders.length
-      ? mdTable(['side', 'symbol', 'shares', 'price', 'notional', 'commission', 'spread', 'exchange fee', 'impact', 'total cost', 'net alpha'],
-        d.orders.map((o) => [o.side, o.symbol, fmt(o.shares, 4).replace(/\.?0+$/, ''), money(o.price), money(o.notional), money(o.cost.commission), money(o.cost.spread),
-          money(o.cost.exchangeFee), money(o.cost.marketImpact), money(o.cost.total), money(o.netAlpha)]))
-      : '_no orders_',
-    '',
-    '## Rejected trades',
-    '',
-    d.rejected.length
-      ? mdTable(['side', 'symbol', 'shares', 'notional', 'reason'], d.rejected.map((r) => [r.side, r.symbol, fmt(r.shares, 0), money(r.notional), r.reason + (r.netAlpha !== undefined ? ` (${money(r.netAlpha)})` : '')]))
-      : '_none_',
-    '',
-    '## Dividends (reinvested)',
-    '',
-    d.dividends.length
-      ? mdTable(['symbol', 'ex-date', 'per share', 'shares', 'cash', 'reinvested shares'], d.dividends.map((x) => [x.symbol, x.exDate, fmt(x.amountPerShare, 4), fmt(x.shares, 4), money(x.cash), fmt(x.reinvestedShares, 4)]))
-      : '_none_',
-    '',
-    '## Positions after',
-    '',
-    d.after.positions.length
-      ? mdTable(['symbol', 'shares', 'avg cost', 'price', 'value', 'weight %', 'note'], d.after.positions.map((x) => [
-        x.symbol, fmt(x.shares, 4), money(x.avgCost), money(x.price), money(x.marketValue), fmt((x.marketValue / d.after.totalValue) * 100, 2),
-        x.stale ? `stale: last price of ${x.priceDate}` : '',
-      ]))
-      : '_all cash_',
-    '',
-  ].filter((line, i, all) => line !== '' || all[i - 1] !== '').join('\n');
-}
-
-function targetWeightsParquet(d: RebalanceDay): Uint8Array {
-  const t = d.targets;
-  return writeParquet(
-    [
-      { name: 'run_date', type: 'timestamp', data: t.map(() => Date.parse(`${d.date}T00:00:00Z`)) },
-      { name: 'symbol', type: 'string', data: t.map((x) => x.symbol) },
-      { name: 'sector', type: 'string', data: t.map((x) => x.sector), nullable: true },
-      { name: 'signal', type: 'string', data: t.map((x) => x.signal) },
-      { name: 'combined_score', type: 'double', data: t.map((x) => x.score) },
-      { name: 'target_weight', type: 'double', data: t.map((x) => x.weight) },
-      { name: 'capped', type: 'boolean', data: t.map((x) => x.capped) },
-    ],
-    { metadata: { workflow: 'rebalance', run_date: d.date, feasible: String(!d.infeasible) } },
-  );
-}
-
-function tradeOrdersParquet(d: RebalanceDay): Uint8Array {
-  const rows = [
-    ...d.orders.map((o) => ({ symbol: o.symbol, side: o.side, shares: o.shares, price: o.price as number | null, notional: o.notional, c: o.cost, net: o.netAlpha as number | null, status: 'proposed' })),
-    ...d.rejected.map((r) => ({ symbol: r.symbol, side: r.side, shares: r.shares, price: null, notional: r.notional, c: null, net: r.netAlpha ?? null, status: `rejected_${r.reason}` })),
-  ];
-  return writeParquet(
-    [
-      { name: 'run_date', type: 'timestamp', data: rows.map(() => Date.parse(`${d.date}T00:00:00Z`)) },
-      { name: 'symbol', type: 'string', data: rows.map((x) => x.symbol) },
-      { name: 'side', type: 'string', data: rows.map((x) => x.side) },
-      { name: 'shares', type: 'double', data: rows.map((x) => x.shares) },
-      { name: 'price', type: 'double', data: rows.map((x) => x.price), nullable: true },
-      { name: 'notional', type: 'double', data: rows.map((x) => x.notional) },
-      { name: 'commission', type: 'double', data: rows.map((x) => x.c?.commission ?? null), nullable: true },
-      { name: 'spread_cost', type: 'double', data: rows.map((x) => x.c?.spread ?? null), nullable: true },
-      { name: 'exchange_fee', type: 'double', data: rows.map((x) => x.c?.exchangeFee ?? null), nullable: true },
-      { name: 'impact', type: 'double', data: rows.map((x) => x.c?.marketImpact ?? null), nullable: true },
-      { name: 'total_cost', type: 'double', data: rows.map((x) => x.c?.total ?? null), nullable: true },
-      { name: 'net_alpha', type: 'double', data: rows.map((x) => x.net), nullable: true },
-      { name: 'status', type: 'string', data: rows.map((x) => x.status) },
-    ],
-    { metadata: { workflow: 'rebalance', run_date: d.date } },
-  );
 }

@@ -74,6 +74,11 @@ describe('fan-out analysis on the real stack', () => {
     const child = await client.workflow.getHandle(workflowIds.analyzeSymbol(contracts[0], runKey)).describe();
     expect(child.status.name).toBe('COMPLETED');
     expect(child.typedSearchAttributes.get(SEARCH_ATTRIBUTES.Contract)).toBe(contracts[0]);
+    // RunDate is the run's business date (midnight UTC of the day it started), and every child carries its parent's.
+    const runDate = desc.typedSearchAttributes.get(SEARCH_ATTRIBUTES.RunDate)!;
+    expect(runDate.toISOString()).toBe(`${desc.startTime.toISOString().slice(0, 10)}T00:00:00.000Z`);
+    const validation = await client.workflow.getHandle(workflowIds.validateData(runKey)).describe();
+    for (const d of [child, validation]) expect(d.typedSearchAttributes.get(SEARCH_ATTRIBUTES.RunDate)?.toISOString()).toBe(runDate.toISOString());
     const history = await client.workflow.getHandle(workflowIds.analyzeSymbol(contracts[0], runKey)).fetchHistory();
     const activityTypes = history.events!.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name);
     expect(activityTypes).toEqual(['loadContract', 'analyzeContract', 'saveContractResult']);

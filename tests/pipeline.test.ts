@@ -40,6 +40,7 @@ describe('pipeline (WF1 -> WF6)', () => {
       expect(d.status.name).toBe('COMPLETED');
       expect(d.parentExecution?.workflowId).toBe(workflowIds.pipeline(D));
       expect(d.typedSearchAttributes.get(SEARCH_ATTRIBUTES.Pipeline)).toBe('daily');
+      expect(d.typedSearchAttributes.get(SEARCH_ATTRIBUTES.RunDate)?.toISOString()).toBe(`${D}T00:00:00.000Z`);
     }
     expect(descs[1].startTime.getTime()).toBeGreaterThanOrEqual(descs[0].closeTime!.getTime());
     expect(descs[2].startTime.getTime()).toBeGreaterThanOrEqual(descs[1].closeTime!.getTime());
@@ -49,6 +50,7 @@ describe('pipeline (WF1 -> WF6)', () => {
     for (const d of later) {
       expect(d.status.name).toBe('COMPLETED');
       expect(d.parentExecution?.workflowId).toBe(workflowIds.pipeline(D));
+      expect(d.typedSearchAttributes.get(SEARCH_ATTRIBUTES.RunDate)?.toISOString()).toBe(`${D}T00:00:00.000Z`);
     }
     expect(later[0].startTime.getTime()).toBeGreaterThanOrEqual(descs[2].closeTime!.getTime());
     expect(later[1].startTime.getTime()).toBeGreaterThanOrEqual(later[0].closeTime!.getTime());

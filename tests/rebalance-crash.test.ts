@@ -1,8 +1,9 @@
 /**
  * Exactly once across a crash: a real worker process is SIGKILLed while
  * `executePaperTrades` holds its transaction open between "orders generated"
- * (trades inserted) and "snapshot taken" (paused by the env test hook
- * QUANT_TEST_REBALANCE_PAUSE_FILE); a new worker finishes the run and exactly
+ * (trades inserted) and "snapshot taken" (paused there by the
+ * `beforeRebalanceCommit` hook that only this test's worker process injects,
+ * tests/rebalance-crash-worker.ts); a new worker finishes the run and exactly
  * one set of trades and one snapshot exist, which a manual re-run does not
  * touch. Nothing is lost: what was committed survives the restart.
  */
@@ -35,13 +36,14 @@ afterAll(async () => {
   await db?.end();
 });
 
-function spawnWorker(taskQueue: string, metricsPort: number, pauseFile: string): ChildProcess {
+/** The production worker in its own process, with the pause hook injected (a process, so SIGKILL drops its open transaction). */
+function spawnWorker(taskQueue: string, pauseFile: string): ChildProcess {
   const e = testEnv();
-  return spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), 'worker'], {
+  return spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'tests', 'rebalance-crash-worker.ts'), pauseFile], {
     cwd: repoRoot,
     env: {
       ...process.env, QUANT_DATA_DIR: e.dataDir, TEMPORAL_ADDRESS: e.temporalAddress, DATABASE_URL: e.databaseUrl, TEMPORAL_TASK_QUEUE: taskQueue,
-      WORKFLOW_BUNDLE_PATH: e.bundlePath, METRICS_PORT: String(metricsPort), LOG_LEVEL: 'warn', QUANT_TEST_REBALANCE_PAUSE_FILE: pauseFile,
+      WORKFLOW_BUNDLE_PATH: e.bundlePath, LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -61,7 +63,7 @@ describe('rebalance exactly once across a worker crash', () => {
     const tq = config.temporal.taskQueue;
     const pause = join(testEnv().dataDir, `rebalance-pause-${tq}`);
     rmSync(`${pause}.reached`, { force: true });
-    let worker = spawnWorker(tq, 19564, pause);
+    let worker = spawnWorker(tq, pause);
     try {
       await runScreen(client, tq, { date: D });
       await runSignal(client, tq, { date: D });
@@ -79,7 +81,7 @@ describe('rebalance exactly once across a worker crash', () => {
       expect((await repo.getRun(D))?.status).toBe('planned');
 
       rmSync(pause);
-      worker = spawnWorker(tq, 19574, pause);
+      worker = spawnWorker(tq, pause);
       const r = await pending;
       expect(r.status).toBe('executed');
       expect(r.trades).toBeGreaterThan(0);

@@ -6,7 +6,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AggregateResult } from '../activities/fanout';
 import { PIPELINE_FANOUT } from './names';
-import { tagRun } from './tag-run';
+import { fanoutRunDate, tagRun } from './tag-run';
 
 const { aggregateRun } = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
@@ -20,6 +20,6 @@ export interface AggregatePortfolioInput {
 }
 
 export async function aggregatePortfolio(input: AggregatePortfolioInput): Promise<AggregateResult> {
-  tagRun(PIPELINE_FANOUT);
+  tagRun({ pipeline: PIPELINE_FANOUT, runDate: fanoutRunDate() });
   return aggregateRun({ runKey: input.runKey, outputPrefix: input.outputPrefix ?? 'fanout' });
 }

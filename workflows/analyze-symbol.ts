@@ -8,7 +8,7 @@ import { proxyActivities, setCurrentDetails } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ContractSummary } from '../activities/fanout';
 import { PIPELINE_FANOUT } from './names';
-import { tagRun } from './tag-run';
+import { fanoutRunDate, tagRun } from './tag-run';
 
 export interface AnalyzeSymbolInput {
   runKey: string;
@@ -29,7 +29,8 @@ const { loadContract, analyzeContract, saveContractResult } = proxyActivities<Ac
 });
 
 export async function analyzeSymbol(input: AnalyzeSymbolInput): Promise<AnalyzeSymbolResult> {
-  tagRun(PIPELINE_FANOUT, input.contract);
+  // Keeps the parent's business date (it started this child with it) instead of its own start time.
+  tagRun({ pipeline: PIPELINE_FANOUT, runDate: fanoutRunDate(), contract: input.contract });
   const common = { runKey: input.runKey, contract: input.contract, outputPrefix: input.outputPrefix };
   setCurrentDetails(`loading ${input.contract}`);
   const loaded = await loadContract.executeWithOptions(

@@ -7,12 +7,13 @@
  * with both curves in one SVG. ID `backtest-<date>`; `Pipeline = 'daily'`,
  * `RunDate = <date>`.
  */
-import { proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { proxyActivities, setCurrentDetails } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { BacktestMetrics } from '../src/domain/backtest';
 import type { CostModel } from '../src/domain/costs';
-import { PIPELINE_DAILY, SEARCH_ATTRIBUTES } from './names';
-import { resolveRunDate, runDateTime } from './run-date';
+import { PIPELINE_DAILY } from './names';
+import { resolveRunDate } from './run-date';
+import { tagRun } from './tag-run';
 
 export interface BacktestInput {
   /** The run date, YYYY-MM-DD (default end); omitted on scheduled runs. */
@@ -48,10 +49,7 @@ const acts = proxyActivities<Activities>({
 
 export async function backtest(input: BacktestInput = {}): Promise<BacktestResult> {
   const date = resolveRunDate(input.date);
-  upsertSearchAttributes([
-    { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_DAILY },
-    { key: SEARCH_ATTRIBUTES.RunDate, value: runDateTime(date) },
-  ]);
+  tagRun({ pipeline: PIPELINE_DAILY, runDate: date });
   setCurrentDetails('resolving the window');
   const resolved = await acts.resolveBacktestParams.executeWithOptions(
     { startToCloseTimeout: '1 minute', summary: `window, capital and costs (run date ${date})` },

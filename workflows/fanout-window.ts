@@ -4,9 +4,10 @@
  * larger run). Child IDs derive from the run key and the contract, so a
  * repeated run is the same set of IDs. A failed child is recorded, not fatal.
  */
-import { executeChild, workflowInfo, condition, ParentClosePolicy } from '@temporalio/workflow';
+import { executeChild, condition, ParentClosePolicy } from '@temporalio/workflow';
 import { analyzeSymbol } from './analyze-symbol';
-import { PIPELINE_FANOUT, SEARCH_ATTRIBUTES, workflowIds } from './names';
+import { PIPELINE_FANOUT, workflowIds } from './names';
+import { fanoutRunDate, runTags } from './tag-run';
 
 export interface FanoutProgress {
   total: number;
@@ -48,7 +49,8 @@ export function rootMessage(err: unknown): string {
 export async function runChildrenWindowed(input: WindowInput, progress: FanoutProgress, onSettled?: () => void): Promise<ChildFailure[]> {
   const failures: ChildFailure[] = [];
   const drill = new Set(input.failContracts);
-  const runDate = workflowInfo().startTime;
+  // Children carry this run's business date (the orchestrator's, inherited by a shard).
+  const runDate = fanoutRunDate();
   for (const contract of input.contracts) {
     await condition(() => progress.running < input.maxConcurrentChildren);
     progress.running++;
@@ -57,11 +59,7 @@ export async function runChildrenWindowed(input: WindowInput, progress: FanoutPr
       args: [{ runKey: input.runKey, contract, dataset: input.dataset, outputPrefix: input.outputPrefix, fail: drill.has(contract) }],
       staticSummary: `Analyze ${contract} for run ${input.runKey}`,
       parentClosePolicy: ParentClosePolicy.TERMINATE,
-      typedSearchAttributes: [
-        { key: SEARCH_ATTRIBUTES.Contract, value: contract },
-        { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_FANOUT },
-        { key: SEARCH_ATTRIBUTES.RunDate, value: runDate },
-      ],
+      typedSearchAttributes: runTags({ pipeline: PIPELINE_FANOUT, runDate, contract }),
     }).then(
       () => {
         progress.completed++;

@@ -7,7 +7,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { DatasetSummary, IngestDatasetInput } from '../activities/fanout';
 import { PIPELINE_FANOUT } from './names';
-import { tagRun } from './tag-run';
+import { fanoutRunDate, tagRun } from './tag-run';
 
 const { ingestDataset } = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
@@ -16,6 +16,6 @@ const { ingestDataset } = proxyActivities<Activities>({
 });
 
 export async function ingestMarketData(input: IngestDatasetInput): Promise<DatasetSummary> {
-  tagRun(PIPELINE_FANOUT);
+  tagRun({ pipeline: PIPELINE_FANOUT, runDate: fanoutRunDate() });
   return ingestDataset(input);
 }

@@ -12,12 +12,13 @@
  * history: the activities hand each other object keys.
  */
 import {
-  ApplicationFailure, continueAsNew, executeChild, proxyActivities, setCurrentDetails, upsertSearchAttributes, workflowInfo,
+  ApplicationFailure, continueAsNew, executeChild, proxyActivities, setCurrentDetails, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { SymbolFailure } from '../activities/ingest';
-import { PIPELINE_DAILY, SEARCH_ATTRIBUTES, workflowIds } from './names';
+import { PIPELINE_DAILY, workflowIds } from './names';
 import { resolveRunDate } from './run-date';
+import { inheritedRunDate, runTags, tagRun } from './tag-run';
 
 export interface IngestInput {
   /** YYYY-MM-DD; default: the previous weekday of the scheduled (or start) time, as for WF2/WF3. */
@@ -115,13 +116,6 @@ function message(err: unknown): string {
   return msg;
 }
 
-function tagRun(date: string): void {
-  upsertSearchAttributes([
-    { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_DAILY },
-    { key: SEARCH_ATTRIBUTES.RunDate, value: new Date(`${date}T00:00:00Z`) },
-  ]);
-}
-
 interface PipelineParams {
   runKey: string;
   runDate: string;
@@ -177,7 +171,7 @@ async function runPipeline(p: PipelineParams): Promise<IngestResult> {
 export async function ingest(input: IngestInput = {}): Promise<IngestResult> {
   // Same rule as WF2/WF3: a scheduled run without a date ingests the previous weekday's close.
   const date = resolveRunDate(input.date);
-  tagRun(date);
+  tagRun({ pipeline: PIPELINE_DAILY, runDate: date });
   const reportName = `ingest-${date}`;
   let result: IngestResult;
   try {
@@ -198,7 +192,8 @@ export async function ingest(input: IngestInput = {}): Promise<IngestResult> {
 
 /** One backfill chunk: the WF1 steps over a range of trading days, then its completion marker. */
 export async function ingestBackfillChunk(input: IngestChunkInput): Promise<IngestResult> {
-  tagRun(input.to);
+  // A chunk carries its backfill's date (set by the parent at its start); started alone, its own last date.
+  tagRun({ pipeline: PIPELINE_DAILY, runDate: inheritedRunDate() ?? input.to });
   return runPipeline({
     runKey: workflowInfo().workflowId, runDate: input.to, from: input.from, to: input.to, symbols: input.symbols, requireTradingDay: false,
     runRows: 'perDay', markerKey: input.markerKey,
@@ -223,7 +218,7 @@ export async function ingestBackfill(input: IngestBackfillInput): Promise<Ingest
   for (const [k, v] of [['from', input.from], ['to', input.to]] as const) {
     if (!ISO_DATE.test(v)) throw ApplicationFailure.nonRetryable(`${k} must be YYYY-MM-DD, got ${JSON.stringify(v)}`, 'InvalidInput');
   }
-  tagRun(input.to);
+  tagRun({ pipeline: PIPELINE_DAILY, runDate: input.to });
   const key = backfillKey(input);
   const plan = await acts.planBackfill({ from: input.from, to: input.to, backfillKey: key, chunkDays: input.chunkDays });
   const lines: BackfillChunkLine[] = [...(input.resume?.chunks ?? [])];
@@ -243,6 +238,7 @@ export async function ingestBackfill(input: IngestBackfillInput): Promise<Ingest
           workflowId: workflowIds.ingestBackfillChunk(key, c.n),
           args: [{ backfillKey: key, n: c.n, from: c.from, to: c.to, symbols: input.symbols, markerKey: c.markerKey }],
           staticSummary: `Ingest backfill chunk ${c.n}: ${c.from} .. ${c.to} (${c.days} trading days)`,
+          typedSearchAttributes: runTags({ pipeline: PIPELINE_DAILY, runDate: input.to }),
         });
         lines.push({ n: c.n, from: c.from, to: c.to, status: 'completed', rows: r.rowsWritten + r.rowsUnchanged, quality: r.qualityScore ?? undefined });
       } catch (err) {

@@ -7,11 +7,12 @@
  * database or object-store error is listed in `errors` and the report comes
  * back inline. ID `monitor-<date>`; `Pipeline = 'daily'`, `RunDate = <date>`.
  */
-import { ActivityFailure, proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities, setCurrentDetails } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { MonitorAlert } from '../src/domain/monitoring';
-import { PIPELINE_DAILY, SEARCH_ATTRIBUTES } from './names';
-import { resolveRunDate, runDateTime } from './run-date';
+import { PIPELINE_DAILY } from './names';
+import { resolveRunDate } from './run-date';
+import { tagRun } from './tag-run';
 
 export interface MonitorInput {
   /** YYYY-MM-DD; omitted on scheduled runs (then the previous weekday of the scheduled time). */
@@ -50,10 +51,7 @@ const failureText = (err: unknown) => {
 
 export async function monitor(input: MonitorInput = {}): Promise<MonitorResult> {
   const date = resolveRunDate(input.date);
-  upsertSearchAttributes([
-    { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_DAILY },
-    { key: SEARCH_ATTRIBUTES.RunDate, value: runDateTime(date) },
-  ]);
+  tagRun({ pipeline: PIPELINE_DAILY, runDate: date });
   setCurrentDetails(`loading snapshots up to ${date}`);
   let computation;
   try {

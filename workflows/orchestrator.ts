@@ -16,8 +16,8 @@ import type { ValidationResult } from '../activities/fanout';
 import { runChildrenWindowed, rootMessage, type ChildFailure, type FanoutProgress } from './fanout-window';
 import { ingestMarketData } from './ingest-market-data';
 import { validateData } from './validate-data';
-import { PIPELINE_FANOUT, RUN_KEY_PATTERN, SEARCH_ATTRIBUTES, workflowIds } from './names';
-import { tagRun } from './tag-run';
+import { PIPELINE_FANOUT, RUN_KEY_PATTERN, workflowIds } from './names';
+import { fanoutRunDate, runTags, tagRun } from './tag-run';
 
 export interface OrchestratorInput {
   numContracts: number;
@@ -81,7 +81,10 @@ export async function orchestrator(input: OrchestratorInput): Promise<Orchestrat
     progress.failed = sum(shardCounts, 'failed');
     progress.running = sum(shardCounts, 'running');
   });
-  tagRun(PIPELINE_FANOUT);
+  // The run's business date, handed to every child so the whole run answers one RunDate query.
+  const tag = { pipeline: PIPELINE_FANOUT, runDate: fanoutRunDate() };
+  tagRun(tag);
+  const tags = runTags(tag);
   if (!Number.isInteger(input.numContracts) || input.numContracts <= 0) {
     throw ApplicationFailure.nonRetryable(`numContracts must be a positive integer, got ${input.numContracts}`, 'InvalidInput');
   }
@@ -92,6 +95,7 @@ export async function orchestrator(input: OrchestratorInput): Promise<Orchestrat
       workflowId: workflowIds.ingestMarketData(runKey),
       args: [{ dataset, provider: 'synthetic' }],
       staticSummary: `Ingest dataset ${dataset} for run ${runKey}`,
+      typedSearchAttributes: tags,
     });
   }
 
@@ -107,6 +111,7 @@ export async function orchestrator(input: OrchestratorInput): Promise<Orchestrat
       workflowId: workflowIds.validateData(runKey),
       args: [{ runKey, dataset, numContracts: input.numContracts }],
       staticSummary: `Validate ${dataset} (${input.numContracts} contracts) for run ${runKey}`,
+      typedSearchAttributes: tags,
     });
     if (validation.status === 'FAIL') {
       await markRunFailed({ runKey, reason: 'validation failed' });
@@ -138,10 +143,7 @@ export async function orchestrator(input: OrchestratorInput): Promise<Orchestrat
           workflowId: workflowIds.subOrchestrator(runKey, shard),
           args: [{ runKey, shard, dataset, outputPrefix, contracts, failContracts: failContracts.filter((c) => contracts.includes(c)), maxConcurrentChildren: Math.max(1, Math.floor(window / groups.length)), parentWorkflowId: workflowInfo().workflowId }],
           staticSummary: `Shard ${shard} of run ${runKey}: ${contracts.length} contracts (${contracts[0]}..${contracts[contracts.length - 1]})`,
-          typedSearchAttributes: [
-            { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_FANOUT },
-            { key: SEARCH_ATTRIBUTES.RunDate, value: workflowInfo().startTime },
-          ],
+          typedSearchAttributes: tags,
         }),
       );
     }

@@ -7,15 +7,16 @@
  * for the one before. A date without trading data stops after WF1 with
  * `no_trading_data`.
  */
-import { executeChild, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import type { IngestResult } from './ingest';
-import type { ScreenResult } from './screen';
-import type { SignalResult } from './signal';
-import type { RebalanceInput, RebalanceResult } from './rebalance';
-import type { MonitorInput, MonitorResult } from './monitor';
-import type { BacktestInput, BacktestResult } from './backtest';
-import { PIPELINE_DAILY, SEARCH_ATTRIBUTES, workflowIds } from './names';
-import { resolveRunDate, runDateTime } from './run-date';
+import { executeChild, setCurrentDetails } from '@temporalio/workflow';
+import { ingest, type IngestResult } from './ingest';
+import { screen, type ScreenResult } from './screen';
+import { signal, type SignalResult } from './signal';
+import { rebalance, type RebalanceResult } from './rebalance';
+import { monitor, type MonitorResult } from './monitor';
+import { backtest, type BacktestResult } from './backtest';
+import { PIPELINE_DAILY, workflowIds } from './names';
+import { resolveRunDate } from './run-date';
+import { runTags, tagRun } from './tag-run';
 import type { CombinedWeights } from '../src/domain/scoring';
 
 export interface PipelineInput {
@@ -43,89 +44,93 @@ export interface PipelineResult {
   backtest?: Pick<BacktestResult, 'status' | 'start' | 'end' | 'excess' | 'reportKey'>;
 }
 
-const daily = (date: string) => [
-  { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_DAILY },
-  { key: SEARCH_ATTRIBUTES.RunDate, value: runDateTime(date) },
-];
-
+/**
+ * The children are started by reference (`executeChild(ingest, ...)`): the
+ * workflow type is the function's name (`ingest`, `screen`, ... as the
+ * recorded histories have them) and the arguments are checked against each
+ * child's own input type.
+ */
 export async function pipeline(input: PipelineInput = {}): Promise<PipelineResult> {
   const date = resolveRunDate(input.date);
-  upsertSearchAttributes(daily(date));
+  const tag = { pipeline: PIPELINE_DAILY, runDate: date };
+  tagRun(tag);
+  // Each child starts with the pipeline's tags, and tags itself with the same run date.
+  const tags = runTags(tag);
 
   setCurrentDetails(`WF1 ingest ${date}`);
-  const ingest = await executeChild<(i: { date: string; lookbackDays?: number; symbols?: string[] }) => Promise<IngestResult>>('ingest', {
+  const ingested = await executeChild(ingest, {
     workflowId: workflowIds.ingest(date),
     args: [{ date, lookbackDays: input.lookbackDays, symbols: input.symbols }],
     staticSummary: `WF1 ingest ${date}${input.lookbackDays ? ` (+${input.lookbackDays} trading days)` : ''}`,
-    typedSearchAttributes: daily(date),
+    typedSearchAttributes: tags,
   });
   const ingestLine = {
-    status: ingest.status, symbols: ingest.symbols, rowsWritten: ingest.rowsWritten, qualityScore: ingest.qualityScore,
-    reportKey: ingest.reportKey, failures: ingest.failures.length,
+    status: ingested.status, symbols: ingested.symbols, rowsWritten: ingested.rowsWritten, qualityScore: ingested.qualityScore,
+    reportKey: ingested.reportKey, failures: ingested.failures.length,
   };
-  if (ingest.status === 'no_trading_data') {
+  if (ingested.status === 'no_trading_data') {
     setCurrentDetails(`no trading data on ${date}`);
     return { date, status: 'no_trading_data', ingest: ingestLine, screen: null, signal: null };
   }
 
   setCurrentDetails(`WF2 screen ${date}`);
-  const screen = await executeChild<(i: { date: string }) => Promise<ScreenResult>>('screen', {
+  const screened = await executeChild(screen, {
     workflowId: workflowIds.screen(date),
     args: [{ date }],
     staticSummary: `WF2 screen ${date}`,
-    typedSearchAttributes: daily(date),
+    typedSearchAttributes: tags,
   });
-  const screenLine = { status: screen.status, symbols: screen.symbols, clusters: screen.clusters, quintileCounts: screen.quintileCounts, reportKey: screen.reportKey };
-  if (screen.status === 'no_trading_data') return { date, status: 'no_trading_data', ingest: ingestLine, screen: screenLine, signal: null };
+  const screenLine = { status: screened.status, symbols: screened.symbols, clusters: screened.clusters, quintileCounts: screened.quintileCounts, reportKey: screened.reportKey };
+  if (screened.status === 'no_trading_data') return { date, status: 'no_trading_data', ingest: ingestLine, screen: screenLine, signal: null };
 
   setCurrentDetails(`WF3 signal ${date}`);
-  const signal = await executeChild<(i: { date: string; weights?: Partial<CombinedWeights> }) => Promise<SignalResult>>('signal', {
+  const signalled = await executeChild(signal, {
     workflowId: workflowIds.signal(date),
     args: [{ date, weights: input.signalWeights }],
     staticSummary: `WF3 signal ${date}`,
-    typedSearchAttributes: daily(date),
+    typedSearchAttributes: tags,
   });
-  let rebalance: PipelineResult['rebalance'];
-  if (signal.status === 'completed') {
+  let rebalanced: PipelineResult['rebalance'];
+  if (signalled.status === 'completed') {
     setCurrentDetails(`WF4 rebalance ${date}`);
-    const r = await executeChild<(i: RebalanceInput) => Promise<RebalanceResult>>('rebalance', {
+    const r = await executeChild(rebalance, {
       workflowId: workflowIds.rebalance(date),
       args: [{ date }],
       staticSummary: `WF4 rebalance ${date} (paper)`,
-      typedSearchAttributes: daily(date),
+      typedSearchAttributes: tags,
     });
-    rebalance = { status: r.status, outcome: r.outcome, trades: r.trades, snapshot: r.snapshot, reportKey: r.reportKey };
+    rebalanced = { status: r.status, outcome: r.outcome, trades: r.trades, snapshot: r.snapshot, reportKey: r.reportKey };
   }
   // WF5 and WF6 read what WF4 stored (snapshots) and WF3 stored (signals); they run after them, in order.
-  let monitor: PipelineResult['monitor'];
-  let backtest: PipelineResult['backtest'];
-  if (signal.status === 'completed') {
+  let monitored: PipelineResult['monitor'];
+  let backtested: PipelineResult['backtest'];
+  if (signalled.status === 'completed') {
     setCurrentDetails(`WF5 monitor ${date}`);
-    const m = await executeChild<(i: MonitorInput) => Promise<MonitorResult>>('monitor', {
+    const m = await executeChild(monitor, {
       workflowId: workflowIds.monitor(date),
       args: [{ date }],
       staticSummary: `WF5 monitor ${date}`,
-      typedSearchAttributes: daily(date),
+      typedSearchAttributes: tags,
     });
-    monitor = { status: m.status, totalValue: m.totalValue, dailyPnl: m.dailyPnl, alerts: m.alerts.length, errors: m.errors, reportKey: m.reportKey };
+    monitored = { status: m.status, totalValue: m.totalValue, dailyPnl: m.dailyPnl, alerts: m.alerts.length, errors: m.errors, reportKey: m.reportKey };
     setCurrentDetails(`WF6 backtest ${date}`);
-    const b = await executeChild<(i: BacktestInput) => Promise<BacktestResult>>('backtest', {
+    const b = await executeChild(backtest, {
       workflowId: workflowIds.backtest(date),
       args: [{ date }],
       staticSummary: `WF6 backtest to ${date}`,
-      typedSearchAttributes: daily(date),
+      typedSearchAttributes: tags,
     });
-    backtest = { status: b.status, start: b.start, end: b.end, excess: b.excess, reportKey: b.reportKey };
+    backtested = { status: b.status, start: b.start, end: b.end, excess: b.excess, reportKey: b.reportKey };
   }
-  setCurrentDetails(`done: ${screen.symbols} screened, ${signal.symbols} signals${rebalance ? `, ${rebalance.trades} trades` : ''}`);
+  setCurrentDetails(`done: ${screened.symbols} screened, ${signalled.symbols} signals${rebalanced ? `, ${rebalanced.trades} trades` : ''}`);
   return {
     date,
-    status: signal.status,
+    status: signalled.status,
     ingest: ingestLine,
     screen: screenLine,
-    signal: { status: signal.status, symbols: signal.symbols, withNews: signal.withNews, distribution: signal.distribution, reportKey: signal.reportKey },
-    ...(rebalance ? { rebalance } : {}),
-    ...(monitor ? { monitor } : {}),
-    ...(backtest ? { backtest } : {}),
+    signal: { status: signalled.status, symbols: signalled.symbols, withNews: signalled.withNews, distribution: signalled.distribution, reportKey: signalled.reportKey },
+    ...(rebalanced ? { rebalance: rebalanced } : {}),
+    ...(monitored ? { monitor: monitored } : {}),
+    ...(backtested ? { backtest: backtested } : {}),
   };
 }

@@ -7,11 +7,12 @@
  * was already executed returns its stored result without trading again.
  * ID `rebalance-<date>`; `Pipeline = 'daily'`, `RunDate = <date>`.
  */
-import { proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { proxyActivities, setCurrentDetails } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { RebalanceSummary } from '../activities/rebalance';
-import { PIPELINE_DAILY, SEARCH_ATTRIBUTES } from './names';
-import { resolveRunDate, runDateTime } from './run-date';
+import { PIPELINE_DAILY } from './names';
+import { resolveRunDate } from './run-date';
+import { tagRun } from './tag-run';
 
 export interface RebalanceInput {
   /** YYYY-MM-DD; omitted on scheduled runs (then the previous weekday of the scheduled time). */
@@ -33,10 +34,7 @@ const acts = proxyActivities<Activities>({
 
 export async function rebalance(input: RebalanceInput = {}): Promise<RebalanceResult> {
   const date = resolveRunDate(input.date);
-  upsertSearchAttributes([
-    { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_DAILY },
-    { key: SEARCH_ATTRIBUTES.RunDate, value: runDateTime(date) },
-  ]);
+  tagRun({ pipeline: PIPELINE_DAILY, runDate: date });
   setCurrentDetails(`loading signals, account and prices of ${date}`);
   const ctx = await acts.loadRebalanceContext.executeWithOptions(
     { startToCloseTimeout: '5 minutes', heartbeatTimeout: '1 minute', summary: `signals, positions, cash, closes, dividends of ${date}` },
@@ -65,7 +63,7 @@ export async function rebalance(input: RebalanceInput = {}): Promise<RebalanceRe
   );
   setCurrentDetails(`orders generated: ${plan.orders}; executing paper trades`);
   const exec = await acts.executePaperTrades.executeWithOptions(
-    // heartbeats while paused by the test hook; a killed worker's attempt is retried after 10 s
+    // a killed worker's attempt is retried after 10 s without a heartbeat (the crash test's pause hook heartbeats while it holds)
     { startToCloseTimeout: '10 minutes', heartbeatTimeout: '10 seconds', summary: `paper trades (${plan.orders}) + snapshot ${date}` },
     [{ date, planKey: plan.planKey }],
   );

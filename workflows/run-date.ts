@@ -44,8 +44,3 @@ export function resolveRunDate(date?: string): string {
   const scheduled = info.typedSearchAttributes.get(SCHEDULED_START_TIME);
   return previousWeekday(scheduled ?? info.startTime);
 }
-
-/** The RunDate search attribute value of a run date: midnight UTC. */
-export function runDateTime(date: string): Date {
-  return new Date(`${date}T00:00:00Z`);
-}

@@ -5,11 +5,12 @@
  * A date without bars in `market_data` ends as `no_trading_data`, not as a
  * failure. ID `screen-<date>`; `Pipeline = 'daily'`, `RunDate = <date>`.
  */
-import { proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { proxyActivities, setCurrentDetails } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { FactorWeights } from '../src/domain/screening';
-import { PIPELINE_DAILY, SEARCH_ATTRIBUTES } from './names';
-import { resolveRunDate, runDateTime } from './run-date';
+import { PIPELINE_DAILY } from './names';
+import { resolveRunDate } from './run-date';
+import { tagRun } from './tag-run';
 
 export interface ScreenInput {
   /** YYYY-MM-DD; omitted on scheduled runs (then the previous weekday of the scheduled time). */
@@ -36,10 +37,7 @@ const acts = proxyActivities<Activities>({
 
 export async function screen(input: ScreenInput = {}): Promise<ScreenResult> {
   const date = resolveRunDate(input.date);
-  upsertSearchAttributes([
-    { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_DAILY },
-    { key: SEARCH_ATTRIBUTES.RunDate, value: runDateTime(date) },
-  ]);
+  tagRun({ pipeline: PIPELINE_DAILY, runDate: date });
   setCurrentDetails(`loading prices up to ${date}`);
   const loaded = await acts.loadScreenPrices.executeWithOptions(
     { startToCloseTimeout: '5 minutes', summary: `load prices up to ${date} from market_data` },

@@ -5,12 +5,13 @@
  * weight 0 = technical + fundamental renormalised) -> store -> report.
  * ID `signal-<date>`; `Pipeline = 'daily'`, `RunDate = <date>`.
  */
-import { proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { proxyActivities, setCurrentDetails } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { SignalClass } from '../src/adapters/postgres/signal-repo';
 import type { CombinedWeights } from '../src/domain/scoring';
-import { PIPELINE_DAILY, SEARCH_ATTRIBUTES } from './names';
-import { resolveRunDate, runDateTime } from './run-date';
+import { PIPELINE_DAILY } from './names';
+import { resolveRunDate } from './run-date';
+import { tagRun } from './tag-run';
 
 export interface SignalInput {
   /** YYYY-MM-DD; omitted on scheduled runs (then the previous weekday of the scheduled time). */
@@ -37,10 +38,7 @@ const acts = proxyActivities<Activities>({
 
 export async function signal(input: SignalInput = {}): Promise<SignalResult> {
   const date = resolveRunDate(input.date);
-  upsertSearchAttributes([
-    { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_DAILY },
-    { key: SEARCH_ATTRIBUTES.RunDate, value: runDateTime(date) },
-  ]);
+  tagRun({ pipeline: PIPELINE_DAILY, runDate: date });
   setCurrentDetails(`loading the screen of ${date}`);
   const ctx = await acts.loadSignalContext.executeWithOptions(
     { startToCloseTimeout: '1 minute', summary: `screen ${date}: quintiles 1-2` },

@@ -7,7 +7,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ValidateDatasetInput, ValidationResult } from '../activities/fanout';
 import { PIPELINE_FANOUT } from './names';
-import { tagRun } from './tag-run';
+import { fanoutRunDate, tagRun } from './tag-run';
 
 const { validateDataset } = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
@@ -16,6 +16,6 @@ const { validateDataset } = proxyActivities<Activities>({
 });
 
 export async function validateData(input: ValidateDatasetInput): Promise<ValidationResult> {
-  tagRun(PIPELINE_FANOUT);
+  tagRun({ pipeline: PIPELINE_FANOUT, runDate: fanoutRunDate() });
   return validateDataset(input);
 }

@@ -5,6 +5,7 @@
  * aggregate activity streams contracts through `PortfolioAccumulator` so a
  * 418 x 28,048 run never holds more than one contract in memory.
  */
+import { sharpeRatio } from './risk';
 
 /**
  * Per-bar trade returns in percent: r_t = signal_t * change_{t+1}
@@ -40,8 +41,9 @@ export interface PortfolioSummary {
   /** Sum over bars of the portfolio return, in percent. */
   totalPnlPct: number;
   /**
-   * mean(r) / std(r, ddof 1) * sqrt(periodsPerYear), risk-free 0, on the
-   * per-bar portfolio returns; null when there are < 2 bars or zero deviation.
+   * `sharpeRatio` of risk.ts on the per-bar portfolio returns, risk-free 0:
+   * mean(r) / std(r, ddof 1) * sqrt(periodsPerYear); null where that is NaN
+   * (< 2 bars or zero deviation).
    */
   sharpe: number | null;
   /** good / (good + bad); null when there were no judged trades. */
@@ -91,17 +93,14 @@ export class PortfolioAccumulator {
     const ret = new Float64Array(n);
     const cum = new Float64Array(n);
     let total = 0;
-    let mean = 0;
     for (let t = 0; t < n; t++) {
       ret[t] = this.count === 0 ? 0 : this.sum[t] / this.count;
       total += ret[t];
       cum[t] = total;
     }
-    mean = n > 0 ? total / n : NaN;
-    let ss = 0;
-    for (let t = 0; t < n; t++) ss += (ret[t] - mean) ** 2;
-    const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : NaN;
-    const sharpe = n > 1 && sd > 0 ? (mean / sd) * Math.sqrt(this.periodsPerYear) : null;
+    // risk.ts's Sharpe (rf 0; NaN when undefined); the run summary stores an undefined ratio as null.
+    const s = sharpeRatio(ret, { periodsPerYear: this.periodsPerYear });
+    const sharpe = Number.isFinite(s) ? s : null;
     const judged = this.good + this.bad;
     return {
       contracts: this.count,

@@ -3,7 +3,7 @@
  * (strictly above fires, equal or below does not).
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MONITOR_THRESHOLDS, monitorSummary, type MonitorInput } from './monitoring';
+import { DEFAULT_MONITOR_THRESHOLDS, monitorSummary, periodStarts, type MonitorInput } from './monitoring';
 
 const base = (over: Partial<MonitorInput> = {}): MonitorInput => ({
   latest: {
@@ -61,5 +61,12 @@ describe('monitorSummary', () => {
     expect(kinds(above)).toEqual(['drawdown', 'position_weight:C', 'var95', 'unrealized_loss:B']);
     // VaR 95 of [-0.1, 0] = -0.1 + 0.95 x 0.1 = -0.005 (linear interpolation): 0.5 % loss
     expect(monitorSummary(above).risk.var95).toBeCloseTo(-0.1 + 0.05 * 0.1, 12);
+  });
+});
+
+describe('periodStarts', () => {
+  it('gives the first of the month and of the year of the snapshot date', () => {
+    expect(periodStarts('2025-03-14')).toEqual({ monthStart: '2025-03-01', yearStart: '2025-01-01' });
+    expect(periodStarts('2024-12-31')).toEqual({ monthStart: '2024-12-01', yearStart: '2024-01-01' });
   });
 });

@@ -54,6 +54,26 @@ export interface MonitorInput {
   thresholds: MonitorThresholds;
 }
 
+/**
+ * What the monitor computed for a run date: nothing (no snapshot yet), or
+ * the summary, the equity curve for the chart and the settings it used.
+ */
+export type MonitorComputation =
+  | { status: 'no_portfolio'; date: string }
+  | { status: 'completed'; date: string; summary: MonitorSummary; curve: { dates: string[]; values: number[] }; windowDays: number; riskFreeRate: number; thresholds: MonitorThresholds };
+
+/**
+ * The bases of month-to-date and year-to-date P&L for a snapshot date: the
+ * first of its month and of its year (the base is the last snapshot strictly
+ * before each).
+ *
+ * @example
+ *   periodStarts('2025-03-14') // { monthStart: '2025-03-01', yearStart: '2025-01-01' }
+ */
+export function periodStarts(date: string): { monthStart: string; yearStart: string } {
+  return { monthStart: `${date.slice(0, 7)}-01`, yearStart: `${date.slice(0, 4)}-01-01` };
+}
+
 export interface MonitorPositionLine {
   symbol: string;
   sector: string;

@@ -9,6 +9,16 @@ export function fmt(x: number | null | undefined, digits = 2): string {
   return x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits);
 }
 
+/**
+ * A fraction as a percentage with two decimals; NaN/Infinity render as "n/a".
+ *
+ * @example
+ *   pct(0.01234) // '1.23%'
+ */
+export function pct(x: number): string {
+  return Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a';
+}
+
 /** A GitHub-flavoured markdown table. Pipes in cells are escaped. */
 export function mdTable(headers: string[], rows: (string | number)[][]): string {
   const esc = (v: string | number) => String(v).replace(/\|/g, '\\|');

@@ -35,6 +35,12 @@ export interface BuildWorkerOptions {
   metrics?: QuantMetrics;
   /** Overrides config.worker.workflowBundlePath (tests pass a bundle built once). */
   workflowBundlePath?: string;
+  /**
+   * Called inside the rebalance booking transaction before its commit. Only
+   * the exactly-once crash test passes one (tests/rebalance-crash-worker.ts);
+   * `quant worker` never does.
+   */
+  beforeRebalanceCommit?: (date: string) => Promise<void>;
   /** Extra Worker options (tests shorten shutdown). */
   overrides?: Partial<WorkerOptions>;
 }
@@ -67,8 +73,7 @@ export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandl
     ingestSettings: { maxSpreadBps: config.marketData.maxSpreadBps, staleAfterDays: config.marketData.staleAfterDays, backfillChunkDays: config.marketData.backfillChunkDays },
     portfolio: createPortfolioRepo(db),
     portfolioSettings: config.portfolio,
-    // Test hook of the exactly-once crash test (tests/rebalance-crash.test.ts); unset in every real deployment.
-    rebalancePauseFile: process.env.QUANT_TEST_REBALANCE_PAUSE_FILE || undefined,
+    beforeRebalanceCommit: opts.beforeRebalanceCommit,
     onContractAnalyzed: () => metrics.recordContractsAnalyzed(1),
     onDataQuality: (dataset, score) => metrics.recordDataQuality(dataset, score),
   });

@@ -1,0 +1,63 @@
+/**
+ * The backtest report, rendered from hand-built curves: the monthly returns
+ * are worked out in the comments (capital 1,000; signal ends January at
+ * 1,100 and February at 1,155; benchmark at 1,050 and 1,050), the metrics
+ * are literals, so every expected line is independent of the renderer.
+ */
+import { describe, expect, it } from 'vitest';
+import type { BacktestComparison, BacktestMetrics, SimulationResult } from '../domain/backtest';
+import type { ResolvedBacktestParams } from '../domain/backtest-inputs';
+import { DEFAULT_COST_MODEL } from '../domain/costs';
+import { renderBacktestReport, renderNoSignalsBacktestReport } from './backtest-report';
+
+const params: ResolvedBacktestParams = {
+  date: '2024-02-29', start: '2024-01-30', end: '2024-02-29', initialCapital: 1000, costModel: DEFAULT_COST_MODEL, minTradeValue: 100, riskFreeRate: 0.05,
+};
+const sim = (equity: number[], trades: number, costs: number, notes: string[] = []): SimulationResult => ({
+  dates: ['2024-01-30', '2024-01-31', '2024-02-29'], equity, returns: [], initialCapital: 1000, executionDates: ['2024-01-30'], trades, costs, notes,
+});
+const signal = sim([1050, 1100, 1155], 12, 3.456, ['AAPL skipped: no price on 2024-01-30']);
+const benchmark = sim([1000, 1050, 1050], 4, 1);
+const m = (x: number): BacktestMetrics => ({ periods: 3, totalReturn: x, cagr: x * 2, volatility: 0.1, sharpe: 1.234, sortino: 2.5, maxDrawdown: 0.02, calmar: NaN });
+const comparison: BacktestComparison = {
+  signal: m(0.155), benchmark: m(0.05),
+  excess: { totalReturn: 0.105, cagr: 0.21, volatility: 0, sharpe: 0, sortino: 0, maxDrawdown: 0, calmar: NaN },
+};
+
+describe('renderBacktestReport', () => {
+  const md = renderBacktestReport({ params, signalDates: 9, signal, benchmark, comparison, chartFile: 'backtest-2024-01-30_2024-02-29-equity.svg' });
+  const lines = md.split('\n');
+
+  it('states the setup: window, allocation, capital, the default cost model, rf and the chart', () => {
+    expect(lines[0]).toBe('# Backtest 2024-01-30 .. 2024-02-29');
+    expect(md).toContain('rebalanced on each of 9 signal dates)');
+    expect(md).toContain('Initial capital $1000.00;');
+    expect(md).toContain('costs: commission $0.005/share, spread 5 bp, exchange fee 3 bp, impact 0.1 bp per $1,000;');
+    expect(md).toContain('minimum trade $100.');
+    expect(md).toContain('Sharpe and Sortino use rf 5.00% a year');
+    expect(md).toContain('![Equity curves](backtest-2024-01-30_2024-02-29-equity.svg)');
+  });
+
+  it('compares the metrics side by side with the excess, and the totals', () => {
+    expect(lines).toContain('| total return | 15.50% | 5.00% | 10.50% |');
+    expect(lines).toContain('| CAGR | 31.00% | 10.00% | 21.00% |');
+    expect(lines).toContain('| Sharpe | 1.23 | 1.23 | 0.00 |');
+    expect(lines).toContain('| Calmar | n/a | n/a | n/a |');
+    expect(lines).toContain('| final value | $1155.00 | $1050.00 |');
+    expect(lines).toContain('| trades | 12 | 4 |');
+    expect(lines).toContain('| costs paid | $3.46 | $1.00 |');
+  });
+
+  it('lists calendar-month returns and the notes', () => {
+    // January: 1100 / 1000 - 1 = 10% vs 5%; February: 1155 / 1100 - 1 = 5% vs 0%
+    expect(lines).toContain('| 2024-01 | 10.00% | 5.00% | 5.00% |');
+    expect(lines).toContain('| 2024-02 | 5.00% | 0.00% | 5.00% |');
+    expect(md).toContain('## Notes\n\n- AAPL skipped: no price on 2024-01-30');
+  });
+
+  it('a window without signals gets the short report', () => {
+    expect(renderNoSignalsBacktestReport(params)).toBe(
+      '# Backtest 2024-01-30 .. 2024-02-29\n\nNo signals in this window: nothing to replay. Run `signal` (WF3) for these dates first.\n',
+    );
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * The report of the `backtest` workflow (WF6): the setup (allocation, costs,
+ * execution rule, rf), the two-curve chart, the comparison of the signal
+ * portfolio with the equal-weight buy-and-hold benchmark, calendar-month
+ * returns and the engine's notes; and the short report of a window without
+ * signals. Pure functions of the run's numbers.
+ */
+import { monthlyReturns, type BacktestComparison, type SimulationResult } from '../domain/backtest';
+import type { ResolvedBacktestParams } from '../domain/backtest-inputs';
+import { fmt, mdTable, pct } from './markdown';
+
+/** What the backtest report shows. */
+export interface BacktestReportInput {
+  params: ResolvedBacktestParams;
+  signalDates: number;
+  signal: SimulationResult;
+  benchmark: SimulationResult;
+  comparison: BacktestComparison;
+  /** The SVG's file name (it sits next to the report). */
+  chartFile: string;
+}
+
+/**
+ * The Markdown backtest report.
+ *
+ * @example
+ *   await store.put(reportKey, renderBacktestReport({ params, signalDates, signal, benchmark, comparison, chartFile }));
+ */
+export function renderBacktestReport(r: BacktestReportInput): string {
+  const { params: p, signal: sig, benchmark: bench, comparison: c } = r;
+  const rows: [string, keyof BacktestComparison['excess'], (x: number) => string][] = [
+    ['total return', 'totalReturn', pct], ['CAGR', 'cagr', pct], ['volatility', 'volatility', pct], ['Sharpe', 'sharpe', (x) => fmt(x, 2)],
+    ['Sortino', 'sortino', (x) => fmt(x, 2)], ['max drawdown', 'maxDrawdown', pct], ['Calmar', 'calmar', (x) => fmt(x, 2)],
+  ];
+  const ms = monthlyReturns(sig);
+  const mb = new Map(monthlyReturns(bench).map((m) => [m.month, m.return]));
+  return [
+    `# Backtest ${p.start} .. ${p.end}`,
+    '',
+    `Signal portfolio (pension allocation: strong buy 3x, buy 2x, caps 5% per stock, 25% per sector, 5% cash; rebalanced on each of ${r.signalDates} signal dates)`,
+    `against the equal-weight buy-and-hold of the first signal date's buy and strong-buy names. Initial capital $${p.initialCapital.toFixed(2)};`,
+    `costs: commission $${p.costModel.commissionPerShare}/share, spread ${p.costModel.spreadBps} bp, exchange fee ${p.costModel.exchangeFeeBps} bp, impact ${p.costModel.impactBpsPer1000} bp per $1,000;`,
+    `minimum trade $${p.minTradeValue}. Adjusted closes (dividends reinvested). A signal of day t trades at day t's close (or the next trading close), never earlier.`,
+    `Sharpe and Sortino use rf ${pct(p.riskFreeRate)} a year, (1 + rf)^(1/252) - 1 per day.`,
+    '',
+    `![Equity curves](${r.chartFile})`,
+    '',
+    '## Comparison',
+    '',
+    mdTable(['metric', 'signal portfolio', 'buy and hold', 'excess'], rows.map(([label, k, f]) => [label, f(c.signal[k]), f(c.benchmark[k]), f(c.excess[k])])),
+    '',
+    mdTable(['', 'signal portfolio', 'buy and hold'], [
+      ['final value', `$${fmt(sig.equity.at(-1), 2)}`, `$${fmt(bench.equity.at(-1), 2)}`],
+      ['trades', sig.trades, bench.trades],
+      ['costs paid', `$${fmt(sig.costs, 2)}`, `$${fmt(bench.costs, 2)}`],
+      ['days', sig.equity.length, bench.equity.length],
+    ]),
+    '',
+    '## Per-period returns (calendar months)',
+    '',
+    mdTable(['month', 'signal portfolio', 'buy and hold', 'difference'], ms.map((m) => [m.month, pct(m.return), pct(mb.get(m.month) ?? NaN), pct(m.return - (mb.get(m.month) ?? NaN))])),
+    '',
+    ...(sig.notes.length + bench.notes.length > 0 ? ['## Notes', '', ...[...sig.notes, ...bench.notes].slice(0, 30).map((n) => `- ${n}`), ''] : []),
+  ].join('\n');
+}
+
+/**
+ * The report of a window without signals: nothing to replay.
+ *
+ * @example
+ *   renderNoSignalsBacktestReport({ start: '2024-01-02', end: '2024-03-29' })
+ */
+export function renderNoSignalsBacktestReport(p: Pick<ResolvedBacktestParams, 'start' | 'end'>): string {
+  return `# Backtest ${p.start} .. ${p.end}\n\nNo signals in this window: nothing to replay. Run \`signal\` (WF3) for these dates first.\n`;
+}
