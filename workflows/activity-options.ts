@@ -1,0 +1,37 @@
+/**
+ * Activity options shared by every workflow, so timeouts and retries are
+ * chosen once, by the kind of work, not restated per file.
+ *
+ * - Retries: exponential backoff from 1 s to 30 s between attempts and no
+ *   attempt limit: an infrastructure error (Postgres restarting, the object
+ *   store's 5xx, a refused connection) is retried until the worker's outage
+ *   window ends (src/worker/outage-window.ts, `RETRY_OUTAGE_WINDOW_SECONDS`,
+ *   default 10 minutes). Data errors are non-retryable and fail at once.
+ * - Heartbeats: activities that can run for more than a few seconds
+ *   heartbeat, and their heartbeat timeout is a few seconds, so the work of a
+ *   worker that died moves to another worker in seconds, not after the
+ *   start-to-close timeout.
+ */
+import type { ActivityOptions } from '@temporalio/workflow';
+
+/** Retries for infrastructure faults, bounded in time by the worker's outage window. */
+export const INFRA_RETRY: NonNullable<ActivityOptions['retry']> = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '30s',
+  maximumAttempts: 0,
+};
+
+/** Short steps (one contract, one upsert): quick to time out on a lost worker. */
+export const SHORT_ACTIVITY: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10s',
+  retry: INFRA_RETRY,
+};
+
+/** Long steps (a day's ingest, a screen over the universe, a report): they heartbeat as they go. */
+export const LONG_ACTIVITY: ActivityOptions = {
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '20s',
+  retry: INFRA_RETRY,
+};
