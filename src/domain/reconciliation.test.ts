@@ -46,7 +46,6 @@ function venue(over: Partial<VenueOrder> = {}): VenueOrder {
   };
 }
 const fill = (over: Partial<BookedFill> = {}): BookedFill => ({
-  executionId: 'e-1',
   orderId: '1',
   symbol: 'AAPL',
   side: 'buy',
@@ -83,7 +82,16 @@ describe('reconcile: explainable gaps are booked', () => {
     );
     expect(d.outcome).toBe('book');
     expect(d.fills).toEqual([
-      { executionId: 'recon-v-1-10', orderId: '1', symbol: 'AAPL', side: 'buy', qty: 10, price: 101, filledAt: '2026-01-05T14:31:00.000Z' },
+      {
+        executionId: 'recon-v-1-10',
+        orderId: '1',
+        symbol: 'AAPL',
+        side: 'buy',
+        qty: 10,
+        price: 101,
+        filledAt: '2026-01-05T14:31:00.000Z',
+        previousBookedQty: 0,
+      },
     ]);
     expect(d.orderUpdates).toEqual([
       {
@@ -112,6 +120,7 @@ describe('reconcile: explainable gaps are booked', () => {
     expect(d.fills[0].qty).toBe(6);
     expect(d.fills[0].price).toBeCloseTo(610 / 6, 12);
     expect(d.fills[0].executionId).toBe('recon-v-1-10');
+    expect(d.fills[0].previousBookedQty).toBe(4);
   });
 
   it('a lost acknowledgement is found by client order id and the venue id stored; a cancel is a status change only', () => {
@@ -146,6 +155,7 @@ describe('reconcile: explainable gaps are booked', () => {
         qty: 10,
         price: 95,
         filledAt: '2026-01-05T14:50:00.000Z',
+        previousBookedQty: 0,
       },
     ]);
     expect(d.orderUpdates).toEqual([]);
@@ -169,7 +179,7 @@ describe('reconcile: explainable gaps are booked', () => {
             filledAvgPrice: 400,
           }),
         ],
-        fills: [fill({ executionId: 'e-2', orderId: '2', symbol: 'MSFT', qty: 3, price: 400 })],
+        fills: [fill({ orderId: '2', symbol: 'MSFT', qty: 3, price: 400 })],
       },
     );
     expect(d.outcome).toBe('in_sync');

@@ -70,9 +70,12 @@ export interface BookedOrder {
   updatedAt: string;
 }
 
-/** One of our fills (an order_fills row). A fill on the side opposite to its order's is a bracket leg's. */
+/**
+ * One of our fills (an order_fills row), or the sum of several of one order
+ * and side at their average price. A fill on the side opposite to its
+ * order's is a bracket leg's.
+ */
 export interface BookedFill {
-  executionId: string;
   orderId: string;
   symbol: string;
   side: Side;
@@ -113,6 +116,8 @@ export interface FillBooking {
   qty: number;
   price: number;
   filledAt: string;
+  /** Our fills of this order on this side before the booking (the write must find them unchanged). */
+  previousBookedQty: number;
 }
 
 export type ProblemKind =
@@ -214,10 +219,15 @@ export function reconcile(input: ReconciliationInput): ReconciliationDecision {
   const venueByClientId = new Map(venue.orders.map((o) => [o.clientOrderId, o]));
   const matchedVenueIds = new Set<string>();
 
+  // Our fills per order, split into the entry's (same side) and the bracket legs' (opposite side).
+  const entryFills = new Map<string, number>();
   const legFills = new Map<string, { qty: number; notional: number }>();
   const orderSide = new Map(ours.orders.map((o) => [o.id, o.side]));
   for (const f of ours.fills) {
-    if (orderSide.get(f.orderId) === f.side) continue;
+    if (orderSide.get(f.orderId) === f.side) {
+      entryFills.set(f.orderId, (entryFills.get(f.orderId) ?? 0) + f.qty);
+      continue;
+    }
     const acc = legFills.get(f.orderId) ?? { qty: 0, notional: 0 };
     acc.qty += f.qty;
     acc.notional += f.qty * f.price;
@@ -304,6 +314,7 @@ export function reconcile(input: ReconciliationInput): ReconciliationDecision {
         qty: delta,
         price: deltaFillPrice(v.filledQty, v.filledAvgPrice, o.filledQty, o.filledAvgPrice, delta),
         filledAt: v.updatedAt,
+        previousBookedQty: entryFills.get(o.id) ?? 0,
       });
     }
     const legs = legsAverage(v.legs);
@@ -333,6 +344,7 @@ export function reconcile(input: ReconciliationInput): ReconciliationDecision {
           qty: legDelta,
           price: deltaFillPrice(legs.qty, legs.avg, legBooked.qty, ourAvg, legDelta),
           filledAt: legs.at ?? v.updatedAt,
+          previousBookedQty: legBooked.qty,
         });
       }
     }
