@@ -91,7 +91,12 @@ export const reconciliationInputSchema = z.strictObject({
   intervalSeconds: z.number().int().min(1).max(3600).optional(),
   iterationsPerRun: z.number().int().min(1).max(1000).optional(),
   graceSeconds: z.number().int().min(1).max(86_400).optional(),
-  lookbackHours: z.number().int().min(1).max(24 * 90).optional(),
+  lookbackHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .optional(),
   carried: z
     .strictObject({
       runs: z.number().int().min(0),

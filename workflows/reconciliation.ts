@@ -12,7 +12,17 @@
  * ID `reconciliation-<broker>`; `Pipeline = 'trading'`, `RunDate` = the
  * run's start date (UTC).
  */
-import { ActivityFailure, continueAsNew, condition, defineQuery, defineSignal, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  continueAsNew,
+  condition,
+  defineQuery,
+  defineSignal,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { Activities } from '../activities';
 import type { ReconcileTradingResult } from '../activities/trading/reconciliation';
@@ -76,11 +86,22 @@ export async function reconciliation(input: ReconciliationInput = {}): Promise<R
         { startToCloseTimeout: '2 minutes', summary: 'reconcile orders and positions with the broker' },
         [{ graceSeconds: i.graceSeconds, lookbackHours: i.lookbackHours }],
       );
-      status.last = { outcome: r.outcome, at: r.at, fillsBooked: r.fillsBooked, ordersUpdated: r.ordersUpdated, problemCount: r.problemCount, haltReason: r.haltReason };
+      status.last = {
+        outcome: r.outcome,
+        at: r.at,
+        fillsBooked: r.fillsBooked,
+        ordersUpdated: r.ordersUpdated,
+        problemCount: r.problemCount,
+        haltReason: r.haltReason,
+      };
       status.lastError = null;
       if (r.outcome === 'booked') totals.booked++;
       if (r.outcome === 'halted') totals.halted++;
-      setCurrentDetails(r.outcome === 'halted' ? `HALTED: ${r.haltReason}` : `${r.outcome} at ${r.at} (${r.fillsBooked} fills, ${r.ordersUpdated} orders booked)`);
+      setCurrentDetails(
+        r.outcome === 'halted'
+          ? `HALTED: ${r.haltReason}`
+          : `${r.outcome} at ${r.at} (${r.fillsBooked} fills, ${r.ordersUpdated} orders booked)`,
+      );
     } catch (err) {
       totals.failed++;
       status.lastError = failureText(err);

@@ -48,7 +48,15 @@ export async function riskAnalysis(input: RiskAnalysisInput = {}): Promise<RiskA
   setCurrentDetails(`${corr.pairs} pairs refreshed; stressing the positions`);
   const stress = await short.stressPositions.executeWithOptions(
     { ...SHORT_ACTIVITY, summary: `stress scenarios and report risk-analysis-${date}.md` },
-    [{ asOf: date, window, shocks: i.shocks ?? DEFAULT_SHOCKS, maxCorrelation: i.maxCorrelation ?? DEFAULT_MAX_CORRELATION, pairsRefreshed: corr.pairs }],
+    [
+      {
+        asOf: date,
+        window,
+        shocks: i.shocks ?? DEFAULT_SHOCKS,
+        maxCorrelation: i.maxCorrelation ?? DEFAULT_MAX_CORRELATION,
+        pairsRefreshed: corr.pairs,
+      },
+    ],
   );
   setCurrentDetails(`done: ${corr.pairs} pairs, ${stress.positions} positions stressed`);
   return { date, symbols: corr.symbols, pairs: corr.pairs, stress, reportKey: stress.reportKey };

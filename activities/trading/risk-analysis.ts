@@ -73,13 +73,18 @@ export function createRiskAnalysisActivities(deps: TradingDeps) {
       return asActivityFailure(async () => {
         const broker = await deps.broker();
         const [account, held] = await Promise.all([broker.getAccount(), broker.listPositions()]);
-        const positions = held.map((p) => ({ symbol: p.symbol, qty: p.qty, price: p.currentPrice })).sort((a, b) => (a.symbol < b.symbol ? -1 : 1));
+        const positions = held
+          .map((p) => ({ symbol: p.symbol, qty: p.qty, price: p.currentPrice }))
+          .sort((a, b) => (a.symbol < b.symbol ? -1 : 1));
         const symbols = positions.map((p) => p.symbol);
         const [closes, correlations] = await Promise.all([
           symbols.length ? risk.recentCloses(input.asOf, input.window + 1, symbols) : Promise.resolve([]),
           risk.correlationsAmong(symbols),
         ]);
-        const scenarios = runStress(positions, account.equity, [...input.shocks.map(marketShock), worstDayScenario(dailyReturns(closes), `worst day of ${input.window}`)]);
+        const scenarios = runStress(positions, account.equity, [
+          ...input.shocks.map(marketShock),
+          worstDayScenario(dailyReturns(closes), `worst day of ${input.window}`),
+        ]);
         const markdown = renderRiskReport({
           asOf: input.asOf,
           broker: broker.name,

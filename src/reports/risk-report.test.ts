@@ -8,7 +8,15 @@ describe('renderRiskReport', () => {
       broker: 'paper',
       equity: 10_000,
       positions: [{ symbol: 'AAPL', qty: 10, price: 200 }],
-      scenarios: [{ name: 'market -10%', description: 'every price moves -10% at once', pnl: -200, pnlPctOfEquity: -0.02, worst: { symbol: 'AAPL', pnl: -200 } }],
+      scenarios: [
+        {
+          name: 'market -10%',
+          description: 'every price moves -10% at once',
+          pnl: -200,
+          pnlPctOfEquity: -0.02,
+          worst: { symbol: 'AAPL', pnl: -200 },
+        },
+      ],
       correlations: [
         { symbolA: 'AAPL', symbolB: 'MSFT', correlation: 0.82, observations: 60 },
         { symbolA: 'AAPL', symbolB: 'XOM', correlation: 0.1, observations: 60 },
@@ -25,7 +33,17 @@ describe('renderRiskReport', () => {
   });
 
   it('says so when the book is empty', () => {
-    const md = renderRiskReport({ asOf: '2026-03-02', broker: 'alpaca', equity: 5, positions: [], scenarios: [], correlations: [], maxCorrelation: 0.7, window: 60, pairsRefreshed: 0 });
+    const md = renderRiskReport({
+      asOf: '2026-03-02',
+      broker: 'alpaca',
+      equity: 5,
+      positions: [],
+      scenarios: [],
+      correlations: [],
+      maxCorrelation: 0.7,
+      window: 60,
+      pairsRefreshed: 0,
+    });
     expect(md).toContain('No open positions.');
     expect(md).toContain('Fewer than two held symbols');
   });

@@ -27,7 +27,12 @@ export interface RiskReportInput {
  *   renderRiskReport({ asOf: '2026-03-02', broker: 'paper', equity: 1e5, positions: [], scenarios: [], correlations: [], maxCorrelation: 0.7, window: 60, pairsRefreshed: 0 })
  */
 export function renderRiskReport(r: RiskReportInput): string {
-  const lines = [`# Risk analysis ${r.asOf}`, '', `Broker \`${r.broker}\`, equity ${fmt(r.equity)}. Correlations refreshed for ${r.pairsRefreshed} pairs over the last ${r.window} daily returns.`, ''];
+  const lines = [
+    `# Risk analysis ${r.asOf}`,
+    '',
+    `Broker \`${r.broker}\`, equity ${fmt(r.equity)}. Correlations refreshed for ${r.pairsRefreshed} pairs over the last ${r.window} daily returns.`,
+    '',
+  ];
   lines.push('## Positions', '');
   if (r.positions.length === 0) lines.push('No open positions.', '');
   else {
@@ -38,7 +43,13 @@ export function renderRiskReport(r: RiskReportInput): string {
   lines.push(
     mdTable(
       ['Scenario', 'What moves', 'P&L', 'Of equity', 'Worst position'],
-      r.scenarios.map((s) => [s.name, s.description, fmt(s.pnl), pct(s.pnlPctOfEquity), s.worst ? `${s.worst.symbol} ${fmt(s.worst.pnl)}` : '-']),
+      r.scenarios.map((s) => [
+        s.name,
+        s.description,
+        fmt(s.pnl),
+        pct(s.pnlPctOfEquity),
+        s.worst ? `${s.worst.symbol} ${fmt(s.worst.pnl)}` : '-',
+      ]),
     ),
     '',
   );
@@ -49,10 +60,17 @@ export function renderRiskReport(r: RiskReportInput): string {
     lines.push(
       mdTable(
         ['Pair', 'Correlation', 'Returns', `Above ${fmt(r.maxCorrelation)}`],
-        r.correlations.map((c) => [`${c.symbolA} / ${c.symbolB}`, fmt(c.correlation, 3), c.observations, Math.abs(c.correlation) > r.maxCorrelation ? 'yes' : '']),
+        r.correlations.map((c) => [
+          `${c.symbolA} / ${c.symbolB}`,
+          fmt(c.correlation, 3),
+          c.observations,
+          Math.abs(c.correlation) > r.maxCorrelation ? 'yes' : '',
+        ]),
       ),
       '',
-      over.length ? `${over.length} pair(s) above the limit: a new order adding to either side would be rejected by the correlation rule.` : 'No pair above the limit.',
+      over.length
+        ? `${over.length} pair(s) above the limit: a new order adding to either side would be rejected by the correlation rule.`
+        : 'No pair above the limit.',
       '',
     );
   }
