@@ -152,6 +152,39 @@ describe('paper venue', () => {
     expect((await broker.submitOrder(market('buy', 45))).status).toBe('filled');
   });
 
+  it('fails a call whose write fails (retryable) and keeps nothing the database does not hold', async () => {
+    // The real pool, with one injected connection failure: the next transaction cannot start.
+    let failNext = false;
+    const flaky = new Proxy(db, {
+      get(target, prop) {
+        if (prop === 'connect' && failNext) {
+          failNext = false;
+          return async () => {
+            throw new Error('connection refused (injected)');
+          };
+        }
+        const v = Reflect.get(target, prop, target) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const { broker, feed } = await venue({ db: flaky });
+    feed.set('AAPL', 100);
+    const updates: TradeUpdate[] = [];
+    broker.onTradeUpdate((u) => updates.push(u));
+    const req = market('buy', 10);
+    failNext = true;
+    const err = await broker.submitOrder(req).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BrokerError);
+    expect(err).toMatchObject({ type: 'VenueUnavailable', retryable: true });
+    expect(await broker.getOrderByClientId(req.clientOrderId)).toBeNull();
+    expect(await broker.listPositions()).toEqual([]);
+    expect((await broker.getAccount()).cash).toBe(100_000);
+    expect(updates).toEqual([]);
+    // The retry goes through, once.
+    expect((await broker.submitOrder(req)).status).toBe('filled');
+    expect(await broker.listOrders({ status: 'all' })).toHaveLength(1);
+  });
+
   describe('market hours (NYSE, a clock we move)', () => {
     // Monday 2026-03-02, EST: 08:00 New York = 13:00 UTC, the open 14:30 UTC, the close 21:00 UTC.
     const clock = { t: Date.parse('2026-03-02T13:00:00Z') };
