@@ -125,6 +125,16 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
 
   const orders = new Map<string, PaperOrder>();
   const byClientId = new Map<string, string>();
+  // Indexes so a submit or a tick costs O(open orders), not O(history).
+  const open = new Map<string, PaperOrder>();
+  const legsByParent = new Map<string, string[]>();
+  function remember(o: PaperOrder): void {
+    if (!orders.has(o.id) && o.parentId !== null) legsByParent.set(o.parentId, [...(legsByParent.get(o.parentId) ?? []), o.id]);
+    orders.set(o.id, o);
+    byClientId.set(o.clientOrderId, o.id);
+    if (FINAL_PAPER_STATUSES.has(o.status)) open.delete(o.id);
+    else open.set(o.id, o);
+  }
   const pending = new Map<string, Promise<BrokerOrder>>();
   const positions = new Map<string, PaperPosition>();
   const listeners = new Set<(u: TradeUpdate) => void>();
@@ -153,11 +163,11 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
     );
     orders.clear();
     byClientId.clear();
+    open.clear();
+    legsByParent.clear();
     positions.clear();
     for (const r of rows.rows) {
-      const o = orderFromRow(r);
-      orders.set(o.id, o);
-      byClientId.set(o.clientOrderId, o.id);
+      remember(orderFromRow(r));
     }
     cash = acct.rows[0].starting_cash;
     for (const f of fills.rows) {
@@ -200,10 +210,7 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
   }
   /** Apply a change in memory now, store it, then announce it; resolves when stored. */
   function commit(change: Change): Promise<void> {
-    for (const o of change.orders) {
-      orders.set(o.id, o);
-      byClientId.set(o.clientOrderId, o.id);
-    }
+    for (const o of change.orders) remember(o);
     for (const f of change.fills) {
       const p = applyFillToPosition(positions.get(f.symbol) ?? null, f);
       if (p) positions.set(f.symbol, p);
@@ -232,7 +239,7 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
     }
   }
 
-  const openOrders = () => [...orders.values()].filter((o) => !FINAL_PAPER_STATUSES.has(o.status));
+  const openOrders = () => [...open.values()];
   const lastPrice = (symbol: string) => feed.last(symbol)?.price;
 
   /** Turn a domain step into a Change (fills get execution ids; each event carries the order as it was then). */
@@ -268,20 +275,20 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
   function onTick(tick: PriceTick): void {
     if (closed) return;
     const at = now();
-    const open = openOrders();
-    if (open.length === 0) return;
-    const step = stepBook(open, tick, { at, session: marketSession(at, options.marketHours), costs });
-    if (step.changed.length > 0) commit(toChange(open, step)).catch(onError);
+    const live = openOrders();
+    if (live.length === 0) return;
+    const step = stepBook(live, tick, { at, session: marketSession(at, options.marketHours), costs });
+    if (step.changed.length > 0) commit(toChange(live, step)).catch(onError);
   }
 
   function onClock(): void {
     if (closed) return;
     const at = now();
-    const open = openOrders();
-    if (open.length === 0) return;
-    const step = stepBook(open, null, { at, session: marketSession(at, options.marketHours), costs });
+    const live = openOrders();
+    if (live.length === 0) return;
+    const step = stepBook(live, null, { at, session: marketSession(at, options.marketHours), costs });
     if (step.changed.length === 0) return;
-    const change = toChange(open, step);
+    const change = toChange(live, step);
     // Orders the open just routed trade on the last price known (the next tick would do; this spares the wait).
     const routed = step.changed.filter((o) => o.status === 'new' && o.legRole === null);
     for (const symbol of new Set(routed.map((o) => o.symbol))) {
@@ -301,7 +308,7 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
   const timer = (options.clockIntervalMs ?? 1000) > 0 ? setInterval(onClock, options.clockIntervalMs ?? 1000) : undefined;
   timer?.unref();
 
-  const legsOf = (id: string) => [...orders.values()].filter((o) => o.parentId === id);
+  const legsOf = (id: string) => (legsByParent.get(id) ?? []).map((legId) => orders.get(legId)!);
   const view = (o: PaperOrder) => toBrokerOrder(o, legsOf(o.id));
 
   async function submit(req: OrderRequest): Promise<BrokerOrder> {
