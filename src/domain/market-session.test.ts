@@ -4,7 +4,7 @@
  * 2026: 8 March to 1 November), holidays per trading-calendar.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { marketSession } from './market-session';
+import { dailyBarTicks, marketSession } from './market-session';
 
 const t = (iso: string) => Date.parse(iso);
 
@@ -68,5 +68,24 @@ describe('marketSession (always)', () => {
   it('is open at any instant, a Sunday night included, with a rolling close a day ahead', () => {
     const at = t('2026-04-05T02:00:00Z');
     expect(marketSession(at, 'always')).toEqual({ isOpen: true, nextOpen: at, nextClose: at + 86_400_000 });
+  });
+});
+
+describe('dailyBarTicks', () => {
+  it('sees the open at 09:30 and the close at 15:59 New York, sorted by time then symbol', () => {
+    const ticks = dailyBarTicks([
+      { symbol: 'B', date: '2026-03-03', open: 20, close: 21 },
+      { symbol: 'A', date: '2026-03-03', open: 10, close: 11 },
+      { symbol: 'A', date: '2026-03-02', open: 9, close: 9.5 },
+    ]);
+    expect(ticks).toEqual([
+      { symbol: 'A', price: 9, at: t('2026-03-02T14:30:00Z') },
+      { symbol: 'A', price: 9.5, at: t('2026-03-02T20:59:00Z') },
+      { symbol: 'A', price: 10, at: t('2026-03-03T14:30:00Z') },
+      { symbol: 'B', price: 20, at: t('2026-03-03T14:30:00Z') },
+      { symbol: 'A', price: 11, at: t('2026-03-03T20:59:00Z') },
+      { symbol: 'B', price: 21, at: t('2026-03-03T20:59:00Z') },
+    ]);
+    for (const tick of ticks) expect(marketSession(tick.at, 'nyse').isOpen).toBe(true);
   });
 });

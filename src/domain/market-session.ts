@@ -62,3 +62,35 @@ export function marketSession(at: number, hours: MarketHours): MarketSession {
   }
   return { isOpen, nextOpen, nextClose };
 }
+
+/** A bar as the replay feed needs it: the trading day and its open and close. */
+export interface DailyBarPrices {
+  symbol: string;
+  /** YYYY-MM-DD, a trading day. */
+  date: string;
+  open: number;
+  close: number;
+}
+
+/** When a replayed daily bar's prices are seen: the open at 09:30 New York, the close one minute before 16:00 (still inside the half-open session). */
+export const REPLAY_OPEN_MINUTES = OPEN_MINUTES;
+export const REPLAY_CLOSE_MINUTES = CLOSE_MINUTES - 1;
+
+/**
+ * The price ticks a replay of daily bars produces: per bar, the open at
+ * 09:30 and the close at 15:59 New York time of its date, all sorted by time
+ * then symbol (a stable order, so replays repeat exactly). Both instants lie
+ * inside the session, so queued orders fill at the open and resting ones can
+ * trade on the close.
+ *
+ * @example
+ *   dailyBarTicks([{ symbol: 'A', date: '2026-03-02', open: 10, close: 11 }]);
+ *   // [{ symbol: 'A', price: 10, at: 14:30Z }, { symbol: 'A', price: 11, at: 20:59Z }]
+ */
+export function dailyBarTicks(bars: readonly DailyBarPrices[]): { symbol: string; price: number; at: number }[] {
+  const ticks = bars.flatMap((b) => [
+    { symbol: b.symbol, price: b.open, at: newYorkToUtc(b.date, REPLAY_OPEN_MINUTES) },
+    { symbol: b.symbol, price: b.close, at: newYorkToUtc(b.date, REPLAY_CLOSE_MINUTES) },
+  ]);
+  return ticks.sort((a, b) => a.at - b.at || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+}
