@@ -1,15 +1,23 @@
 /**
  * The broker the worker's trading activities (reconciliation, risk
  * analysis) use, built from the config on first use (src/config/
- * broker-select.ts decides, and refuses unsafe settings): Alpaca when
- * BROKER=alpaca. The worker only reads from the broker; it never submits.
+ * broker-select.ts decides, and refuses unsafe settings). The worker only
+ * reads from the broker; it never submits:
+ * - Alpaca (BROKER=alpaca): the adapter; its trade stream is never opened.
+ * - the local paper venue (default): the API process trades the account; the
+ *   worker opens the same account (same Postgres tables) as a read-only view
+ *   (no clock, a price feed that never ticks, so it never writes) and
+ *   reloads it from the database before every use, so it sees what the API's
+ *   venue wrote. Prices of that view are the positions' entry prices.
  * A worker that never runs a trading workflow never builds one, so broker
  * settings are not required for the daily pipeline.
  */
 import type { Config } from '../config/schema';
 import { selectBroker } from '../config/broker-select';
-import { BrokerError, type Broker } from '../adapters/broker/types';
+import type { Broker } from '../adapters/broker/types';
 import { createAlpacaBroker } from '../adapters/broker/alpaca';
+import { createPaperBroker, paperBrokerOptionsFromConfig, type PaperBroker } from '../adapters/broker/paper';
+import { createManualPriceFeed } from '../adapters/price-feed/manual';
 import type { Db } from '../adapters/postgres/pool';
 import type { ObjectStore } from '../adapters/object-store/types';
 import type { TradingDeps } from '../../activities/trading/deps';
@@ -19,30 +27,39 @@ export interface BuiltTradingDeps {
   close(): Promise<void>;
 }
 
+type WorkerBroker = { kind: 'alpaca'; broker: Broker } | { kind: 'paper'; broker: PaperBroker };
+
 export function buildTradingDeps(config: Config, db: Db, store: ObjectStore): BuiltTradingDeps {
-  let broker: Promise<Broker> | null = null;
-  const build = async (): Promise<Broker> => {
+  let built: Promise<WorkerBroker> | null = null;
+  const build = async (): Promise<WorkerBroker> => {
     const sel = selectBroker(config);
-    if (sel.kind === 'alpaca')
-      return createAlpacaBroker({ baseUrl: sel.baseUrl, streamUrl: sel.streamUrl, keyId: sel.apiKey, secretKey: sel.secretKey });
-    throw new BrokerError(
-      'BrokerUnavailable',
-      'the local paper broker is not available to the worker in this build; set BROKER=alpaca',
-      false,
-    );
+    if (sel.kind === 'alpaca') {
+      return {
+        kind: 'alpaca',
+        broker: createAlpacaBroker({ baseUrl: sel.baseUrl, streamUrl: sel.streamUrl, keyId: sel.apiKey, secretKey: sel.secretKey }),
+      };
+    }
+    const feed = createManualPriceFeed();
+    const broker = await createPaperBroker({ ...paperBrokerOptionsFromConfig(config.paper, { db, feed }), clockIntervalMs: 0 });
+    return { kind: 'paper', broker };
   };
+  const current = () =>
+    (built ??= build().catch((err: unknown) => {
+      built = null; // a failed build is retried by the next activity attempt
+      throw err;
+    }));
   return {
     deps: {
       tradingDb: db,
       store,
-      broker: () =>
-        (broker ??= build().catch((err: unknown) => {
-          broker = null; // a failed build is retried by the next activity attempt
-          throw err;
-        })),
+      async broker() {
+        const b = await current();
+        if (b.kind === 'paper') await b.broker.reload();
+        return b.broker;
+      },
     },
     async close() {
-      if (broker) await (await broker.catch(() => null))?.close();
+      if (built) await (await built.catch(() => null))?.broker.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The reconciler against real Postgres (this file's own migrated database)
- * and a real venue: the loopback fake of Alpaca's API (written from Alpaca's
+ * and both real venues: the local paper venue (its own tables, same
+ * database) and the loopback fake of Alpaca's API (written from Alpaca's
  * reference). Each test plays what the API process does (record the order in
  * trading_orders, submit it) and then what it did not get to do (book the
  * fill), and checks that reconciliation books an explainable gap exactly
@@ -11,6 +12,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testClientOrderId, waitForStatus } from '../broker/contract';
 import { startFakeAlpacaServer, type FakeAlpacaServer } from '../broker/__fixtures__/alpaca-server';
 import { createAlpacaBroker } from '../broker/alpaca';
+import { createPaperBroker } from '../broker/paper';
+import { createManualPriceFeed } from '../price-feed/manual';
 import type { Broker, BrokerOrder, OrderRequest } from '../broker/types';
 import { createPool, type Db } from '../postgres/pool';
 import { reconcileOnce, startReconcileLoop, type ReconcileLogger, type ReconcilerDeps } from './reconciler';
@@ -36,6 +39,31 @@ async function alpacaVenue(): Promise<Venue> {
     close: async () => {
       await broker.close();
       await fake.close();
+    },
+  };
+}
+
+/** The local paper venue on this file's database, a fresh account per test, open 24/7. */
+async function paperVenue(): Promise<Venue> {
+  const db = createPool(process.env.QUANT_TEST_DATABASE_URL!, 2);
+  const feed = createManualPriceFeed();
+  const broker = await createPaperBroker({
+    db,
+    feed,
+    account: testClientOrderId('acct'),
+    startingCash: 1_000_000,
+    spreadBps: 5,
+    slippageBps: 2,
+    outsideHours: 'queue',
+    marketHours: 'always',
+  });
+  return {
+    broker,
+    setPrice: (s, p) => void feed.set(s, p),
+    close: async () => {
+      await broker.close();
+      await feed.close();
+      await db.end();
     },
   };
 }
@@ -97,7 +125,10 @@ async function tradingState(db: Db) {
   return r.rows[0] as { halted: boolean; halt_reason: string | null };
 }
 
-describe.each([{ name: 'alpaca (loopback fake)', start: alpacaVenue }])('reconciler with $name', ({ start }) => {
+describe.each([
+  { name: 'the local paper venue', start: paperVenue },
+  { name: 'alpaca (loopback fake)', start: alpacaVenue },
+])('reconciler with $name', ({ start }) => {
   let db: Db;
   let venue: Venue;
   let deps: ReconcilerDeps;
