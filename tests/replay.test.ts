@@ -2,7 +2,8 @@
  * Determinism guard: recorded histories of representative runs replay
  * against the current workflow code. A change that alters the command
  * sequence of a running workflow fails here; wrap such changes in patched().
- * Re-record with QUANT_RECORD_HISTORIES=1 npx vitest run tests/fanout.test.ts tests/pipeline.test.ts.
+ * Re-record with QUANT_RECORD_HISTORIES=1 npx vitest run tests/fanout.test.ts tests/pipeline.test.ts
+ * (and tests/trading-workflows.test.ts for reconciliation and riskAnalysis).
  */
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 
 describe('recorded histories replay on the current code', () => {
   it('has a fixture for the fan-out and for every daily workflow', () => {
-    for (const wf of ['orchestrator', 'analyzeSymbol', 'pipeline', 'ingest', 'screen', 'signal', 'rebalance', 'monitor', 'backtest']) {
+    for (const wf of ['orchestrator', 'analyzeSymbol', 'pipeline', 'ingest', 'screen', 'signal', 'rebalance', 'monitor', 'backtest', 'reconciliation', 'riskAnalysis']) {
       expect(files.some((f) => f.startsWith(`${wf}-`)), wf).toBe(true);
     }
   });

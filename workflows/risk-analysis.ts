@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import type { Activities } from '../activities';
 import type { StressPositionsResult } from '../activities/trading/risk-analysis';
 import { formatIsoDate } from '../src/domain/dates';
-import { LONG_ACTIVITY, SHORT_ACTIVITY } from './activity-options';
+import { INFRA_RETRY, LONG_ACTIVITY, SHORT_ACTIVITY } from './activity-options';
 import { riskAnalysisInputSchema } from './inputs';
 import { PIPELINE_TRADING } from './names';
 import { tagRun } from './tag-run';
@@ -32,8 +32,13 @@ export const DEFAULT_SHOCKS = [-0.05, -0.1, -0.2];
 /** The risk manager's limit (issue 13): max correlation 0.7 between a new symbol and each held one. */
 export const DEFAULT_MAX_CORRELATION = 0.7;
 
-const long = proxyActivities<Activities>(LONG_ACTIVITY);
-const short = proxyActivities<Activities>(SHORT_ACTIVITY);
+// INFRA_RETRY's `maximumAttempts: 0` is refused by this SDK ("must be a positive integer"); leaving it
+// out means the same thing (no attempt limit), so the shared timeouts are used with that retry.
+const { maximumAttempts: _unlimited, ...UNLIMITED_INFRA_RETRY } = INFRA_RETRY;
+const LONG = { ...LONG_ACTIVITY, retry: UNLIMITED_INFRA_RETRY };
+const SHORT = { ...SHORT_ACTIVITY, retry: UNLIMITED_INFRA_RETRY };
+const long = proxyActivities<Activities>(LONG);
+const short = proxyActivities<Activities>(SHORT);
 
 export async function riskAnalysis(input: RiskAnalysisInput = {}): Promise<RiskAnalysisResult> {
   const i = validateInput('riskAnalysis', riskAnalysisInputSchema, input);
@@ -42,12 +47,12 @@ export async function riskAnalysis(input: RiskAnalysisInput = {}): Promise<RiskA
   const window = i.window ?? DEFAULT_RISK_WINDOW;
   setCurrentDetails(`correlations over ${window} daily returns up to ${date}`);
   const corr = await long.refreshCorrelations.executeWithOptions(
-    { ...LONG_ACTIVITY, summary: `symbol_correlations over ${window} returns up to ${date}` },
+    { ...LONG, summary: `symbol_correlations over ${window} returns up to ${date}` },
     [{ asOf: date, window, minObservations: Math.min(i.minObservations ?? 20, window), symbols: i.symbols }],
   );
   setCurrentDetails(`${corr.pairs} pairs refreshed; stressing the positions`);
   const stress = await short.stressPositions.executeWithOptions(
-    { ...SHORT_ACTIVITY, summary: `stress scenarios and report risk-analysis-${date}.md` },
+    { ...SHORT, summary: `stress scenarios and report risk-analysis-${date}.md` },
     [
       {
         asOf: date,

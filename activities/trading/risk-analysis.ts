@@ -59,7 +59,8 @@ export function createRiskAnalysisActivities(deps: TradingDeps) {
     /** Recompute every pair's correlation over the last `window` returns and upsert symbol_correlations. */
     async refreshCorrelations(input: RefreshCorrelationsInput): Promise<RefreshCorrelationsResult> {
       return asActivityFailure(async () => {
-        const closes = await risk.recentCloses(input.asOf, input.window + 1, input.symbols);
+        // Twice the window of sessions: a symbol with missing bars still reaches `window` returns shared with each other symbol.
+        const closes = await risk.recentCloses(input.asOf, 2 * input.window + 1, input.symbols);
         heartbeat({ closes: closes.length });
         const pairs = pairCorrelations(closes, { window: input.window, minObservations: input.minObservations });
         heartbeat({ pairs: pairs.length });
