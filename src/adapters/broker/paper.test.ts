@@ -153,11 +153,11 @@ describe('paper venue', () => {
   });
 
   it('fails a call whose write fails (retryable) and keeps nothing the database does not hold', async () => {
-    // The real pool, with one injected connection failure: the next transaction cannot start.
+    // The real pool, with one injected failure: the next statement (the order's write) fails.
     let failNext = false;
     const flaky = new Proxy(db, {
       get(target, prop) {
-        if (prop === 'connect' && failNext) {
+        if (prop === 'query' && failNext) {
           failNext = false;
           return async () => {
             throw new Error('connection refused (injected)');

@@ -41,7 +41,7 @@ import {
   type PaperPosition,
   type PriceTick,
 } from '../../domain/paper-matching';
-import { inTransaction, type Db } from '../postgres/pool';
+import type { Db } from '../postgres/pool';
 import type { PriceFeed } from '../price-feed/types';
 import {
   BrokerError,
@@ -503,69 +503,71 @@ function orderFromRow(r: OrderRow): PaperOrder {
   };
 }
 
-/** Store a batch of changes in one transaction: orders upserted (latest state wins), fills inserted once. */
+/**
+ * Store a batch of changes in ONE statement (one round trip, atomic): orders
+ * upserted (latest state wins), fills inserted once.
+ *
+ * The statement commits without waiting for the WAL flush
+ * (`synchronous_commit = off`, for this transaction only): the venue's record
+ * then survives the API process being killed (the server holds it) and only a
+ * crash of the Postgres server itself could lose its last fraction of a
+ * second. That is the right trade for a simulated venue, whose disk flush
+ * would otherwise be most of a submit's latency; the service's own
+ * trading_orders keep the default.
+ */
 async function writeChanges(db: Db, account: string, changes: Change[]): Promise<void> {
   const latest = new Map<string, PaperOrder>();
   for (const c of changes) for (const o of c.orders) latest.set(o.id, o);
-  // Parents before legs (the legs' foreign key), then everything else in first-seen order.
-  const os = [...latest.values()].sort((a, b) => (a.parentId === null ? 0 : 1) - (b.parentId === null ? 0 : 1));
+  const os = [...latest.values()];
   const fills = changes.flatMap((c) => c.fills);
   const ts = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  await inTransaction(db, async (client) => {
-    if (os.length > 0) {
-      await client.query(
-        `INSERT INTO paper_venue_orders AS o (id, account, client_order_id, symbol, side, qty, order_type, limit_price, stop_price, time_in_force, status,
-           filled_qty, filled_avg_price, expires_at, parent_id, leg_role, reject_reason, submitted_at, updated_at)
-         SELECT id, $1, cid, sym, side, qty, typ, lim, stp, tif, st, fq, fap, exp, par, leg, rr, sub, upd
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::float8[], $9::float8[], $10::text[], $11::text[],
-                     $12::int[], $13::float8[], $14::timestamptz[], $15::text[], $16::text[], $17::text[], $18::timestamptz[], $19::timestamptz[])
-           WITH ORDINALITY AS t(id, cid, sym, side, qty, typ, lim, stp, tif, st, fq, fap, exp, par, leg, rr, sub, upd, n)
-         ORDER BY n
-         ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, filled_qty = EXCLUDED.filled_qty, filled_avg_price = EXCLUDED.filled_avg_price,
-           updated_at = EXCLUDED.updated_at`,
-        [
-          account,
-          os.map((o) => o.id),
-          os.map((o) => o.clientOrderId),
-          os.map((o) => o.symbol),
-          os.map((o) => o.side),
-          os.map((o) => o.qty),
-          os.map((o) => o.type),
-          os.map((o) => o.limitPrice),
-          os.map((o) => o.stopPrice),
-          os.map((o) => o.timeInForce),
-          os.map((o) => o.status),
-          os.map((o) => o.filledQty),
-          os.map((o) => o.filledAvgPrice),
-          os.map((o) => ts(o.expiresAt)),
-          os.map((o) => o.parentId),
-          os.map((o) => o.legRole),
-          os.map((o) => o.rejectReason),
-          os.map((o) => ts(o.submittedAt)),
-          os.map((o) => ts(o.updatedAt)),
-        ],
-      );
-    }
-    if (fills.length > 0) {
-      await client.query(
-        `INSERT INTO paper_venue_fills (execution_id, account, order_id, symbol, side, qty, price, fees, filled_at)
-         SELECT x, $1, oid, sym, side, qty, px, fee, at
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::float8[], $8::float8[], $9::timestamptz[])
-           WITH ORDINALITY AS t(x, oid, sym, side, qty, px, fee, at, n)
-         ORDER BY n
-         ON CONFLICT (execution_id) DO NOTHING`,
-        [
-          account,
-          fills.map((f) => f.executionId),
-          fills.map((f) => f.orderId),
-          fills.map((f) => f.symbol),
-          fills.map((f) => f.side),
-          fills.map((f) => f.qty),
-          fills.map((f) => f.price),
-          fills.map((f) => f.fees),
-          fills.map((f) => ts(f.at)),
-        ],
-      );
-    }
-  });
+  // A data-modifying CTE always runs to completion; foreign keys (leg -> entry, fill -> order) are checked at the end of the statement.
+  await db.query(
+    `WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true) AS v),
+     upserted AS (
+       INSERT INTO paper_venue_orders AS o (id, account, client_order_id, symbol, side, qty, order_type, limit_price, stop_price, time_in_force, status,
+         filled_qty, filled_avg_price, expires_at, parent_id, leg_role, reject_reason, submitted_at, updated_at)
+       SELECT id, $1, cid, sym, side, qty, typ, lim, stp, tif, st, fq, fap, exp, par, leg, rr, sub, upd
+       FROM relaxed, unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::float8[], $9::float8[], $10::text[], $11::text[],
+                   $12::int[], $13::float8[], $14::timestamptz[], $15::text[], $16::text[], $17::text[], $18::timestamptz[], $19::timestamptz[])
+         AS t(id, cid, sym, side, qty, typ, lim, stp, tif, st, fq, fap, exp, par, leg, rr, sub, upd)
+       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, filled_qty = EXCLUDED.filled_qty, filled_avg_price = EXCLUDED.filled_avg_price,
+         updated_at = EXCLUDED.updated_at
+       RETURNING 1)
+     INSERT INTO paper_venue_fills (execution_id, account, order_id, symbol, side, qty, price, fees, filled_at)
+     SELECT x, $1, oid, sym, side, qty, px, fee, at
+     FROM unnest($20::text[], $21::text[], $22::text[], $23::text[], $24::int[], $25::float8[], $26::float8[], $27::timestamptz[])
+       WITH ORDINALITY AS f(x, oid, sym, side, qty, px, fee, at, n)
+     ORDER BY n
+     ON CONFLICT (execution_id) DO NOTHING`,
+    [
+      account,
+      os.map((o) => o.id),
+      os.map((o) => o.clientOrderId),
+      os.map((o) => o.symbol),
+      os.map((o) => o.side),
+      os.map((o) => o.qty),
+      os.map((o) => o.type),
+      os.map((o) => o.limitPrice),
+      os.map((o) => o.stopPrice),
+      os.map((o) => o.timeInForce),
+      os.map((o) => o.status),
+      os.map((o) => o.filledQty),
+      os.map((o) => o.filledAvgPrice),
+      os.map((o) => ts(o.expiresAt)),
+      os.map((o) => o.parentId),
+      os.map((o) => o.legRole),
+      os.map((o) => o.rejectReason),
+      os.map((o) => ts(o.submittedAt)),
+      os.map((o) => ts(o.updatedAt)),
+      fills.map((f) => f.executionId),
+      fills.map((f) => f.orderId),
+      fills.map((f) => f.symbol),
+      fills.map((f) => f.side),
+      fills.map((f) => f.qty),
+      fills.map((f) => f.price),
+      fills.map((f) => f.fees),
+      fills.map((f) => ts(f.at)),
+    ],
+  );
 }
