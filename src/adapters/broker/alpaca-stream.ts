@@ -47,6 +47,11 @@ export class AlpacaTradeStream {
     return this.listening;
   }
 
+  /** True once any connection has listened (a later drop is then a reconnect). */
+  get hasListened(): boolean {
+    return this.everListened;
+  }
+
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;

@@ -325,4 +325,46 @@ describe('alpaca adapter', () => {
     expect(updates.filter((u) => u.order.id === elsewhere.id).map((u) => u.event)).toEqual(['fill']);
     await watched.close();
   });
+
+  it('notices a silent (half-open) stream by its ping timeout, reconnects and catches up', async () => {
+    const updates: TradeUpdate[] = [];
+    const watched = brokerFor(fake, { pingIntervalMs: 50 });
+    watched.onTradeUpdate((u) => updates.push(u));
+    const o = await watched.submitOrder({
+      clientOrderId: testClientOrderId('frz'),
+      symbol: 'AAPL',
+      side: 'buy',
+      qty: 2,
+      type: 'limit',
+      limitPrice: 99,
+      timeInForce: 'gtc',
+    });
+    await waitUntil('the new event', () => updates.find((u) => u.order.id === o.id && u.event === 'new'));
+    const connections = fake.requests.length;
+    fake.freezeStream(150);
+    fake.setPrice('AAPL', 98);
+    const fill = await waitUntil('the fill after the ping timeout', () => updates.find((u) => u.order.id === o.id && u.event === 'fill'));
+    expect(fill).toMatchObject({ qty: 2, price: 98 });
+    // The catch-up asked the venue (the frozen connection delivered nothing).
+    expect(fake.requests.slice(connections).some((r) => r.startsWith('GET /v2/orders?'))).toBe(true);
+    await watched.close();
+  });
+
+  it('does not hold orders while the stream is down once it has listened; the catch-up reports them', async () => {
+    const updates: TradeUpdate[] = [];
+    const watched = brokerFor(fake, { streamReadyTimeoutMs: 5_000 });
+    watched.onTradeUpdate((u) => updates.push(u));
+    await waitUntil('the stream to listen', () => (fake.listeners() === 1 ? true : undefined));
+    fake.dropStream(400);
+    await new Promise((r) => setTimeout(r, 30));
+    const t0 = Date.now();
+    const o = await watched.submitOrder(market(2));
+    // Submitted without waiting for the stream (the refusal window alone is 400 ms).
+    expect(Date.now() - t0).toBeLessThan(350);
+    const fill = await waitUntil('the fill of the order placed while deaf', () =>
+      updates.find((u) => u.order.id === o.id && u.event === 'fill'),
+    );
+    expect(fill).toMatchObject({ qty: 2, price: 100 });
+    await watched.close();
+  });
 });

@@ -56,7 +56,12 @@ export interface AlpacaBrokerOptions {
   reconnectBaseMs?: number;
   reconnectMaxMs?: number;
   pingIntervalMs?: number;
-  /** With listeners, an order waits at most this long for the stream to listen, so its own updates are not missed. Default 5 s. */
+  /**
+   * With listeners, an order submitted before the stream has first listened
+   * waits at most this long for it (once), so its own updates come from the
+   * stream; later, while the stream is down, orders go at once and the
+   * catch-up after the reconnect reports them. Default 5 s.
+   */
   streamReadyTimeoutMs?: number;
   /** After a reconnect, fetch orders submitted from this long before the drop. Default 60 s. */
   catchUpSlackMs?: number;
@@ -359,6 +364,8 @@ export function createAlpacaBroker(opts: AlpacaBrokerOptions): Broker {
   let disconnectedAt: number | null = null;
   let catchUpTimer: NodeJS.Timeout | null = null;
   let closed = false;
+  /** The start-up wait for the stream timed out once; never block an order on it again. */
+  let readyWaitedOnce = false;
 
   const deliver = (update: TradeUpdate) => {
     const o = update.order;
@@ -462,7 +469,9 @@ export function createAlpacaBroker(opts: AlpacaBrokerOptions): Broker {
       log('warn', `trade_updates stream ${reason}; reconnecting`);
     },
     onReady: (reconnected) => {
-      if (reconnected) void catchUp();
+      if (reconnected) log('info', 'trade_updates stream listening again');
+      // disconnectedAt is set by a drop, or by an order submitted while the stream was not listening.
+      if (disconnectedAt !== null) void catchUp();
     },
   });
 
@@ -471,8 +480,12 @@ export function createAlpacaBroker(opts: AlpacaBrokerOptions): Broker {
 
     async submitOrder(request) {
       checkRequest(request);
-      // Someone listens: let the stream listen first, or this order's own 'new'/'fill' could pass unseen.
-      if (listeners.size > 0) await stream.ready(opts.streamReadyTimeoutMs ?? 5_000);
+      if (listeners.size > 0 && !stream.isListening) {
+        // Someone listens: at start-up let the stream listen first, so this order's own updates come from it.
+        if (!readyWaitedOnce && !stream.hasListened) readyWaitedOnce = !(await stream.ready(opts.streamReadyTimeoutMs ?? 5_000));
+        // Still deaf (down, or never up): the catch-up after the next connect reports this order.
+        if (!stream.isListening) disconnectedAt ??= Date.now();
+      }
       let order: BrokerOrder;
       try {
         order = mapOrder((await call('POST', '/v2/orders', alpacaOrderSchema, { body: orderBody(request) }))!);

@@ -18,6 +18,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface FakeAlpacaOptions {
@@ -88,6 +89,12 @@ export interface FakeAlpacaServer {
   failNext(count: number, fault: FakeFault): void;
   /** Close every stream connection abruptly; refuse new ones for `refuseMs` (default 0). */
   dropStream(refuseMs?: number): void;
+  /**
+   * Make every stream connection go silent without closing it (a half-open
+   * TCP connection: no frames, no pongs); refuse new ones for `refuseMs`.
+   * Only the client's ping timeout can notice.
+   */
+  freezeStream(refuseMs?: number): void;
   /** `METHOD path?query` of every HTTP request, in order. */
   readonly requests: string[];
   /** Stream clients that are authenticated and listening to trade_updates. */
@@ -172,6 +179,7 @@ export async function startFakeAlpacaServer(options: FakeAlpacaOptions = {}): Pr
   let marketOpen = options.marketOpen ?? true;
   let refuseStreamUntil = 0;
   const listening = new Set<WebSocket>();
+  const rawSockets = new Map<WebSocket, Duplex>();
 
   // ---- the venue ----------------------------------------------------------
 
@@ -574,6 +582,7 @@ export async function startFakeAlpacaServer(options: FakeAlpacaOptions = {}): Pr
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      rawSockets.set(ws, socket);
       let authorized = false;
       const reply = (msg: unknown) => {
         const frame = JSON.stringify(msg);
@@ -607,7 +616,10 @@ export async function startFakeAlpacaServer(options: FakeAlpacaOptions = {}): Pr
         }
         reply({ stream: 'error', data: { error_message: `unknown action ${msg.action}` } });
       });
-      ws.on('close', () => listening.delete(ws));
+      ws.on('close', () => {
+        listening.delete(ws);
+        rawSockets.delete(ws);
+      });
     });
   });
 
@@ -636,6 +648,14 @@ export async function startFakeAlpacaServer(options: FakeAlpacaOptions = {}): Pr
       refuseStreamUntil = Date.now() + refuseMs;
       for (const ws of wss.clients) ws.terminate();
       listening.clear();
+    },
+    freezeStream(refuseMs = 0) {
+      refuseStreamUntil = Date.now() + refuseMs;
+      for (const ws of wss.clients) {
+        listening.delete(ws);
+        // Reading stops, so pings go unanswered; nothing is sent to it either.
+        rawSockets.get(ws)?.pause();
+      }
     },
     listeners: () => listening.size,
     async close() {
