@@ -180,6 +180,11 @@ describe('alpaca adapter', () => {
     expect((await broker.getAccount()).currency).toBe('USD');
     expect(count('GET /v2/account')).toBe(2);
 
+    // A connection cut halfway through the body is a network fault too (retried), not a malformed answer.
+    fake.failNext(1, { status: 'cut-body', match: /^GET \/v2\/positions$/ });
+    expect(await broker.listPositions()).toEqual([]);
+    expect(count('GET /v2/positions')).toBe(2);
+
     const nowhere = createAlpacaBroker({
       baseUrl: `http://127.0.0.1:${await freePort()}`,
       streamUrl: fake.streamUrl,

@@ -285,6 +285,7 @@ export function createAlpacaBroker(opts: AlpacaBrokerOptions): Broker {
     const endpoint = `${method} ${extra.endpoint ?? path.split('?')[0]}`;
     for (let attempt = 1; ; attempt++) {
       let res: Response;
+      let text: string;
       try {
         res = await fetch(`${base}${path}`, {
           method,
@@ -292,6 +293,8 @@ export function createAlpacaBroker(opts: AlpacaBrokerOptions): Broker {
           body: extra.body === undefined ? undefined : JSON.stringify(extra.body),
           signal: AbortSignal.timeout(timeoutMs),
         });
+        // Read the body inside the try: a connection cut mid-body is a network error, not a malformed answer.
+        text = await res.text();
       } catch (err) {
         const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name ?? 'error';
         if (attempt <= maxRetries) {
@@ -304,15 +307,16 @@ export function createAlpacaBroker(opts: AlpacaBrokerOptions): Broker {
           true,
         );
       }
-      if (res.ok) {
-        if (res.status === 204 || schema === null) {
-          await res.body?.cancel().catch(() => undefined);
-          return null;
-        }
-        let json: unknown;
+      const json = (() => {
         try {
-          json = await res.json();
+          return JSON.parse(text) as unknown;
         } catch {
+          return undefined;
+        }
+      })();
+      if (res.ok) {
+        if (schema === null) return null;
+        if (json === undefined) {
           throw new BrokerError(
             'MalformedBrokerResponse',
             `Alpaca ${endpoint}: HTTP ${res.status} with a body that is not JSON`,
@@ -332,18 +336,9 @@ export function createAlpacaBroker(opts: AlpacaBrokerOptions): Broker {
         }
         return parsed.data;
       }
-      const text = await res.text().catch(() => '');
-      const body = errorBodySchema.safeParse(
-        (() => {
-          try {
-            return JSON.parse(text) as unknown;
-          } catch {
-            return {};
-          }
-        })(),
-      );
-      const venueMessage = body.success && body.data.message ? body.data.message : text.slice(0, 120);
       if (res.status === 404 && extra.nullOn404) return null;
+      const body = errorBodySchema.safeParse(json);
+      const venueMessage = body.success && body.data.message ? body.data.message : text.slice(0, 120);
       const retryable = res.status === 429 || res.status >= 500;
       if (retryable && attempt <= maxRetries) {
         const after = Number(res.headers.get('retry-after'));

@@ -34,9 +34,10 @@ export interface FakeFault {
   /**
    * HTTP status to answer; 'drop' destroys the socket before handling the
    * request (a network error); 'lose-response' handles it and then destroys
-   * the socket instead of answering (the order landed, the client never heard).
+   * the socket instead of answering (the order landed, the client never heard);
+   * 'cut-body' starts a 200 answer and cuts the connection halfway through its body.
    */
-  status: number | 'drop' | 'lose-response';
+  status: number | 'drop' | 'lose-response' | 'cut-body';
   /** The error body's message (default: Alpaca's usual text for the status). */
   message?: string;
   /** Answer this JSON body instead of an error body (e.g. a malformed 200). */
@@ -527,6 +528,12 @@ export async function startFakeAlpacaServer(options: FakeAlpacaOptions = {}): Pr
     if (fault) {
       fault.left--;
       if (fault.status === 'drop') return req.socket.destroy();
+      if (fault.status === 'cut-body') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '400' });
+        res.write('{"id":"');
+        setTimeout(() => req.socket.destroy(), 5);
+        return;
+      }
       if (fault.status === 'lose-response') {
         res.writeHead = () => res;
         res.end = () => {
