@@ -317,17 +317,23 @@ describe('alpaca adapter', () => {
 
   it('after a reconnect, also reports orders placed and filled elsewhere during the drop', async () => {
     const updates: TradeUpdate[] = [];
-    const watched = brokerFor(fake);
+    // Pages of 2 orders, so five missed orders take three pages of the catch-up.
+    const watched = brokerFor(fake, { catchUpPageSize: 2 });
     watched.onTradeUpdate((u) => updates.push(u));
     await waitUntil('the stream to listen', () => (fake.listeners() === 1 ? true : undefined));
     fake.dropStream(300);
     await new Promise((r) => setTimeout(r, 50));
     // Another client (a second process, the web UI) trades while this one is deaf.
-    const elsewhere = await broker.submitOrder(market(7));
-    await waitForStatus(broker, elsewhere.id, 'filled');
-    const fill = await waitUntil('the fill placed elsewhere', () => updates.find((u) => u.order.id === elsewhere.id && u.event === 'fill'));
-    expect(fill).toMatchObject({ qty: 7, price: 100 });
-    expect(updates.filter((u) => u.order.id === elsewhere.id).map((u) => u.event)).toEqual(['fill']);
+    const elsewhere = [];
+    for (let i = 1; i <= 5; i++) elsewhere.push(await broker.submitOrder(market(i)));
+    for (const o of elsewhere) await waitForStatus(broker, o.id, 'filled');
+    const fills = await waitUntil('the five fills placed elsewhere', () => {
+      const f = updates.filter((u) => u.event === 'fill');
+      return f.length === 5 ? f : undefined;
+    });
+    expect(fills.map((f) => [f.order.id, f.qty, f.price])).toEqual(elsewhere.map((o, i) => [o.id, i + 1, 100]));
+    expect(updates.map((u) => u.event)).toEqual(['fill', 'fill', 'fill', 'fill', 'fill']);
+    expect(fake.requests.filter((r) => r.startsWith('GET /v2/orders?') && r.includes('direction=asc'))).toHaveLength(3);
     await watched.close();
   });
 

@@ -65,6 +65,8 @@ export interface AlpacaBrokerOptions {
   streamReadyTimeoutMs?: number;
   /** After a reconnect, fetch orders submitted from this long before the drop. Default 60 s. */
   catchUpSlackMs?: number;
+  /** Orders per page of the catch-up (Alpaca's maximum, 500, by default; tests page with less). */
+  catchUpPageSize?: number;
   /** Where stream drops, reconnects and catch-up failures are reported. Never given a key. */
   log?: (level: 'info' | 'warn', message: string) => void;
 }
@@ -230,6 +232,9 @@ function orderBody(r: OrderRequest): Record<string, unknown> {
   }
   return body;
 }
+
+/** How many pages of orders a catch-up reads at most (10,000 orders at Alpaca's page size). */
+const CATCH_UP_MAX_PAGES = 20;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -429,11 +434,26 @@ export function createAlpacaBroker(opts: AlpacaBrokerOptions): Broker {
     }
   };
 
+  /** Every order submitted after `after`, oldest first, page by page (Alpaca returns at most 500 per call). */
+  const ordersSince = async (after: string): Promise<BrokerOrder[]> => {
+    const pageSize = opts.catchUpPageSize ?? 500;
+    const out: BrokerOrder[] = [];
+    for (let cursor = after, page = 0; page < CATCH_UP_MAX_PAGES; page++) {
+      const q = new URLSearchParams({ status: 'all', direction: 'asc', nested: 'true', limit: String(pageSize), after: cursor });
+      const batch = (await call('GET', `/v2/orders?${q}`, z.array(alpacaOrderSchema)))!.map(mapOrder);
+      out.push(...batch);
+      if (batch.length < pageSize) return out;
+      cursor = batch[batch.length - 1].submittedAt;
+    }
+    log('warn', `trade_updates: catch-up stopped after ${CATCH_UP_MAX_PAGES * pageSize} orders`);
+    return out;
+  };
+
   const catchUp = async (): Promise<void> => {
     if (disconnectedAt === null || closed) return;
     const since = disconnectedAt - (opts.catchUpSlackMs ?? 60_000);
     try {
-      const recent = await api.listOrders({ status: 'all', after: new Date(since).toISOString(), limit: 500 });
+      const recent = await ordersSince(new Date(since).toISOString());
       const seen = new Map<string, BrokerOrder>();
       for (const o of recent) for (const x of [o, ...o.legs]) seen.set(x.id, x);
       for (const id of [...watched]) {
