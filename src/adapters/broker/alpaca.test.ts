@@ -213,6 +213,23 @@ describe('alpaca adapter', () => {
     expect(e.message).not.toContain('not-the-secret-at-all');
     expect(e.message).not.toContain(fake.keyId);
     await wrong.close();
+
+    // The stream refuses them too, and says so without printing them.
+    const logs: string[] = [];
+    const deaf = createAlpacaBroker({
+      baseUrl: fake.baseUrl,
+      streamUrl: fake.streamUrl,
+      keyId: fake.keyId,
+      secretKey: 'not-the-secret-at-all',
+      ...FAST,
+      log: (_l, m) => logs.push(m),
+    });
+    deaf.onTradeUpdate(() => undefined);
+    await waitUntil('the refusal to be logged', () => (logs.some((m) => /refused the keys/.test(m)) ? true : undefined));
+    expect(fake.listeners()).toBe(0);
+    expect(logs.join('\n')).not.toContain('not-the-secret-at-all');
+    expect(logs.join('\n')).not.toContain(fake.keyId);
+    await deaf.close();
   });
 
   it('masks the keys even when the venue echoes them back in an error', async () => {

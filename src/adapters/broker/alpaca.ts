@@ -483,6 +483,7 @@ export function createAlpacaBroker(opts: AlpacaBrokerOptions): Broker {
       disconnectedAt ??= Date.now();
       log('warn', `trade_updates stream ${reason}; reconnecting`);
     },
+    onUnauthorized: () => log('warn', 'trade_updates stream: the venue refused the keys; check ALPACA_API_KEY / ALPACA_SECRET_KEY'),
     onReady: (reconnected) => {
       if (reconnected) log('info', 'trade_updates stream listening again');
       // disconnectedAt is set by a drop, or by an order submitted while the stream was not listening.
