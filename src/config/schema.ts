@@ -145,6 +145,29 @@ export const configSchema = z
         lookbackDays: z.coerce.number().int().min(1).default(1825),
       })
       .prefault({}),
+    /** The execution service's venue (see src/config/broker-select.ts, which refuses live trading without a confirmation). */
+    broker: z
+      .object({
+        /** `paper`: the local simulated venue; `alpaca`: Alpaca's Trading API. */
+        kind: z.enum(['paper', 'alpaca']).default('paper'),
+        /** `live` trades real money; it needs BROKER=alpaca and ALPACA_LIVE_CONFIRM. */
+        tradingMode: z.enum(['paper', 'live']).default('paper'),
+      })
+      .prefault({}),
+    alpaca: z
+      .object({
+        /** Secret. APCA-API-KEY-ID. */
+        apiKey: z.string().min(1).optional(),
+        /** Secret. APCA-API-SECRET-KEY. */
+        secretKey: z.string().min(1).optional(),
+        /** REST base; unset = https://paper-api.alpaca.markets (paper) or https://api.alpaca.markets (live). */
+        baseUrl: z.string().url().optional(),
+        /** trade_updates WebSocket; unset = the base URL's host with wss:// and /stream. */
+        streamUrl: z.string().url().optional(),
+        /** Must be exactly I_UNDERSTAND for TRADING_MODE=live. */
+        liveConfirm: z.string().min(1).optional(),
+      })
+      .prefault({}),
     /** The local paper venue of the execution service (the default broker). */
     paper: z
       .object({
@@ -243,6 +266,13 @@ export const ENV_NAMES: Record<string, string> = {
   'monitoring.maxVar95': 'MONITOR_MAX_VAR95',
   'monitoring.maxUnrealizedLoss': 'MONITOR_MAX_UNREALIZED_LOSS',
   'backtest.lookbackDays': 'BACKTEST_LOOKBACK_DAYS',
+  'broker.kind': 'BROKER',
+  'broker.tradingMode': 'TRADING_MODE',
+  'alpaca.apiKey': 'ALPACA_API_KEY',
+  'alpaca.secretKey': 'ALPACA_SECRET_KEY',
+  'alpaca.baseUrl': 'ALPACA_BASE_URL',
+  'alpaca.streamUrl': 'ALPACA_STREAM_URL',
+  'alpaca.liveConfirm': 'ALPACA_LIVE_CONFIRM',
   'paper.startingCash': 'PAPER_STARTING_CASH',
   'paper.spreadBps': 'PAPER_SPREAD_BPS',
   'paper.slippageBps': 'PAPER_SLIPPAGE_BPS',
@@ -260,4 +290,6 @@ export const SECRET_PATHS = new Set([
   'objectStore.secretAccessKey',
   'news.finnhubApiKey',
   'news.marketauxApiKey',
+  'alpaca.apiKey',
+  'alpaca.secretKey',
 ]);
