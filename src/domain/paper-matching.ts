@@ -414,7 +414,7 @@ export function cashAfterFill(cash: number, fill: Pick<PaperFill, 'side' | 'qty'
  * spend, each at its limit price, or at the last price for a market order
  * (0 when its symbol has no price yet). No margin: a cash account.
  */
-export function buyingPower(cash: number, openOrders: readonly PaperOrder[], last: (symbol: string) => number | undefined): number {
+export function buyingPower(cash: number, openOrders: Iterable<PaperOrder>, last: (symbol: string) => number | undefined): number {
   let reserved = 0;
   for (const o of openOrders) {
     if (o.side !== 'buy' || o.legRole !== null || FINAL_PAPER_STATUSES.has(o.status)) continue;

@@ -16,6 +16,11 @@
  * itself from the database (the source of truth) and the caller gets a
  * retryable BrokerError, so memory never keeps what was not stored.
  *
+ * A cash account: buys are refused beyond cash minus what open buy orders
+ * reserve (403 InsufficientBuyingPower); sells beyond the position open a
+ * short (proceeds credited to cash, no margin or borrow model): whether a
+ * strategy may short is the risk manager's rule, in front of the venue.
+ *
  * One process trades an account at a time (the API process); the venue takes
  * no lock, so a second instance on the same account (e.g. a reconciliation
  * activity) should only read.
@@ -127,13 +132,20 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
   const byClientId = new Map<string, string>();
   // Indexes so a submit or a tick costs O(open orders), not O(history).
   const open = new Map<string, PaperOrder>();
+  /** Open buy entries: all that buying power has to look at. */
+  const openBuys = new Map<string, PaperOrder>();
   const legsByParent = new Map<string, string[]>();
   function remember(o: PaperOrder): void {
     if (!orders.has(o.id) && o.parentId !== null) legsByParent.set(o.parentId, [...(legsByParent.get(o.parentId) ?? []), o.id]);
     orders.set(o.id, o);
     byClientId.set(o.clientOrderId, o.id);
-    if (FINAL_PAPER_STATUSES.has(o.status)) open.delete(o.id);
-    else open.set(o.id, o);
+    if (FINAL_PAPER_STATUSES.has(o.status)) {
+      open.delete(o.id);
+      openBuys.delete(o.id);
+    } else {
+      open.set(o.id, o);
+      if (o.side === 'buy' && o.legRole === null) openBuys.set(o.id, o);
+    }
   }
   const pending = new Map<string, Promise<BrokerOrder>>();
   const positions = new Map<string, PaperPosition>();
@@ -164,6 +176,7 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
     orders.clear();
     byClientId.clear();
     open.clear();
+    openBuys.clear();
     legsByParent.clear();
     positions.clear();
     for (const r of rows.rows) {
@@ -317,7 +330,7 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
     if (problem) throw new BrokerError('InvalidOrder', `order ${req.clientOrderId} for ${req.symbol}: ${problem}`, false, 422);
     if (req.side === 'buy') {
       const cost = estimatedBuyCost(req, last, costs);
-      const power = buyingPower(cash, openOrders(), lastPrice);
+      const power = buyingPower(cash, openBuys.values(), lastPrice);
       if (cost !== undefined && cost > power) {
         throw new BrokerError(
           'InsufficientBuyingPower',
@@ -396,7 +409,7 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
       return {
         cash,
         equity: cash + held,
-        buyingPower: buyingPower(cash, openOrders(), lastPrice),
+        buyingPower: buyingPower(cash, openBuys.values(), lastPrice),
         currency: ACCOUNT_CURRENCY,
         tradingBlocked: false,
       };
