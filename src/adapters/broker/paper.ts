@@ -80,6 +80,13 @@ export interface PaperBrokerOptions {
   clockIntervalMs?: number;
   /** Background failures (a tick's write failed and the venue reloaded). Default: stderr. */
   onError?: (err: unknown) => void;
+  /**
+   * A view of an account another process trades (e.g. a reconciliation
+   * activity in the worker): no price subscription, no clock, nothing
+   * written; submit and cancel are refused (ReadOnlyVenue). Call `reload()`
+   * before each use to see the latest stored state.
+   */
+  readOnly?: boolean;
 }
 
 /** The paper settings of the config (`paper` block) as options. */
@@ -153,6 +160,12 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
   let cash = 0;
   let closed = false;
 
+  const readOnlyError = (what: string) =>
+    new BrokerError(
+      'ReadOnlyVenue',
+      `paper venue ${account} is open read-only here: cannot ${what} (the trading process owns the account)`,
+      false,
+    );
   const unavailable = (err: unknown) =>
     new BrokerError(
       'VenueUnavailable',
@@ -161,10 +174,11 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
       503,
     );
 
-  await db.query(
-    'INSERT INTO paper_venue_accounts (account, starting_cash, currency) VALUES ($1, $2, $3) ON CONFLICT (account) DO NOTHING',
-    [account, options.startingCash, ACCOUNT_CURRENCY],
-  );
+  if (!options.readOnly)
+    await db.query(
+      'INSERT INTO paper_venue_accounts (account, starting_cash, currency) VALUES ($1, $2, $3) ON CONFLICT (account) DO NOTHING',
+      [account, options.startingCash, ACCOUNT_CURRENCY],
+    );
 
   async function reload(): Promise<void> {
     const acct = await db.query<{ starting_cash: number }>('SELECT starting_cash FROM paper_venue_accounts WHERE account = $1', [account]);
@@ -182,7 +196,8 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
     for (const r of rows.rows) {
       remember(orderFromRow(r));
     }
-    cash = acct.rows[0].starting_cash;
+    // A read-only view of an account nobody has traded yet sees the configured starting cash.
+    cash = acct.rows[0]?.starting_cash ?? options.startingCash;
     for (const f of fills.rows) {
       const p = applyFillToPosition(positions.get(f.symbol) ?? null, f);
       if (p) positions.set(f.symbol, p);
@@ -317,8 +332,9 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
     commit(change).catch(onError);
   }
 
-  const unsubscribeFeed = feed.subscribe(onTick);
-  const timer = (options.clockIntervalMs ?? 1000) > 0 ? setInterval(onClock, options.clockIntervalMs ?? 1000) : undefined;
+  const unsubscribeFeed = options.readOnly ? () => undefined : feed.subscribe(onTick);
+  const timer =
+    !options.readOnly && (options.clockIntervalMs ?? 1000) > 0 ? setInterval(onClock, options.clockIntervalMs ?? 1000) : undefined;
   timer?.unref();
 
   const legsOf = (id: string) => (legsByParent.get(id) ?? []).map((legId) => orders.get(legId)!);
@@ -367,6 +383,7 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
     reload,
     submitOrder(req) {
       if (closed) return Promise.reject(new BrokerError('VenueClosed', `paper venue ${account} is closed`, false));
+      if (options.readOnly) return Promise.reject(readOnlyError('submit'));
       const known = byClientId.get(req.clientOrderId);
       if (known) return Promise.resolve(view(orders.get(known)!));
       const inFlight = pending.get(req.clientOrderId);
@@ -376,6 +393,7 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
       return p;
     },
     async cancelOrder(orderId) {
+      if (options.readOnly) throw readOnlyError('cancel');
       const target = orders.get(orderId);
       const r = cancelInBook(target ? [target, ...legsOf(orderId)] : [], orderId, now());
       if (r === 'not_found') throw new BrokerError('OrderNotFound', `paper venue ${account}: no order ${orderId}`, false, 404);
