@@ -226,6 +226,9 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
         queue.forEach((b) => b.done(err));
         queue = [];
         await reload().catch(onError);
+        // Changes made while reloading were built on the refused state too.
+        queue.forEach((b) => b.done(err));
+        queue = [];
         batch.forEach((b) => b.done(err));
         continue;
       }
@@ -270,10 +273,14 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
   const openOrders = () => [...open.values()];
   const lastPrice = (symbol: string) => feed.last(symbol)?.price;
 
-  /** Turn a domain step into a Change (fills get execution ids; each event carries the order as it was then). */
+  /** Turn a domain step into a Change (fills get execution ids; each event carries the order as it was right after it). */
   function toChange(
     base: PaperOrder[],
-    step: { changed: PaperOrder[]; fills: PaperFill[]; events: { event: TradeUpdate['event']; orderId: string; fill?: PaperFill }[] },
+    step: {
+      changed: PaperOrder[];
+      fills: PaperFill[];
+      events: { event: TradeUpdate['event']; orderId: string; fill?: PaperFill; order?: PaperOrder }[];
+    },
   ): Change {
     const state = new Map(base.map((o) => [o.id, o]));
     for (const o of step.changed) state.set(o.id, o);
@@ -283,7 +290,7 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
       fills,
       updates: step.events.map((e) => ({
         event: e.event,
-        order: state.get(e.orderId)!,
+        order: e.order ?? state.get(e.orderId)!,
         fill: e.fill && fills.find((f) => f.orderId === e.fill!.orderId),
       })),
     };
