@@ -4,16 +4,15 @@
  * cascade) and inserts the new one in ONE transaction, so a failed store
  * leaves the previous rows (or none) and never a partial set.
  */
+import type { Recommendation } from '../../domain/scoring';
 import type { Db } from './pool';
 import { inTransaction } from './pool';
-
-export type SignalClass = 'strong_buy' | 'buy' | 'hold' | 'sell' | 'strong_sell';
 
 export interface SignalRunRow {
   runDate: string;
   symbols: number;
   weights: { technical: number; fundamental: number; sentiment: number };
-  distribution: Record<SignalClass, number>;
+  distribution: Record<Recommendation, number>;
   parquetKey: string | null;
   reportKey: string | null;
 }
@@ -27,7 +26,7 @@ export interface SignalResultRow {
   hasSentiment: boolean;
   newsCount: number;
   combinedScore: number;
-  signal: SignalClass;
+  signal: Recommendation;
   close: number | null;
   details: Record<string, unknown>;
 }
