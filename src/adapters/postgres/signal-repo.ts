@@ -6,6 +6,7 @@
  */
 import type { Recommendation } from '../../domain/scoring';
 import type { Db } from './pool';
+import type { CombinedSignal } from '../../domain/signal-day';
 import { inTransaction } from './pool';
 
 export interface SignalRunRow {
@@ -17,19 +18,8 @@ export interface SignalRunRow {
   reportKey: string | null;
 }
 
-export interface SignalResultRow {
-  symbol: string;
-  sector: string | null;
-  technicalScore: number;
-  fundamentalScore: number;
-  sentimentScore: number;
-  hasSentiment: boolean;
-  newsCount: number;
-  combinedScore: number;
-  signal: Recommendation;
-  close: number | null;
-  details: Record<string, unknown>;
-}
+/** A stored signal row: the domain's combined signal without the screen's rank and quintile. */
+export type SignalResultRow = Omit<CombinedSignal, 'quintile' | 'rank'>;
 
 export function createSignalRepo(db: Db) {
   return {
