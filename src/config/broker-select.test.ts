@@ -28,7 +28,7 @@ describe('selectBroker', () => {
       mode: 'paper',
       baseUrl: 'https://paper-api.alpaca.markets',
       streamUrl: 'wss://paper-api.alpaca.markets/stream',
-      apiKey: KEYS.ALPACA_API_KEY,
+      keyId: KEYS.ALPACA_API_KEY,
       secretKey: KEYS.ALPACA_SECRET_KEY,
     });
     expect(describeBrokerSelection(sel)).not.toContain(KEYS.ALPACA_SECRET_KEY);

@@ -17,9 +17,10 @@ export const ALPACA_LIVE_URL = 'https://api.alpaca.markets';
 const LIVE_HOST = 'api.alpaca.markets';
 const PAPER_HOST = 'paper-api.alpaca.markets';
 
+/** What to build; the `alpaca` branch is also a valid `AlpacaBrokerOptions` (src/adapters/broker/alpaca.ts). */
 export type BrokerSelection =
   | { kind: 'paper'; mode: 'paper' }
-  | { kind: 'alpaca'; mode: 'paper' | 'live'; baseUrl: string; streamUrl: string; apiKey: string; secretKey: string };
+  | { kind: 'alpaca'; mode: 'paper' | 'live'; baseUrl: string; streamUrl: string; keyId: string; secretKey: string };
 
 /** The broker settings are unusable or unsafe; starting anyway would be wrong, so it is never retryable. */
 export class BrokerConfigError extends QuantError {
@@ -82,7 +83,7 @@ export function selectBroker(config: Pick<Config, 'broker' | 'alpaca'>): BrokerS
       problems.push(`${name} points at the paper venue (${host}) but TRADING_MODE is live; unset it or use ${LIVE_HOST}`);
   }
   if (problems.length > 0) throw new BrokerConfigError(problems);
-  return { kind: 'alpaca', mode: broker.tradingMode, baseUrl, streamUrl, apiKey: alpaca.apiKey!, secretKey: alpaca.secretKey! };
+  return { kind: 'alpaca', mode: broker.tradingMode, baseUrl, streamUrl, keyId: alpaca.apiKey!, secretKey: alpaca.secretKey! };
 }
 
 /** One line for the start-up log: which venue, which mode, which URL; never the keys. */

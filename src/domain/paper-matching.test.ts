@@ -210,7 +210,11 @@ describe('stepBook', () => {
     expect(closed.changed).toEqual([]);
     const atOpen = Date.parse('2026-03-02T14:30:00Z');
     const open = step(book, 101, atOpen);
-    expect(open.events.map((e) => e.event)).toEqual(['new', 'fill']);
+    // Each event carries the order as it was right after it: routed, then filled.
+    expect(open.events.map((e) => [e.event, e.order?.status])).toEqual([
+      ['new', 'new'],
+      ['fill', 'filled'],
+    ]);
     expect(open.fills[0].price).toBeCloseTo(101 * 1.0007, 10);
   });
 
@@ -226,9 +230,9 @@ describe('stepBook', () => {
     const close = Date.parse('2026-03-02T21:00:00Z');
     expect(step(book, null, close - 1).changed).toEqual([]);
     const r = step(book, null, close);
-    expect(r.events).toEqual([
-      { event: 'expired', orderId: 'e1' },
-      { event: 'canceled', orderId: 'sl1' },
+    expect(r.events.map((e) => [e.event, e.orderId, e.order?.status])).toEqual([
+      ['expired', 'e1', 'expired'],
+      ['canceled', 'sl1', 'canceled'],
     ]);
   });
 

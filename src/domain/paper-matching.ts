@@ -91,6 +91,8 @@ export interface BookEvent {
   event: 'new' | 'fill' | 'canceled' | 'expired' | 'rejected';
   orderId: string;
   fill?: PaperFill;
+  /** The order as it was right after this event (stepBook and cancelInBook set it). */
+  order?: PaperOrder;
 }
 
 export interface BookChange {
@@ -312,10 +314,10 @@ export function stepBook(orders: readonly PaperOrder[], tick: PriceTick | null, 
   for (const o of book.values()) {
     if (o.expiresAt !== null && ctx.at >= o.expiresAt && (o.status === 'new' || o.status === 'accepted')) {
       set(o, { status: 'expired' });
-      events.push({ event: 'expired', orderId: o.id });
+      events.push({ event: 'expired', orderId: o.id, order: { ...o } });
       for (const l of legsOf(o.id)) {
         set(l, { status: 'canceled' });
-        events.push({ event: 'canceled', orderId: l.id });
+        events.push({ event: 'canceled', orderId: l.id, order: { ...l } });
       }
     }
   }
@@ -324,7 +326,7 @@ export function stepBook(orders: readonly PaperOrder[], tick: PriceTick | null, 
   for (const o of book.values()) {
     if (o.status === 'accepted') {
       set(o, { status: 'new' });
-      events.push({ event: 'new', orderId: o.id });
+      events.push({ event: 'new', orderId: o.id, order: { ...o } });
     }
   }
   if (!tick) return { changed: [...changed.values()], fills, events };
@@ -345,13 +347,13 @@ export function stepBook(orders: readonly PaperOrder[], tick: PriceTick | null, 
     };
     set(o, { status: 'filled', filledQty: o.qty, filledAvgPrice: price });
     fills.push(fill);
-    events.push({ event: 'fill', orderId: o.id, fill });
+    events.push({ event: 'fill', orderId: o.id, fill, order: { ...o } });
     if (o.legRole === null) {
       for (const l of legsOf(o.id)) if (l.status === 'held') set(l, { status: 'new' });
     } else if (o.parentId !== null) {
       for (const sibling of legsOf(o.parentId)) {
         set(sibling, { status: 'canceled' });
-        events.push({ event: 'canceled', orderId: sibling.id });
+        events.push({ event: 'canceled', orderId: sibling.id, order: { ...sibling } });
       }
     }
   }
@@ -369,7 +371,7 @@ export function cancelInBook(orders: readonly PaperOrder[], id: string, at: numb
   if (FINAL_PAPER_STATUSES.has(target.status)) return 'not_cancelable';
   const targets = [target, ...orders.filter((o) => o.parentId === id && !FINAL_PAPER_STATUSES.has(o.status))];
   const changed = targets.map((o) => ({ ...o, status: 'canceled' as const, updatedAt: at }));
-  return { changed, fills: [], events: changed.map((o) => ({ event: 'canceled' as const, orderId: o.id })) };
+  return { changed, fills: [], events: changed.map((o) => ({ event: 'canceled' as const, orderId: o.id, order: o })) };
 }
 
 export interface PaperPosition {
@@ -414,7 +416,7 @@ export function cashAfterFill(cash: number, fill: Pick<PaperFill, 'side' | 'qty'
  * spend, each at its limit price, or at the last price for a market order
  * (0 when its symbol has no price yet). No margin: a cash account.
  */
-export function buyingPower(cash: number, openOrders: readonly PaperOrder[], last: (symbol: string) => number | undefined): number {
+export function buyingPower(cash: number, openOrders: Iterable<PaperOrder>, last: (symbol: string) => number | undefined): number {
   let reserved = 0;
   for (const o of openOrders) {
     if (o.side !== 'buy' || o.legRole !== null || FINAL_PAPER_STATUSES.has(o.status)) continue;

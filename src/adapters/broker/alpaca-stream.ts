@@ -22,6 +22,8 @@ export interface AlpacaStreamOptions {
   onReady(reconnected: boolean): void;
   /** The connection dropped (a reconnect follows unless stopped). */
   onDown?(reason: string): void;
+  /** The venue refused the keys (reconnects continue at the backoff, in case they were rotated). */
+  onUnauthorized?(): void;
   /** First reconnect delay; doubles per failed attempt. Default 250 ms. */
   reconnectBaseMs?: number;
   /** Longest reconnect delay. Default 30 s. */
@@ -45,6 +47,11 @@ export class AlpacaTradeStream {
   /** True while a connection is authenticated and listening. */
   get isListening(): boolean {
     return this.listening;
+  }
+
+  /** True once any connection has listened (a later drop is then a reconnect). */
+  get hasListened(): boolean {
+    return this.everListened;
   }
 
   start(): void {
@@ -118,7 +125,10 @@ export class AlpacaTradeStream {
     }
     if (msg.stream === 'authorization') {
       if (msg.data?.status === 'authorized') ws.send(JSON.stringify({ action: 'listen', data: { streams: ['trade_updates'] } }));
-      else ws.close(4001, 'unauthorized');
+      else {
+        this.opts.onUnauthorized?.();
+        ws.close(4001, 'unauthorized');
+      }
       return;
     }
     if (msg.stream === 'listening') {

@@ -180,6 +180,11 @@ describe('alpaca adapter', () => {
     expect((await broker.getAccount()).currency).toBe('USD');
     expect(count('GET /v2/account')).toBe(2);
 
+    // A connection cut halfway through the body is a network fault too (retried), not a malformed answer.
+    fake.failNext(1, { status: 'cut-body', match: /^GET \/v2\/positions$/ });
+    expect(await broker.listPositions()).toEqual([]);
+    expect(count('GET /v2/positions')).toBe(2);
+
     const nowhere = createAlpacaBroker({
       baseUrl: `http://127.0.0.1:${await freePort()}`,
       streamUrl: fake.streamUrl,
@@ -208,6 +213,23 @@ describe('alpaca adapter', () => {
     expect(e.message).not.toContain('not-the-secret-at-all');
     expect(e.message).not.toContain(fake.keyId);
     await wrong.close();
+
+    // The stream refuses them too, and says so without printing them.
+    const logs: string[] = [];
+    const deaf = createAlpacaBroker({
+      baseUrl: fake.baseUrl,
+      streamUrl: fake.streamUrl,
+      keyId: fake.keyId,
+      secretKey: 'not-the-secret-at-all',
+      ...FAST,
+      log: (_l, m) => logs.push(m),
+    });
+    deaf.onTradeUpdate(() => undefined);
+    await waitUntil('the refusal to be logged', () => (logs.some((m) => /refused the keys/.test(m)) ? true : undefined));
+    expect(fake.listeners()).toBe(0);
+    expect(logs.join('\n')).not.toContain('not-the-secret-at-all');
+    expect(logs.join('\n')).not.toContain(fake.keyId);
+    await deaf.close();
   });
 
   it('masks the keys even when the venue echoes them back in an error', async () => {
@@ -312,17 +334,65 @@ describe('alpaca adapter', () => {
 
   it('after a reconnect, also reports orders placed and filled elsewhere during the drop', async () => {
     const updates: TradeUpdate[] = [];
-    const watched = brokerFor(fake);
+    // Pages of 2 orders, so five missed orders take three pages of the catch-up.
+    const watched = brokerFor(fake, { catchUpPageSize: 2 });
     watched.onTradeUpdate((u) => updates.push(u));
     await waitUntil('the stream to listen', () => (fake.listeners() === 1 ? true : undefined));
     fake.dropStream(300);
     await new Promise((r) => setTimeout(r, 50));
     // Another client (a second process, the web UI) trades while this one is deaf.
-    const elsewhere = await broker.submitOrder(market(7));
-    await waitForStatus(broker, elsewhere.id, 'filled');
-    const fill = await waitUntil('the fill placed elsewhere', () => updates.find((u) => u.order.id === elsewhere.id && u.event === 'fill'));
-    expect(fill).toMatchObject({ qty: 7, price: 100 });
-    expect(updates.filter((u) => u.order.id === elsewhere.id).map((u) => u.event)).toEqual(['fill']);
+    const elsewhere = [];
+    for (let i = 1; i <= 5; i++) elsewhere.push(await broker.submitOrder(market(i)));
+    for (const o of elsewhere) await waitForStatus(broker, o.id, 'filled');
+    const fills = await waitUntil('the five fills placed elsewhere', () => {
+      const f = updates.filter((u) => u.event === 'fill');
+      return f.length === 5 ? f : undefined;
+    });
+    expect(fills.map((f) => [f.order.id, f.qty, f.price])).toEqual(elsewhere.map((o, i) => [o.id, i + 1, 100]));
+    expect(updates.map((u) => u.event)).toEqual(['fill', 'fill', 'fill', 'fill', 'fill']);
+    expect(fake.requests.filter((r) => r.startsWith('GET /v2/orders?') && r.includes('direction=asc'))).toHaveLength(3);
+    await watched.close();
+  });
+
+  it('notices a silent (half-open) stream by its ping timeout, reconnects and catches up', async () => {
+    const updates: TradeUpdate[] = [];
+    const watched = brokerFor(fake, { pingIntervalMs: 50 });
+    watched.onTradeUpdate((u) => updates.push(u));
+    const o = await watched.submitOrder({
+      clientOrderId: testClientOrderId('frz'),
+      symbol: 'AAPL',
+      side: 'buy',
+      qty: 2,
+      type: 'limit',
+      limitPrice: 99,
+      timeInForce: 'gtc',
+    });
+    await waitUntil('the new event', () => updates.find((u) => u.order.id === o.id && u.event === 'new'));
+    const connections = fake.requests.length;
+    fake.freezeStream(150);
+    fake.setPrice('AAPL', 98);
+    const fill = await waitUntil('the fill after the ping timeout', () => updates.find((u) => u.order.id === o.id && u.event === 'fill'));
+    expect(fill).toMatchObject({ qty: 2, price: 98 });
+    // The catch-up asked the venue (the frozen connection delivered nothing).
+    expect(fake.requests.slice(connections).some((r) => r.startsWith('GET /v2/orders?'))).toBe(true);
+    await watched.close();
+  });
+
+  it('does not hold orders while the stream is down once it has listened; the catch-up reports them', async () => {
+    const updates: TradeUpdate[] = [];
+    const watched = brokerFor(fake, { streamReadyTimeoutMs: 5_000 });
+    watched.onTradeUpdate((u) => updates.push(u));
+    await waitUntil('the stream to listen', () => (fake.listeners() === 1 ? true : undefined));
+    fake.dropStream(400);
+    await new Promise((r) => setTimeout(r, 30));
+    const t0 = Date.now();
+    const o = await watched.submitOrder(market(2));
+    // Submitted without waiting for the stream (the refusal window alone is 400 ms).
+    expect(Date.now() - t0).toBeLessThan(350);
+    const fill = await waitUntil('the fill of the order placed while deaf', () =>
+      updates.find((u) => u.order.id === o.id && u.event === 'fill'),
+    );
+    expect(fill).toMatchObject({ qty: 2, price: 100 });
     await watched.close();
   });
 });

@@ -56,10 +56,17 @@ export interface AlpacaBrokerOptions {
   reconnectBaseMs?: number;
   reconnectMaxMs?: number;
   pingIntervalMs?: number;
-  /** With listeners, an order waits at most this long for the stream to listen, so its own updates are not missed. Default 5 s. */
+  /**
+   * With listeners, an order submitted before the stream has first listened
+   * waits at most this long for it (once), so its own updates come from the
+   * stream; later, while the stream is down, orders go at once and the
+   * catch-up after the reconnect reports them. Default 5 s.
+   */
   streamReadyTimeoutMs?: number;
   /** After a reconnect, fetch orders submitted from this long before the drop. Default 60 s. */
   catchUpSlackMs?: number;
+  /** Orders per page of the catch-up (Alpaca's maximum, 500, by default; tests page with less). */
+  catchUpPageSize?: number;
   /** Where stream drops, reconnects and catch-up failures are reported. Never given a key. */
   log?: (level: 'info' | 'warn', message: string) => void;
 }
@@ -226,6 +233,9 @@ function orderBody(r: OrderRequest): Record<string, unknown> {
   return body;
 }
 
+/** How many pages of orders a catch-up reads at most (10,000 orders at Alpaca's page size). */
+const CATCH_UP_MAX_PAGES = 20;
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 interface Delivered {
@@ -280,6 +290,7 @@ export function createAlpacaBroker(opts: AlpacaBrokerOptions): Broker {
     const endpoint = `${method} ${extra.endpoint ?? path.split('?')[0]}`;
     for (let attempt = 1; ; attempt++) {
       let res: Response;
+      let text: string;
       try {
         res = await fetch(`${base}${path}`, {
           method,
@@ -287,6 +298,8 @@ export function createAlpacaBroker(opts: AlpacaBrokerOptions): Broker {
           body: extra.body === undefined ? undefined : JSON.stringify(extra.body),
           signal: AbortSignal.timeout(timeoutMs),
         });
+        // Read the body inside the try: a connection cut mid-body is a network error, not a malformed answer.
+        text = await res.text();
       } catch (err) {
         const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name ?? 'error';
         if (attempt <= maxRetries) {
@@ -299,15 +312,16 @@ export function createAlpacaBroker(opts: AlpacaBrokerOptions): Broker {
           true,
         );
       }
-      if (res.ok) {
-        if (res.status === 204 || schema === null) {
-          await res.body?.cancel().catch(() => undefined);
-          return null;
-        }
-        let json: unknown;
+      const json = (() => {
         try {
-          json = await res.json();
+          return JSON.parse(text) as unknown;
         } catch {
+          return undefined;
+        }
+      })();
+      if (res.ok) {
+        if (schema === null) return null;
+        if (json === undefined) {
           throw new BrokerError(
             'MalformedBrokerResponse',
             `Alpaca ${endpoint}: HTTP ${res.status} with a body that is not JSON`,
@@ -327,18 +341,9 @@ export function createAlpacaBroker(opts: AlpacaBrokerOptions): Broker {
         }
         return parsed.data;
       }
-      const text = await res.text().catch(() => '');
-      const body = errorBodySchema.safeParse(
-        (() => {
-          try {
-            return JSON.parse(text) as unknown;
-          } catch {
-            return {};
-          }
-        })(),
-      );
-      const venueMessage = body.success && body.data.message ? body.data.message : text.slice(0, 120);
       if (res.status === 404 && extra.nullOn404) return null;
+      const body = errorBodySchema.safeParse(json);
+      const venueMessage = body.success && body.data.message ? body.data.message : text.slice(0, 120);
       const retryable = res.status === 429 || res.status >= 500;
       if (retryable && attempt <= maxRetries) {
         const after = Number(res.headers.get('retry-after'));
@@ -359,6 +364,8 @@ export function createAlpacaBroker(opts: AlpacaBrokerOptions): Broker {
   let disconnectedAt: number | null = null;
   let catchUpTimer: NodeJS.Timeout | null = null;
   let closed = false;
+  /** The start-up wait for the stream timed out once; never block an order on it again. */
+  let readyWaitedOnce = false;
 
   const deliver = (update: TradeUpdate) => {
     const o = update.order;
@@ -427,11 +434,26 @@ export function createAlpacaBroker(opts: AlpacaBrokerOptions): Broker {
     }
   };
 
+  /** Every order submitted after `after`, oldest first, page by page (Alpaca returns at most 500 per call). */
+  const ordersSince = async (after: string): Promise<BrokerOrder[]> => {
+    const pageSize = opts.catchUpPageSize ?? 500;
+    const out: BrokerOrder[] = [];
+    for (let cursor = after, page = 0; page < CATCH_UP_MAX_PAGES; page++) {
+      const q = new URLSearchParams({ status: 'all', direction: 'asc', nested: 'true', limit: String(pageSize), after: cursor });
+      const batch = (await call('GET', `/v2/orders?${q}`, z.array(alpacaOrderSchema)))!.map(mapOrder);
+      out.push(...batch);
+      if (batch.length < pageSize) return out;
+      cursor = batch[batch.length - 1].submittedAt;
+    }
+    log('warn', `trade_updates: catch-up stopped after ${CATCH_UP_MAX_PAGES * pageSize} orders`);
+    return out;
+  };
+
   const catchUp = async (): Promise<void> => {
     if (disconnectedAt === null || closed) return;
     const since = disconnectedAt - (opts.catchUpSlackMs ?? 60_000);
     try {
-      const recent = await api.listOrders({ status: 'all', after: new Date(since).toISOString(), limit: 500 });
+      const recent = await ordersSince(new Date(since).toISOString());
       const seen = new Map<string, BrokerOrder>();
       for (const o of recent) for (const x of [o, ...o.legs]) seen.set(x.id, x);
       for (const id of [...watched]) {
@@ -461,8 +483,11 @@ export function createAlpacaBroker(opts: AlpacaBrokerOptions): Broker {
       disconnectedAt ??= Date.now();
       log('warn', `trade_updates stream ${reason}; reconnecting`);
     },
+    onUnauthorized: () => log('warn', 'trade_updates stream: the venue refused the keys; check ALPACA_API_KEY / ALPACA_SECRET_KEY'),
     onReady: (reconnected) => {
-      if (reconnected) void catchUp();
+      if (reconnected) log('info', 'trade_updates stream listening again');
+      // disconnectedAt is set by a drop, or by an order submitted while the stream was not listening.
+      if (disconnectedAt !== null) void catchUp();
     },
   });
 
@@ -471,8 +496,12 @@ export function createAlpacaBroker(opts: AlpacaBrokerOptions): Broker {
 
     async submitOrder(request) {
       checkRequest(request);
-      // Someone listens: let the stream listen first, or this order's own 'new'/'fill' could pass unseen.
-      if (listeners.size > 0) await stream.ready(opts.streamReadyTimeoutMs ?? 5_000);
+      if (listeners.size > 0 && !stream.isListening) {
+        // Someone listens: at start-up let the stream listen first, so this order's own updates come from it.
+        if (!readyWaitedOnce && !stream.hasListened) readyWaitedOnce = !(await stream.ready(opts.streamReadyTimeoutMs ?? 5_000));
+        // Still deaf (down, or never up): the catch-up after the next connect reports this order.
+        if (!stream.isListening) disconnectedAt ??= Date.now();
+      }
       let order: BrokerOrder;
       try {
         order = mapOrder((await call('POST', '/v2/orders', alpacaOrderSchema, { body: orderBody(request) }))!);

@@ -104,6 +104,29 @@ describe('paper venue', () => {
     expect((await second.broker.listPositions())[0].qty).toBe(15);
   });
 
+  it('opens a read-only view that sees what the trading instance stored and refuses to trade', async () => {
+    const account = uniqueName('view');
+    const nobody = await venue({ account: uniqueName('untraded'), readOnly: true });
+    expect((await nobody.broker.getAccount()).cash).toBe(100_000);
+    const trader = await venue({ account });
+    trader.feed.set('AAPL', 100);
+    const view = await venue({ account, readOnly: true });
+    const o = await trader.broker.submitOrder(market('buy', 10));
+    expect(await view.broker.getOrder(o.id)).toBeNull(); // not until it reloads
+    await view.broker.reload();
+    expect((await view.broker.getOrder(o.id))?.status).toBe('filled');
+    expect((await view.broker.listPositions()).map((p) => p.qty)).toEqual([10]);
+    expect((await view.broker.getAccount()).cash).toBeCloseTo((await trader.broker.getAccount()).cash, 9);
+    await expect(view.broker.submitOrder(market('buy', 1))).rejects.toMatchObject({ type: 'ReadOnlyVenue', retryable: false });
+    await expect(view.broker.cancelOrder(o.id)).rejects.toMatchObject({ type: 'ReadOnlyVenue' });
+    // A price that crosses a resting order moves nothing in a view: it does not trade.
+    const resting = await trader.broker.submitOrder({ ...market('buy', 1), type: 'limit', limitPrice: 60, timeInForce: 'gtc' });
+    await view.broker.reload();
+    view.feed.set('AAPL', 50);
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await view.broker.getOrder(resting.id))?.status).toBe('new');
+  });
+
   it('runs a bracket: legs wait for the entry, the take-profit fills on a later price and cancels the stop', async () => {
     const { broker, feed } = await venue({ spreadBps: 0, slippageBps: 0 });
     feed.set('AAPL', 100);
@@ -153,11 +176,11 @@ describe('paper venue', () => {
   });
 
   it('fails a call whose write fails (retryable) and keeps nothing the database does not hold', async () => {
-    // The real pool, with one injected connection failure: the next transaction cannot start.
+    // The real pool, with one injected failure: the next statement (the order's write) fails.
     let failNext = false;
     const flaky = new Proxy(db, {
       get(target, prop) {
-        if (prop === 'connect' && failNext) {
+        if (prop === 'query' && failNext) {
           failNext = false;
           return async () => {
             throw new Error('connection refused (injected)');

@@ -16,6 +16,11 @@
  * itself from the database (the source of truth) and the caller gets a
  * retryable BrokerError, so memory never keeps what was not stored.
  *
+ * A cash account: buys are refused beyond cash minus what open buy orders
+ * reserve (403 InsufficientBuyingPower); sells beyond the position open a
+ * short (proceeds credited to cash, no margin or borrow model): whether a
+ * strategy may short is the risk manager's rule, in front of the venue.
+ *
  * One process trades an account at a time (the API process); the venue takes
  * no lock, so a second instance on the same account (e.g. a reconciliation
  * activity) should only read.
@@ -41,7 +46,7 @@ import {
   type PaperPosition,
   type PriceTick,
 } from '../../domain/paper-matching';
-import { inTransaction, type Db } from '../postgres/pool';
+import type { Db } from '../postgres/pool';
 import type { PriceFeed } from '../price-feed/types';
 import {
   BrokerError,
@@ -75,6 +80,13 @@ export interface PaperBrokerOptions {
   clockIntervalMs?: number;
   /** Background failures (a tick's write failed and the venue reloaded). Default: stderr. */
   onError?: (err: unknown) => void;
+  /**
+   * A view of an account another process trades (e.g. a reconciliation
+   * activity in the worker): no price subscription, no clock, nothing
+   * written; submit and cancel are refused (ReadOnlyVenue). Call `reload()`
+   * before each use to see the latest stored state.
+   */
+  readOnly?: boolean;
 }
 
 /** The paper settings of the config (`paper` block) as options. */
@@ -127,13 +139,20 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
   const byClientId = new Map<string, string>();
   // Indexes so a submit or a tick costs O(open orders), not O(history).
   const open = new Map<string, PaperOrder>();
+  /** Open buy entries: all that buying power has to look at. */
+  const openBuys = new Map<string, PaperOrder>();
   const legsByParent = new Map<string, string[]>();
   function remember(o: PaperOrder): void {
     if (!orders.has(o.id) && o.parentId !== null) legsByParent.set(o.parentId, [...(legsByParent.get(o.parentId) ?? []), o.id]);
     orders.set(o.id, o);
     byClientId.set(o.clientOrderId, o.id);
-    if (FINAL_PAPER_STATUSES.has(o.status)) open.delete(o.id);
-    else open.set(o.id, o);
+    if (FINAL_PAPER_STATUSES.has(o.status)) {
+      open.delete(o.id);
+      openBuys.delete(o.id);
+    } else {
+      open.set(o.id, o);
+      if (o.side === 'buy' && o.legRole === null) openBuys.set(o.id, o);
+    }
   }
   const pending = new Map<string, Promise<BrokerOrder>>();
   const positions = new Map<string, PaperPosition>();
@@ -141,6 +160,12 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
   let cash = 0;
   let closed = false;
 
+  const readOnlyError = (what: string) =>
+    new BrokerError(
+      'ReadOnlyVenue',
+      `paper venue ${account} is open read-only here: cannot ${what} (the trading process owns the account)`,
+      false,
+    );
   const unavailable = (err: unknown) =>
     new BrokerError(
       'VenueUnavailable',
@@ -149,10 +174,11 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
       503,
     );
 
-  await db.query(
-    'INSERT INTO paper_venue_accounts (account, starting_cash, currency) VALUES ($1, $2, $3) ON CONFLICT (account) DO NOTHING',
-    [account, options.startingCash, ACCOUNT_CURRENCY],
-  );
+  if (!options.readOnly)
+    await db.query(
+      'INSERT INTO paper_venue_accounts (account, starting_cash, currency) VALUES ($1, $2, $3) ON CONFLICT (account) DO NOTHING',
+      [account, options.startingCash, ACCOUNT_CURRENCY],
+    );
 
   async function reload(): Promise<void> {
     const acct = await db.query<{ starting_cash: number }>('SELECT starting_cash FROM paper_venue_accounts WHERE account = $1', [account]);
@@ -164,12 +190,14 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
     orders.clear();
     byClientId.clear();
     open.clear();
+    openBuys.clear();
     legsByParent.clear();
     positions.clear();
     for (const r of rows.rows) {
       remember(orderFromRow(r));
     }
-    cash = acct.rows[0].starting_cash;
+    // A read-only view of an account nobody has traded yet sees the configured starting cash.
+    cash = acct.rows[0]?.starting_cash ?? options.startingCash;
     for (const f of fills.rows) {
       const p = applyFillToPosition(positions.get(f.symbol) ?? null, f);
       if (p) positions.set(f.symbol, p);
@@ -198,6 +226,9 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
         queue.forEach((b) => b.done(err));
         queue = [];
         await reload().catch(onError);
+        // Changes made while reloading were built on the refused state too.
+        queue.forEach((b) => b.done(err));
+        queue = [];
         batch.forEach((b) => b.done(err));
         continue;
       }
@@ -242,10 +273,14 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
   const openOrders = () => [...open.values()];
   const lastPrice = (symbol: string) => feed.last(symbol)?.price;
 
-  /** Turn a domain step into a Change (fills get execution ids; each event carries the order as it was then). */
+  /** Turn a domain step into a Change (fills get execution ids; each event carries the order as it was right after it). */
   function toChange(
     base: PaperOrder[],
-    step: { changed: PaperOrder[]; fills: PaperFill[]; events: { event: TradeUpdate['event']; orderId: string; fill?: PaperFill }[] },
+    step: {
+      changed: PaperOrder[];
+      fills: PaperFill[];
+      events: { event: TradeUpdate['event']; orderId: string; fill?: PaperFill; order?: PaperOrder }[];
+    },
   ): Change {
     const state = new Map(base.map((o) => [o.id, o]));
     for (const o of step.changed) state.set(o.id, o);
@@ -255,7 +290,7 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
       fills,
       updates: step.events.map((e) => ({
         event: e.event,
-        order: state.get(e.orderId)!,
+        order: e.order ?? state.get(e.orderId)!,
         fill: e.fill && fills.find((f) => f.orderId === e.fill!.orderId),
       })),
     };
@@ -304,8 +339,9 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
     commit(change).catch(onError);
   }
 
-  const unsubscribeFeed = feed.subscribe(onTick);
-  const timer = (options.clockIntervalMs ?? 1000) > 0 ? setInterval(onClock, options.clockIntervalMs ?? 1000) : undefined;
+  const unsubscribeFeed = options.readOnly ? () => undefined : feed.subscribe(onTick);
+  const timer =
+    !options.readOnly && (options.clockIntervalMs ?? 1000) > 0 ? setInterval(onClock, options.clockIntervalMs ?? 1000) : undefined;
   timer?.unref();
 
   const legsOf = (id: string) => (legsByParent.get(id) ?? []).map((legId) => orders.get(legId)!);
@@ -317,7 +353,7 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
     if (problem) throw new BrokerError('InvalidOrder', `order ${req.clientOrderId} for ${req.symbol}: ${problem}`, false, 422);
     if (req.side === 'buy') {
       const cost = estimatedBuyCost(req, last, costs);
-      const power = buyingPower(cash, openOrders(), lastPrice);
+      const power = buyingPower(cash, openBuys.values(), lastPrice);
       if (cost !== undefined && cost > power) {
         throw new BrokerError(
           'InsufficientBuyingPower',
@@ -354,6 +390,7 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
     reload,
     submitOrder(req) {
       if (closed) return Promise.reject(new BrokerError('VenueClosed', `paper venue ${account} is closed`, false));
+      if (options.readOnly) return Promise.reject(readOnlyError('submit'));
       const known = byClientId.get(req.clientOrderId);
       if (known) return Promise.resolve(view(orders.get(known)!));
       const inFlight = pending.get(req.clientOrderId);
@@ -363,6 +400,7 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
       return p;
     },
     async cancelOrder(orderId) {
+      if (options.readOnly) throw readOnlyError('cancel');
       const target = orders.get(orderId);
       const r = cancelInBook(target ? [target, ...legsOf(orderId)] : [], orderId, now());
       if (r === 'not_found') throw new BrokerError('OrderNotFound', `paper venue ${account}: no order ${orderId}`, false, 404);
@@ -396,7 +434,7 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
       return {
         cash,
         equity: cash + held,
-        buyingPower: buyingPower(cash, openOrders(), lastPrice),
+        buyingPower: buyingPower(cash, openBuys.values(), lastPrice),
         currency: ACCOUNT_CURRENCY,
         tradingBlocked: false,
       };
@@ -503,69 +541,71 @@ function orderFromRow(r: OrderRow): PaperOrder {
   };
 }
 
-/** Store a batch of changes in one transaction: orders upserted (latest state wins), fills inserted once. */
+/**
+ * Store a batch of changes in ONE statement (one round trip, atomic): orders
+ * upserted (latest state wins), fills inserted once.
+ *
+ * The statement commits without waiting for the WAL flush
+ * (`synchronous_commit = off`, for this transaction only): the venue's record
+ * then survives the API process being killed (the server holds it) and only a
+ * crash of the Postgres server itself could lose its last fraction of a
+ * second. That is the right trade for a simulated venue, whose disk flush
+ * would otherwise be most of a submit's latency; the service's own
+ * trading_orders keep the default.
+ */
 async function writeChanges(db: Db, account: string, changes: Change[]): Promise<void> {
   const latest = new Map<string, PaperOrder>();
   for (const c of changes) for (const o of c.orders) latest.set(o.id, o);
-  // Parents before legs (the legs' foreign key), then everything else in first-seen order.
-  const os = [...latest.values()].sort((a, b) => (a.parentId === null ? 0 : 1) - (b.parentId === null ? 0 : 1));
+  const os = [...latest.values()];
   const fills = changes.flatMap((c) => c.fills);
   const ts = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  await inTransaction(db, async (client) => {
-    if (os.length > 0) {
-      await client.query(
-        `INSERT INTO paper_venue_orders AS o (id, account, client_order_id, symbol, side, qty, order_type, limit_price, stop_price, time_in_force, status,
-           filled_qty, filled_avg_price, expires_at, parent_id, leg_role, reject_reason, submitted_at, updated_at)
-         SELECT id, $1, cid, sym, side, qty, typ, lim, stp, tif, st, fq, fap, exp, par, leg, rr, sub, upd
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::float8[], $9::float8[], $10::text[], $11::text[],
-                     $12::int[], $13::float8[], $14::timestamptz[], $15::text[], $16::text[], $17::text[], $18::timestamptz[], $19::timestamptz[])
-           WITH ORDINALITY AS t(id, cid, sym, side, qty, typ, lim, stp, tif, st, fq, fap, exp, par, leg, rr, sub, upd, n)
-         ORDER BY n
-         ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, filled_qty = EXCLUDED.filled_qty, filled_avg_price = EXCLUDED.filled_avg_price,
-           updated_at = EXCLUDED.updated_at`,
-        [
-          account,
-          os.map((o) => o.id),
-          os.map((o) => o.clientOrderId),
-          os.map((o) => o.symbol),
-          os.map((o) => o.side),
-          os.map((o) => o.qty),
-          os.map((o) => o.type),
-          os.map((o) => o.limitPrice),
-          os.map((o) => o.stopPrice),
-          os.map((o) => o.timeInForce),
-          os.map((o) => o.status),
-          os.map((o) => o.filledQty),
-          os.map((o) => o.filledAvgPrice),
-          os.map((o) => ts(o.expiresAt)),
-          os.map((o) => o.parentId),
-          os.map((o) => o.legRole),
-          os.map((o) => o.rejectReason),
-          os.map((o) => ts(o.submittedAt)),
-          os.map((o) => ts(o.updatedAt)),
-        ],
-      );
-    }
-    if (fills.length > 0) {
-      await client.query(
-        `INSERT INTO paper_venue_fills (execution_id, account, order_id, symbol, side, qty, price, fees, filled_at)
-         SELECT x, $1, oid, sym, side, qty, px, fee, at
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::float8[], $8::float8[], $9::timestamptz[])
-           WITH ORDINALITY AS t(x, oid, sym, side, qty, px, fee, at, n)
-         ORDER BY n
-         ON CONFLICT (execution_id) DO NOTHING`,
-        [
-          account,
-          fills.map((f) => f.executionId),
-          fills.map((f) => f.orderId),
-          fills.map((f) => f.symbol),
-          fills.map((f) => f.side),
-          fills.map((f) => f.qty),
-          fills.map((f) => f.price),
-          fills.map((f) => f.fees),
-          fills.map((f) => ts(f.at)),
-        ],
-      );
-    }
-  });
+  // A data-modifying CTE always runs to completion; foreign keys (leg -> entry, fill -> order) are checked at the end of the statement.
+  await db.query(
+    `WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true) AS v),
+     upserted AS (
+       INSERT INTO paper_venue_orders AS o (id, account, client_order_id, symbol, side, qty, order_type, limit_price, stop_price, time_in_force, status,
+         filled_qty, filled_avg_price, expires_at, parent_id, leg_role, reject_reason, submitted_at, updated_at)
+       SELECT id, $1, cid, sym, side, qty, typ, lim, stp, tif, st, fq, fap, exp, par, leg, rr, sub, upd
+       FROM relaxed, unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::float8[], $9::float8[], $10::text[], $11::text[],
+                   $12::int[], $13::float8[], $14::timestamptz[], $15::text[], $16::text[], $17::text[], $18::timestamptz[], $19::timestamptz[])
+         AS t(id, cid, sym, side, qty, typ, lim, stp, tif, st, fq, fap, exp, par, leg, rr, sub, upd)
+       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, filled_qty = EXCLUDED.filled_qty, filled_avg_price = EXCLUDED.filled_avg_price,
+         updated_at = EXCLUDED.updated_at
+       RETURNING 1)
+     INSERT INTO paper_venue_fills (execution_id, account, order_id, symbol, side, qty, price, fees, filled_at)
+     SELECT x, $1, oid, sym, side, qty, px, fee, at
+     FROM unnest($20::text[], $21::text[], $22::text[], $23::text[], $24::int[], $25::float8[], $26::float8[], $27::timestamptz[])
+       WITH ORDINALITY AS f(x, oid, sym, side, qty, px, fee, at, n)
+     ORDER BY n
+     ON CONFLICT (execution_id) DO NOTHING`,
+    [
+      account,
+      os.map((o) => o.id),
+      os.map((o) => o.clientOrderId),
+      os.map((o) => o.symbol),
+      os.map((o) => o.side),
+      os.map((o) => o.qty),
+      os.map((o) => o.type),
+      os.map((o) => o.limitPrice),
+      os.map((o) => o.stopPrice),
+      os.map((o) => o.timeInForce),
+      os.map((o) => o.status),
+      os.map((o) => o.filledQty),
+      os.map((o) => o.filledAvgPrice),
+      os.map((o) => ts(o.expiresAt)),
+      os.map((o) => o.parentId),
+      os.map((o) => o.legRole),
+      os.map((o) => o.rejectReason),
+      os.map((o) => ts(o.submittedAt)),
+      os.map((o) => ts(o.updatedAt)),
+      fills.map((f) => f.executionId),
+      fills.map((f) => f.orderId),
+      fills.map((f) => f.symbol),
+      fills.map((f) => f.side),
+      fills.map((f) => f.qty),
+      fills.map((f) => f.price),
+      fills.map((f) => f.fees),
+      fills.map((f) => ts(f.at)),
+    ],
+  );
 }

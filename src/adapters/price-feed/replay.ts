@@ -48,17 +48,19 @@ export function createReplayPriceFeed(bars: readonly DailyBarPrices[]): ReplayPr
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
   let clock = ticks.length > 0 ? ticks[0].at : NaN;
-  const instantsFrom = (i: number) => new Set(ticks.slice(i).map((t) => t.at)).size;
+  // Ticks are sorted by time, so the instants are counted once; each step consumes one.
+  let instantsLeft = ticks.filter((t, i) => i === 0 || t.at !== ticks[i - 1].at).length;
   const feed: ReplayPriceFeed = {
     last: hub.last,
     subscribe: hub.subscribe,
     now: () => clock,
-    remaining: () => instantsFrom(next),
+    remaining: () => instantsLeft,
     step() {
       if (closed || next >= ticks.length) return [];
       const at = ticks[next].at;
       const out: PriceTick[] = [];
       while (next < ticks.length && ticks[next].at === at) out.push(ticks[next++]);
+      instantsLeft--;
       clock = at;
       for (const t of out) hub.publish(t);
       return out;

@@ -18,6 +18,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface FakeAlpacaOptions {
@@ -33,9 +34,10 @@ export interface FakeFault {
   /**
    * HTTP status to answer; 'drop' destroys the socket before handling the
    * request (a network error); 'lose-response' handles it and then destroys
-   * the socket instead of answering (the order landed, the client never heard).
+   * the socket instead of answering (the order landed, the client never heard);
+   * 'cut-body' starts a 200 answer and cuts the connection halfway through its body.
    */
-  status: number | 'drop' | 'lose-response';
+  status: number | 'drop' | 'lose-response' | 'cut-body';
   /** The error body's message (default: Alpaca's usual text for the status). */
   message?: string;
   /** Answer this JSON body instead of an error body (e.g. a malformed 200). */
@@ -88,6 +90,12 @@ export interface FakeAlpacaServer {
   failNext(count: number, fault: FakeFault): void;
   /** Close every stream connection abruptly; refuse new ones for `refuseMs` (default 0). */
   dropStream(refuseMs?: number): void;
+  /**
+   * Make every stream connection go silent without closing it (a half-open
+   * TCP connection: no frames, no pongs); refuse new ones for `refuseMs`.
+   * Only the client's ping timeout can notice.
+   */
+  freezeStream(refuseMs?: number): void;
   /** `METHOD path?query` of every HTTP request, in order. */
   readonly requests: string[];
   /** Stream clients that are authenticated and listening to trade_updates. */
@@ -172,6 +180,7 @@ export async function startFakeAlpacaServer(options: FakeAlpacaOptions = {}): Pr
   let marketOpen = options.marketOpen ?? true;
   let refuseStreamUntil = 0;
   const listening = new Set<WebSocket>();
+  const rawSockets = new Map<WebSocket, Duplex>();
 
   // ---- the venue ----------------------------------------------------------
 
@@ -519,6 +528,12 @@ export async function startFakeAlpacaServer(options: FakeAlpacaOptions = {}): Pr
     if (fault) {
       fault.left--;
       if (fault.status === 'drop') return req.socket.destroy();
+      if (fault.status === 'cut-body') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '400' });
+        res.write('{"id":"');
+        setTimeout(() => req.socket.destroy(), 5);
+        return;
+      }
       if (fault.status === 'lose-response') {
         res.writeHead = () => res;
         res.end = () => {
@@ -574,6 +589,7 @@ export async function startFakeAlpacaServer(options: FakeAlpacaOptions = {}): Pr
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      rawSockets.set(ws, socket);
       let authorized = false;
       const reply = (msg: unknown) => {
         const frame = JSON.stringify(msg);
@@ -607,7 +623,10 @@ export async function startFakeAlpacaServer(options: FakeAlpacaOptions = {}): Pr
         }
         reply({ stream: 'error', data: { error_message: `unknown action ${msg.action}` } });
       });
-      ws.on('close', () => listening.delete(ws));
+      ws.on('close', () => {
+        listening.delete(ws);
+        rawSockets.delete(ws);
+      });
     });
   });
 
@@ -636,6 +655,14 @@ export async function startFakeAlpacaServer(options: FakeAlpacaOptions = {}): Pr
       refuseStreamUntil = Date.now() + refuseMs;
       for (const ws of wss.clients) ws.terminate();
       listening.clear();
+    },
+    freezeStream(refuseMs = 0) {
+      refuseStreamUntil = Date.now() + refuseMs;
+      for (const ws of wss.clients) {
+        listening.delete(ws);
+        // Reading stops, so pings go unanswered; nothing is sent to it either.
+        rawSockets.get(ws)?.pause();
+      }
     },
     listeners: () => listening.size,
     async close() {
