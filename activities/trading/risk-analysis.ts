@@ -13,7 +13,7 @@ import { marketShock, runStress, worstDayScenario, type StressResult } from '../
 import { renderRiskReport } from '../../src/reports/risk-report';
 import { heartbeat } from '../support/heartbeat';
 import { asActivityFailure } from '../support/failures';
-import { dateOf } from '../daily-common';
+import { parseIsoDate } from '../../src/domain/dates';
 import type { TradingDeps } from './deps';
 
 export interface RefreshCorrelationsInput {
@@ -51,7 +51,7 @@ export interface StressPositionsResult {
   correlatedPairs: number;
 }
 
-export const riskReportKey = (asOf: string) => layout.report('riskAnalysis', dateOf(asOf), `risk-analysis-${asOf}`);
+export const riskReportKey = (asOf: string) => layout.report('riskAnalysis', parseIsoDate(asOf), `risk-analysis-${asOf}`);
 
 export function createRiskAnalysisActivities(deps: TradingDeps) {
   const risk = createRiskStore(deps.tradingDb);

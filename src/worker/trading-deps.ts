@@ -5,8 +5,8 @@
  * reads from the broker; it never submits:
  * - Alpaca (BROKER=alpaca): the adapter; its trade stream is never opened.
  * - the local paper venue (default): the API process trades the account; the
- *   worker opens the same account (same Postgres tables) as a read-only view
- *   (no clock, a price feed that never ticks, so it never writes) and
+ *   worker opens the same account (same Postgres tables) as the venue's
+ *   read-only view (no feed, no clock, no writes; a submit is refused) and
  *   reloads it from the database before every use, so it sees what the API's
  *   venue wrote. Prices of that view are the positions' entry prices.
  * A worker that never runs a trading workflow never builds one, so broker
@@ -36,11 +36,11 @@ export function buildTradingDeps(config: Config, db: Db, store: ObjectStore): Bu
     if (sel.kind === 'alpaca') {
       return {
         kind: 'alpaca',
-        broker: createAlpacaBroker({ baseUrl: sel.baseUrl, streamUrl: sel.streamUrl, keyId: sel.apiKey, secretKey: sel.secretKey }),
+        broker: createAlpacaBroker({ baseUrl: sel.baseUrl, streamUrl: sel.streamUrl, keyId: sel.keyId, secretKey: sel.secretKey }),
       };
     }
     const feed = createManualPriceFeed();
-    const broker = await createPaperBroker({ ...paperBrokerOptionsFromConfig(config.paper, { db, feed }), clockIntervalMs: 0 });
+    const broker = await createPaperBroker({ ...paperBrokerOptionsFromConfig(config.paper, { db, feed }), readOnly: true });
     return { kind: 'paper', broker };
   };
   const current = () =>
