@@ -15,7 +15,7 @@ import type { Config } from '../src/config/schema';
 import { buildWorker, type WorkerHandle } from '../src/worker/worker';
 import { createObjectStore } from '../src/adapters/object-store';
 import { createPool, type Db } from '../src/adapters/postgres/pool';
-import { ingestHourlyDataset } from '../activities/fanout';
+import { ingestHourlyDataset } from '../src/adapters/hourly-dataset/ingest';
 
 export function testEnv() {
   const need = (k: string) => {

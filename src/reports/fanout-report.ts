@@ -1,7 +1,9 @@
 /**
- * Markdown for the fan-out: the orchestrator's run report (succeeded and
- * failed contracts, validation outcome, hashes) and the portfolio report of
- * `aggregatePortfolio` (P&L, Sharpe, win rate, top/bottom contracts).
+ * Markdown for the fan-out: the data validation report of `validateData`
+ * (verdict, quality score, findings), the orchestrator's run report
+ * (succeeded and failed contracts, validation outcome, hashes) and the
+ * portfolio report of `aggregatePortfolio` (P&L, Sharpe, win rate,
+ * top/bottom contracts).
  */
 import { fmt, mdTable } from './markdown';
 
@@ -17,6 +19,38 @@ export interface ContractLine {
   pnlPct: number;
 }
 
+export interface ValidationReportInput {
+  runKey: string;
+  dataset: string;
+  bars: number;
+  contractsChecked: number;
+  status: string;
+  /** Share of clean columns, in [0, 1]. */
+  qualityScore: number;
+  problems: readonly string[];
+}
+
+/**
+ * The validation report of one run.
+ *
+ * @example
+ *   await store.put(layout.report('validateData', new Date(), runKey), renderValidationReport(v));
+ */
+export function renderValidationReport(v: ValidationReportInput): string {
+  return [
+    `# Data validation for run ${v.runKey}`,
+    '',
+    `- Dataset: \`${v.dataset}\` (${v.bars} bars, ${v.contractsChecked} contracts checked)`,
+    `- Status: **${v.status}**`,
+    `- Quality score (share of clean columns): ${(v.qualityScore * 100).toFixed(1)} %`,
+    '',
+    '## Findings',
+    '',
+    ...(v.problems.length ? v.problems.map((p) => `- ${p}`) : ['None.']),
+    '',
+  ].join('\n');
+}
+
 export interface RunReportInput {
   runKey: string;
   dataset: string;
@@ -26,6 +60,8 @@ export interface RunReportInput {
   validation: { status: string; problems: string[]; reportKey?: string } | null;
   results: ContractLine[];
   failures: { contract: string; error: string }[];
+  /** Failed / requested, in [0, 1]; shown when the orchestrator supplies it (runs from version 2 on). */
+  failedShare?: number;
 }
 
 export function renderRunReport(r: RunReportInput): string {
@@ -34,7 +70,8 @@ export function renderRunReport(r: RunReportInput): string {
     '',
     `- Dataset: \`${r.dataset}\` (sha256 \`${r.datasetHash}\`)`,
     `- Effective config sha256: \`${r.configHash}\``,
-    `- Contracts requested: ${r.requested}; succeeded: ${r.results.length}; failed: ${r.failures.length}`,
+    `- Contracts requested: ${r.requested}; succeeded: ${r.results.length}; failed: ${r.failures.length}` +
+      (r.failedShare === undefined ? '' : ` (${fmt(r.failedShare * 100)} % failed)`),
     `- Validation: ${r.validation ? r.validation.status : 'not run'}${r.validation?.reportKey ? ` (report \`${r.validation.reportKey}\`)` : ''}`,
   ];
   if (r.validation && r.validation.problems.length > 0) {
