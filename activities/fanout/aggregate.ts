@@ -7,7 +7,7 @@
 import { layout } from '../../src/adapters/layout';
 import { objectStoreAsyncBuffer } from '../../src/adapters/parquet';
 import { contractComparisonParquet, equityCurveParquet, readContractResultSignals } from '../../src/adapters/tables/fanout';
-import { PortfolioAccumulator } from '../../src/domain/fanout-portfolio';
+import { PortfolioAccumulator, type PortfolioSummary } from '../../src/domain/fanout-portfolio';
 import { renderPortfolioReport } from '../../src/reports/fanout-report';
 import { asActivityFailure, invalidInput } from '../support/failures';
 import { heartbeat } from '../support/heartbeat';
@@ -18,16 +18,12 @@ export interface AggregateRunInput {
   outputPrefix: string;
 }
 
-export interface AggregateResult {
+/** The portfolio's headline figures and where its equity curve and report are. */
+export type AggregateResult = Pick<PortfolioSummary, 'contracts' | 'bars' | 'totalPnlPct' | 'sharpe' | 'winRate'> & {
   runKey: string;
-  contracts: number;
-  bars: number;
-  totalPnlPct: number;
-  sharpe: number | null;
-  winRate: number | null;
   equityKey: string;
   reportKey: string;
-}
+};
 
 export function createAggregateActivities({ store, repo }: FanoutDeps) {
   return {
@@ -53,9 +49,11 @@ export function createAggregateActivities({ store, repo }: FanoutDeps) {
         await store.put(equityKey, equityCurveParquet(timestamps, p));
         await store.put(layout.fanoutComparison(input.outputPrefix, input.runKey), contractComparisonParquet(rows));
         const reportKey = layout.report('aggregatePortfolio', run.startedAt, input.runKey);
-        await store.put(reportKey, renderPortfolioReport({ ...p, runKey: input.runKey, equityKey, results: rows }), { contentType: 'text/markdown' });
-        const result = { runKey: input.runKey, contracts: p.contracts, bars: p.bars, totalPnlPct: p.totalPnlPct, sharpe: p.sharpe, winRate: p.winRate, equityKey, reportKey };
-        await repo.upsertAggregate({ runKey: input.runKey, contracts: p.contracts, totalPnlPct: p.totalPnlPct, sharpe: p.sharpe, winRate: p.winRate, equityKey, reportKey });
+        const report = renderPortfolioReport({ ...p, runKey: input.runKey, equityKey, results: rows });
+        await store.put(reportKey, report, { contentType: 'text/markdown' });
+        const { contracts, bars, totalPnlPct, sharpe, winRate } = p;
+        const result = { runKey: input.runKey, contracts, bars, totalPnlPct, sharpe, winRate, equityKey, reportKey };
+        await repo.upsertAggregate(result);
         return result;
       });
     },

@@ -8,10 +8,11 @@ import { layout } from '../../src/adapters/layout';
 import { decodeSeries } from '../../src/adapters/series-blob';
 import { contractResultParquet } from '../../src/adapters/tables/fanout';
 import { analyzeSymbolBars } from '../../src/domain/symbol-analysis';
-import { contractPnlPct } from '../../src/domain/fanout-portfolio';
-import type { ContractLine } from '../../src/reports/fanout-report';
+import { summarizeContract, type ContractSummary } from '../../src/domain/fanout-run';
 import { asActivityFailure } from '../support/failures';
 import type { FanoutDeps } from './deps';
+
+export type { ContractSummary };
 
 export interface AnalyzeContractInput {
   runKey: string;
@@ -19,11 +20,6 @@ export interface AnalyzeContractInput {
   outputPrefix: string;
   inputKey: string;
 }
-
-/** A contract's analysis summary: what the summary row and the run report hold. */
-export type ContractSummary = ContractLine;
-
-const nullIfNaN = (x: number) => (Number.isFinite(x) ? x : null);
 
 export function createAnalyzeActivities({ store }: FanoutDeps) {
   return {
@@ -34,21 +30,7 @@ export function createAnalyzeActivities({ store }: FanoutDeps) {
         const analysis = analyzeSymbolBars({ price: bars.price, spx: bars.spx, vix: bars.vix });
         const stagingKey = layout.fanoutStaging(input.outputPrefix, input.runKey, input.contract);
         await store.put(stagingKey, contractResultParquet({ timestamps: bars.timestamp, price: bars.price, vix: bars.vix, analysis }));
-        const s = analysis.summary;
-        return {
-          stagingKey,
-          summary: {
-            contract: input.contract,
-            bars: bars.price.length,
-            totalTrades: s.totalTrades,
-            goodTrades: s.goodTrades,
-            badTrades: s.badTrades,
-            successRate: s.successRate,
-            avgBeta: nullIfNaN(s.avgBeta),
-            avgVix: nullIfNaN(s.avgVix),
-            pnlPct: contractPnlPct(analysis.signal, analysis.priceChangePct),
-          },
-        };
+        return { stagingKey, summary: summarizeContract(input.contract, analysis) };
       });
     },
   };

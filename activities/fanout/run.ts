@@ -8,18 +8,15 @@
 import { layout } from '../../src/adapters/layout';
 import { readDatasetManifest } from '../../src/adapters/hourly-dataset/store';
 import { stableHash } from '../../src/config/load';
-import { fanoutRunConfig, selectRunContracts, succeededResults } from '../../src/domain/fanout-run';
+import { fanoutRunConfig, selectRunContracts, succeededResults, type RunRequest } from '../../src/domain/fanout-run';
 import type { ValidationStatus } from '../../src/domain/data-validation';
 import { renderRunReport } from '../../src/reports/fanout-report';
 import { asActivityFailure } from '../support/failures';
 import type { FanoutDeps } from './deps';
 
-export interface PrepareRunInput {
+export interface PrepareRunInput extends RunRequest {
   runKey: string;
   workflowId: string;
-  dataset: string;
-  numContracts: number;
-  outputPrefix: string;
   failContracts: string[];
 }
 
@@ -48,20 +45,18 @@ export function createRunActivities({ store, repo }: FanoutDeps) {
     /** Check the request against the dataset, record the run, and return its contracts and hashes. */
     async prepareRun(input: PrepareRunInput): Promise<PreparedRun> {
       return asActivityFailure(async () => {
-        const manifest = await readDatasetManifest(store, input.dataset);
+        const { contracts: available, datasetHash, bars } = await readDatasetManifest(store, input.dataset);
         const contracts = selectRunContracts(
-          manifest.contracts.map((c) => c.symbol),
+          available.map((c) => c.symbol),
           input,
         );
         const configHash = stableHash(fanoutRunConfig(input));
-        const { datasetHash } = manifest;
-        await repo.startRun({ runKey: input.runKey, workflowId: input.workflowId, dataset: input.dataset, datasetHash, configHash, numContracts: input.numContracts });
-        await store.put(
-          layout.fanoutManifest(input.outputPrefix, input.runKey),
-          JSON.stringify({ runKey: input.runKey, dataset: input.dataset, datasetHash, configHash, contracts }, null, 2),
-          { contentType: 'application/json' },
-        );
-        return { contracts, datasetHash, configHash, bars: manifest.bars };
+        await repo.startRun({ ...input, datasetHash, configHash });
+        const runManifest = { runKey: input.runKey, dataset: input.dataset, datasetHash, configHash, contracts };
+        await store.put(layout.fanoutManifest(input.outputPrefix, input.runKey), JSON.stringify(runManifest, null, 2), {
+          contentType: 'application/json',
+        });
+        return { contracts, datasetHash, configHash, bars };
       });
     },
 

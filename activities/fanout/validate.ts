@@ -7,7 +7,13 @@
 import { layout } from '../../src/adapters/layout';
 import { readDatasetManifest } from '../../src/adapters/hourly-dataset/store';
 import { openDatasetColumns } from '../../src/adapters/hourly-dataset/columns';
-import { checkPriceColumn, judgeDataset, marketSeriesProblem, type ColumnCheck, type ValidationStatus } from '../../src/domain/data-validation';
+import {
+  checkPriceColumn,
+  judgeDataset,
+  marketSeriesProblem,
+  type ColumnCheck,
+  type ValidationStatus,
+} from '../../src/domain/data-validation';
 import { renderValidationReport } from '../../src/reports/fanout-report';
 import { asActivityFailure } from '../support/failures';
 import { heartbeat } from '../support/heartbeat';
@@ -19,16 +25,12 @@ export interface ValidateDatasetInput {
   numContracts: number;
 }
 
-export interface ValidationResult {
-  status: ValidationStatus;
-  problems: string[];
-  reportKey: string;
-  qualityScore: number;
-}
+/** The verdict (problems capped for the payload; the report has them all) and the report's key. */
+export type ValidationResult = DatasetVerdict & { reportKey: string };
 
 /** Contract columns read at once: batches keep memory flat on the 418-column file. */
 const COLUMN_BATCH = 25;
-/** Findings returned to the workflow (the report has them all): keeps the payload small. */
+/** Findings returned to the workflow: keeps the payload small. */
 const MAX_RETURNED_PROBLEMS = 50;
 
 export function createValidateActivities({ store, repo, onDataQuality }: FanoutDeps) {
@@ -60,15 +62,8 @@ export function createValidateActivities({ store, repo, onDataQuality }: FanoutD
         onDataQuality?.(input.dataset, qualityScore);
         await repo.setValidation(input.runKey, status).catch(() => undefined);
         const reportKey = layout.report('validateData', new Date(), input.runKey);
-        const report = renderValidationReport({
-          runKey: input.runKey,
-          dataset: input.dataset,
-          bars: manifest.bars,
-          contractsChecked: contracts.length,
-          status,
-          qualityScore,
-          problems,
-        });
+        const contractsChecked = contracts.length;
+        const report = renderValidationReport({ ...input, bars: manifest.bars, contractsChecked, status, qualityScore, problems });
         await store.put(reportKey, report, { contentType: 'text/markdown' });
         return { status, problems: problems.slice(0, MAX_RETURNED_PROBLEMS), reportKey, qualityScore };
       });

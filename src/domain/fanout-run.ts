@@ -7,7 +7,8 @@
  * these, and write the outcome.
  */
 import { QuantError } from './errors';
-import { ANALYSIS_PARAMETERS, type AnalysisParameters } from './symbol-analysis';
+import { contractPnlPct } from './fanout-portfolio';
+import { ANALYSIS_PARAMETERS, type AnalysisParameters, type SymbolAnalysis } from './symbol-analysis';
 
 /** A fan-out request that cannot run as asked (too many contracts, an unknown drill contract). Not retryable. */
 export class InvalidRunRequestError extends QuantError {
@@ -69,6 +70,45 @@ export function fanoutRunConfig(request: RunRequest, analysis: AnalysisParameter
     numContracts: request.numContracts,
     outputPrefix: request.outputPrefix,
     failContracts: [...request.failContracts].sort(),
+  };
+}
+
+/** A contract's analysis in one row: what the summary row, the run report and the child's result hold. */
+export interface ContractSummary {
+  contract: string;
+  bars: number;
+  totalTrades: number;
+  goodTrades: number;
+  badTrades: number;
+  /** Percent of trades that were good (0 without trades). */
+  successRate: number;
+  /** null where the kernel's average is undefined (fewer than 2 bars). */
+  avgBeta: number | null;
+  avgVix: number | null;
+  /** Sum of the contract's trade returns, percent (`contractPnlPct`). */
+  pnlPct: number;
+}
+
+/**
+ * The summary row of one contract's analysis: the kernel's counts, its
+ * averages with NaN as null (JSON and SQL have no NaN), and the P&L.
+ *
+ * @example
+ *   summarizeContract('AAPL', analyzeSymbolBars(bars)).successRate // e.g. 51.2
+ */
+export function summarizeContract(contract: string, a: SymbolAnalysis): ContractSummary {
+  const s = a.summary;
+  const nullIfNaN = (x: number) => (Number.isFinite(x) ? x : null);
+  return {
+    contract,
+    bars: s.bars,
+    totalTrades: s.totalTrades,
+    goodTrades: s.goodTrades,
+    badTrades: s.badTrades,
+    successRate: s.successRate,
+    avgBeta: nullIfNaN(s.avgBeta),
+    avgVix: nullIfNaN(s.avgVix),
+    pnlPct: contractPnlPct(a.signal, a.priceChangePct),
   };
 }
 

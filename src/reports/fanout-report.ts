@@ -5,19 +5,11 @@
  * portfolio report of `aggregatePortfolio` (P&L, Sharpe, win rate,
  * top/bottom contracts).
  */
+import type { ContractSummary } from '../domain/fanout-run';
 import { fmt, mdTable } from './markdown';
 
-export interface ContractLine {
-  contract: string;
-  bars: number;
-  totalTrades: number;
-  goodTrades: number;
-  badTrades: number;
-  successRate: number;
-  avgBeta: number | null;
-  avgVix: number | null;
-  pnlPct: number;
-}
+/** One contract's line in the reports: its analysis summary. */
+export type ContractLine = ContractSummary;
 
 export interface ValidationReportInput {
   runKey: string;
@@ -78,12 +70,29 @@ export function renderRunReport(r: RunReportInput): string {
     parts.push('', '## Validation findings', '', ...r.validation.problems.map((p) => `- ${p}`));
   }
   parts.push('', `## Failed contracts (${r.failures.length})`, '');
-  parts.push(r.failures.length === 0 ? 'None.' : mdTable(['Contract', 'Error'], r.failures.map((f) => [f.contract, f.error.replace(/\s+/g, ' ').slice(0, 300)])));
+  parts.push(
+    r.failures.length === 0
+      ? 'None.'
+      : mdTable(
+          ['Contract', 'Error'],
+          r.failures.map((f) => [f.contract, f.error.replace(/\s+/g, ' ').slice(0, 300)]),
+        ),
+  );
   parts.push('', `## Succeeded contracts (${r.results.length})`, '');
   parts.push(
     mdTable(
       ['Contract', 'Bars', 'Trades', 'Good', 'Bad', 'Success %', 'Avg beta', 'Avg VIX', 'P&L %'],
-      r.results.map((x) => [x.contract, x.bars, x.totalTrades, x.goodTrades, x.badTrades, fmt(x.successRate), fmt(x.avgBeta, 3), fmt(x.avgVix), fmt(x.pnlPct)]),
+      r.results.map((x) => [
+        x.contract,
+        x.bars,
+        x.totalTrades,
+        x.goodTrades,
+        x.badTrades,
+        fmt(x.successRate),
+        fmt(x.avgBeta, 3),
+        fmt(x.avgVix),
+        fmt(x.pnlPct),
+      ]),
     ),
   );
   return parts.join('\n') + '\n';
@@ -116,21 +125,35 @@ export function renderPortfolioReport(p: PortfolioReportInput): string {
   return [
     `# Portfolio of fan-out run ${p.runKey}`,
     '',
-    mdTable(['Metric', 'Value'], [
-      ['Contracts', p.contracts],
-      ['Bars', p.bars],
-      ['Total P&L (sum of bar returns, %)', fmt(p.totalPnlPct)],
-      ['Sharpe (annualised, 252 x 8 bars, rf 0)', fmt(p.sharpe, 3)],
-      ['Win rate (good / (good + bad))', p.winRate === null ? 'n/a' : `${fmt(p.winRate * 100)} %`],
-      ['Good / bad trades', `${p.goodTrades} / ${p.badTrades}`],
-    ]),
+    mdTable(
+      ['Metric', 'Value'],
+      [
+        ['Contracts', p.contracts],
+        ['Bars', p.bars],
+        ['Total P&L (sum of bar returns, %)', fmt(p.totalPnlPct)],
+        ['Sharpe (annualised, 252 x 8 bars, rf 0)', fmt(p.sharpe, 3)],
+        ['Win rate (good / (good + bad))', p.winRate === null ? 'n/a' : `${fmt(p.winRate * 100)} %`],
+        ['Good / bad trades', `${p.goodTrades} / ${p.badTrades}`],
+      ],
+    ),
     '',
     `Equity curve: \`${p.equityKey}\``,
     '',
-    '## Top 10 by success rate', '', mdTable(headers, bySuccess.top.map(line)),
-    '', '## Bottom 10 by success rate', '', mdTable(headers, bySuccess.bottom.map(line)),
-    '', '## Top 10 by P&L', '', mdTable(headers, byPnl.top.map(line)),
-    '', '## Bottom 10 by P&L', '', mdTable(headers, byPnl.bottom.map(line)),
+    '## Top 10 by success rate',
+    '',
+    mdTable(headers, bySuccess.top.map(line)),
+    '',
+    '## Bottom 10 by success rate',
+    '',
+    mdTable(headers, bySuccess.bottom.map(line)),
+    '',
+    '## Top 10 by P&L',
+    '',
+    mdTable(headers, byPnl.top.map(line)),
+    '',
+    '## Bottom 10 by P&L',
+    '',
+    mdTable(headers, byPnl.bottom.map(line)),
     '',
   ].join('\n');
 }

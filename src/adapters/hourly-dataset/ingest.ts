@@ -50,7 +50,11 @@ export class MissingSourceDirError extends DatasetError {
  *   const r = await ingestHourlyDataset(store, { dataset: 'synthetic', provider: 'synthetic' });
  *   r.skipped // true on the second call
  */
-export async function ingestHourlyDataset(store: ObjectStore, input: IngestDatasetInput, progress: () => void = () => undefined): Promise<DatasetSummary> {
+export async function ingestHourlyDataset(
+  store: ObjectStore,
+  input: IngestDatasetInput,
+  progress: () => void = () => undefined,
+): Promise<DatasetSummary> {
   const seed = input.seed ?? DATA_DEFAULTS.seed;
   if (!input.force) {
     const existing = await readDatasetManifest(store, input.dataset).catch(() => undefined);
@@ -62,15 +66,29 @@ export async function ingestHourlyDataset(store: ObjectStore, input: IngestDatas
       (input.contracts === undefined || existing.contracts.length === input.contracts) &&
       (input.bars === undefined || existing.bars === input.bars);
     if (existing && (sameSynthetic || (input.provider === 'synthetic' && unparameterised))) {
-      return { dataset: input.dataset, datasetHash: existing.datasetHash, contracts: existing.contracts.length, bars: existing.bars, skipped: true };
+      return {
+        dataset: input.dataset,
+        datasetHash: existing.datasetHash,
+        contracts: existing.contracts.length,
+        bars: existing.bars,
+        skipped: true,
+      };
     }
   }
   progress();
   const manifest =
     input.provider === 'file'
       ? await importHourlyDatasetFromFiles(store, input.dataset, requireSourceDir(input))
-      : await writeHourlyDataset(store, input.dataset, generateHourlyDataset({ seed, contracts: input.contracts, bars: input.bars }), { seed });
-  return { dataset: input.dataset, datasetHash: manifest.datasetHash, contracts: manifest.contracts.length, bars: manifest.bars, skipped: false };
+      : await writeHourlyDataset(store, input.dataset, generateHourlyDataset({ seed, contracts: input.contracts, bars: input.bars }), {
+          seed,
+        });
+  return {
+    dataset: input.dataset,
+    datasetHash: manifest.datasetHash,
+    contracts: manifest.contracts.length,
+    bars: manifest.bars,
+    skipped: false,
+  };
 }
 
 function requireSourceDir(input: IngestDatasetInput): string {

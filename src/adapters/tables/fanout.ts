@@ -67,7 +67,10 @@ export interface ContractResultSignals {
  * @example
  *   const { signal, changePct } = await readContractResultSignals(await objectStoreAsyncBuffer(store, row.resultKey));
  */
-export async function readContractResultSignals(source: ParquetSource, opts: { timestamps?: boolean } = {}): Promise<ContractResultSignals> {
+export async function readContractResultSignals(
+  source: ParquetSource,
+  opts: { timestamps?: boolean } = {},
+): Promise<ContractResultSignals> {
   const wanted = ['signal', 'price_change_pct'];
   const t = await readParquet(source, { columns: opts.timestamps ? ['timestamp', ...wanted] : wanted });
   const labels = t.columns.signal as ArrayLike<string>;
@@ -84,7 +87,10 @@ export async function readContractResultSignals(source: ParquetSource, opts: { t
  * @example
  *   await store.put(layout.fanoutEquity(prefix, runKey), equityCurveParquet(timestamps, portfolio));
  */
-export function equityCurveParquet(timestamps: ArrayLike<number>, p: Pick<PortfolioSummary, 'portfolioReturnPct' | 'cumulativePnlPct'>): Uint8Array {
+export function equityCurveParquet(
+  timestamps: ArrayLike<number>,
+  p: Pick<PortfolioSummary, 'portfolioReturnPct' | 'cumulativePnlPct'>,
+): Uint8Array {
   return writeParquet([
     { name: 'timestamp', type: 'timestamp', data: timestamps },
     { name: 'portfolio_return_pct', type: 'double', data: p.portfolioReturnPct },
