@@ -12,7 +12,7 @@ import {
   judgeDataset,
   marketSeriesProblem,
   type ColumnCheck,
-  type ValidationStatus,
+  type DatasetVerdict,
 } from '../../src/domain/data-validation';
 import { renderValidationReport } from '../../src/reports/fanout-report';
 import { asActivityFailure } from '../support/failures';

@@ -7,7 +7,15 @@
 import { describe, expect, it } from 'vitest';
 import { stableHash } from '../config/load';
 import { ANALYSIS_PARAMETERS, analyzeSymbolBars } from './symbol-analysis';
-import { InvalidRunRequestError, failedShare, fanoutRunConfig, selectRunContracts, succeededResults, summarizeContract, type RunRequest } from './fanout-run';
+import {
+  InvalidRunRequestError,
+  failedShare,
+  fanoutRunConfig,
+  selectRunContracts,
+  succeededResults,
+  summarizeContract,
+  type RunRequest,
+} from './fanout-run';
 import { isNonRetryable } from './errors';
 
 const f64 = (a: number[]) => Float64Array.from(a);
@@ -106,7 +114,16 @@ describe('summarizeContract', () => {
     // P&L sums signal_t * change_{t+1}: only the buy earns bar 2's -1 %.
     const a = analyzeSymbolBars({ price: f64([100, 101, 99.99]), spx: f64([1, 1, 1]), vix: f64([15, 15, 15]) });
     const s = summarizeContract('AAPL', a);
-    expect(s).toMatchObject({ contract: 'AAPL', bars: 3, totalTrades: 2, goodTrades: 0, badTrades: 1, successRate: 0, avgBeta: 0, avgVix: 15 });
+    expect(s).toMatchObject({
+      contract: 'AAPL',
+      bars: 3,
+      totalTrades: 2,
+      goodTrades: 0,
+      badTrades: 1,
+      successRate: 0,
+      avgBeta: 0,
+      avgVix: 15,
+    });
     expect(s.pnlPct).toBeCloseTo((99.99 / 101 - 1) * 100, 12);
     const one = summarizeContract('X', analyzeSymbolBars({ price: f64([5]), spx: f64([5]), vix: f64([20]) }));
     expect(one.avgBeta).toBeNull();

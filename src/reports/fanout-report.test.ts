@@ -27,16 +27,27 @@ describe('renderValidationReport', () => {
         '',
       ].join('\n'),
     );
-    expect(renderValidationReport({ runKey: 'r', dataset: 'd', bars: 1, contractsChecked: 0, status: 'PASS', qualityScore: 0, problems: [] })).toContain(
-      '## Findings\n\nNone.\n',
-    );
+    expect(
+      renderValidationReport({ runKey: 'r', dataset: 'd', bars: 1, contractsChecked: 0, status: 'PASS', qualityScore: 0, problems: [] }),
+    ).toContain('## Findings\n\nNone.\n');
   });
 });
 
 describe('renderRunReport', () => {
-  const base = { runKey: 'r', dataset: 'd', datasetHash: 'h', configHash: 'c', requested: 8, validation: null, results: [], failures: [{ contract: 'X', error: 'boom' }] };
+  const base = {
+    runKey: 'r',
+    dataset: 'd',
+    datasetHash: 'h',
+    configHash: 'c',
+    requested: 8,
+    validation: null,
+    results: [],
+    failures: [{ contract: 'X', error: 'boom' }],
+  };
   it('shows the failed share when the orchestrator sends it, and nothing when it does not', () => {
-    expect(renderRunReport({ ...base, failedShare: 0.125 })).toContain('- Contracts requested: 8; succeeded: 0; failed: 1 (12.50 % failed)\n');
+    expect(renderRunReport({ ...base, failedShare: 0.125 })).toContain(
+      '- Contracts requested: 8; succeeded: 0; failed: 1 (12.50 % failed)\n',
+    );
     expect(renderRunReport(base)).toContain('- Contracts requested: 8; succeeded: 0; failed: 1\n');
   });
 });
