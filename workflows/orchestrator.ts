@@ -58,8 +58,8 @@ export interface OrchestratorResult {
 }
 
 /**
- * Version 2 of the orchestrator: the result and the run report carry the
- * failed share. Behind `patched()` so runs that started on version 1 replay
+ * Version 2 of the orchestrator: the result, the memo and the run report
+ * carry the failed share. Behind `patched()` so runs that started on version 1 replay
  * unchanged (tests/histories/orchestrator/v1.json) and new runs take the new
  * path (v2.json). README "Changing a workflow".
  */
@@ -171,12 +171,15 @@ export async function orchestrator(input: OrchestratorInput): Promise<Orchestrat
   setCurrentDetails('writing the run report');
   const total = prepared.contracts.length;
   // patched() records a marker in new histories; replaying a version-1 history (no marker) takes the old path.
-  const share = patched(FAILED_SHARE_PATCH) ? { failedShare: failedShare(failures.length, total) } : {};
+  const v2 = patched(FAILED_SHARE_PATCH);
+  const share = v2 ? { failedShare: failedShare(failures.length, total) } : {};
   const final = await finalizeRun({
     runKey, dataset, datasetHash: prepared.datasetHash, configHash: prepared.configHash, requested: total,
     validation: validation ? { status: validation.status, problems: validation.problems, reportKey: validation.reportKey } : null,
     failures, startedAt: workflowInfo().startTime.toISOString(), ...share,
   });
+  // The Web UI shows the memo: a new command, so this line alone would break the replay of a v1 run without patched().
+  if (v2) upsertMemo(share);
   setCurrentDetails(`done: ${final.succeeded} succeeded, ${final.failed} failed`);
   return {
     runKey, total, succeeded: final.succeeded, failed: final.failed,
