@@ -8,8 +8,19 @@
  * CLI's progress bar.
  */
 import {
-  ApplicationFailure, defineQuery, defineSignal, executeChild, proxyActivities, setHandler, startChild, upsertMemo,
-  workflowInfo, setCurrentDetails, getExternalWorkflowHandle, condition, patched,
+  ApplicationFailure,
+  defineQuery,
+  defineSignal,
+  executeChild,
+  proxyActivities,
+  setHandler,
+  startChild,
+  upsertMemo,
+  workflowInfo,
+  setCurrentDetails,
+  getExternalWorkflowHandle,
+  condition,
+  patched,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ValidationResult } from '../activities/fanout';
@@ -117,7 +128,14 @@ export async function orchestrator(input: OrchestratorInput): Promise<Orchestrat
   }
 
   setCurrentDetails('preparing the run');
-  const prepared = await prepareRun({ runKey, workflowId: workflowInfo().workflowId, dataset, numContracts: input.numContracts, outputPrefix, failContracts });
+  const prepared = await prepareRun({
+    runKey,
+    workflowId: workflowInfo().workflowId,
+    dataset,
+    numContracts: input.numContracts,
+    outputPrefix,
+    failContracts,
+  });
   upsertMemo({ datasetHash: prepared.datasetHash, configHash: prepared.configHash, dataset, runKey });
   progress.total = prepared.contracts.length;
 
@@ -158,7 +176,18 @@ export async function orchestrator(input: OrchestratorInput): Promise<Orchestrat
       handles.push(
         await startChild(analyzeShard, {
           workflowId: workflowIds.subOrchestrator(runKey, shard),
-          args: [{ runKey, shard, dataset, outputPrefix, contracts, failContracts: failContracts.filter((c) => contracts.includes(c)), maxConcurrentChildren: Math.max(1, Math.floor(window / groups.length)), parentWorkflowId: workflowInfo().workflowId }],
+          args: [
+            {
+              runKey,
+              shard,
+              dataset,
+              outputPrefix,
+              contracts,
+              failContracts: failContracts.filter((c) => contracts.includes(c)),
+              maxConcurrentChildren: Math.max(1, Math.floor(window / groups.length)),
+              parentWorkflowId: workflowInfo().workflowId,
+            },
+          ],
           staticSummary: `Shard ${shard} of run ${runKey}: ${contracts.length} contracts (${contracts[0]}..${contracts[contracts.length - 1]})`,
           typedSearchAttributes: tags,
         }),
@@ -174,17 +203,31 @@ export async function orchestrator(input: OrchestratorInput): Promise<Orchestrat
   const v2 = patched(FAILED_SHARE_PATCH);
   const share = v2 ? { failedShare: failedShare(failures.length, total) } : {};
   const final = await finalizeRun({
-    runKey, dataset, datasetHash: prepared.datasetHash, configHash: prepared.configHash, requested: total,
+    runKey,
+    dataset,
+    datasetHash: prepared.datasetHash,
+    configHash: prepared.configHash,
+    requested: total,
     validation: validation ? { status: validation.status, problems: validation.problems, reportKey: validation.reportKey } : null,
-    failures, startedAt: workflowInfo().startTime.toISOString(), ...share,
+    failures,
+    startedAt: workflowInfo().startTime.toISOString(),
+    ...share,
   });
   // The Web UI shows the memo: a new command, so this line alone would break the replay of a v1 run without patched().
   if (v2) upsertMemo(share);
   setCurrentDetails(`done: ${final.succeeded} succeeded, ${final.failed} failed`);
   return {
-    runKey, total, succeeded: final.succeeded, failed: final.failed,
-    failedContracts: failures.map((f) => f.contract).slice(0, 1000), validation: validation?.status ?? 'SKIPPED',
-    datasetHash: prepared.datasetHash, configHash: prepared.configHash, reportKey: final.reportKey, shards, ...share,
+    runKey,
+    total,
+    succeeded: final.succeeded,
+    failed: final.failed,
+    failedContracts: failures.map((f) => f.contract).slice(0, 1000),
+    validation: validation?.status ?? 'SKIPPED',
+    datasetHash: prepared.datasetHash,
+    configHash: prepared.configHash,
+    reportKey: final.reportKey,
+    shards,
+    ...share,
   };
 }
 
@@ -212,7 +255,12 @@ export async function analyzeShard(input: AnalyzeShardInput): Promise<{ shard: s
     reporting = true;
     dirty = 0;
     try {
-      await parent.signal(shardProgressSignal, { shard: input.shard, completed: progress.completed, failed: progress.failed, running: progress.running });
+      await parent.signal(shardProgressSignal, {
+        shard: input.shard,
+        completed: progress.completed,
+        failed: progress.failed,
+        running: progress.running,
+      });
     } catch (err) {
       setCurrentDetails(`progress signal failed: ${rootMessage(err)}`);
     } finally {

@@ -7,9 +7,9 @@
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
-const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) =>
-  typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v),
-);
+const bool = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+  .transform((v) => (typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v)));
 
 /** Most children one (sub-)orchestrator starts: the fan-out's history limit (DESIGN.md). */
 export const MAX_CHILDREN_PER_PARENT = 1000;
@@ -173,12 +173,19 @@ export const configSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.profile === 'cluster') {
-      if (!c.postgres.url) ctx.addIssue({ code: 'custom', path: ['postgres', 'url'], message: 'required in the cluster profile (DATABASE_URL)' });
-      if (!c.temporal.address) ctx.addIssue({ code: 'custom', path: ['temporal', 'address'], message: 'required in the cluster profile (TEMPORAL_ADDRESS)' });
+      if (!c.postgres.url)
+        ctx.addIssue({ code: 'custom', path: ['postgres', 'url'], message: 'required in the cluster profile (DATABASE_URL)' });
+      if (!c.temporal.address)
+        ctx.addIssue({ code: 'custom', path: ['temporal', 'address'], message: 'required in the cluster profile (TEMPORAL_ADDRESS)' });
     }
     if (c.objectStore.kind === 's3') {
       for (const k of ['endpoint', 'accessKeyId', 'secretAccessKey'] as const) {
-        if (!c.objectStore[k]) ctx.addIssue({ code: 'custom', path: ['objectStore', k], message: `required when objectStore.kind is s3 (${ENV_NAMES[`objectStore.${k}`]})` });
+        if (!c.objectStore[k])
+          ctx.addIssue({
+            code: 'custom',
+            path: ['objectStore', k],
+            message: `required when objectStore.kind is s3 (${ENV_NAMES[`objectStore.${k}`]})`,
+          });
       }
     }
   });
@@ -247,4 +254,10 @@ export const ENV_NAMES: Record<string, string> = {
 };
 
 /** Settings whose values must never be printed or logged. */
-export const SECRET_PATHS = new Set(['postgres.url', 'objectStore.accessKeyId', 'objectStore.secretAccessKey', 'news.finnhubApiKey', 'news.marketauxApiKey']);
+export const SECRET_PATHS = new Set([
+  'postgres.url',
+  'objectStore.accessKeyId',
+  'objectStore.secretAccessKey',
+  'news.finnhubApiKey',
+  'news.marketauxApiKey',
+]);
