@@ -29,7 +29,9 @@ beforeAll(async () => {
   const ds = await smallDataset(config, { contracts: 12, bars: 400 });
   dataset = ds.dataset;
   store = ds.store;
-  contracts = JSON.parse(new TextDecoder().decode(await store.get(`datasets/${dataset}/manifest.json`))).contracts.map((c: { symbol: string }) => c.symbol);
+  contracts = JSON.parse(new TextDecoder().decode(await store.get(`datasets/${dataset}/manifest.json`))).contracts.map(
+    (c: { symbol: string }) => c.symbol,
+  );
   worker = await startTestWorker(config);
   client = await testClient();
   db = testDb();
@@ -46,7 +48,12 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 async function run(numContracts: number, extra: { failContracts?: string[]; runKey?: string; runValidation?: boolean } = {}) {
   const runKey = extra.runKey ?? uniqueName('run');
   const started = await startOrchestrator(client, config.temporal.taskQueue, {
-    numContracts, dataset, runValidation: extra.runValidation ?? true, failContracts: extra.failContracts ?? [], runKey, maxConcurrentChildren: 5,
+    numContracts,
+    dataset,
+    runValidation: extra.runValidation ?? true,
+    failContracts: extra.failContracts ?? [],
+    runKey,
+    maxConcurrentChildren: 5,
   });
   const seen: FanoutProgress[] = [];
   const result = await followOrchestrator(client, started.workflowId, (p) => seen.push({ ...p }), 100);
@@ -56,7 +63,7 @@ async function run(numContracts: number, extra: { failContracts?: string[]; runK
 describe('fan-out analysis on the real stack', () => {
   it('runs 10 contracts with validation, one child per contract, and aggregates', async () => {
     const { runKey, result, seen, workflowId } = await run(10);
-    expect(result).toMatchObject({ runKey, total: 10, succeeded: 10, failed: 0, validation: 'PASS', shards: 0 });
+    expect(result).toMatchObject({ runKey, total: 10, succeeded: 10, failed: 0, validation: 'PASS', shards: 0, failedShare: 0 });
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.at(-1)).toEqual({ total: 10, completed: 10, failed: 0, running: 0 });
 
@@ -64,11 +71,18 @@ describe('fan-out analysis on the real stack', () => {
     const rows = await repo.listResults(runKey);
     expect(rows.map((r) => r.contract)).toEqual([...contracts.slice(0, 10)].sort());
     const runRow = await repo.getRun(runKey);
-    expect(runRow).toMatchObject({ status: 'completed', succeeded: 10, failed: 0, validationStatus: 'PASS', datasetHash: result.datasetHash, configHash: result.configHash });
+    expect(runRow).toMatchObject({
+      status: 'completed',
+      succeeded: 10,
+      failed: 0,
+      validationStatus: 'PASS',
+      datasetHash: result.datasetHash,
+      configHash: result.configHash,
+    });
 
     // Memo carries the hashes too, for the Web UI.
     const desc = await client.workflow.getHandle(workflowId).describe();
-    expect(await desc.memo).toMatchObject({ datasetHash: result.datasetHash, configHash: result.configHash });
+    expect(await desc.memo).toMatchObject({ datasetHash: result.datasetHash, configHash: result.configHash, failedShare: 0 });
 
     // Children are real workflows with the Contract search attribute.
     const child = await client.workflow.getHandle(workflowIds.analyzeSymbol(contracts[0], runKey)).describe();
@@ -78,9 +92,12 @@ describe('fan-out analysis on the real stack', () => {
     const runDate = desc.typedSearchAttributes.get(SEARCH_ATTRIBUTES.RunDate)!;
     expect(runDate.toISOString()).toBe(`${desc.startTime.toISOString().slice(0, 10)}T00:00:00.000Z`);
     const validation = await client.workflow.getHandle(workflowIds.validateData(runKey)).describe();
-    for (const d of [child, validation]) expect(d.typedSearchAttributes.get(SEARCH_ATTRIBUTES.RunDate)?.toISOString()).toBe(runDate.toISOString());
+    for (const d of [child, validation])
+      expect(d.typedSearchAttributes.get(SEARCH_ATTRIBUTES.RunDate)?.toISOString()).toBe(runDate.toISOString());
     const history = await client.workflow.getHandle(workflowIds.analyzeSymbol(contracts[0], runKey)).fetchHistory();
-    const activityTypes = history.events!.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name);
+    const activityTypes = history
+      .events!.filter((e) => e.activityTaskScheduledEventAttributes)
+      .map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name);
     expect(activityTypes).toEqual(['loadContract', 'analyzeContract', 'saveContractResult']);
 
     // The stored summary agrees with the per-bar file it came from.
@@ -114,20 +131,30 @@ describe('fan-out analysis on the real stack', () => {
     expect(cum[cum.length - 1]).toBeCloseTo(agg.totalPnlPct, 9);
     expect(new TextDecoder().decode(await store.get(agg.reportKey))).toContain('Top 10 by P&L');
 
-    recordHistory(workflowId, 'orchestrator-10-contracts');
-    recordHistory(workflowIds.analyzeSymbol(contracts[0], runKey), 'analyzeSymbol-one-contract');
+    // Replay fixtures (tests/histories/<type>/v<N>.json), written only when QUANT_RECORD_HISTORIES names the type.
+    recordHistory(workflowId, 'orchestrator');
+    recordHistory(workflowIds.analyzeSymbol(contracts[0], runKey), 'analyzeSymbol');
   });
 
   it('completes the run when drilled children fail, listing both groups', async () => {
     const failing = contracts[3];
     const { runKey, result } = await run(8, { failContracts: [failing], runValidation: false });
-    expect(result).toMatchObject({ total: 8, succeeded: 7, failed: 1, failedContracts: [failing], validation: 'SKIPPED' });
+    // failedShare (orchestrator v2, patch fanout-result-failed-share): 1 failed of 8 requested.
+    expect(result).toMatchObject({
+      total: 8,
+      succeeded: 7,
+      failed: 1,
+      failedContracts: [failing],
+      validation: 'SKIPPED',
+      failedShare: 0.125,
+    });
     const rows = await createFanoutRepo(db).listResults(runKey);
     expect(rows).toHaveLength(7);
     expect(rows.map((r) => r.contract)).not.toContain(failing);
     const report = new TextDecoder().decode(await store.get(result.reportKey));
     expect(report).toMatch(new RegExp(`Failed contracts \\(1\\)[\\s\\S]*\\| ${failing} \\| failure drill`));
     expect(report).toContain('Succeeded contracts (7)');
+    expect(report).toContain('- Contracts requested: 8; succeeded: 7; failed: 1 (12.50 % failed)');
     const child = await client.workflow.getHandle(workflowIds.analyzeSymbol(failing, runKey)).describe();
     expect(child.status.name).toBe('FAILED');
   });

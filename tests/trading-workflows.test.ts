@@ -113,7 +113,7 @@ describe('reconciliation workflow', () => {
     const result = await latest.result();
     expect(result.totals.runs).toBe(1);
     expect(result.last?.outcome).toBe('in_sync');
-    recordHistory(workflowId, 'reconciliation-stopped-after-continue-as-new');
+    recordHistory(workflowId, 'reconciliation');
   });
 
   it('rejects a bad input, naming the field', async () => {
@@ -192,6 +192,6 @@ describe('riskAnalysis workflow', () => {
     const report = new TextDecoder().decode(await ctx.worker.store.get(result.reportKey));
     expect(report).toContain(`# Risk analysis ${asOf}`);
     expect(report).toContain(`| market -10% | every price moves -10% at once | ${expectedShock10.toFixed(2)} |`);
-    recordHistory(workflowId, 'riskAnalysis-one-date');
+    recordHistory(workflowId, 'riskAnalysis');
   });
 });

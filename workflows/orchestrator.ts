@@ -8,11 +8,24 @@
  * CLI's progress bar.
  */
 import {
-  ApplicationFailure, defineQuery, defineSignal, executeChild, proxyActivities, setHandler, startChild, upsertMemo,
-  workflowInfo, setCurrentDetails, getExternalWorkflowHandle, condition,
+  ApplicationFailure,
+  defineQuery,
+  defineSignal,
+  executeChild,
+  proxyActivities,
+  setHandler,
+  startChild,
+  upsertMemo,
+  workflowInfo,
+  setCurrentDetails,
+  getExternalWorkflowHandle,
+  condition,
+  patched,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ValidationResult } from '../activities/fanout';
+import { FANOUT_DEFAULTS, MAX_CHILDREN_PER_PARENT } from '../src/config/schema';
+import { failedShare } from '../src/domain/fanout-run';
 import { runChildrenWindowed, rootMessage, type ChildFailure, type FanoutProgress } from './fanout-window';
 import { ingestMarketData } from './ingest-market-data';
 import { validateData } from './validate-data';
@@ -23,15 +36,17 @@ export interface OrchestratorInput {
   numContracts: number;
   runIngestion?: boolean;
   runValidation?: boolean;
-  /** Dataset name in the object store (datasets/<name>/...). Default "synthetic". */
+  /** Dataset name in the object store (datasets/<name>/...). Default: the config schema's `fanout.defaultDataset`. */
   dataset?: string;
-  /** Object-store prefix for run inputs and results. Default "fanout". */
+  /** Object-store prefix for run inputs and results. Default: the config schema's `fanout.outputPrefix`. */
   outputPrefix?: string;
   /** The failure drill: these contracts' children fail after their retries. */
   failContracts?: string[];
   /** Defaults to the workflow ID without its "orchestrator-" prefix. */
   runKey?: string;
+  /** Default: the config schema's `fanout.maxConcurrentChildren`. */
   maxConcurrentChildren?: number;
+  /** Default and upper bound: the config schema's `fanout.maxChildrenPerParent` default. */
   maxChildrenPerParent?: number;
 }
 
@@ -46,7 +61,20 @@ export interface OrchestratorResult {
   configHash: string;
   reportKey: string;
   shards: number;
+  /**
+   * failed / total, in [0, 1]. Present on runs started from version 2 of this
+   * workflow on (patch FAILED_SHARE_PATCH); absent on runs that began before.
+   */
+  failedShare?: number;
 }
+
+/**
+ * Version 2 of the orchestrator: the result, the memo and the run report
+ * carry the failed share. Behind `patched()` so runs that started on version 1 replay
+ * unchanged (tests/histories/orchestrator/v1.json) and new runs take the new
+ * path (v2.json). README "Changing a workflow".
+ */
+export const FAILED_SHARE_PATCH = 'fanout-result-failed-share';
 
 export const progressQuery = defineQuery<FanoutProgress>('progress');
 /** Sub-orchestrators report their counts to the parent with this signal. */
@@ -67,11 +95,11 @@ export function resolveRunKey(input: { runKey?: string }): string {
 
 export async function orchestrator(input: OrchestratorInput): Promise<OrchestratorResult> {
   const runKey = resolveRunKey(input);
-  const dataset = input.dataset ?? 'synthetic';
-  const outputPrefix = input.outputPrefix ?? 'fanout';
+  const dataset = input.dataset ?? FANOUT_DEFAULTS.defaultDataset;
+  const outputPrefix = input.outputPrefix ?? FANOUT_DEFAULTS.outputPrefix;
   const failContracts = input.failContracts ?? [];
-  const window = input.maxConcurrentChildren ?? 200;
-  const perParent = Math.min(1000, input.maxChildrenPerParent ?? 1000);
+  const window = input.maxConcurrentChildren ?? FANOUT_DEFAULTS.maxConcurrentChildren;
+  const perParent = Math.min(MAX_CHILDREN_PER_PARENT, input.maxChildrenPerParent ?? FANOUT_DEFAULTS.maxChildrenPerParent);
   const progress: FanoutProgress = { total: 0, completed: 0, failed: 0, running: 0 };
   const shardCounts = new Map<string, { completed: number; failed: number; running: number }>();
   setHandler(progressQuery, () => progress);
@@ -100,7 +128,14 @@ export async function orchestrator(input: OrchestratorInput): Promise<Orchestrat
   }
 
   setCurrentDetails('preparing the run');
-  const prepared = await prepareRun({ runKey, workflowId: workflowInfo().workflowId, dataset, numContracts: input.numContracts, outputPrefix, failContracts });
+  const prepared = await prepareRun({
+    runKey,
+    workflowId: workflowInfo().workflowId,
+    dataset,
+    numContracts: input.numContracts,
+    outputPrefix,
+    failContracts,
+  });
   upsertMemo({ datasetHash: prepared.datasetHash, configHash: prepared.configHash, dataset, runKey });
   progress.total = prepared.contracts.length;
 
@@ -141,7 +176,18 @@ export async function orchestrator(input: OrchestratorInput): Promise<Orchestrat
       handles.push(
         await startChild(analyzeShard, {
           workflowId: workflowIds.subOrchestrator(runKey, shard),
-          args: [{ runKey, shard, dataset, outputPrefix, contracts, failContracts: failContracts.filter((c) => contracts.includes(c)), maxConcurrentChildren: Math.max(1, Math.floor(window / groups.length)), parentWorkflowId: workflowInfo().workflowId }],
+          args: [
+            {
+              runKey,
+              shard,
+              dataset,
+              outputPrefix,
+              contracts,
+              failContracts: failContracts.filter((c) => contracts.includes(c)),
+              maxConcurrentChildren: Math.max(1, Math.floor(window / groups.length)),
+              parentWorkflowId: workflowInfo().workflowId,
+            },
+          ],
           staticSummary: `Shard ${shard} of run ${runKey}: ${contracts.length} contracts (${contracts[0]}..${contracts[contracts.length - 1]})`,
           typedSearchAttributes: tags,
         }),
@@ -152,16 +198,36 @@ export async function orchestrator(input: OrchestratorInput): Promise<Orchestrat
   }
 
   setCurrentDetails('writing the run report');
+  const total = prepared.contracts.length;
+  // patched() records a marker in new histories; replaying a version-1 history (no marker) takes the old path.
+  const v2 = patched(FAILED_SHARE_PATCH);
+  const share = v2 ? { failedShare: failedShare(failures.length, total) } : {};
   const final = await finalizeRun({
-    runKey, dataset, datasetHash: prepared.datasetHash, configHash: prepared.configHash, requested: prepared.contracts.length,
+    runKey,
+    dataset,
+    datasetHash: prepared.datasetHash,
+    configHash: prepared.configHash,
+    requested: total,
     validation: validation ? { status: validation.status, problems: validation.problems, reportKey: validation.reportKey } : null,
-    failures, startedAt: workflowInfo().startTime.toISOString(),
+    failures,
+    startedAt: workflowInfo().startTime.toISOString(),
+    ...share,
   });
+  // The Web UI shows the memo: a new command, so this line alone would break the replay of a v1 run without patched().
+  if (v2) upsertMemo(share);
   setCurrentDetails(`done: ${final.succeeded} succeeded, ${final.failed} failed`);
   return {
-    runKey, total: prepared.contracts.length, succeeded: final.succeeded, failed: final.failed,
-    failedContracts: failures.map((f) => f.contract).slice(0, 1000), validation: validation?.status ?? 'SKIPPED',
-    datasetHash: prepared.datasetHash, configHash: prepared.configHash, reportKey: final.reportKey, shards,
+    runKey,
+    total,
+    succeeded: final.succeeded,
+    failed: final.failed,
+    failedContracts: failures.map((f) => f.contract).slice(0, 1000),
+    validation: validation?.status ?? 'SKIPPED',
+    datasetHash: prepared.datasetHash,
+    configHash: prepared.configHash,
+    reportKey: final.reportKey,
+    shards,
+    ...share,
   };
 }
 
@@ -189,7 +255,12 @@ export async function analyzeShard(input: AnalyzeShardInput): Promise<{ shard: s
     reporting = true;
     dirty = 0;
     try {
-      await parent.signal(shardProgressSignal, { shard: input.shard, completed: progress.completed, failed: progress.failed, running: progress.running });
+      await parent.signal(shardProgressSignal, {
+        shard: input.shard,
+        completed: progress.completed,
+        failed: progress.failed,
+        running: progress.running,
+      });
     } catch (err) {
       setCurrentDetails(`progress signal failed: ${rootMessage(err)}`);
     } finally {
