@@ -14,16 +14,17 @@ import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
 import { readLivePid, spawnDetached, stopPid, waitFor } from './processes';
+import { EMBEDDED_DB_NAME, EMBEDDED_PG_USER, embeddedCredentialsPath, embeddedDatabaseUrl } from '../config/endpoints';
 
-export const EMBEDDED_DB_NAME = 'quant';
-const EMBEDDED_USER = 'postgres';
+export { EMBEDDED_DB_NAME, embeddedDatabaseUrl };
+const EMBEDDED_USER = EMBEDDED_PG_USER;
 
 export function postgresPaths(dataDir: string) {
   const abs = resolve(dataDir);
   return {
     root: join(abs, 'pg'),
     cluster: join(abs, 'pg', 'data'),
-    credentials: join(abs, 'pg', 'credentials.json'),
+    credentials: embeddedCredentialsPath(dataDir),
     pidFile: join(abs, 'run', 'postgres.pid'),
     logFile: join(abs, 'logs', 'postgres.log'),
   };
@@ -42,19 +43,16 @@ function postgresUserIds(): { uid: number; gid: number } | undefined {
   return { uid: id('-u'), gid: id('-g') };
 }
 
-export function embeddedDatabaseUrl(dataDir: string, port: number): string | undefined {
-  const { credentials } = postgresPaths(dataDir);
-  if (!existsSync(credentials)) return undefined;
-  const { password } = JSON.parse(readFileSync(credentials, 'utf8')) as { password: string };
-  return `postgres://${EMBEDDED_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${EMBEDDED_DB_NAME}`;
-}
-
 /**
  * Initialise (first time) and start the embedded server; create the `quant`
  * database. Idempotent: an already running server is reused.
  * Returns the connection URL (contains the local password: do not print it).
  */
-export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; log?: (m: string) => void }): Promise<{ url: string; started: boolean }> {
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  log?: (m: string) => void;
+}): Promise<{ url: string; started: boolean }> {
   const paths = postgresPaths(opts.dataDir);
   const log = opts.log ?? (() => undefined);
   mkdirSync(paths.root, { recursive: true });
@@ -86,11 +84,15 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     const ids = postgresUserIds();
     // A server killed hard leaves postmaster.pid behind; it is stale when our pid file is.
     rmSync(join(paths.cluster, 'postmaster.pid'), { force: true });
-    spawnDetached(postgres, ['-D', paths.cluster, '-p', String(opts.port), '-h', '127.0.0.1', '-k', '/tmp', '-c', 'max_connections=200', '-c', 'fsync=on'], {
-      logFile: paths.logFile,
-      pidFile: paths.pidFile,
-      ...(ids ?? {}),
-    });
+    spawnDetached(
+      postgres,
+      ['-D', paths.cluster, '-p', String(opts.port), '-h', '127.0.0.1', '-k', '/tmp', '-c', 'max_connections=200', '-c', 'fsync=on'],
+      {
+        logFile: paths.logFile,
+        pidFile: paths.pidFile,
+        ...(ids ?? {}),
+      },
+    );
     started = true;
   }
   const url = embeddedDatabaseUrl(opts.dataDir, opts.port)!;

@@ -6,7 +6,7 @@
  */
 import { Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config/load';
-import { stackEndpoints } from '../stack/stack';
+import { resolveEndpoints } from '../config/endpoints';
 import { createJsonLogger } from '../adapters/logger';
 import { createMetrics, sdkMetricsEndpoint, startMetricsServer } from '../adapters/metrics';
 import { migrate } from '../adapters/postgres/migrate';
@@ -14,10 +14,14 @@ import { buildWorker } from './worker';
 
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadConfig(env);
-  const endpoints = stackEndpoints(config);
+  const endpoints = resolveEndpoints(config);
   const sdk = sdkMetricsEndpoint(config.worker.metricsPort);
   Runtime.install({
-    logger: createJsonLogger({ level: config.logLevel, secretValues: [endpoints.databaseUrl, config.objectStore.secretAccessKey], base: { service: 'quant-worker' } }),
+    logger: createJsonLogger({
+      level: config.logLevel,
+      secretValues: [endpoints.databaseUrl, config.objectStore.secretAccessKey],
+      base: { service: 'quant-worker' },
+    }),
     telemetryOptions: { metrics: { prometheus: { bindAddress: sdk.bindAddress } } },
   });
   const metrics = createMetrics();
