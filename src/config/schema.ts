@@ -54,8 +54,8 @@ export const configSchema = z
         /** A prebuilt workflow bundle (production image); unset = bundle from source at start. */
         workflowBundlePath: z.string().min(1).optional(),
         metricsPort: port.default(9464),
-        /** SIGTERM waits this long for running activities before the worker exits. */
-        shutdownGraceSeconds: z.coerce.number().int().min(0).default(60),
+        /** Upper bound of a SIGTERM/SIGINT drain: after it the worker exits whatever still runs (see src/worker/shutdown.ts). */
+        shutdownGraceSeconds: z.coerce.number().int().min(0).max(3600).default(30),
       })
       .prefault({}),
     fanout: z

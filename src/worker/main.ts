@@ -2,7 +2,8 @@
  * The worker process (`quant worker`, the image's default command): load and
  * check the config (one message listing every bad setting), install the
  * runtime with JSON logs and Prometheus metrics, serve /metrics, /healthz and
- * /readyz, and poll the task queue until SIGTERM/SIGINT, then drain.
+ * /readyz, and poll the task queue until SIGTERM/SIGINT, then drain within
+ * WORKER_SHUTDOWN_GRACE_SECONDS (src/worker/shutdown.ts) and return.
  */
 import { Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config/load';
@@ -11,6 +12,7 @@ import { createJsonLogger } from '../adapters/logger';
 import { createMetrics, sdkMetricsEndpoint, startMetricsServer } from '../adapters/metrics';
 import { migrate } from '../adapters/postgres/migrate';
 import { buildWorker } from './worker';
+import { nextStopSignal, shutdownTimings } from './shutdown';
 
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadConfig(env);
@@ -24,20 +26,33 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
     }),
     telemetryOptions: { metrics: { prometheus: { bindAddress: sdk.bindAddress } } },
   });
+  const log = Runtime.instance().logger;
   const metrics = createMetrics();
   const server = await startMetricsServer({ port: config.worker.metricsPort, metrics, sdkMetricsUrl: sdk.url });
   const handle = await buildWorker({ config, temporalAddress: endpoints.temporalAddress, databaseUrl: endpoints.databaseUrl, metrics });
   // Migrations are idempotent and serialised by an advisory lock, so every worker may apply them.
   await migrate(handle.db);
+  const { hardExitMs } = shutdownTimings(config.worker.shutdownGraceSeconds);
+  let stopAt = 0;
   try {
     await handle.worker.runUntil(async () => {
       server.setReady(true);
-      Runtime.instance().logger.info('worker polling', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
-      await new Promise<void>((resolve) => {
-        for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve());
-      });
+      log.info('worker polling', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, pid: process.pid });
+      const signal = await nextStopSignal();
+      stopAt = Date.now();
       server.setReady(false);
+      log.info('worker draining', {
+        signal,
+        graceSeconds: config.worker.shutdownGraceSeconds,
+        activitiesInFlight: handle.worker.getStatus().numInFlightActivities,
+      });
+      // The grace period is an upper bound: whatever still runs then is abandoned (Temporal retries it elsewhere).
+      setTimeout(() => {
+        log.error('worker shutdown grace expired; exiting with work still running', { graceSeconds: config.worker.shutdownGraceSeconds });
+        process.exit(1);
+      }, hardExitMs).unref();
     });
+    log.info('worker drained', { seconds: stopAt ? (Date.now() - stopAt) / 1000 : 0 });
   } finally {
     await handle.close();
     await server.close();
