@@ -182,22 +182,22 @@ export function metricsWorkflowInterceptorModule(): string {
 }
 
 /**
- * Where the Temporal SDK runtime exports its own metrics: loopback only, next
- * to ours, so the pod exposes a single scrape port.
+ * Where the Temporal SDK runtime exports its own metrics: loopback only
+ * (SDK_METRICS_PORT, default next to ours), so the pod exposes a single
+ * scrape port.
  *
  * @example
- *   const sdk = sdkMetricsEndpoint(config.worker.metricsPort);
+ *   const sdk = sdkMetricsEndpoint(config.worker.metricsPort, sdkMetricsPort(config));
  *   Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: sdk.bindAddress } } } });
  */
-export function sdkMetricsEndpoint(metricsPort: number): { bindAddress: string; url: string } {
-  const port = metricsPort + 1;
+export function sdkMetricsEndpoint(metricsPort: number, port: number = metricsPort + 1): { bindAddress: string; url: string } {
   return { bindAddress: `127.0.0.1:${port}`, url: `http://127.0.0.1:${port}/metrics` };
 }
 
 export interface MetricsServerOptions {
   /** 0 picks a free port (tests). */
   port: number;
-  /** Default 0.0.0.0 so the kubelet and Prometheus reach it. */
+  /** Default 127.0.0.1: the server has no authentication; the cluster sets METRICS_HOST=0.0.0.0 behind its NetworkPolicy. */
   host?: string;
   metrics: QuantMetrics;
   /** The SDK runtime's Prometheus endpoint, appended to `/metrics` when set. */
@@ -246,7 +246,7 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', () => {
+    server.listen(options.port, options.host ?? '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });

@@ -7,17 +7,24 @@
  */
 import { Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config/load';
+import { sdkMetricsPort } from '../config/schema';
 import { resolveEndpoints } from '../config/endpoints';
 import { createJsonLogger } from '../adapters/logger';
 import { createMetrics, sdkMetricsEndpoint, startMetricsServer } from '../adapters/metrics';
 import { migrate } from '../adapters/postgres/migrate';
 import { buildWorker } from './worker';
 import { nextStopSignal, shutdownTimings } from './shutdown';
+import { assertPortsFree } from './ports';
 
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadConfig(env);
   const endpoints = resolveEndpoints(config);
-  const sdk = sdkMetricsEndpoint(config.worker.metricsPort);
+  const sdkPort = sdkMetricsPort(config);
+  await assertPortsFree([
+    { setting: 'METRICS_PORT', host: config.worker.metricsHost, port: config.worker.metricsPort },
+    { setting: 'SDK_METRICS_PORT', host: '127.0.0.1', port: sdkPort },
+  ]);
+  const sdk = sdkMetricsEndpoint(config.worker.metricsPort, sdkPort);
   Runtime.install({
     logger: createJsonLogger({
       level: config.logLevel,
@@ -28,7 +35,12 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   });
   const log = Runtime.instance().logger;
   const metrics = createMetrics();
-  const server = await startMetricsServer({ port: config.worker.metricsPort, metrics, sdkMetricsUrl: sdk.url });
+  const server = await startMetricsServer({
+    port: config.worker.metricsPort,
+    host: config.worker.metricsHost,
+    metrics,
+    sdkMetricsUrl: sdk.url,
+  });
   const handle = await buildWorker({ config, temporalAddress: endpoints.temporalAddress, databaseUrl: endpoints.databaseUrl, metrics });
   // Migrations are idempotent and serialised by an advisory lock, so every worker may apply them.
   await migrate(handle.db);
