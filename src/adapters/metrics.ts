@@ -204,6 +204,11 @@ export interface MetricsServerOptions {
   sdkMetricsUrl?: string;
   /** Initial readiness; the worker flips it once it polls. Default false. */
   ready?: boolean;
+  /**
+   * Extra readiness (the worker's dependency monitor): /readyz answers 200
+   * only when this says ready too. It must be cheap (a cached result).
+   */
+  readiness?: () => { ready: boolean; detail?: string };
 }
 
 export interface MetricsServer {
@@ -215,7 +220,8 @@ export interface MetricsServer {
 
 /**
  * Serve `/metrics`, `/healthz` (alive while the process serves) and `/readyz`
- * (200 once `setReady(true)`, 503 before and while draining).
+ * (200 once `setReady(true)` while `readiness` agrees, 503 before, while
+ * draining and while a dependency is down).
  *
  * @example
  *   const server = await startMetricsServer({ port: 9464, metrics, sdkMetricsUrl: sdk.url });
@@ -234,7 +240,10 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     if (path === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     } else if (path === '/readyz') {
-      res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready\n' : 'not ready\n');
+      const extra = options.readiness?.() ?? { ready: true };
+      const ok = ready && extra.ready;
+      const body = ok ? 'ready\n' : `not ready${!ready ? '' : extra.detail ? `: ${extra.detail}` : ''}\n`;
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(body);
     } else if (path === '/metrics') {
       renderMetrics(metrics, sdkMetricsUrl).then(
         (body) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body),
