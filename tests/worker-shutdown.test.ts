@@ -94,9 +94,10 @@ describe('SIGTERM of quant worker under load', () => {
   it('is one process, drains its running activities and exits 0 within the grace period', async () => {
     const config = testConfig();
     const contracts = 24;
-    const ds = await smallDataset(config, { contracts, bars: 4000, seed: 17 });
+    const ds = await smallDataset(config, { contracts, bars: 20000, seed: 17 });
     const runKey = uniqueName('sigterm');
-    const { proc, lines } = spawnQuantWorker(config.temporal.taskQueue, await freePort(), await freePort());
+    const metricsPort = await freePort();
+    const { proc, lines } = spawnQuantWorker(config.temporal.taskQueue, metricsPort, await freePort());
     const exit = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) =>
       proc.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
     );
@@ -121,6 +122,14 @@ describe('SIGTERM of quant worker under load', () => {
     expect(readFileSync(`/proc/${proc.pid}/cmdline`, 'utf8').split('\0')).toContain('worker');
     expect(childCommands(proc.pid!).filter((c) => c.startsWith('node') || c === 'tsx')).toEqual([]);
 
+    // Under load: signal while the SDK reports activity slots in use.
+    const busy = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text().catch(() => '');
+      const m = /^temporal_worker_task_slots_used\{[^}]*worker_type="ActivityWorker"[^}]*\} (\d+)/m.exec(text);
+      return m !== null && Number(m[1]) > 0;
+    };
+    const busyDeadline = Date.now() + 60_000;
+    while (Date.now() < busyDeadline && !(await busy())) await new Promise((r) => setTimeout(r, 20));
     const signalledAt = Date.now();
     proc.kill('SIGTERM');
     const { code, signal, at } = await exit;
@@ -129,6 +138,7 @@ describe('SIGTERM of quant worker under load', () => {
     expect(seconds).toBeLessThan(GRACE_SECONDS);
     const draining = findLine(lines, 'worker draining');
     expect(draining).toMatchObject({ signal: 'SIGTERM', graceSeconds: GRACE_SECONDS });
+    expect(draining?.activitiesInFlight).toBeGreaterThan(0);
     expect(findLine(lines, 'worker drained')).toBeDefined();
     process.stderr.write(
       `[worker-shutdown] drained ${String(draining?.activitiesInFlight)} in-flight activities, exited ${seconds.toFixed(2)} s after SIGTERM\n`,
