@@ -11,7 +11,7 @@ import { describeDataProviderContract } from './contract';
 import { createFileProvider, decodeCsvText, parseBarsCsv } from './file';
 import { DuplicateRowsError, EmptyImportError, NotTextFileError } from './errors';
 import { createSyntheticProvider } from './synthetic';
-import { barsToParquet } from './bars-parquet';
+import { barsToParquet } from '../tables/market-data';
 import type { EodBar } from './types';
 
 let dir: string;
