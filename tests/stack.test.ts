@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -55,6 +55,13 @@ describe('quant stack', () => {
     expect(first).toMatch(/migrations: applied 1/);
     const second = quant('stack', 'up');
     expect(second).toMatch(/migrations: up to date/);
+
+    // The SQLite file holds every history, the logs whatever was logged: owner-only (issue 11, point 13).
+    const mode = (p: string) => (statSync(join(dataDir, p)).mode & 0o777).toString(8);
+    expect({ db: mode('temporal.db'), logs: mode('logs'), temporalLog: mode('logs/temporal.log'), postgresLog: mode('logs/postgres.log'), run: mode('run') }).toEqual({
+      db: '600', logs: '700', temporalLog: '600', postgresLog: '600', run: '700',
+    });
+    if (existsSync(join(dataDir, 'temporal.db-wal'))) expect(mode('temporal.db-wal')).toBe('600');
 
     const attrs = await searchAttributes();
     expect(Object.keys(attrs)).toEqual(expect.arrayContaining(['Contract', 'RunDate', 'Pipeline']));

@@ -3,10 +3,15 @@
  * explicit `date` (YYYY-MM-DD) wins; a run started by a Schedule without one
  * takes the schedule's nominal time (`TemporalScheduledStartTime`, which a
  * backfill sets to each past slot) and, since the 06:00-11:00 UTC slots run
- * before the US session opens, means the previous weekday's close.
+ * before the US session opens, means the previous weekday's close. An
+ * explicit date after the last completed NYSE session at the run's start is
+ * refused (FutureRunDate) before any activity runs: its prices do not exist
+ * yet, and a booked future date would lock the paper book (every real date
+ * after it fails as out of order).
  */
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import { futureRunDateProblem } from '../src/domain/trading-calendar';
 
 /** Set by the server on runs a Schedule starts: the slot's nominal time. */
 const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', 'DATETIME');
@@ -37,6 +42,9 @@ export function previousWeekday(nominal: Date): string {
 export function resolveRunDate(date?: string): string {
   if (date !== undefined && date !== '') {
     assertRunDate(date);
+    // The run's own start time (recorded in history), so a replay decides the same way.
+    const problem = futureRunDateProblem(date, workflowInfo().runStartTime.getTime());
+    if (problem) throw ApplicationFailure.nonRetryable(problem, 'FutureRunDate');
     return date;
   }
   const info = workflowInfo();

@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Context as ActivityContext } from '@temporalio/activity';
 import {
@@ -152,7 +153,21 @@ describe('startMetricsServer', () => {
     expect(body).toContain('# temporal sdk metrics unavailable');
   });
 
-  it('puts the SDK exporter on loopback next to our port', () => {
+  it('puts the SDK exporter on loopback, next to our port unless SDK_METRICS_PORT says otherwise', () => {
     expect(sdkMetricsEndpoint(9464)).toEqual({ bindAddress: '127.0.0.1:9465', url: 'http://127.0.0.1:9465/metrics' });
+    expect(sdkMetricsEndpoint(65535, 9000)).toEqual({ bindAddress: '127.0.0.1:9000', url: 'http://127.0.0.1:9000/metrics' });
+  });
+
+  it('listens on loopback only unless a host is given (it has no authentication)', async () => {
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    const server = await startMetricsServer({ port: 0, metrics: createMetrics({ processMetrics: false }) });
+    closers.push(() => server.close());
+    expect((await fetch(`http://127.0.0.1:${server.port}/healthz`)).status).toBe(200);
+    if (external) await expect(fetch(`http://${external}:${server.port}/healthz`)).rejects.toThrow();
+    const open = await startMetricsServer({ port: 0, host: '0.0.0.0', metrics: createMetrics({ processMetrics: false }) });
+    closers.push(() => open.close());
+    if (external) expect((await fetch(`http://${external}:${open.port}/healthz`)).status).toBe(200);
   });
 });

@@ -182,28 +182,33 @@ export function metricsWorkflowInterceptorModule(): string {
 }
 
 /**
- * Where the Temporal SDK runtime exports its own metrics: loopback only, next
- * to ours, so the pod exposes a single scrape port.
+ * Where the Temporal SDK runtime exports its own metrics: loopback only
+ * (SDK_METRICS_PORT, default next to ours), so the pod exposes a single
+ * scrape port.
  *
  * @example
- *   const sdk = sdkMetricsEndpoint(config.worker.metricsPort);
+ *   const sdk = sdkMetricsEndpoint(config.worker.metricsPort, sdkMetricsPort(config));
  *   Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: sdk.bindAddress } } } });
  */
-export function sdkMetricsEndpoint(metricsPort: number): { bindAddress: string; url: string } {
-  const port = metricsPort + 1;
+export function sdkMetricsEndpoint(metricsPort: number, port: number = metricsPort + 1): { bindAddress: string; url: string } {
   return { bindAddress: `127.0.0.1:${port}`, url: `http://127.0.0.1:${port}/metrics` };
 }
 
 export interface MetricsServerOptions {
   /** 0 picks a free port (tests). */
   port: number;
-  /** Default 0.0.0.0 so the kubelet and Prometheus reach it. */
+  /** Default 127.0.0.1: the server has no authentication; the cluster sets METRICS_HOST=0.0.0.0 behind its NetworkPolicy. */
   host?: string;
   metrics: QuantMetrics;
   /** The SDK runtime's Prometheus endpoint, appended to `/metrics` when set. */
   sdkMetricsUrl?: string;
   /** Initial readiness; the worker flips it once it polls. Default false. */
   ready?: boolean;
+  /**
+   * Extra readiness (the worker's dependency monitor): /readyz answers 200
+   * only when this says ready too. It must be cheap (a cached result).
+   */
+  readiness?: () => { ready: boolean; detail?: string };
 }
 
 export interface MetricsServer {
@@ -215,7 +220,8 @@ export interface MetricsServer {
 
 /**
  * Serve `/metrics`, `/healthz` (alive while the process serves) and `/readyz`
- * (200 once `setReady(true)`, 503 before and while draining).
+ * (200 once `setReady(true)` while `readiness` agrees, 503 before, while
+ * draining and while a dependency is down).
  *
  * @example
  *   const server = await startMetricsServer({ port: 9464, metrics, sdkMetricsUrl: sdk.url });
@@ -234,7 +240,10 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     if (path === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     } else if (path === '/readyz') {
-      res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready\n' : 'not ready\n');
+      const extra = options.readiness?.() ?? { ready: true };
+      const ok = ready && extra.ready;
+      const body = ok ? 'ready\n' : `not ready${!ready ? '' : extra.detail ? `: ${extra.detail}` : ''}\n`;
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(body);
     } else if (path === '/metrics') {
       renderMetrics(metrics, sdkMetricsUrl).then(
         (body) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body),
@@ -246,7 +255,7 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', () => {
+    server.listen(options.port, options.host ?? '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });

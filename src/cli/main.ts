@@ -49,6 +49,7 @@ const HELP = `quant: rule-based research and paper-trading workflows on Temporal
   quant run rebalance --date D       WF4 paper rebalance for one date (trades once per date)
   quant run monitor|backtest --date D [--start D] [--capital N]   WF5 monitor / WF6 backtest for one date
   quant portfolio                    positions, cash, value and the last snapshot of the paper account
+  quant portfolio rollback --to D [--yes]   undo the paper book after D (one logged transaction; without --yes: show what)
   quant report <workflow> [--date D] print the latest report (or date D's) and where its chart is
   quant schedules apply [--file F]   create/update the Temporal Schedules (idempotent)
   quant schedules list | pause <id> | unpause <id> | trigger <id> | backfill <id> --from D --to D

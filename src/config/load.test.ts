@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, redactConfig, stableHash } from './load';
-import { DATA_DEFAULTS, FANOUT_DEFAULTS } from './schema';
+import { DATA_DEFAULTS, FANOUT_DEFAULTS, sdkMetricsPort } from './schema';
 
 describe('loadConfig', () => {
   it('gives the embedded defaults with an empty environment', () => {
@@ -76,5 +76,43 @@ describe('loadConfig', () => {
     expect(text).not.toContain('sekrit');
     expect(stableHash({ a: 1, b: [1, { d: 2, c: 3 }] })).toBe(stableHash({ b: [1, { c: 3, d: 2 }], a: 1 }));
     expect(stableHash({ a: 1 })).not.toBe(stableHash({ a: 2 }));
+  });
+
+  it('refuses unknown YAML keys, naming each and the nearest valid key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const file = join(dir, 'typo.yaml');
+    writeFileSync(file, 'temporal:\n  adress: temporal.example:7233\nworkr:\n  metricsPort: 9500\nlogLevel: debug\n');
+    let error: unknown;
+    try {
+      loadConfig({ QUANT_CONFIG_FILE: file });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      `QUANT_CONFIG_FILE (${file}): unknown key "temporal.adress" (did you mean "temporal.address"?)`,
+      `QUANT_CONFIG_FILE (${file}): unknown key "workr" (did you mean "worker"?)`,
+    ]);
+  });
+
+  it('takes ports only as decimal integers 1-65535', () => {
+    for (const bad of ['1e4', '0x4331', '0', '65536', '80.5', ' 80', '-1', '']) {
+      if (bad === '') continue; // empty env values count as unset
+      expect(() => loadConfig({ TEMPORAL_PORT: bad }), bad).toThrowError(/temporal\.port \(TEMPORAL_PORT\): must be a decimal integer 1-65535/);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const file = join(dir, 'hex.yaml');
+    writeFileSync(file, 'temporal:\n  port: 0x4331\n  uiPort: 1e4\n');
+    expect(() => loadConfig({ QUANT_CONFIG_FILE: file })).toThrowError(/temporal\.port \(TEMPORAL_PORT\): must be a decimal[\s\S]*temporal\.uiPort/);
+    expect(loadConfig({ TEMPORAL_PORT: '10000', METRICS_PORT: '1' })).toMatchObject({ temporal: { port: 10000 }, worker: { metricsPort: 1 } });
+  });
+
+  it('checks the SDK metrics port beside METRICS_PORT: METRICS_PORT=65535 needs SDK_METRICS_PORT', () => {
+    expect(() => loadConfig({ METRICS_PORT: '65535' })).toThrowError(/worker\.sdkMetricsPort \(SDK_METRICS_PORT\): METRICS_PORT 65535 leaves no port/);
+    expect(() => loadConfig({ METRICS_PORT: '9500', SDK_METRICS_PORT: '9500' })).toThrowError(/SDK_METRICS_PORT\): must differ from METRICS_PORT/);
+    const c = loadConfig({ METRICS_PORT: '65535', SDK_METRICS_PORT: '9465' });
+    expect(sdkMetricsPort(c)).toBe(9465);
+    expect(sdkMetricsPort(loadConfig({ METRICS_PORT: '9600' }))).toBe(9601);
+    expect(loadConfig({}).worker.metricsHost).toBe('127.0.0.1');
   });
 });

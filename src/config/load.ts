@@ -7,12 +7,39 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, ENV_NAMES, SECRET_PATHS, type Config } from './schema';
+import { nearest } from './nearest';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+/** Every valid setting path and group (`temporal`, `temporal.port`, ...). */
+const VALID_PATHS: readonly string[] = [
+  ...new Set(Object.keys(ENV_NAMES).flatMap((path) => path.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.')))),
+];
+
+/**
+ * Keys of the YAML file that are no setting, each named with the nearest
+ * valid one: a typo must not silently leave a default in force.
+ */
+function unknownKeys(node: unknown, prefix = ''): string[] {
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) return [];
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (path in ENV_NAMES) continue;
+    if (VALID_PATHS.includes(path)) {
+      problems.push(...unknownKeys(value, path));
+      continue;
+    }
+    const siblings = VALID_PATHS.filter((p) => p.split('.').length === path.split('.').length && p.startsWith(prefix));
+    const guess = nearest(path, siblings.length ? siblings : VALID_PATHS);
+    problems.push(`unknown key "${path}"${guess ? ` (did you mean "${guess}"?)` : ''}`);
+  }
+  return problems;
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
@@ -37,10 +64,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const file = env.QUANT_CONFIG_FILE;
   if (file) {
     try {
-      raw = (parseYaml(readFileSync(file, 'utf8')) as Record<string, unknown>) ?? {};
+      // Failsafe schema: every scalar stays a string, so YAML values pass the same checks as env
+      // values (YAML 1.2 itself would read `port: 0x4331` as 17201).
+      raw = (parseYaml(readFileSync(file, 'utf8'), { schema: 'failsafe' }) as Record<string, unknown>) ?? {};
     } catch (err) {
       throw new ConfigError([`QUANT_CONFIG_FILE (${file}): ${(err as Error).message}`]);
     }
+    if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError([`QUANT_CONFIG_FILE (${file}): must be a mapping of settings`]);
+    const unknown = unknownKeys(raw);
+    if (unknown.length) throw new ConfigError(unknown.map((p) => `QUANT_CONFIG_FILE (${file}): ${p}`));
   }
   for (const [path, name] of Object.entries(ENV_NAMES)) {
     const value = env[name];

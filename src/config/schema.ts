@@ -6,7 +6,15 @@
  */
 import { z } from 'zod';
 
-const port = z.coerce.number().int().min(1).max(65535);
+/**
+ * A TCP port: a decimal integer 1-65535. Strings are checked before they are
+ * turned into numbers, so `1e4`, `0x4331` or ` 80` are refused rather than
+ * read as 10000, 17201 or 80.
+ */
+const port = z
+  .union([z.number(), z.string().regex(/^[0-9]{1,5}$/, 'must be a decimal integer 1-65535')])
+  .transform(Number)
+  .pipe(z.number().int('must be a decimal integer 1-65535').min(1, 'must be a decimal integer 1-65535').max(65535, 'must be a decimal integer 1-65535'));
 const bool = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
   .transform((v) => (typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v)));
@@ -88,8 +96,12 @@ export const configSchema = z
         /** A prebuilt workflow bundle (production image); unset = bundle from source at start. */
         workflowBundlePath: z.string().min(1).optional(),
         metricsPort: port.default(9464),
-        /** SIGTERM waits this long for running activities before the worker exits. */
-        shutdownGraceSeconds: z.coerce.number().int().min(0).default(60),
+        /** Where the metrics server listens: loopback by default (no authentication); the chart sets 0.0.0.0 behind its NetworkPolicy. */
+        metricsHost: z.string().min(1).default('127.0.0.1'),
+        /** The Temporal SDK's own Prometheus exporter (loopback only; /metrics appends it). Unset = metricsPort + 1. */
+        sdkMetricsPort: port.optional(),
+        /** Upper bound of a SIGTERM/SIGINT drain: after it the worker exits whatever still runs (see src/worker/shutdown.ts). */
+        shutdownGraceSeconds: z.coerce.number().int().min(0).max(3600).default(30),
       })
       .prefault({}),
     fanout: fanoutSettingsSchema.prefault({}),
@@ -218,6 +230,12 @@ export const configSchema = z
       if (!c.temporal.address)
         ctx.addIssue({ code: 'custom', path: ['temporal', 'address'], message: 'required in the cluster profile (TEMPORAL_ADDRESS)' });
     }
+    const sdkPort = c.worker.sdkMetricsPort ?? c.worker.metricsPort + 1;
+    if (sdkPort > 65535) {
+      ctx.addIssue({ code: 'custom', path: ['worker', 'sdkMetricsPort'], message: `METRICS_PORT ${c.worker.metricsPort} leaves no port for the SDK metrics (METRICS_PORT + 1 > 65535): set SDK_METRICS_PORT` });
+    } else if (sdkPort === c.worker.metricsPort) {
+      ctx.addIssue({ code: 'custom', path: ['worker', 'sdkMetricsPort'], message: `must differ from METRICS_PORT (${c.worker.metricsPort})` });
+    }
     if (c.objectStore.kind === 's3') {
       for (const k of ['endpoint', 'accessKeyId', 'secretAccessKey'] as const) {
         if (!c.objectStore[k])
@@ -231,6 +249,11 @@ export const configSchema = z
   });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** The SDK metrics port in effect: SDK_METRICS_PORT, else METRICS_PORT + 1 (the schema checks it fits). */
+export function sdkMetricsPort(config: Config): number {
+  return config.worker.sdkMetricsPort ?? config.worker.metricsPort + 1;
+}
 
 /** Environment variable for each setting path. One table, used by the loader and the README. */
 export const ENV_NAMES: Record<string, string> = {
@@ -257,6 +280,8 @@ export const ENV_NAMES: Record<string, string> = {
   'worker.maxCachedWorkflows': 'WORKER_MAX_CACHED_WORKFLOWS',
   'worker.workflowBundlePath': 'WORKFLOW_BUNDLE_PATH',
   'worker.metricsPort': 'METRICS_PORT',
+  'worker.metricsHost': 'METRICS_HOST',
+  'worker.sdkMetricsPort': 'SDK_METRICS_PORT',
   'worker.shutdownGraceSeconds': 'WORKER_SHUTDOWN_GRACE_SECONDS',
   'fanout.maxConcurrentChildren': 'FANOUT_MAX_CONCURRENT_CHILDREN',
   'fanout.maxChildrenPerParent': 'FANOUT_MAX_CHILDREN_PER_PARENT',

@@ -8,6 +8,8 @@ import {
   DATASET_LAST_DAY,
   SPECIAL_CLOSURES,
   easterSunday,
+  futureRunDateProblem,
+  lastCompletedSession,
   hourlyBarTimestamps,
   isTradingDay,
   isUsDst,
@@ -97,5 +99,33 @@ describe('bar clock', () => {
   it('is strictly increasing', () => {
     const ts = hourlyBarTimestamps(DATASET_FIRST_DAY, DATASET_LAST_DAY);
     for (let i = 1; i < ts.length; i++) if (!(ts[i] > ts[i - 1])) throw new Error(`not increasing at ${i}`);
+  });
+});
+
+describe('lastCompletedSession', () => {
+  // Expected sessions: NYSE's published 2026 holiday list (Thanksgiving 2026-11-26). The New York
+  // clock of each instant comes from the IANA zone database through Intl, not from newYorkToUtc.
+  const nyClock = (iso: string) =>
+    new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+  it.each([
+    ['2026-12-03T20:59:00Z', '2026-12-03, 15:59', '2026-12-02'],
+    ['2026-12-03T21:00:00Z', '2026-12-03, 16:00', '2026-12-03'],
+    ['2026-12-04T02:00:00Z', '2026-12-03, 21:00', '2026-12-03'],
+    ['2026-07-07T19:59:00Z', '2026-07-07, 15:59', '2026-07-06'],
+    ['2026-07-07T20:00:00Z', '2026-07-07, 16:00', '2026-07-07'],
+    ['2026-12-06T12:00:00Z', '2026-12-06, 07:00', '2026-12-04'],
+    ['2026-12-07T14:00:00Z', '2026-12-07, 09:00', '2026-12-04'],
+    ['2026-11-26T23:00:00Z', '2026-11-26, 18:00', '2026-11-25'],
+  ])('at %s (New York %s) is %s', (now, ny, expected) => {
+    expect(nyClock(now)).toBe(ny);
+    expect(lastCompletedSession(Date.parse(now))).toBe(expected);
+  });
+
+  it('refuses only dates after it, naming the last session', () => {
+    const now = Date.parse('2026-12-03T15:00:00Z');
+    expect(futureRunDateProblem('2026-12-02', now)).toBeNull();
+    expect(futureRunDateProblem('2020-01-02', now)).toBeNull();
+    expect(futureRunDateProblem('2026-12-03', now)).toMatch(/run date 2026-12-03 is after the last completed NYSE session \(2026-12-02/);
+    expect(futureRunDateProblem('2027-06-01', now)).toMatch(/nothing was written/);
   });
 });

@@ -199,3 +199,39 @@ export function hourlyBarTimestamps(first: IsoDate, last: IsoDate, opts: Calenda
 export const DATASET_FIRST_DAY: IsoDate = '2000-01-27';
 export const DATASET_LAST_DAY: IsoDate = '2013-12-20';
 export const DATASET_BARS = 28_048;
+
+/** Regular session close, New York wall clock (16:00). Early-close days count as done at 16:00 too: a few hours' caution. */
+export const SESSION_CLOSE_MINUTES_ET = 16 * 60;
+
+/**
+ * The last NYSE session (real calendar) whose close, 16:00 America/New_York,
+ * is at or before `nowMs` (UTC epoch ms).
+ *
+ * @example
+ *   lastCompletedSession(Date.parse('2026-12-03T20:59:00Z')); // '2026-12-02' (15:59 in New York)
+ *   lastCompletedSession(Date.parse('2026-12-03T21:00:00Z')); // '2026-12-03'
+ */
+export function lastCompletedSession(nowMs: number): IsoDate {
+  // New York is behind UTC, so its date is the UTC date or the day before.
+  let t = Math.floor(nowMs / DAY_MS) * DAY_MS;
+  for (;;) {
+    const date = new Date(t).toISOString().slice(0, 10);
+    if (isTradingDay(date) && newYorkToUtc(date, SESSION_CLOSE_MINUTES_ET) <= nowMs) return date;
+    t -= DAY_MS;
+  }
+}
+
+/**
+ * Why `date` cannot be a run date at `nowMs`, or null when it can: a date
+ * after the last completed session has no closing prices yet, and booking it
+ * would put future-dated trades in the paper book.
+ *
+ * @example
+ *   futureRunDateProblem('2027-06-01', Date.parse('2026-12-03T12:00:00Z'));
+ *   // 'run date 2027-06-01 is after the last completed NYSE session (2026-12-02, closed 16:00 America/New_York): ...'
+ */
+export function futureRunDateProblem(date: IsoDate, nowMs: number): string | null {
+  const last = lastCompletedSession(nowMs);
+  if (date <= last) return null;
+  return `run date ${date} is after the last completed NYSE session (${last}, closed 16:00 America/New_York): its prices do not exist yet, and a run would book future-dated trades; nothing was written`;
+}

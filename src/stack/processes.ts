@@ -5,7 +5,7 @@
  * a reboot simply starts again.
  */
 import { spawn, type SpawnOptions } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export function isAlive(pid: number): boolean {
@@ -26,17 +26,23 @@ export function readLivePid(pidFile: string): number | undefined {
   return undefined;
 }
 
-/** Start `command` detached from this process, output appended to `logFile`, pid written to `pidFile`. */
+/**
+ * Start `command` detached from this process, output appended to `logFile`, pid written to `pidFile`.
+ * Logs can hold data (queries, workflow inputs), so they and their folders are owner-only;
+ * the child writes through the descriptor opened here, whatever user it runs as.
+ */
 export function spawnDetached(command: string, args: string[], opts: { logFile: string; pidFile: string } & SpawnOptions): number {
-  mkdirSync(dirname(opts.logFile), { recursive: true });
-  mkdirSync(dirname(opts.pidFile), { recursive: true });
-  const fd = openSync(opts.logFile, 'a');
+  mkdirSync(dirname(opts.logFile), { recursive: true, mode: 0o700 });
+  mkdirSync(dirname(opts.pidFile), { recursive: true, mode: 0o700 });
+  const fd = openSync(opts.logFile, 'a', 0o600);
+  // Also for a log file an older version created world-readable.
+  chmodSync(opts.logFile, 0o600);
   const { logFile: _l, pidFile: _p, ...spawnOpts } = opts;
   const child = spawn(command, args, { ...spawnOpts, detached: true, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   if (child.pid === undefined) throw new Error(`could not start ${command}`);
   child.unref();
-  writeFileSync(opts.pidFile, `${child.pid}\n`);
+  writeFileSync(opts.pidFile, `${child.pid}\n`, { mode: 0o600 });
   return child.pid;
 }
 

@@ -5,16 +5,12 @@
  * it only resolves the configured endpoints. `up` is idempotent.
  */
 import type { Config } from '../config/schema';
-import { embeddedDatabaseUrl, embeddedPostgresPid, startEmbeddedPostgres, stopEmbeddedPostgres } from './postgres';
+import { resolveEndpoints, type StackEndpoints } from '../config/endpoints';
+import { embeddedPostgresPid, startEmbeddedPostgres, stopEmbeddedPostgres } from './postgres';
 import { registerSearchAttributes, startTemporalServer, stopTemporalServer, temporalServerPid } from './temporal-server';
 import { resolve } from 'node:path';
 
-export interface StackEndpoints {
-  temporalAddress: string;
-  /** Web UI base URL, when we know it (embedded profile). */
-  uiUrl?: string;
-  databaseUrl: string;
-}
+export type { StackEndpoints };
 
 export async function stackUp(config: Config, log: (m: string) => void = () => undefined): Promise<StackEndpoints> {
   let temporalAddress = config.temporal.address;
@@ -43,16 +39,8 @@ export async function stackUp(config: Config, log: (m: string) => void = () => u
   return { temporalAddress, uiUrl, databaseUrl };
 }
 
-/** Endpoints of an already running stack, without starting anything. */
-export function stackEndpoints(config: Config): StackEndpoints {
-  const databaseUrl = config.postgres.url ?? embeddedDatabaseUrl(config.dataDir, config.postgres.embeddedPort);
-  if (!databaseUrl) throw new Error(`no database: set DATABASE_URL or run "quant stack up" first (no embedded Postgres in ${resolve(config.dataDir)})`);
-  return {
-    temporalAddress: config.temporal.address ?? `127.0.0.1:${config.temporal.port}`,
-    uiUrl: config.temporal.address ? undefined : `http://localhost:${config.temporal.uiPort}`,
-    databaseUrl,
-  };
-}
+/** Endpoints of an already running stack, without starting anything (the CLI's name for resolveEndpoints). */
+export const stackEndpoints = resolveEndpoints;
 
 export async function stackDown(config: Config): Promise<string[]> {
   const stopped: string[] = [];
@@ -65,8 +53,19 @@ export function stackStatus(config: Config): Record<string, string> {
   const t = temporalServerPid(config.dataDir);
   const p = embeddedPostgresPid(config.dataDir);
   return {
-    temporal: config.temporal.address ? `external ${config.temporal.address}` : t ? `running (pid ${t}) on 127.0.0.1:${config.temporal.port}, Web UI http://localhost:${config.temporal.uiPort}` : 'stopped',
-    postgres: config.postgres.url ? 'external (DATABASE_URL)' : p ? `running (pid ${p}) on 127.0.0.1:${config.postgres.embeddedPort}` : 'stopped',
-    objectStore: config.objectStore.kind === 'fs' ? `fs ${resolve(config.objectStore.root ?? `${config.dataDir}/objects`)}/${config.objectStore.bucket}` : `s3 ${config.objectStore.endpoint}/${config.objectStore.bucket}`,
+    temporal: config.temporal.address
+      ? `external ${config.temporal.address}`
+      : t
+        ? `running (pid ${t}) on 127.0.0.1:${config.temporal.port}, Web UI http://localhost:${config.temporal.uiPort}`
+        : 'stopped',
+    postgres: config.postgres.url
+      ? 'external (DATABASE_URL)'
+      : p
+        ? `running (pid ${p}) on 127.0.0.1:${config.postgres.embeddedPort}`
+        : 'stopped',
+    objectStore:
+      config.objectStore.kind === 'fs'
+        ? `fs ${resolve(config.objectStore.root ?? `${config.dataDir}/objects`)}/${config.objectStore.bucket}`
+        : `s3 ${config.objectStore.endpoint}/${config.objectStore.bucket}`,
   };
 }

@@ -6,7 +6,7 @@
  */
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../workflows/names';
 import { readLivePid, spawnDetached, stopPid, waitFor } from './processes';
@@ -38,7 +38,7 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
   let started = false;
   if (!readLivePid(paths.pidFile)) {
     const cli = resolveTemporalCli({ cliPath: opts.cliPath, log: opts.log });
-    mkdirSync(resolve(opts.dataDir), { recursive: true });
+    mkdirSync(resolve(opts.dataDir), { recursive: true, mode: 0o700 });
     const args = [
       'server', 'start-dev',
       '--db-filename', paths.db,
@@ -71,6 +71,9 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
     120_000,
     `see ${paths.logFile}`,
   );
+  // The SQLite file holds every workflow history: owner-only. The server creates it (an existing
+  // empty file would be taken for an initialised one), so it is closed down once the server answers.
+  for (const f of [paths.db, `${paths.db}-wal`, `${paths.db}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
   await registerSearchAttributes(address, opts.namespace);
   return { address, uiUrl, started };
 }

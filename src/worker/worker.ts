@@ -17,8 +17,15 @@ import { createFanoutRepo } from '../adapters/postgres/fanout-repo';
 import { createMarketDataRepo } from '../adapters/postgres/market-data-repo';
 import { buildDailyDeps, buildMonitorBacktestDeps } from './daily-deps';
 import { buildTradingDeps } from './trading-deps';
+import { shutdownTimings } from './shutdown';
 import { createPortfolioRepo } from '../adapters/postgres/portfolio-repo';
-import { createMetrics, createActivityMetricsInterceptor, createMetricsSinks, metricsWorkflowInterceptorModule, type QuantMetrics } from '../adapters/metrics';
+import {
+  createMetrics,
+  createActivityMetricsInterceptor,
+  createMetricsSinks,
+  metricsWorkflowInterceptorModule,
+  type QuantMetrics,
+} from '../adapters/metrics';
 
 export interface WorkerHandle {
   worker: Worker;
@@ -73,7 +80,11 @@ export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandl
     marketDataRepo: createMarketDataRepo(db),
     // One provider instance (one rate limiter, one Yahoo session) for WF1's bars and WF3's fundamentals.
     marketDataProvider: daily.deps.marketData,
-    ingestSettings: { maxSpreadBps: config.marketData.maxSpreadBps, staleAfterDays: config.marketData.staleAfterDays, backfillChunkDays: config.marketData.backfillChunkDays },
+    ingestSettings: {
+      maxSpreadBps: config.marketData.maxSpreadBps,
+      staleAfterDays: config.marketData.staleAfterDays,
+      backfillChunkDays: config.marketData.backfillChunkDays,
+    },
     portfolio: createPortfolioRepo(db),
     portfolioSettings: config.portfolio,
     beforeRebalanceCommit: opts.beforeRebalanceCommit,
@@ -82,14 +93,13 @@ export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandl
   });
   const connection = await NativeConnection.connect({ address: opts.temporalAddress });
   const bundlePath = opts.workflowBundlePath ?? config.worker.workflowBundlePath;
+  const stopping = shutdownTimings(config.worker.shutdownGraceSeconds);
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities,
-    ...(bundlePath
-      ? { workflowBundle: { codePath: bundlePath } }
-      : { workflowsPath: workflowsPath() }),
+    ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: workflowsPath() }),
     // The bundle always carries the metrics interceptor, so its sink is always registered.
     sinks: createMetricsSinks(metrics),
     interceptors: {
@@ -99,7 +109,8 @@ export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandl
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
-    shutdownGraceTime: `${config.worker.shutdownGraceSeconds}s`,
+    shutdownGraceTime: stopping.graceTimeMs,
+    shutdownForceTime: stopping.forceTimeMs,
     ...opts.overrides,
   });
   return {

@@ -147,6 +147,8 @@ describe.each(Object.entries(profiles))('helm template (%s profile)', (profile, 
       TEMPORAL_ADDRESS: 'temporal-frontend.temporal.svc.cluster.local:7233',
       OBJECT_STORE: 's3',
       METRICS_PORT: '9464',
+      METRICS_HOST: '0.0.0.0',
+      SDK_METRICS_PORT: '9465',
       WORKFLOW_BUNDLE_PATH: '/app/dist/workflow-bundle.js',
       QUANT_SCHEDULES_FILE: '/etc/quant/schedules.yaml',
     });

@@ -48,7 +48,8 @@ export function createFsObjectStore(opts: FsObjectStoreOptions): ObjectStore {
       const path = pathOf(key);
       const dir = dirname(path);
       try {
-        await mkdir(dir, { recursive: true });
+        // Objects are data: owner-only folders and files.
+        await mkdir(dir, { recursive: true, mode: 0o700 });
       } catch (err) {
         // S3 allows `a/b` and `a/b/c` side by side; a filesystem cannot. Say so rather than ENOTDIR.
         const code = (err as NodeJS.ErrnoException).code;
@@ -56,7 +57,7 @@ export function createFsObjectStore(opts: FsObjectStoreOptions): ObjectStore {
         throw err;
       }
       const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}${TMP_SUFFIX}`);
-      const fh = await open(tmp, 'w');
+      const fh = await open(tmp, 'w', 0o600);
       try {
         await fh.writeFile(toBytes(body));
         await fh.sync();

@@ -77,6 +77,19 @@ export interface ExecutionResult {
   snapshot: SnapshotRow;
 }
 
+/** What a rollback of the book after `toDate` removes (or removed). */
+export interface RollbackSummary {
+  toDate: string;
+  /** The snapshot the positions are restored from (the latest on or before toDate); null = the initial capital, no positions. */
+  restoredFrom: string | null;
+  trades: number;
+  dividends: number;
+  snapshots: number;
+  runs: number;
+  /** Run and snapshot dates after toDate, ascending. */
+  removedDates: string[];
+}
+
 /** The account moved since the plan (another date was booked in between): re-plan, do not book. */
 export class PortfolioChangedError extends QuantError {
   readonly type = 'PortfolioChanged';
@@ -99,6 +112,24 @@ const SNAPSHOT_COLUMNS = `to_char(snapshot_date, 'YYYY-MM-DD') AS snapshot_date,
 async function latestSnapshotWith(c: pg.PoolClient | Db): Promise<SnapshotRow | null> {
   const r = await c.query(`SELECT ${SNAPSHOT_COLUMNS} FROM portfolio_snapshots ORDER BY snapshot_date DESC LIMIT 1`);
   return r.rows[0] ? snapshotFromRow(r.rows[0]) : null;
+}
+
+async function rollbackSummaryWith(c: pg.PoolClient | Db, toDate: string): Promise<RollbackSummary> {
+  const r = await c.query<{ trades: number; dividends: number; snapshots: number; runs: number; restored_from: string | null; dates: string[] | null }>(
+    `SELECT (SELECT count(*)::int FROM trades WHERE run_date > $1::date) AS trades,
+            (SELECT count(*)::int FROM dividends WHERE run_date > $1::date) AS dividends,
+            (SELECT count(*)::int FROM portfolio_snapshots WHERE snapshot_date > $1::date) AS snapshots,
+            (SELECT count(*)::int FROM rebalancing_runs WHERE run_date > $1::date) AS runs,
+            (SELECT to_char(max(snapshot_date), 'YYYY-MM-DD') FROM portfolio_snapshots WHERE snapshot_date <= $1::date) AS restored_from,
+            (SELECT array_agg(to_char(d, 'YYYY-MM-DD') ORDER BY d) FROM (
+               SELECT run_date AS d FROM rebalancing_runs WHERE run_date > $1::date
+               UNION SELECT snapshot_date FROM portfolio_snapshots WHERE snapshot_date > $1::date
+               UNION SELECT run_date FROM trades WHERE run_date > $1::date
+               UNION SELECT run_date FROM dividends WHERE run_date > $1::date) AS later) AS dates`,
+    [toDate],
+  );
+  const x = r.rows[0];
+  return { toDate, restoredFrom: x.restored_from, trades: x.trades, dividends: x.dividends, snapshots: x.snapshots, runs: x.runs, removedDates: x.dates ?? [] };
 }
 
 export function createPortfolioRepo(db: Db) {
@@ -167,6 +198,45 @@ export function createPortfolioRepo(db: Db) {
     async barsOn(date: string): Promise<number> {
       const r = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM market_data WHERE date = $1::date', [date]);
       return r.rows[0].n;
+    },
+
+    /** What `rollbackAfter(toDate)` would remove, without changing anything. */
+    planRollback: (toDate: string): Promise<RollbackSummary> => rollbackSummaryWith(db, toDate),
+
+    /**
+     * Undo the book after `toDate` in ONE transaction: delete the trades,
+     * dividends, snapshots and rebalancing runs dated after it, restore the
+     * positions from the latest snapshot on or before it (none = initial
+     * capital), and log the rollback in `portfolio_rollbacks`. Serialised with
+     * bookings by the same table lock `executeRebalance` takes.
+     */
+    async rollbackAfter(toDate: string): Promise<RollbackSummary> {
+      return inTransaction(db, async (c) => {
+        await c.query('LOCK TABLE positions IN EXCLUSIVE MODE');
+        const summary = await rollbackSummaryWith(c, toDate);
+        await c.query('DELETE FROM trades WHERE run_date > $1::date', [toDate]);
+        await c.query('DELETE FROM dividends WHERE run_date > $1::date', [toDate]);
+        await c.query('DELETE FROM portfolio_snapshots WHERE snapshot_date > $1::date', [toDate]);
+        await c.query('DELETE FROM rebalancing_runs WHERE run_date > $1::date', [toDate]);
+        await c.query('DELETE FROM positions');
+        if (summary.restoredFrom) {
+          // The snapshot's positions are the MarkedPosition objects executeRebalance wrote to both places.
+          await c.query(
+            `INSERT INTO positions (symbol, shares, avg_cost, last_price, last_price_date, sector, updated_at)
+             SELECT p.symbol, p.shares, p."avgCost", p.price, p."priceDate", p.sector, now()
+               FROM portfolio_snapshots s,
+                    jsonb_to_recordset(s.positions) AS p(symbol text, shares float8, "avgCost" float8, price float8, "priceDate" date, sector text)
+              WHERE s.snapshot_date = $1::date`,
+            [summary.restoredFrom],
+          );
+        }
+        await c.query(
+          `INSERT INTO portfolio_rollbacks (to_date, restored_from, trades, dividends, snapshots, runs, removed_dates)
+           VALUES ($1::date, $2::date, $3, $4, $5, $6, $7::jsonb)`,
+          [toDate, summary.restoredFrom, summary.trades, summary.dividends, summary.snapshots, summary.runs, JSON.stringify(summary.removedDates)],
+        );
+        return summary;
+      });
     },
 
     /**

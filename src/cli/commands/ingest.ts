@@ -1,5 +1,5 @@
 /**
- * `quant run ingest`: start WF1 for one date (`--date`, default today UTC) or
+ * `quant run ingest`: start WF1 for one date (`--date`, default the last completed NYSE session) or
  * a backfill (`--from A --to B`), wait, and print the result. Also the entry
  * the pipeline benchmark uses for `backfill_10y_s` (`runIngestBackfill`).
  */
@@ -11,6 +11,7 @@ import { intOption, parseCommandArgs, UsageError } from '../args';
 import { backfillKey, type IngestBackfillInput, type IngestBackfillResult, type IngestInput, type IngestResult } from '../../../workflows/ingest';
 import { workflowIds } from '../../../workflows/names';
 import { dailyStartOptions } from './daily-start';
+import { defaultRunDate, refuseFutureRunDate } from '../run-date';
 
 const USAGE = 'quant run ingest [--date YYYY-MM-DD] [--from YYYY-MM-DD --to YYYY-MM-DD] [--symbols A,B] [--lookback N] [--chunk-days N]';
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -60,6 +61,7 @@ export async function ingestCommand(argv: string[], config: Config): Promise<voi
   if ((o.from === undefined) !== (o.to === undefined)) throw new UsageError('--from and --to go together', USAGE);
   if (o.from && o.date) throw new UsageError('use either --date or --from/--to', USAGE);
   if (o.from && o.to && o.from > o.to) throw new UsageError(`--from ${o.from} is after --to ${o.to}`, USAGE);
+  for (const d of [o.date, o.to]) if (d !== undefined) refuseFutureRunDate(d, USAGE);
   const symbols = o.symbols ? o.symbols.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
   const e = stackEndpoints(config);
   const client = await connectClient(e.temporalAddress, config.temporal.namespace);
@@ -70,7 +72,7 @@ export async function ingestCommand(argv: string[], config: Config): Promise<voi
         from: o.from, to: o.to, symbols, chunkDays: o['chunk-days'] === undefined ? undefined : intOption('chunk-days', o['chunk-days'], 63),
       });
     } else {
-      const date = o.date ?? new Date().toISOString().slice(0, 10);
+      const date = o.date ?? defaultRunDate();
       result = await runIngest(client, config.temporal.taskQueue, { date, symbols, lookbackDays: o.lookback === undefined ? undefined : intOption('lookback', o.lookback, 0, 0) });
     }
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

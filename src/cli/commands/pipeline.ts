@@ -16,6 +16,7 @@ import type { PipelineInput, PipelineResult } from '../../../workflows/pipeline'
 import type { ScreenInput, ScreenResult } from '../../../workflows/screen';
 import type { SignalInput, SignalResult } from '../../../workflows/signal';
 import { dailyStartOptions } from './daily-start';
+import { refuseFutureRunDate } from '../run-date';
 
 type Command = (argv: string[], config: Config) => Promise<void>;
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -46,7 +47,7 @@ export async function runSignal(client: Client, taskQueue: string, input: Signal
 function dateArg(v: string | undefined, usage: string): string {
   if (!v) throw new UsageError('--date is required', usage);
   if (!ISO_DATE.test(v) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v) throw new UsageError(`--date must be a date YYYY-MM-DD, got "${v}"`, usage);
-  return v;
+  return refuseFutureRunDate(v, usage);
 }
 
 function weightArg(v: string | undefined, name: string, usage: string): number | undefined {

@@ -2,19 +2,23 @@
  * `quant portfolio` (positions, cash, value and the last snapshot of the
  * paper account) and `quant run rebalance --date D` (WF4 for one date: same
  * date = same workflow ID; a date already executed returns its stored result
- * and trades nothing).
+ * and trades nothing), and `quant portfolio rollback --to D [--yes]` (undo
+ * the book after D in one logged transaction; without --yes it only shows
+ * what it would undo and exits 2).
  */
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import type { Config } from '../../config/schema';
 import { stackEndpoints } from '../../stack/stack';
 import { createPool } from '../../adapters/postgres/pool';
-import { createPortfolioRepo } from '../../adapters/postgres/portfolio-repo';
+import { createPortfolioRepo, type RollbackSummary } from '../../adapters/postgres/portfolio-repo';
+import { isIsoDate } from '../../domain/dates';
 import { fmt, mdTable } from '../../reports/markdown';
 import { connectClient } from '../fanout-client';
 import { parseCommandArgs, UsageError } from '../args';
 import { PIPELINE_DAILY, SEARCH_ATTRIBUTES, workflowIds } from '../../../workflows/names';
 import type { RebalanceInput, RebalanceResult } from '../../../workflows/rebalance';
 import { dailyStartOptions } from './daily-start';
+import { refuseFutureRunDate } from '../run-date';
 
 type Command = (argv: string[], config: Config) => Promise<void>;
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -39,6 +43,7 @@ export const rebalanceRunCommand: Command = async (argv, config) => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(o.date) || new Date(`${o.date}T00:00:00Z`).toISOString().slice(0, 10) !== o.date) {
     throw new UsageError(`--date must be a date YYYY-MM-DD, got "${o.date}"`, usage);
   }
+  refuseFutureRunDate(o.date, usage);
   const e = stackEndpoints(config);
   const client = await connectClient(e.temporalAddress, config.temporal.namespace);
   try {
@@ -49,7 +54,33 @@ export const rebalanceRunCommand: Command = async (argv, config) => {
   }
 };
 
+const describeRollback = (r: RollbackSummary) =>
+  `${r.trades} trades, ${r.dividends} dividends, ${r.snapshots} snapshots and ${r.runs} rebalancing runs dated after ${r.toDate}` +
+  `${r.removedDates.length ? ` (${r.removedDates.join(', ')})` : ''}; positions restored from ${r.restoredFrom ? `the snapshot of ${r.restoredFrom}` : 'nothing (initial capital, no positions)'}`;
+
+/** `quant portfolio rollback --to D [--yes]`. */
+export const portfolioRollbackCommand: Command = async (argv, config) => {
+  const usage = 'quant portfolio rollback --to YYYY-MM-DD [--yes]';
+  const o = parseCommandArgs(argv, { to: { type: 'string' }, yes: { type: 'boolean' } }, usage);
+  if (!o.to) throw new UsageError('--to is required', usage);
+  if (!isIsoDate(o.to)) throw new UsageError(`--to must be a date YYYY-MM-DD, got "${o.to}"`, usage);
+  const db = createPool(stackEndpoints(config).databaseUrl, 2);
+  try {
+    const repo = createPortfolioRepo(db);
+    if (!o.yes) {
+      const plan = await repo.planRollback(o.to);
+      out(`would undo ${describeRollback(plan)}`);
+      throw new UsageError('nothing was changed: add --yes to undo it', usage);
+    }
+    const done = await repo.rollbackAfter(o.to);
+    out(`rolled back ${describeRollback(done)} (logged in portfolio_rollbacks)`);
+  } finally {
+    await db.end();
+  }
+};
+
 export const portfolioCommand: Command = async (argv, config) => {
+  if (argv[0] === 'rollback') return portfolioRollbackCommand(argv.slice(1), config);
   parseCommandArgs(argv, {}, 'quant portfolio');
   const db = createPool(stackEndpoints(config).databaseUrl, 2);
   try {

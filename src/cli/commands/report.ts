@@ -12,6 +12,7 @@ import type { ObjectStore } from '../../adapters/object-store/types';
 import { stackEndpoints } from '../../stack/stack';
 import { connectClient } from '../fanout-client';
 import { parseCommandArgs, UsageError } from '../args';
+import { refuseFutureRunDate } from '../run-date';
 import { PIPELINE_DAILY, SEARCH_ATTRIBUTES, workflowIds } from '../../../workflows/names';
 import type { MonitorInput, MonitorResult } from '../../../workflows/monitor';
 import type { BacktestInput, BacktestResult } from '../../../workflows/backtest';
@@ -94,13 +95,13 @@ export const monitorBacktestRunCommands: Record<string, Command> = {
   monitor: async (argv, config) => {
     const usage = 'quant run monitor --date YYYY-MM-DD';
     const o = parseCommandArgs(argv, { date: { type: 'string' } }, usage);
-    const date = dateArg(o.date, usage, true)!;
+    const date = refuseFutureRunDate(dateArg(o.date, usage, true)!, usage);
     await withClient(config, async (c) => out(JSON.stringify(await runMonitor(c, config.temporal.taskQueue, { date }), null, 2)));
   },
   backtest: async (argv, config) => {
     const usage = 'quant run backtest --date YYYY-MM-DD [--start YYYY-MM-DD] [--capital N]';
     const o = parseCommandArgs(argv, { date: { type: 'string' }, start: { type: 'string' }, capital: { type: 'string' } }, usage);
-    const date = dateArg(o.date, usage, true)!;
+    const date = refuseFutureRunDate(dateArg(o.date, usage, true)!, usage);
     const start = dateArg(o.start, usage, false);
     const capital = o.capital === undefined ? undefined : Number(o.capital);
     if (capital !== undefined && !(capital > 0)) throw new UsageError(`--capital must be a positive number, got "${o.capital}"`, usage);
