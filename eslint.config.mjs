@@ -1,6 +1,6 @@
 // The lint wall (run by `npm test` through `npm run lint`). It holds the
 // arrows of DESIGN.md so they do not rest on habit:
-//   workflows  -> @temporalio/workflow|common, zod, other workflow files, src/domain, src/config/schema
+//   workflows  -> @temporalio/workflow|common, zod, other workflow files, src/domain
 //                 (zod only: the one home of the fan-out defaults); anything else as `import type` only
 //   src/domain -> src/domain only (and no Node builtins, no packages)
 //   activities -X-> workflows;  src/adapters -X-> activities, workflows;
@@ -44,7 +44,7 @@ export default tseslint.config(
         {
           patterns: [
             ban(
-              '^(?!(@temporalio/workflow|@temporalio/common|zod)$)(?!\\./)(?!\\.\\./src/domain/)(?!\\.\\./src/config/schema$)',
+              '^(?!(@temporalio/workflow|@temporalio/common|zod)$)(?!\\./)(?!\\.\\./src/domain/)',
               'workflow code imports only @temporalio/workflow, @temporalio/common, zod, other workflow files, src/domain and the config schema (its defaults); anything else as `import type`',
               true,
             ),

@@ -5,7 +5,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AggregateResult } from '../activities/fanout';
-import { FANOUT_DEFAULTS } from '../src/config/schema';
+import { FANOUT_DEFAULTS } from '../src/domain/fanout-defaults';
 import { PIPELINE_FANOUT } from './names';
 import { fanoutRunDate, tagRun } from './tag-run';
 

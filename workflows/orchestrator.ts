@@ -24,7 +24,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ValidationResult } from '../activities/fanout';
-import { FANOUT_DEFAULTS, MAX_CHILDREN_PER_PARENT } from '../src/config/schema';
+import { FANOUT_DEFAULTS, MAX_CHILDREN_PER_PARENT } from '../src/domain/fanout-defaults';
 import { failedShare } from '../src/domain/fanout-run';
 import { runChildrenWindowed, rootMessage, type ChildFailure, type FanoutProgress } from './fanout-window';
 import { ingestMarketData } from './ingest-market-data';

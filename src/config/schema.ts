@@ -2,9 +2,17 @@
  * Every setting of quant-workflows in one zod schema. Values come from an
  * optional YAML file (`QUANT_CONFIG_FILE`) overlaid by environment variables;
  * see `load.ts`. Defaults describe the embedded stack (a laptop, CI, the demo).
- * zod only, no I/O: the workflows import the fan-out defaults from here.
+ * zod only, no I/O. The fan-out's default values come from src/domain/fanout-defaults.ts,
+ * which the workflows read too.
  */
 import { z } from 'zod';
+import {
+  DATA_DEFAULTS as DATA_DEFAULT_VALUES,
+  FANOUT_DEFAULTS as FANOUT_DEFAULT_VALUES,
+  MAX_CHILDREN_PER_PARENT,
+} from '../domain/fanout-defaults';
+
+export { MAX_CHILDREN_PER_PARENT };
 
 /**
  * A TCP port: a decimal integer 1-65535. Strings are checked before they are
@@ -14,41 +22,42 @@ import { z } from 'zod';
 const port = z
   .union([z.number(), z.string().regex(/^[0-9]{1,5}$/, 'must be a decimal integer 1-65535')])
   .transform(Number)
-  .pipe(z.number().int('must be a decimal integer 1-65535').min(1, 'must be a decimal integer 1-65535').max(65535, 'must be a decimal integer 1-65535'));
+  .pipe(
+    z
+      .number()
+      .int('must be a decimal integer 1-65535')
+      .min(1, 'must be a decimal integer 1-65535')
+      .max(65535, 'must be a decimal integer 1-65535'),
+  );
 const bool = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
   .transform((v) => (typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v)));
 
-/** Most children one (sub-)orchestrator starts: the fan-out's history limit (DESIGN.md). */
-export const MAX_CHILDREN_PER_PARENT = 1000;
-
 /**
- * The fan-out's settings. Their defaults are the only home of the fan-out's
- * defaults: the CLI passes the configured values in the orchestrator's input,
- * and the workflows fall back to `FANOUT_DEFAULTS` for a field the input
- * leaves out. Changing a default here changes what a running orchestrator
- * does on replay, so treat it as a workflow change (README "Changing a workflow").
+ * The fan-out's settings. The CLI passes the configured values in the
+ * orchestrator's input, and the workflows fall back to the same defaults
+ * (src/domain/fanout-defaults.ts) for a field the input leaves out.
  */
 export const fanoutSettingsSchema = z.object({
   /** Children running at once per (sub-)orchestrator. */
-  maxConcurrentChildren: z.coerce.number().int().min(1).max(2000).default(200),
+  maxConcurrentChildren: z.coerce.number().int().min(1).max(2000).default(FANOUT_DEFAULT_VALUES.maxConcurrentChildren),
   /** Above this many contracts, fan out through sub-orchestrators. */
-  maxChildrenPerParent: z.coerce.number().int().min(2).max(MAX_CHILDREN_PER_PARENT).default(MAX_CHILDREN_PER_PARENT),
-  defaultDataset: z.string().min(1).default('synthetic'),
+  maxChildrenPerParent: z.coerce.number().int().min(2).max(MAX_CHILDREN_PER_PARENT).default(FANOUT_DEFAULT_VALUES.maxChildrenPerParent),
+  defaultDataset: z.string().min(1).default(FANOUT_DEFAULT_VALUES.defaultDataset),
   /** Object-store prefix of run inputs, results and portfolio files: <outputPrefix>/<runKey>/... */
   outputPrefix: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { message: "must be letters, digits, '.', '_' or '-' (at most 100)" })
-    .default('fanout'),
+    .default(FANOUT_DEFAULT_VALUES.outputPrefix),
 });
 
 /** The synthetic market's settings. */
 export const dataSettingsSchema = z.object({
   /** The generator's default seed (the first bar's date). */
-  seed: z.coerce.number().int().default(20000127),
+  seed: z.coerce.number().int().default(DATA_DEFAULT_VALUES.seed),
 });
 
-/** The fan-out defaults, straight from the schema. Pure: workflows import this. */
+/** The defaults as the schema parses them. */
 export const FANOUT_DEFAULTS = fanoutSettingsSchema.parse({});
 export const DATA_DEFAULTS = dataSettingsSchema.parse({});
 
@@ -232,9 +241,17 @@ export const configSchema = z
     }
     const sdkPort = c.worker.sdkMetricsPort ?? c.worker.metricsPort + 1;
     if (sdkPort > 65535) {
-      ctx.addIssue({ code: 'custom', path: ['worker', 'sdkMetricsPort'], message: `METRICS_PORT ${c.worker.metricsPort} leaves no port for the SDK metrics (METRICS_PORT + 1 > 65535): set SDK_METRICS_PORT` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['worker', 'sdkMetricsPort'],
+        message: `METRICS_PORT ${c.worker.metricsPort} leaves no port for the SDK metrics (METRICS_PORT + 1 > 65535): set SDK_METRICS_PORT`,
+      });
     } else if (sdkPort === c.worker.metricsPort) {
-      ctx.addIssue({ code: 'custom', path: ['worker', 'sdkMetricsPort'], message: `must differ from METRICS_PORT (${c.worker.metricsPort})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['worker', 'sdkMetricsPort'],
+        message: `must differ from METRICS_PORT (${c.worker.metricsPort})`,
+      });
     }
     if (c.objectStore.kind === 's3') {
       for (const k of ['endpoint', 'accessKeyId', 'secretAccessKey'] as const) {
