@@ -60,6 +60,8 @@ export interface PrepareRunInput {
   numContracts: number;
   outputPrefix: string;
   failContracts: string[];
+  /** `--retry-failed`: analyse only these contracts of the run (they must be among its `numContracts`). */
+  onlyContracts?: string[];
 }
 
 export interface PreparedRun {
@@ -118,6 +120,18 @@ export interface FinalizeRunInput {
   validation: { status: ValidationStatus; problems: string[]; reportKey?: string } | null;
   failures: { contract: string; error: string }[];
   startedAt: string;
+  /** Where the run's files live (default "fanout"): finalizeRun checks results/ and clears staging/. */
+  outputPrefix?: string;
+}
+
+export interface FinalizedRun {
+  reportKey: string;
+  status: 'completed' | 'partial';
+  /** Every contract of the run (not only those of a `--retry-failed` pass). */
+  total: number;
+  succeeded: number;
+  failed: number;
+  failedContracts: string[];
 }
 
 export interface AggregateRunInput {
@@ -184,6 +198,10 @@ export function createFanoutActivities(deps: FanoutDeps) {
         if (unknownDrill.length > 0) {
           throw invalidInput(`failContracts ${unknownDrill.join(', ')} are not among the ${input.numContracts} contracts of this run`);
         }
+        const unknownRetry = (input.onlyContracts ?? []).filter((c) => !contracts.includes(c));
+        if (unknownRetry.length > 0) {
+          throw invalidInput(`onlyContracts ${unknownRetry.slice(0, 20).join(', ')} are not among the ${input.numContracts} contracts of run "${input.runKey}"`);
+        }
         const configHash = stableHash({
           analysis: ANALYSIS_PARAMETERS,
           dataset: input.dataset,
@@ -200,7 +218,8 @@ export function createFanoutActivities(deps: FanoutDeps) {
           JSON.stringify({ runKey: input.runKey, dataset: input.dataset, datasetHash: manifest.datasetHash, configHash, contracts }, null, 2),
           { contentType: 'application/json' },
         );
-        return { contracts, datasetHash: manifest.datasetHash, configHash, bars: manifest.bars };
+        const only = input.onlyContracts ? new Set(input.onlyContracts) : null;
+        return { contracts: only ? contracts.filter((c) => only.has(c)) : contracts, datasetHash: manifest.datasetHash, configHash, bars: manifest.bars };
       });
     },
 
@@ -361,32 +380,66 @@ export function createFanoutActivities(deps: FanoutDeps) {
       });
     },
 
-    /** Write the run report from the stored rows and close the run row. */
-    async finalizeRun(input: FinalizeRunInput): Promise<{ reportKey: string; succeeded: number; failed: number }> {
-      const results = await repo.listResults(input.runKey);
-      const failedSet = new Set(input.failures.map((f) => f.contract));
-      const succeeded = results.filter((r) => !failedSet.has(r.contract));
+    /**
+     * Write the run report and close the run row. A contract counts as
+     * succeeded only when its summary row AND its result file exist (the
+     * save step writes the file, then the row, then drops staging, so a
+     * retry completes whatever a crash interrupted); a row without its file
+     * or a file without its row is a failed contract, and such an orphan
+     * file is removed so the store and the database agree. The counts cover
+     * every contract of the run (its manifest), so a `--retry-failed` pass
+     * ends with the run's whole picture. Staging files are removed.
+     */
+    async finalizeRun(input: FinalizeRunInput): Promise<FinalizedRun> {
+      const prefix = input.outputPrefix ?? 'fanout';
+      const manifest = JSON.parse(new TextDecoder().decode(await store.get(layout.fanoutManifest(prefix, input.runKey)))) as { contracts: string[] };
+      const rows = await repo.listResults(input.runKey);
+      const files = new Set(await store.list(`${prefix}/${input.runKey}/results/`));
+      const errors = new Map(input.failures.map((f) => [f.contract, f.error]));
+      const rowByContract = new Map(rows.map((r) => [r.contract, r]));
+      const succeeded: ContractSummary[] = [];
+      const failures: { contract: string; error: string }[] = [];
+      for (const contract of manifest.contracts) {
+        const row = rowByContract.get(contract);
+        const fileKey = layout.fanoutResult(prefix, input.runKey, contract);
+        if (row && files.has(row.resultKey) && !errors.has(contract)) {
+          succeeded.push(row);
+          continue;
+        }
+        if (files.has(fileKey) && !row) await store.delete(fileKey);
+        const error = errors.get(contract) ?? (row ? `summary row without its result file ${row.resultKey}` : files.has(fileKey) ? 'result file without its summary row' : 'no result');
+        failures.push({ contract, error });
+      }
+      await clearStaging(store, prefix, input.runKey);
+      const status = failures.length > 0 ? 'partial' : 'completed';
       const reportKey = layout.report('orchestrator', new Date(input.startedAt), input.runKey);
       await store.put(
         reportKey,
         renderRunReport({
-          runKey: input.runKey, dataset: input.dataset, datasetHash: input.datasetHash, configHash: input.configHash,
-          requested: input.requested, validation: input.validation, results: succeeded, failures: input.failures,
+          runKey: input.runKey, status, dataset: input.dataset, datasetHash: input.datasetHash, configHash: input.configHash,
+          requested: manifest.contracts.length, validation: input.validation, results: succeeded, failures,
         }),
         { contentType: 'text/markdown' },
       );
-      await repo.finishRun(input.runKey, {
-        status: 'completed', succeeded: succeeded.length, failed: input.failures.length,
-        failedContracts: input.failures.map((f) => f.contract), reportKey,
-      });
-      return { reportKey, succeeded: succeeded.length, failed: input.failures.length };
+      const failedContracts = failures.map((f) => f.contract);
+      await repo.finishRun(input.runKey, { status, succeeded: succeeded.length, failed: failures.length, failedContracts, reportKey });
+      return { reportKey, status, total: manifest.contracts.length, succeeded: succeeded.length, failed: failures.length, failedContracts };
     },
 
-    /** Record a run that stopped early (validation FAIL, bad input) so `quant runs list` tells the truth. */
-    async markRunFailed(input: { runKey: string; reason: string }): Promise<void> {
+    /**
+     * Close a run that stopped (validation FAIL, a child or an activity that
+     * gave up, a cancellation) as `failed` with its reason, so `quant runs
+     * list` tells the truth, and remove its staging files. Results already
+     * saved stay (and count in a later `--retry-failed`).
+     */
+    async markRunFailed(input: { runKey: string; reason: string; outputPrefix?: string }): Promise<void> {
+      await clearStaging(store, input.outputPrefix ?? 'fanout', input.runKey);
       const run = await repo.getRun(input.runKey);
       if (!run) return;
-      await repo.finishRun(input.runKey, { status: 'failed', succeeded: 0, failed: 0, failedContracts: [], reportKey: run.reportKey });
+      await repo.finishRun(input.runKey, {
+        status: 'failed', succeeded: await repo.countResults(input.runKey), failed: run.failed, failedContracts: run.failedContracts,
+        reportKey: run.reportKey, failureReason: input.reason.slice(0, 2000),
+      });
     },
 
     /** Portfolio P&L, Sharpe, win rate, equity curve and contract comparison over a finished run. */
@@ -472,6 +525,13 @@ export async function ingestHourlyDataset(store: ObjectStore, input: IngestDatas
       ? await importHourlyDatasetFromFiles(store, input.dataset, requireSourceDir(input))
       : await writeHourlyDataset(store, input.dataset, generateHourlyDataset({ seed, contracts: input.contracts, bars: input.bars }), { seed });
   return { dataset: input.dataset, datasetHash: manifest.datasetHash, contracts: manifest.contracts.length, bars: manifest.bars, skipped: false };
+}
+
+/** Remove a run's staging copies and per-contract inputs (its manifest stays: it lists the run's contracts). */
+async function clearStaging(store: ObjectStore, prefix: string, runKey: string): Promise<void> {
+  const keys = [...(await store.list(`${prefix}/${runKey}/staging/`)), ...(await store.list(`${prefix}/${runKey}/input/`))];
+  const manifestKey = layout.fanoutManifest(prefix, runKey);
+  for (const key of keys) if (key !== manifestKey) await store.delete(key);
 }
 
 /** The synthetic market's default seed (the first bar's date). */

@@ -18,6 +18,8 @@ import { PIPELINE_DAILY, workflowIds } from './names';
 import { resolveRunDate } from './run-date';
 import { runTags, tagRun } from './tag-run';
 import type { CombinedWeights } from '../src/domain/scoring';
+import { pipelineInputSchema } from './inputs';
+import { validateInput } from './validate-input';
 
 export interface PipelineInput {
   /** YYYY-MM-DD; omitted on scheduled runs (then the previous weekday of the scheduled time). */
@@ -51,6 +53,7 @@ export interface PipelineResult {
  * child's own input type.
  */
 export async function pipeline(input: PipelineInput = {}): Promise<PipelineResult> {
+  validateInput('pipeline', pipelineInputSchema, input);
   const date = resolveRunDate(input.date);
   const tag = { pipeline: PIPELINE_DAILY, runDate: date };
   tagRun(tag);

@@ -12,6 +12,9 @@ import type { CombinedWeights } from '../src/domain/scoring';
 import { PIPELINE_DAILY } from './names';
 import { resolveRunDate } from './run-date';
 import { tagRun } from './tag-run';
+import { signalInputSchema } from './inputs';
+import { validateInput } from './validate-input';
+import { LONG_ACTIVITY } from './activity-options';
 
 export interface SignalInput {
   /** YYYY-MM-DD; omitted on scheduled runs (then the previous weekday of the scheduled time). */
@@ -31,12 +34,11 @@ export interface SignalResult {
   reportKey: string | null;
 }
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
-});
+// Infrastructure faults are retried through the worker's outage window; data errors fail at once.
+const acts = proxyActivities<Activities>(LONG_ACTIVITY);
 
 export async function signal(input: SignalInput = {}): Promise<SignalResult> {
+  validateInput('signal', signalInputSchema, input);
   const date = resolveRunDate(input.date);
   tagRun({ pipeline: PIPELINE_DAILY, runDate: date });
   setCurrentDetails(`loading the screen of ${date}`);
@@ -54,11 +56,11 @@ export async function signal(input: SignalInput = {}): Promise<SignalResult> {
   const [technical, fundamental, sentiment] = await Promise.all([
     acts.technicalBranch.executeWithOptions({ startToCloseTimeout: '5 minutes', summary: `technical: SMA 50/200, MACD, Bollinger (${n} symbols)` }, [branch]),
     acts.fundamentalBranch.executeWithOptions(
-      { startToCloseTimeout: '15 minutes', heartbeatTimeout: '2 minutes', summary: `fundamental: P/E vs sector, yield, ROE, D/E, current ratio (${n} symbols)` },
+      { startToCloseTimeout: '15 minutes', summary: `fundamental: P/E vs sector, yield, ROE, D/E, current ratio (${n} symbols)` },
       [{ ...branch, universe: ctx.universe }],
     ),
     acts.sentimentBranch.executeWithOptions(
-      { startToCloseTimeout: '15 minutes', heartbeatTimeout: '2 minutes', summary: `sentiment: 7 days of news, classified (${n} symbols)` },
+      { startToCloseTimeout: '15 minutes', summary: `sentiment: 7 days of news, classified (${n} symbols)` },
       [branch],
     ),
   ]);

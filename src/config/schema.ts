@@ -56,6 +56,8 @@ export const configSchema = z
         metricsPort: port.default(9464),
         /** SIGTERM waits this long for running activities before the worker exits. */
         shutdownGraceSeconds: z.coerce.number().int().min(0).default(60),
+        /** An activity failing with an infrastructure error is retried this long (from its first attempt) before it is given up. */
+        retryOutageWindowSeconds: z.coerce.number().int().min(1).max(86_400).default(600),
       })
       .prefault({}),
     fanout: z
@@ -189,6 +191,7 @@ export const ENV_NAMES: Record<string, string> = {
   'worker.workflowBundlePath': 'WORKFLOW_BUNDLE_PATH',
   'worker.metricsPort': 'METRICS_PORT',
   'worker.shutdownGraceSeconds': 'WORKER_SHUTDOWN_GRACE_SECONDS',
+  'worker.retryOutageWindowSeconds': 'RETRY_OUTAGE_WINDOW_SECONDS',
   'fanout.maxConcurrentChildren': 'FANOUT_MAX_CONCURRENT_CHILDREN',
   'fanout.maxChildrenPerParent': 'FANOUT_MAX_CHILDREN_PER_PARENT',
   'fanout.defaultDataset': 'FANOUT_DATASET',
