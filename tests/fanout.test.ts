@@ -121,20 +121,24 @@ describe('fan-out analysis on the real stack', () => {
   it('completes the run when drilled children fail, listing both groups', async () => {
     const failing = contracts[3];
     const { runKey, result } = await run(8, { failContracts: [failing], runValidation: false });
-    expect(result).toMatchObject({ total: 8, succeeded: 7, failed: 1, failedContracts: [failing], validation: 'SKIPPED' });
+    expect(result).toMatchObject({ status: 'partial', total: 8, succeeded: 7, failed: 1, failedContracts: [failing], validation: 'SKIPPED' });
+    expect(await createFanoutRepo(db).getRun(runKey)).toMatchObject({ status: 'partial', succeeded: 7, failed: 1, failedContracts: [failing] });
     const rows = await createFanoutRepo(db).listResults(runKey);
     expect(rows).toHaveLength(7);
     expect(rows.map((r) => r.contract)).not.toContain(failing);
     const report = new TextDecoder().decode(await store.get(result.reportKey));
     expect(report).toMatch(new RegExp(`Failed contracts \\(1\\)[\\s\\S]*\\| ${failing} \\| failure drill`));
     expect(report).toContain('Succeeded contracts (7)');
+    expect(report).toMatch(/\*\*Status: PARTIAL\*\* - 1 of 8 contracts failed/);
+    expect(await store.list(`fanout/${runKey}/staging/`)).toEqual([]);
     const child = await client.workflow.getHandle(workflowIds.analyzeSymbol(failing, runKey)).describe();
     expect(child.status.name).toBe('FAILED');
   });
 
   it.each([
-    [0, /numContracts must be a positive integer, got 0/],
-    [-3, /numContracts must be a positive integer, got -3/],
+    // The workflow's input schema names the field before anything runs.
+    [0, /invalid orchestrator input: numContracts: .*>=1/],
+    [-3, /invalid orchestrator input: numContracts: .*>=1/],
     [13, /numContracts 13 exceeds the 12 contracts in dataset/],
   ])('rejects numContracts %d with a non-retryable error and writes nothing', async (n, message) => {
     const runKey = uniqueName('bad');
