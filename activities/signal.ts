@@ -267,12 +267,14 @@ export function createSignalActivities(deps: SignalDeps) {
 
     /** combined = (w_t T + w_f F + w_s S) / sum w; weights from the input, else config.signals. */
     async combineSignals(input: {
-      date: string; candidates: SignalCandidate[]; technicalKey: string; fundamentalKey: string; sentimentKey: string; weights?: Partial<CombinedWeights>;
+      date: string; candidates: SignalCandidate[]; technicalKey: string; fundamentalKey: string;
+      /** null: the sentiment branch was given up (a news outage): every symbol is neutral, 50 with has_sentiment false. */
+      sentimentKey: string | null; weights?: Partial<CombinedWeights>;
     }): Promise<{ combinedKey: string; weights: CombinedWeights; distribution: Record<SignalClass, number> }> {
       const weights = normaliseWeights({ ...deps.signalWeights, ...input.weights });
       const tech = new Map((await getJson<TechnicalRecord[]>(store, input.technicalKey)).map((r) => [r.symbol, r]));
       const fund = new Map((await getJson<FundamentalRecord[]>(store, input.fundamentalKey)).map((r) => [r.symbol, r]));
-      const sent = new Map((await getJson<SentimentRecord[]>(store, input.sentimentKey)).map((r) => [r.symbol, r]));
+      const sent = new Map((input.sentimentKey === null ? [] : await getJson<SentimentRecord[]>(store, input.sentimentKey)).map((r) => [r.symbol, r]));
       const rows: CombinedRecord[] = input.candidates.map((c) => {
         const t = tech.get(c.symbol);
         const f = fund.get(c.symbol);
@@ -311,7 +313,11 @@ export function createSignalActivities(deps: SignalDeps) {
       return { parquetKey, reportKey, rows: rows.length };
     },
 
-    async writeSignalReport(input: { date: string; combinedKey: string; weights: CombinedWeights; distribution: Record<SignalClass, number>; parquetKey: string }): Promise<{ reportKey: string }> {
+    async writeSignalReport(input: {
+      date: string; combinedKey: string; weights: CombinedWeights; distribution: Record<SignalClass, number>; parquetKey: string;
+      /** Degradations the reader must see first (a news outage). */
+      warnings?: string[];
+    }): Promise<{ reportKey: string }> {
       const rows = await getJson<CombinedRecord[]>(store, input.combinedKey);
       const reportKey = layout.report('signal', dateOf(input.date), `signal-${input.date}`);
       await store.put(reportKey, renderSignalReport({ ...input, rows }), { contentType: 'text/markdown' });
@@ -347,7 +353,7 @@ function signalsParquet(date: string, rows: CombinedRecord[]): Uint8Array {
   );
 }
 
-function renderSignalReport(x: { date: string; rows: CombinedRecord[]; weights: CombinedWeights; distribution: Record<SignalClass, number>; parquetKey: string }): string {
+function renderSignalReport(x: { date: string; rows: CombinedRecord[]; weights: CombinedWeights; distribution: Record<SignalClass, number>; parquetKey: string; warnings?: string[] }): string {
   const { rows } = x;
   const w = x.weights;
   const label = (s: SignalClass) => s.replace('_', ' ');
@@ -361,6 +367,7 @@ function renderSignalReport(x: { date: string; rows: CombinedRecord[]; weights: 
   return [
     `# Signals ${x.date}`,
     '',
+    ...(x.warnings?.length ? [...x.warnings.map((w) => `> **Warning:** ${w}`), ''] : []),
     `${rows.length} candidates (screen quintiles 1-${SIGNAL_MAX_QUINTILE}). Weights: technical ${fmt(w.technical, 2)}, fundamental ${fmt(w.fundamental, 2)}, sentiment ${fmt(w.sentiment, 2)}${w.sentiment === 0 ? ' (sentiment off: technical + fundamental renormalised)' : ''}.`,
     `${rows.filter((r) => r.hasSentiment).length} of ${rows.length} have news in the last ${SIGNAL_NEWS_DAYS} days. Results: \`${x.parquetKey}\`.`,
     '',
