@@ -8,7 +8,6 @@
  * 30/40/30 by default), store (Postgres in one transaction + Parquet) and
  * report. Branch results travel as object keys under `work/signal/<date>/`.
  */
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { layout } from '../src/adapters/layout';
 import type { DataProvider, Fundamentals as ProviderFundamentals } from '../src/adapters/market-data/types';
@@ -24,6 +23,7 @@ import {
 } from '../src/domain/scoring';
 import { technicalSignals } from '../src/domain/signals';
 import { addDays, dateOf, getJson, putJson, withDbFailures } from './daily-common';
+import { checkpoint } from './support/heartbeat';
 
 export interface SignalDeps {
   store: ObjectStore;
@@ -115,13 +115,6 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => 
   return out;
 }
 
-const heartbeat = (details?: unknown) => {
-  try {
-    Context.current().heartbeat(details);
-  } catch {
-    /* called outside an activity (unit use) */
-  }
-};
 
 /** Normalise weights to sum 1; a 0 sentiment weight leaves technical + fundamental renormalised. */
 export function normaliseWeights(w: CombinedWeights): CombinedWeights {
@@ -192,7 +185,7 @@ export function createSignalActivities(deps: SignalDeps) {
         } catch (err) {
           return { symbol: u.symbol, f: null, error: `${(err as { type?: string }).type ?? (err as Error).name}: ${(err as Error).message}` };
         } finally {
-          heartbeat({ fundamentals: ++done });
+          checkpoint({ fundamentals: ++done });
         }
       });
       const screenedSector = new Map(input.universe.map((u) => [u.symbol, u.sector]));
@@ -240,7 +233,7 @@ export function createSignalActivities(deps: SignalDeps) {
         } catch (err) {
           return { symbol: c.symbol, items: [] as NewsItem[], error: (err as Error).message };
         } finally {
-          heartbeat({ news: ++done });
+          checkpoint({ news: ++done });
         }
       });
       const failed = news.filter((n) => n.error);
@@ -249,7 +242,7 @@ export function createSignalActivities(deps: SignalDeps) {
       }
       const texts = news.flatMap((n) => n.items.map((it) => it.headline));
       const predictions = texts.length > 0 ? await (await deps.sentimentClassifier()).classify(texts) : [];
-      heartbeat({ classified: predictions.length });
+      checkpoint({ classified: predictions.length });
       let p = 0;
       const out: SentimentRecord[] = news.map((n) => {
         const scored = n.items.map((it) => ({ it, pred: predictions[p++] }));
