@@ -1,6 +1,7 @@
 // The lint wall (run by `npm test` through `npm run lint`). It holds the
 // arrows of DESIGN.md so they do not rest on habit:
-//   workflows  -> @temporalio/workflow|common, zod, other workflow files, src/domain; anything else as `import type` only
+//   workflows  -> @temporalio/workflow|common, zod, other workflow files, src/domain, src/config/schema
+//                 (zod only: the one home of the fan-out defaults); anything else as `import type` only
 //   src/domain -> src/domain only (and no Node builtins, no packages)
 //   activities -X-> workflows;  src/adapters -X-> activities, workflows;
 //   src/cli -X-> activities;     src/worker -X-> src/stack;  src/api -X-> workflows, activities
@@ -43,8 +44,8 @@ export default tseslint.config(
         {
           patterns: [
             ban(
-              '^(?!(@temporalio/workflow|@temporalio/common|zod)$)(?!\\./)(?!\\.\\./src/domain/)',
-              'workflow code imports only @temporalio/workflow, @temporalio/common, zod, other workflow files and src/domain; anything else as `import type`',
+              '^(?!(@temporalio/workflow|@temporalio/common|zod)$)(?!\\./)(?!\\.\\./src/domain/)(?!\\.\\./src/config/schema$)',
+              'workflow code imports only @temporalio/workflow, @temporalio/common, zod, other workflow files, src/domain and the config schema (its defaults); anything else as `import type`',
               true,
             ),
           ],

@@ -28,7 +28,7 @@ import { migrate } from '../src/adapters/postgres/migrate';
 import { createObjectStore } from '../src/adapters/object-store';
 import { embeddedPostgresPid, startEmbeddedPostgres } from '../src/stack/postgres';
 import { bundleWorkflows } from '../scripts/bundle-workflows';
-import { ingestHourlyDataset } from '../activities/fanout';
+import { ingestHourlyDataset } from '../src/adapters/hourly-dataset/ingest';
 import { connectClient, followOrchestrator, startOrchestrator } from '../src/cli/fanout-client';
 import type { FanoutProgress } from '../workflows/fanout-window';
 

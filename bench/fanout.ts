@@ -21,7 +21,7 @@ import { createPool } from '../src/adapters/postgres/pool';
 import { migrate } from '../src/adapters/postgres/migrate';
 import { createObjectStore } from '../src/adapters/object-store';
 import { readContractSeries, readDatasetManifest } from '../src/adapters/hourly-dataset/store';
-import { ingestHourlyDataset } from '../activities/fanout';
+import { ingestHourlyDataset } from '../src/adapters/hourly-dataset/ingest';
 import { analyzeSymbolBars } from '../src/domain/symbol-analysis';
 import { connectClient, followOrchestrator, runAggregate, startOrchestrator } from '../src/cli/fanout-client';
 

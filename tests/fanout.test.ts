@@ -56,7 +56,7 @@ async function run(numContracts: number, extra: { failContracts?: string[]; runK
 describe('fan-out analysis on the real stack', () => {
   it('runs 10 contracts with validation, one child per contract, and aggregates', async () => {
     const { runKey, result, seen, workflowId } = await run(10);
-    expect(result).toMatchObject({ runKey, total: 10, succeeded: 10, failed: 0, validation: 'PASS', shards: 0 });
+    expect(result).toMatchObject({ runKey, total: 10, succeeded: 10, failed: 0, validation: 'PASS', shards: 0, failedShare: 0 });
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.at(-1)).toEqual({ total: 10, completed: 10, failed: 0, running: 0 });
 
@@ -68,7 +68,7 @@ describe('fan-out analysis on the real stack', () => {
 
     // Memo carries the hashes too, for the Web UI.
     const desc = await client.workflow.getHandle(workflowId).describe();
-    expect(await desc.memo).toMatchObject({ datasetHash: result.datasetHash, configHash: result.configHash });
+    expect(await desc.memo).toMatchObject({ datasetHash: result.datasetHash, configHash: result.configHash, failedShare: 0 });
 
     // Children are real workflows with the Contract search attribute.
     const child = await client.workflow.getHandle(workflowIds.analyzeSymbol(contracts[0], runKey)).describe();
@@ -114,14 +114,16 @@ describe('fan-out analysis on the real stack', () => {
     expect(cum[cum.length - 1]).toBeCloseTo(agg.totalPnlPct, 9);
     expect(new TextDecoder().decode(await store.get(agg.reportKey))).toContain('Top 10 by P&L');
 
-    recordHistory(workflowId, 'orchestrator-10-contracts');
-    recordHistory(workflowIds.analyzeSymbol(contracts[0], runKey), 'analyzeSymbol-one-contract');
+    // Replay fixtures (tests/histories/<type>/v<N>.json), written only when QUANT_RECORD_HISTORIES names the type.
+    recordHistory(workflowId, 'orchestrator');
+    recordHistory(workflowIds.analyzeSymbol(contracts[0], runKey), 'analyzeSymbol');
   });
 
   it('completes the run when drilled children fail, listing both groups', async () => {
     const failing = contracts[3];
     const { runKey, result } = await run(8, { failContracts: [failing], runValidation: false });
-    expect(result).toMatchObject({ status: 'partial', total: 8, succeeded: 7, failed: 1, failedContracts: [failing], validation: 'SKIPPED' });
+    // failedShare (orchestrator v2, patch fanout-result-failed-share): 1 failed of 8 requested.
+    expect(result).toMatchObject({ status: 'partial', total: 8, succeeded: 7, failed: 1, failedContracts: [failing], validation: 'SKIPPED', failedShare: 0.125 });
     expect(await createFanoutRepo(db).getRun(runKey)).toMatchObject({ status: 'partial', succeeded: 7, failed: 1, failedContracts: [failing] });
     const rows = await createFanoutRepo(db).listResults(runKey);
     expect(rows).toHaveLength(7);
@@ -131,6 +133,7 @@ describe('fan-out analysis on the real stack', () => {
     expect(report).toContain('Succeeded contracts (7)');
     expect(report).toMatch(/\*\*Status: PARTIAL\*\* - 1 of 8 contracts failed/);
     expect(await store.list(`fanout/${runKey}/staging/`)).toEqual([]);
+    expect(report).toContain('- Contracts requested: 8; succeeded: 7; failed: 1 (12.50 % failed)');
     const child = await client.workflow.getHandle(workflowIds.analyzeSymbol(failing, runKey)).describe();
     expect(child.status.name).toBe('FAILED');
   });

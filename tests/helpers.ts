@@ -4,18 +4,15 @@
  * bundle built once), a client, unique names, and small synthetic datasets.
  */
 import { randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { resolveTemporalCli } from '../src/stack/temporal-cli';
+import { recordHistory as recordFixture } from './histories';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../src/config/load';
 import type { Config } from '../src/config/schema';
 import { buildWorker, type WorkerHandle } from '../src/worker/worker';
 import { createObjectStore } from '../src/adapters/object-store';
 import { createPool, type Db } from '../src/adapters/postgres/pool';
-import { ingestHourlyDataset } from '../activities/fanout';
+import { ingestHourlyDataset } from '../src/adapters/hourly-dataset/ingest';
 
 export function testEnv() {
   const need = (k: string) => {
@@ -87,17 +84,11 @@ export async function smallDataset(config: Config, opts: { contracts: number; ba
 }
 
 /**
- * With QUANT_RECORD_HISTORIES=1, save a finished run's history under
- * tests/histories/<name>.json for tests/replay.test.ts. The CLI's JSON is the
- * standard export that Worker.runReplayHistory reads.
+ * Save a finished run as the next replay fixture of its workflow type, when
+ * QUANT_RECORD_HISTORIES asks for that type (tests/histories.ts); otherwise a no-op.
  */
-export function recordHistory(workflowId: string, name: string): void {
-  if (!process.env.QUANT_RECORD_HISTORIES) return;
-  const temporal = resolveTemporalCli({ cliPath: process.env.TEMPORAL_CLI_PATH });
-  writeFileSync(
-    join(__dirname, 'histories', `${name}.json`),
-    execFileSync(temporal, ['workflow', 'show', '--address', testEnv().temporalAddress, '--workflow-id', workflowId, '--output', 'json']),
-  );
+export function recordHistory(workflowId: string, workflowType: string): string | undefined {
+  return recordFixture(workflowId, workflowType, testEnv().temporalAddress);
 }
 
 /**

@@ -1,31 +1,70 @@
 /**
- * Determinism guard: recorded histories of representative runs replay
- * against the current workflow code. A change that alters the command
- * sequence of a running workflow fails here; wrap such changes in patched().
- * Re-record with QUANT_RECORD_HISTORIES=1 npx vitest run tests/fanout.test.ts tests/pipeline.test.ts.
+ * Determinism guard: every recorded history, of every workflow type and every
+ * version (tests/histories/<workflowType>/v<N>.json), replays against the
+ * current workflow code. A change that alters the command sequence of a
+ * running workflow fails here; make such changes behind patched() and record
+ * the new version with QUANT_RECORD_HISTORIES=<type> (README "Changing a
+ * workflow"; tests/histories.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { testEnv } from './helpers';
+import { fixtureVersions, listHistoryFixtures, nextFixturePath, recordingRequested } from './histories';
 import { createMetrics, createMetricsSinks } from '../src/adapters/metrics';
 
-const dir = join(__dirname, 'histories');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const fixtures = listHistoryFixtures();
 
 describe('recorded histories replay on the current code', () => {
   it('has a fixture for the fan-out and for every daily workflow', () => {
     for (const wf of ['orchestrator', 'analyzeSymbol', 'pipeline', 'ingest', 'screen', 'signal', 'rebalance', 'monitor', 'backtest']) {
-      expect(files.some((f) => f.startsWith(`${wf}-`)), wf).toBe(true);
+      expect(fixtureVersions(wf), wf).toContain(1);
     }
   });
 
-  it.each(files)('%s', async (file) => {
-    const history = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-    const workflowId = file.replace(/\.json$/, '');
+  it('keeps the orchestrator from before and after the failed-share patch', () => {
+    expect(fixtureVersions('orchestrator')).toEqual(expect.arrayContaining([1, 2]));
+    const markers = (version: number) =>
+      JSON.parse(readFileSync(join(__dirname, 'histories', 'orchestrator', `v${version}.json`), 'utf8')).events.filter(
+        (e: { markerRecordedEventAttributes?: { markerName?: string } }) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
+      ).length;
+    expect(markers(1)).toBe(0);
+    expect(markers(2)).toBe(1);
+  });
+
+  it('numbers each type v1..vN without gaps', () => {
+    for (const type of new Set(fixtures.map((f) => f.workflowType))) {
+      const versions = fixtureVersions(type);
+      expect(versions, type).toEqual(versions.map((_, i) => i + 1));
+    }
+  });
+
+  it.each(fixtures.map((f) => [`${f.workflowType} v${f.version}`, f] as const))('%s', async (_name, fixture) => {
+    const history = JSON.parse(readFileSync(fixture.path, 'utf8'));
     await expect(
-      Worker.runReplayHistory({ workflowBundle: { codePath: testEnv().bundlePath }, sinks: createMetricsSinks(createMetrics({ processMetrics: false })) }, history, workflowId),
+      Worker.runReplayHistory(
+        { workflowBundle: { codePath: testEnv().bundlePath }, sinks: createMetricsSinks(createMetrics({ processMetrics: false })) },
+        history,
+        `${fixture.workflowType}-v${fixture.version}`,
+      ),
     ).resolves.toBeUndefined();
+  });
+});
+
+describe('recording never overwrites a fixture', () => {
+  it('writes the next version, and only for the types asked for', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'histories-'));
+    expect(nextFixturePath('orchestrator', dir)).toBe(join(dir, 'orchestrator', 'v1.json'));
+    mkdirSync(join(dir, 'orchestrator'));
+    writeFileSync(join(dir, 'orchestrator', 'v1.json'), '{}');
+    writeFileSync(join(dir, 'orchestrator', 'v2.json'), '{}');
+    expect(nextFixturePath('orchestrator', dir)).toBe(join(dir, 'orchestrator', 'v3.json'));
+    expect(recordingRequested('orchestrator', undefined)).toBe(false);
+    expect(recordingRequested('orchestrator', 'analyzeSymbol')).toBe(false);
+    expect(recordingRequested('orchestrator', 'analyzeSymbol, orchestrator')).toBe(true);
+    expect(recordingRequested('orchestrator', 'all')).toBe(true);
+    expect(() => recordingRequested('orchestrator', '1')).toThrow(/name the workflow types/);
   });
 });

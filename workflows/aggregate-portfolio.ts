@@ -5,6 +5,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AggregateResult } from '../activities/fanout';
+import { FANOUT_DEFAULTS } from '../src/config/schema';
 import { PIPELINE_FANOUT } from './names';
 import { fanoutRunDate, tagRun } from './tag-run';
 import { aggregatePortfolioInputSchema } from './inputs';
@@ -15,11 +16,12 @@ const { aggregateRun } = proxyActivities<Activities>(LONG_ACTIVITY);
 
 export interface AggregatePortfolioInput {
   runKey: string;
+  /** Default: the config schema's `fanout.outputPrefix`. */
   outputPrefix?: string;
 }
 
 export async function aggregatePortfolio(input: AggregatePortfolioInput): Promise<AggregateResult> {
   validateInput('aggregatePortfolio', aggregatePortfolioInputSchema, input);
   tagRun({ pipeline: PIPELINE_FANOUT, runDate: fanoutRunDate() });
-  return aggregateRun({ runKey: input.runKey, outputPrefix: input.outputPrefix ?? 'fanout' });
+  return aggregateRun({ runKey: input.runKey, outputPrefix: input.outputPrefix ?? FANOUT_DEFAULTS.outputPrefix });
 }

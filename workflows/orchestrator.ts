@@ -9,10 +9,12 @@
  */
 import {
   ApplicationFailure, CancellationScope, defineQuery, defineSignal, executeChild, isCancellation, proxyActivities, setHandler,
-  startChild, upsertMemo, workflowInfo, setCurrentDetails, getExternalWorkflowHandle, condition,
+  startChild, upsertMemo, workflowInfo, setCurrentDetails, getExternalWorkflowHandle, condition, patched,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ValidationResult } from '../activities/fanout';
+import { FANOUT_DEFAULTS, MAX_CHILDREN_PER_PARENT } from '../src/config/schema';
+import { failedShare } from '../src/domain/fanout-run';
 import { runChildrenWindowed, rootMessage, type ChildFailure, type FanoutProgress } from './fanout-window';
 import { ingestMarketData } from './ingest-market-data';
 import { validateData } from './validate-data';
@@ -26,15 +28,17 @@ export interface OrchestratorInput {
   numContracts: number;
   runIngestion?: boolean;
   runValidation?: boolean;
-  /** Dataset name in the object store (datasets/<name>/...). Default "synthetic". */
+  /** Dataset name in the object store (datasets/<name>/...). Default: the config schema's `fanout.defaultDataset`. */
   dataset?: string;
-  /** Object-store prefix for run inputs and results. Default "fanout". */
+  /** Object-store prefix for run inputs and results. Default: the config schema's `fanout.outputPrefix`. */
   outputPrefix?: string;
   /** The failure drill: these contracts' children fail after their retries. */
   failContracts?: string[];
   /** Defaults to the workflow ID without its "orchestrator-" prefix. */
   runKey?: string;
+  /** Default: the config schema's `fanout.maxConcurrentChildren`. */
   maxConcurrentChildren?: number;
+  /** Default and upper bound: the config schema's `fanout.maxChildrenPerParent` default. */
   maxChildrenPerParent?: number;
   /**
    * `quant run orchestrator --retry-failed RUNKEY`: analyse only these
@@ -57,7 +61,20 @@ export interface OrchestratorResult {
   configHash: string;
   reportKey: string;
   shards: number;
+  /**
+   * failed / total, in [0, 1]. Present on runs started from version 2 of this
+   * workflow on (patch FAILED_SHARE_PATCH); absent on runs that began before.
+   */
+  failedShare?: number;
 }
+
+/**
+ * Version 2 of the orchestrator: the result, the memo and the run report
+ * carry the failed share. Behind `patched()` so runs that started on version 1 replay
+ * unchanged (tests/histories/orchestrator/v1.json) and new runs take the new
+ * path (v2.json). README "Changing a workflow".
+ */
+export const FAILED_SHARE_PATCH = 'fanout-result-failed-share';
 
 export const progressQuery = defineQuery<FanoutProgress>('progress');
 /** Sub-orchestrators report their counts to the parent with this signal. */
@@ -83,17 +100,17 @@ export async function orchestrator(input: OrchestratorInput): Promise<Orchestrat
     // cancellation), its row ends `failed` with the reason and its staging files are removed. The
     // row may not exist yet (prepareRun never ran): then there is nothing to close.
     const reason = isCancellation(err) ? 'cancelled' : rootMessage(err);
-    await CancellationScope.nonCancellable(() => markRunFailed({ runKey, reason, outputPrefix: input.outputPrefix ?? 'fanout' }));
+    await CancellationScope.nonCancellable(() => markRunFailed({ runKey, reason, outputPrefix: input.outputPrefix ?? FANOUT_DEFAULTS.outputPrefix }));
     throw err;
   }
 }
 
 async function runOrchestrator(input: OrchestratorInput, runKey: string): Promise<OrchestratorResult> {
-  const dataset = input.dataset ?? 'synthetic';
-  const outputPrefix = input.outputPrefix ?? 'fanout';
+  const dataset = input.dataset ?? FANOUT_DEFAULTS.defaultDataset;
+  const outputPrefix = input.outputPrefix ?? FANOUT_DEFAULTS.outputPrefix;
   const failContracts = input.failContracts ?? [];
-  const window = input.maxConcurrentChildren ?? 200;
-  const perParent = Math.min(1000, input.maxChildrenPerParent ?? 1000);
+  const window = input.maxConcurrentChildren ?? FANOUT_DEFAULTS.maxConcurrentChildren;
+  const perParent = Math.min(MAX_CHILDREN_PER_PARENT, input.maxChildrenPerParent ?? FANOUT_DEFAULTS.maxChildrenPerParent);
   const progress: FanoutProgress = { total: 0, completed: 0, failed: 0, running: 0 };
   const shardCounts = new Map<string, { completed: number; failed: number; running: number }>();
   setHandler(progressQuery, () => progress);
@@ -173,18 +190,24 @@ async function runOrchestrator(input: OrchestratorInput, runKey: string): Promis
   }
 
   setCurrentDetails('writing the run report');
+  const total = prepared.contracts.length;
+  // patched() records a marker in new histories; replaying a version-1 history (no marker) takes the old path.
+  const v2 = patched(FAILED_SHARE_PATCH);
+  const share = v2 ? { failedShare: failedShare(failures.length, total) } : {};
   const final = await finalizeRun({
-    runKey, dataset, datasetHash: prepared.datasetHash, configHash: prepared.configHash, requested: prepared.contracts.length,
+    runKey, dataset, datasetHash: prepared.datasetHash, configHash: prepared.configHash, requested: total,
     validation: validation ? { status: validation.status, problems: validation.problems, reportKey: validation.reportKey } : null,
-    failures, startedAt: workflowInfo().startTime.toISOString(), outputPrefix,
+    failures, startedAt: workflowInfo().startTime.toISOString(), outputPrefix, ...share,
   });
+  // The Web UI shows the memo: a new command, so this line alone would break the replay of a v1 run without patched().
+  if (v2) upsertMemo(share);
   // Results recorded by older workers carry no status: derive it from the counts.
   const status = final.failed > 0 ? 'partial' : 'completed';
   setCurrentDetails(`${status}: ${final.succeeded} succeeded, ${final.failed} failed`);
   return {
-    runKey, status, total: final.total ?? prepared.contracts.length, succeeded: final.succeeded, failed: final.failed,
+    runKey, status, total: final.total ?? total, succeeded: final.succeeded, failed: final.failed,
     failedContracts: (final.failedContracts ?? failures.map((f) => f.contract)).slice(0, 1000), validation: validation?.status ?? 'SKIPPED',
-    datasetHash: prepared.datasetHash, configHash: prepared.configHash, reportKey: final.reportKey, shards,
+    datasetHash: prepared.datasetHash, configHash: prepared.configHash, reportKey: final.reportKey, shards, ...share,
   };
 }
 

@@ -13,7 +13,7 @@ import { createPool } from '../adapters/postgres/pool';
 import { migrate } from '../adapters/postgres/migrate';
 import { createFanoutRepo } from '../adapters/postgres/fanout-repo';
 import { createObjectStore } from '../adapters/object-store';
-import { ingestHourlyDataset } from '../../activities/fanout';
+import { ingestHourlyDataset } from '../adapters/hourly-dataset/ingest';
 import { buildWorker } from '../worker/worker';
 import { connectClient, defaultRunKey, followOrchestrator, runAggregate, startOrchestrator } from './fanout-client';
 import { createProgressPrinter } from './progress';
@@ -42,7 +42,7 @@ export async function runDemo(config: Config, opts: { contracts: number }): Prom
     await handle.worker.runUntil(async () => {
       const input = {
         numContracts: opts.contracts, runIngestion: false, runValidation: true, dataset: config.fanout.defaultDataset,
-        outputPrefix: 'fanout', failContracts: [], maxConcurrentChildren: config.fanout.maxConcurrentChildren,
+        outputPrefix: config.fanout.outputPrefix, failContracts: [], maxConcurrentChildren: config.fanout.maxConcurrentChildren,
       };
       const runKey = defaultRunKey(input, new Date());
       const started = await startOrchestrator(client, config.temporal.taskQueue, { ...input, runKey });

@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { OrchestratorInput, OrchestratorResult } from '../../workflows/orchestrator';
 import type { FanoutProgress } from '../../workflows/fanout-window';
-import type { AggregateResult } from '../../activities/fanout';
+import type { aggregatePortfolio } from '../../workflows/aggregate-portfolio';
+import { FANOUT_DEFAULTS } from '../config/schema';
 import { PIPELINE_FANOUT, SEARCH_ATTRIBUTES, workflowIds } from '../../workflows/names';
 
 export async function connectClient(address: string, namespace: string): Promise<Client> {
@@ -25,12 +26,17 @@ export async function connectClient(address: string, namespace: string): Promise
  */
 export function defaultRunKey(input: OrchestratorInput, now: Date): string {
   const day = now.toISOString().slice(0, 10).replace(/-/g, '');
+  const dataset = input.dataset ?? FANOUT_DEFAULTS.defaultDataset;
+  const outputPrefix = input.outputPrefix ?? FANOUT_DEFAULTS.outputPrefix;
   const digest = createHash('sha256')
-    .update(JSON.stringify([input.dataset ?? 'synthetic', input.numContracts, !!input.runIngestion, !!input.runValidation, [...(input.failContracts ?? [])].sort(), input.outputPrefix ?? 'fanout']))
+    .update(JSON.stringify([dataset, input.numContracts, !!input.runIngestion, !!input.runValidation, [...(input.failContracts ?? [])].sort(), outputPrefix]))
     .digest('hex')
     .slice(0, 6);
-  return `${input.dataset ?? 'synthetic'}-${input.numContracts}c-${day}-${digest}`;
+  return `${dataset}-${input.numContracts}c-${day}-${digest}`;
 }
+
+/** What `aggregatePortfolio` returns. */
+export type AggregateResult = Awaited<ReturnType<typeof aggregatePortfolio>>;
 
 export interface StartedRun {
   runKey: string;
@@ -46,8 +52,8 @@ export async function startOrchestrator(client: Client, taskQueue: string, input
       workflowId,
       args: [input],
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-      staticSummary: `Fan-out analysis of ${input.numContracts} contracts from ${input.dataset ?? 'synthetic'}${input.runValidation ? ' with validation' : ''}`,
-      staticDetails: `run key ${input.runKey}; results under ${input.outputPrefix ?? 'fanout'}/${input.runKey}/results/`,
+      staticSummary: `Fan-out analysis of ${input.numContracts} contracts from ${input.dataset ?? FANOUT_DEFAULTS.defaultDataset}${input.runValidation ? ' with validation' : ''}`,
+      staticDetails: `run key ${input.runKey}; results under ${input.outputPrefix ?? FANOUT_DEFAULTS.outputPrefix}/${input.runKey}/results/`,
       typedSearchAttributes: [
         { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_FANOUT },
         { key: SEARCH_ATTRIBUTES.RunDate, value: new Date() },
@@ -79,8 +85,8 @@ export async function followOrchestrator(client: Client, workflowId: string, onP
   return final;
 }
 
-export async function runAggregate(client: Client, taskQueue: string, runKey: string, outputPrefix = 'fanout'): Promise<AggregateResult> {
-  return client.workflow.execute('aggregatePortfolio', {
+export async function runAggregate(client: Client, taskQueue: string, runKey: string, outputPrefix = FANOUT_DEFAULTS.outputPrefix): Promise<AggregateResult> {
+  return client.workflow.execute<typeof aggregatePortfolio>('aggregatePortfolio', {
     taskQueue,
     workflowId: workflowIds.aggregatePortfolio(runKey),
     args: [{ runKey, outputPrefix }],

@@ -11,7 +11,7 @@ import { createPool, describeDatabaseUrl } from '../adapters/postgres/pool';
 import { migrate } from '../adapters/postgres/migrate';
 import { createFanoutRepo } from '../adapters/postgres/fanout-repo';
 import { createObjectStore } from '../adapters/object-store';
-import { ingestHourlyDataset } from '../../activities/fanout';
+import { ingestHourlyDataset } from '../adapters/hourly-dataset/ingest';
 import { registerSearchAttributes } from '../stack/temporal-server';
 import { checkedInput, parseCommandArgs, intOption, UsageError } from './args';
 import { aggregatePortfolioInputSchema, analyzeSymbolInputSchema, orchestratorInputSchema } from '../../workflows/inputs';
@@ -181,14 +181,14 @@ const commands: Record<string, Command | Record<string, Command>> = {
           if (o[k] !== undefined) throw new UsageError(`--retry-failed reruns a recorded run as it was: drop --${k}`, usage);
         }
         const runKey = checkedInput('orchestrator', orchestratorInputSchema, { numContracts: 1, runKey: o['retry-failed'] }, { runKey: '--retry-failed' }, usage).runKey!;
-        input = await retryFailedInput(e.databaseUrl, runKey, o['output-prefix'] ?? 'fanout', config);
+        input = await retryFailedInput(e.databaseUrl, runKey, o['output-prefix'] ?? config.fanout.outputPrefix, config);
       } else {
         const draft: OrchestratorInput = {
           numContracts: intOption('contracts', o.contracts, 10),
           runIngestion: !!o.ingest,
           runValidation: !!o.validate,
           dataset: o.dataset ?? config.fanout.defaultDataset,
-          outputPrefix: o['output-prefix'] ?? 'fanout',
+          outputPrefix: o['output-prefix'] ?? config.fanout.outputPrefix,
           failContracts: o.fail ? o.fail.split(',').map((s) => s.trim()).filter(Boolean) : [],
           maxConcurrentChildren: config.fanout.maxConcurrentChildren,
           maxChildrenPerParent: config.fanout.maxChildrenPerParent,
@@ -238,7 +238,7 @@ const commands: Record<string, Command | Record<string, Command>> = {
           taskQueue: config.temporal.taskQueue,
           workflowId: workflowIds.analyzeSymbol(o.contract, runKey),
           workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-          args: [{ runKey, contract: o.contract, dataset: o.dataset ?? config.fanout.defaultDataset, outputPrefix: o['output-prefix'] ?? 'fanout' }],
+          args: [{ runKey, contract: o.contract, dataset: o.dataset ?? config.fanout.defaultDataset, outputPrefix: o['output-prefix'] ?? config.fanout.outputPrefix }],
           staticSummary: `Reprocess ${o.contract} (run ${runKey})`,
         });
         out(JSON.stringify(r, null, 2));
@@ -254,7 +254,7 @@ const commands: Record<string, Command | Record<string, Command>> = {
       const e = stackEndpoints(config);
       const client = await connectClient(e.temporalAddress, config.temporal.namespace);
       try {
-        out(JSON.stringify(await runAggregate(client, config.temporal.taskQueue, o.run, o['output-prefix'] ?? 'fanout'), null, 2));
+        out(JSON.stringify(await runAggregate(client, config.temporal.taskQueue, o.run, o['output-prefix'] ?? config.fanout.outputPrefix), null, 2));
       } finally {
         await client.connection.close();
       }

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, redactConfig, stableHash } from './load';
+import { DATA_DEFAULTS, FANOUT_DEFAULTS } from './schema';
 
 describe('loadConfig', () => {
   it('gives the embedded defaults with an empty environment', () => {
@@ -12,6 +13,15 @@ describe('loadConfig', () => {
     expect(c.temporal).toMatchObject({ port: 7233, uiPort: 8233, taskQueue: 'quant-workflows', namespace: 'default' });
     expect(c.objectStore).toMatchObject({ kind: 'fs', bucket: 'quant-data' });
     expect(c.postgres.url).toBeUndefined();
+  });
+
+  it('has one home for the fan-out defaults: the schema, which the workflows read too', () => {
+    const c = loadConfig({});
+    expect(c.fanout).toEqual({ maxConcurrentChildren: 200, maxChildrenPerParent: 1000, defaultDataset: 'synthetic', outputPrefix: 'fanout' });
+    expect(FANOUT_DEFAULTS).toEqual(c.fanout);
+    expect(DATA_DEFAULTS).toEqual({ seed: 20000127 });
+    expect(loadConfig({ FANOUT_OUTPUT_PREFIX: 'runs-2026' }).fanout.outputPrefix).toBe('runs-2026');
+    expect(() => loadConfig({ FANOUT_OUTPUT_PREFIX: '../etc' })).toThrow(/FANOUT_OUTPUT_PREFIX/);
   });
 
   it('reads a YAML file and lets env override it', () => {

@@ -2,6 +2,7 @@
  * Every setting of quant-workflows in one zod schema. Values come from an
  * optional YAML file (`QUANT_CONFIG_FILE`) overlaid by environment variables;
  * see `load.ts`. Defaults describe the embedded stack (a laptop, CI, the demo).
+ * zod only, no I/O: the workflows import the fan-out defaults from here.
  */
 import { z } from 'zod';
 
@@ -9,6 +10,39 @@ const port = z.coerce.number().int().min(1).max(65535);
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) =>
   typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v),
 );
+
+/** Most children one (sub-)orchestrator starts: the fan-out's history limit (DESIGN.md). */
+export const MAX_CHILDREN_PER_PARENT = 1000;
+
+/**
+ * The fan-out's settings. Their defaults are the only home of the fan-out's
+ * defaults: the CLI passes the configured values in the orchestrator's input,
+ * and the workflows fall back to `FANOUT_DEFAULTS` for a field the input
+ * leaves out. Changing a default here changes what a running orchestrator
+ * does on replay, so treat it as a workflow change (README "Changing a workflow").
+ */
+export const fanoutSettingsSchema = z.object({
+  /** Children running at once per (sub-)orchestrator. */
+  maxConcurrentChildren: z.coerce.number().int().min(1).max(2000).default(200),
+  /** Above this many contracts, fan out through sub-orchestrators. */
+  maxChildrenPerParent: z.coerce.number().int().min(2).max(MAX_CHILDREN_PER_PARENT).default(MAX_CHILDREN_PER_PARENT),
+  defaultDataset: z.string().min(1).default('synthetic'),
+  /** Object-store prefix of run inputs, results and portfolio files: <outputPrefix>/<runKey>/... */
+  outputPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { message: "must be letters, digits, '.', '_' or '-' (at most 100)" })
+    .default('fanout'),
+});
+
+/** The synthetic market's settings. */
+export const dataSettingsSchema = z.object({
+  /** The generator's default seed (the first bar's date). */
+  seed: z.coerce.number().int().default(20000127),
+});
+
+/** The fan-out defaults, straight from the schema. Pure: workflows import this. */
+export const FANOUT_DEFAULTS = fanoutSettingsSchema.parse({});
+export const DATA_DEFAULTS = dataSettingsSchema.parse({});
 
 export const configSchema = z
   .object({
@@ -60,20 +94,8 @@ export const configSchema = z
         retryOutageWindowSeconds: z.coerce.number().int().min(1).max(86_400).default(600),
       })
       .prefault({}),
-    fanout: z
-      .object({
-        /** Children running at once per (sub-)orchestrator. */
-        maxConcurrentChildren: z.coerce.number().int().min(1).max(2000).default(200),
-        /** Above this many contracts, fan out through sub-orchestrators. */
-        maxChildrenPerParent: z.coerce.number().int().min(2).max(1000).default(1000),
-        defaultDataset: z.string().min(1).default('synthetic'),
-      })
-      .prefault({}),
-    data: z
-      .object({
-        seed: z.coerce.number().int().default(20000127),
-      })
-      .prefault({}),
+    fanout: fanoutSettingsSchema.prefault({}),
+    data: dataSettingsSchema.prefault({}),
     /** Daily pipeline (WF1-WF3): where end-of-day prices come from and how they are checked. */
     marketData: z
       .object({
@@ -195,6 +217,7 @@ export const ENV_NAMES: Record<string, string> = {
   'fanout.maxConcurrentChildren': 'FANOUT_MAX_CONCURRENT_CHILDREN',
   'fanout.maxChildrenPerParent': 'FANOUT_MAX_CHILDREN_PER_PARENT',
   'fanout.defaultDataset': 'FANOUT_DATASET',
+  'fanout.outputPrefix': 'FANOUT_OUTPUT_PREFIX',
   'data.seed': 'QUANT_SEED',
   'marketData.provider': 'MARKET_DATA_PROVIDER',
   'marketData.filePath': 'MARKET_DATA_FILE',

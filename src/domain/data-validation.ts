@@ -104,3 +104,73 @@ export function judgeColumns(checks: ColumnCheck[], thresholds = DEFAULT_THRESHO
 export function worst(...statuses: ValidationStatus[]): ValidationStatus {
   return statuses.includes('FAIL') ? 'FAIL' : statuses.includes('WARN') ? 'WARN' : 'PASS';
 }
+
+/**
+ * Share of clean columns (no missing, non-positive or outlier values) among
+ * the checked ones, in [0, 1]: the dataset's quality score. 0 when nothing
+ * was checked.
+ *
+ * @example
+ *   qualityScore([cleanCheck, cleanCheck, columnWithOneOutlier]) // 0.666...
+ */
+export function qualityScore(checks: readonly ColumnCheck[]): number {
+  if (checks.length === 0) return 0;
+  const clean = checks.filter((c) => c.missing === 0 && c.nonPositive === 0 && c.outliers === 0).length;
+  return clean / checks.length;
+}
+
+/** A market series (SPX, VIX) as read for validation: absent, lacking a column, or its timestamps and closes. */
+export type MarketSeriesRead =
+  | { kind: 'missing'; key: string }
+  | { kind: 'lacksColumn'; key: string; column: 'timestamp' | 'close' }
+  | { kind: 'read'; key: string; timestamps: ArrayLike<number>; close: ArrayLike<number> };
+
+/**
+ * The FAIL finding for a market series that is absent, lacks a column, or is
+ * not aligned bar for bar with the holdings' timestamps (names the first
+ * differing row); null when it is usable.
+ *
+ * @example
+ *   marketSeriesProblem('VIX', { kind: 'missing', key: 'datasets/d/vix_hourly.parquet' }, ts)
+ *   // 'FAIL VIX: market data file datasets/d/vix_hourly.parquet is missing'
+ */
+export function marketSeriesProblem(name: string, series: MarketSeriesRead, holdingTimestamps: ArrayLike<number>): string | null {
+  if (series.kind === 'missing') return `FAIL ${name}: market data file ${series.key} is missing`;
+  if (series.kind === 'lacksColumn') return `FAIL ${name}: ${series.key} lacks a ${series.column} column`;
+  const ts = series.timestamps;
+  if (ts.length !== holdingTimestamps.length) return `FAIL ${name}: ${ts.length} bars, the holdings have ${holdingTimestamps.length}`;
+  for (let i = 0; i < ts.length; i++) {
+    if (Number(ts[i]) !== Number(holdingTimestamps[i])) return `FAIL ${name}: timestamp at row ${i} differs from the holdings'`;
+  }
+  return null;
+}
+
+/** At most this many missing contract columns are named in the finding. */
+const MAX_NAMED_COLUMNS = 20;
+
+export interface DatasetVerdict {
+  status: ValidationStatus;
+  problems: string[];
+  qualityScore: number;
+}
+
+/**
+ * The verdict over a whole dataset: FAIL findings about the market series and
+ * about contracts without a column come first, then the findings of every
+ * column check (market closes, then contracts); the status is the worst of
+ * them and the quality score is `qualityScore(checks)`.
+ */
+export function judgeDataset(
+  input: { seriesProblems: readonly string[]; missingContracts: readonly string[]; checks: ColumnCheck[] },
+  thresholds = DEFAULT_THRESHOLDS,
+): DatasetVerdict {
+  const problems = [...input.seriesProblems];
+  const missing = input.missingContracts;
+  if (missing.length > 0) {
+    const more = missing.length > MAX_NAMED_COLUMNS ? ', ...' : '';
+    problems.push(`FAIL holdings: no column for contract(s) ${missing.slice(0, MAX_NAMED_COLUMNS).join(', ')}${more}`);
+  }
+  const judged = judgeColumns(input.checks, thresholds);
+  const status = worst(problems.length > 0 ? 'FAIL' : 'PASS', judged.status);
+  return { status, problems: [...problems, ...judged.problems], qualityScore: qualityScore(input.checks) };
+}

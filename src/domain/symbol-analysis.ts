@@ -11,7 +11,40 @@ export const SIGNAL = { hold: 0, buy: 1, sell: -1 } as const;
 /** Trade-quality codes: good = the next change agreed with the signal. */
 export const QUALITY = { neutral: 0, good: 1, bad: -1 } as const;
 
-export const BETA_CLIP = 3;
+/**
+ * The parameters that define the kernel's results, in one object: the kernel
+ * reads them and the fan-out hashes them into every run's config hash
+ * (`fanoutRunConfig` in ./fanout-run.ts), so the hash cannot drift from the
+ * code. Bump `kernel` whenever the formulas change in a way these numbers do
+ * not show.
+ */
+export interface AnalysisParameters {
+  /** Name and version of the kernel's formulas. */
+  readonly kernel: string;
+  /** buy threshold = thresholdFactor * VIX / vixScale (percent). */
+  readonly thresholdFactor: number;
+  readonly vixScale: number;
+  /** beta is clipped to [-betaClip, betaClip]. */
+  readonly betaClip: number;
+}
+
+export const ANALYSIS_PARAMETERS: AnalysisParameters = Object.freeze({ kernel: 'analyzeSymbolBars/1', thresholdFactor: 0.5, vixScale: 15, betaClip: 3 });
+
+export const BETA_CLIP = ANALYSIS_PARAMETERS.betaClip;
+
+/** Labels of the signal and quality codes, as stored in the result files. */
+export const SIGNAL_LABELS: Readonly<Record<number, 'buy' | 'sell' | 'hold'>> = { [SIGNAL.buy]: 'buy', [SIGNAL.sell]: 'sell', [SIGNAL.hold]: 'hold' };
+export const QUALITY_LABELS: Readonly<Record<number, 'good' | 'bad' | 'neutral'>> = { [QUALITY.good]: 'good', [QUALITY.bad]: 'bad', [QUALITY.neutral]: 'neutral' };
+
+/**
+ * The code of a stored signal label; an unknown or missing label is a hold.
+ *
+ * @example
+ *   signalCode('buy') // 1
+ */
+export function signalCode(label: string | null | undefined): number {
+  return label === 'buy' ? SIGNAL.buy : label === 'sell' ? SIGNAL.sell : SIGNAL.hold;
+}
 
 export interface SymbolBars {
   /** Contract prices in time order. */
@@ -39,9 +72,9 @@ export interface SymbolAnalysis {
   /** (p[t] / p[t-1] - 1) * 100; NaN on bar 0 and where an input is missing. */
   priceChangePct: Float64Array;
   spxChangePct: Float64Array;
-  /** price_change_pct / spx_change_pct, undefined -> 1.0, then clipped to [-3, 3]. */
+  /** price_change_pct / spx_change_pct, undefined -> 1.0, then clipped to [-betaClip, betaClip]. */
   beta: Float64Array;
-  /** 0.5 * VIX / 15 (sell threshold is its negative). */
+  /** thresholdFactor * VIX / vixScale (sell threshold is its negative). */
   buyThreshold: Float64Array;
   signal: Int8Array;
   quality: Int8Array;
@@ -49,13 +82,15 @@ export interface SymbolAnalysis {
 }
 
 /**
- * Analyse one contract.
+ * Analyse one contract with `params` (default: ANALYSIS_PARAMETERS, whose
+ * values are shown in brackets).
  *
  * Formulas, per bar t >= 1 (bar 0 has no change and is a hold):
  * - change_t = (p_t / p_{t-1} - 1) * 100, the same for SPX;
  * - beta_t = change_t / spx_change_t; 0/0 or a missing input gives 1.0; the
- *   result is clipped to [-3, 3], so x/0 with x != 0 gives +-3;
- * - buy_t = 0.5 * vix_t / 15, sell_t = -buy_t;
+ *   result is clipped to [-betaClip, betaClip] ([-3, 3]), so x/0 with x != 0
+ *   gives +-betaClip;
+ * - buy_t = thresholdFactor * vix_t / vixScale (0.5 * vix_t / 15), sell_t = -buy_t;
  * - signal_t = buy if change_t > buy_t, sell if change_t < sell_t, else hold
  *   (an undefined change is a hold);
  * - quality_t = good when a buy is followed by change_{t+1} > 0 or a sell by
@@ -69,8 +104,11 @@ export interface SymbolAnalysis {
  *   const a = analyzeSymbolBars({ price, spx, vix });
  *   a.summary.successRate // e.g. 51.2
  */
-export function analyzeSymbolBars({ price, spx, vix }: SymbolBars): SymbolAnalysis {
+export function analyzeSymbolBars({ price, spx, vix }: SymbolBars, params: AnalysisParameters = ANALYSIS_PARAMETERS): SymbolAnalysis {
   const n = price.length;
+  // Locals, not property reads, in the hot loop; the expression order is kept
+  // as (factor * v) / scale so results stay bit-identical across versions.
+  const { thresholdFactor, vixScale, betaClip } = params;
   if (spx.length !== n || vix.length !== n) {
     throw new RangeError(`series lengths differ: price ${n}, spx ${spx.length}, vix ${vix.length}`);
   }
@@ -87,7 +125,7 @@ export function analyzeSymbolBars({ price, spx, vix }: SymbolBars): SymbolAnalys
   for (let t = 0; t < n; t++) {
     const v = vix[t];
     vixSum += v;
-    const buy = (0.5 * v) / 15;
+    const buy = (thresholdFactor * v) / vixScale;
     buyThreshold[t] = buy;
     if (t === 0) {
       priceChangePct[0] = NaN;
@@ -101,8 +139,8 @@ export function analyzeSymbolBars({ price, spx, vix }: SymbolBars): SymbolAnalys
     spxChangePct[t] = s;
     let b = c / s;
     if (b !== b) b = 1; // NaN: 0/0 or a missing input
-    else if (b > BETA_CLIP) b = BETA_CLIP;
-    else if (b < -BETA_CLIP) b = -BETA_CLIP;
+    else if (b > betaClip) b = betaClip;
+    else if (b < -betaClip) b = -betaClip;
     beta[t] = b;
     betaSum += b;
     betaCount++;
