@@ -99,6 +99,9 @@ export interface CombinedRecord extends SignalResultRow {
   rank: number;
 }
 
+/** This many symbols failing in a row with no success at all is a news outage, not bad luck. */
+const NEWS_OUTAGE_PROBE = 4;
+
 const work = (date: string, name: string) => layout.dailyWork('signal', dateOf(date), name);
 const SIGNALS: SignalClass[] = ['strong_buy', 'buy', 'hold', 'sell', 'strong_sell'];
 
@@ -227,18 +230,26 @@ export function createSignalActivities(deps: SignalDeps) {
       const from = addDays(input.date, -(SIGNAL_NEWS_DAYS - 1));
       const asOf = Date.parse(`${addDays(input.date, 1)}T00:00:00Z`);
       let done = 0;
+      let answered = 0;
+      let refused = 0;
       const news = await mapLimit(input.candidates, 2, async (c) => {
+        // An outage, not a quiet week: the first symbols all failed after the provider's own retries, so the
+        // rest would too, each after its own retries. Stop asking (the workflow then degrades the branch).
+        if (answered === 0 && refused >= NEWS_OUTAGE_PROBE) return { symbol: c.symbol, items: [] as NewsItem[], error: 'not requested: news provider down' };
         try {
-          return { symbol: c.symbol, items: await deps.news.companyNews(c.symbol, from, input.date), error: undefined as string | undefined };
+          const items = await deps.news.companyNews(c.symbol, from, input.date);
+          answered++;
+          return { symbol: c.symbol, items, error: undefined as string | undefined };
         } catch (err) {
+          refused++;
           return { symbol: c.symbol, items: [] as NewsItem[], error: (err as Error).message };
         } finally {
           checkpoint({ news: ++done });
         }
       });
-      const failed = news.filter((n) => n.error);
-      if (input.candidates.length > 0 && failed.length === input.candidates.length) {
-        throw new Error(`news provider ${deps.news.name} failed for every symbol, e.g. ${failed[0].symbol}: ${failed[0].error}`);
+      const failed = news.filter((n) => n.error && !n.error.startsWith('not requested'));
+      if (input.candidates.length > 0 && answered === 0) {
+        throw new Error(`news provider ${deps.news.name} answered none of ${failed.length} requests, e.g. ${failed[0].symbol}: ${failed[0].error}`);
       }
       const texts = news.flatMap((n) => n.items.map((it) => it.headline));
       const predictions = texts.length > 0 ? await (await deps.sentimentClassifier()).classify(texts) : [];

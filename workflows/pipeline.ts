@@ -37,7 +37,7 @@ export interface PipelineResult {
   status: 'completed' | 'no_trading_data';
   ingest: Pick<IngestResult, 'status' | 'symbols' | 'rowsWritten' | 'qualityScore' | 'reportKey'> & { failures: number };
   screen: Pick<ScreenResult, 'status' | 'symbols' | 'clusters' | 'quintileCounts' | 'reportKey'> | null;
-  signal: Pick<SignalResult, 'status' | 'symbols' | 'withNews' | 'distribution' | 'reportKey'> | null;
+  signal: Pick<SignalResult, 'status' | 'symbols' | 'withNews' | 'distribution' | 'reportKey' | 'warnings'> | null;
   /** WF4; absent when the pipeline stopped before it. */
   rebalance?: Pick<RebalanceResult, 'status' | 'outcome' | 'trades' | 'snapshot' | 'reportKey'>;
   /** WF5; absent when the pipeline stopped before it. */
@@ -131,7 +131,11 @@ export async function pipeline(input: PipelineInput = {}): Promise<PipelineResul
     status: signalled.status,
     ingest: ingestLine,
     screen: screenLine,
-    signal: { status: signalled.status, symbols: signalled.symbols, withNews: signalled.withNews, distribution: signalled.distribution, reportKey: signalled.reportKey },
+    signal: {
+      status: signalled.status, symbols: signalled.symbols, withNews: signalled.withNews, distribution: signalled.distribution, reportKey: signalled.reportKey,
+      // A degraded WF3 (news outage) says so in the pipeline's result too.
+      ...(signalled.warnings?.length ? { warnings: signalled.warnings } : {}),
+    },
     ...(rebalanced ? { rebalance: rebalanced } : {}),
     ...(monitored ? { monitor: monitored } : {}),
     ...(backtested ? { backtest: backtested } : {}),

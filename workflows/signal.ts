@@ -41,7 +41,7 @@ export interface SignalResult {
 const acts = proxyActivities<Activities>(LONG_ACTIVITY);
 
 /** The sentiment branch's own budget: a news outage degrades the branch after these, it does not wait out the outage window. */
-const NEWS_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 };
+const NEWS_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 2 };
 
 export async function signal(input: SignalInput = {}): Promise<SignalResult> {
   validateInput('signal', signalInputSchema, input);
