@@ -85,7 +85,9 @@ export function createRunActivities({ store, repo }: FanoutDeps) {
      */
     async finalizeRun(input: FinalizeRunInput): Promise<FinalizedRun> {
       const prefix = input.outputPrefix ?? 'fanout';
-      const manifest = JSON.parse(new TextDecoder().decode(await store.get(layout.fanoutManifest(prefix, input.runKey)))) as { contracts: string[] };
+      const manifest = JSON.parse(new TextDecoder().decode(await store.get(layout.fanoutManifest(prefix, input.runKey)))) as {
+        contracts: string[];
+      };
       const files = new Set(await store.list(`${prefix}/${input.runKey}/results/`));
       const outcome = reconcileRun(manifest.contracts, await repo.listResults(input.runKey), files, input.failures, (c) =>
         layout.fanoutResult(prefix, input.runKey, c),
@@ -100,8 +102,21 @@ export function createRunActivities({ store, repo }: FanoutDeps) {
         { contentType: 'text/markdown' },
       );
       const failedContracts = outcome.failures.map((f) => f.contract);
-      await repo.finishRun(input.runKey, { status, succeeded: outcome.succeeded.length, failed: failedContracts.length, failedContracts, reportKey });
-      return { reportKey, status, total: manifest.contracts.length, succeeded: outcome.succeeded.length, failed: failedContracts.length, failedContracts };
+      await repo.finishRun(input.runKey, {
+        status,
+        succeeded: outcome.succeeded.length,
+        failed: failedContracts.length,
+        failedContracts,
+        reportKey,
+      });
+      return {
+        reportKey,
+        status,
+        total: manifest.contracts.length,
+        succeeded: outcome.succeeded.length,
+        failed: failedContracts.length,
+        failedContracts,
+      };
     },
 
     /**
@@ -115,8 +130,12 @@ export function createRunActivities({ store, repo }: FanoutDeps) {
       const run = await repo.getRun(input.runKey);
       if (!run) return;
       await repo.finishRun(input.runKey, {
-        status: 'failed', succeeded: await repo.countResults(input.runKey), failed: run.failed, failedContracts: run.failedContracts,
-        reportKey: run.reportKey, failureReason: input.reason.slice(0, 2000),
+        status: 'failed',
+        succeeded: await repo.countResults(input.runKey),
+        failed: run.failed,
+        failedContracts: run.failedContracts,
+        reportKey: run.reportKey,
+        failureReason: input.reason.slice(0, 2000),
       });
     },
   };

@@ -145,7 +145,13 @@ describe('reconcileRun', () => {
   const key = (c: string) => `fanout/r/results/${c}_analysis.parquet`;
   const row = (c: string) => ({ contract: c, resultKey: key(c) });
   it('counts a contract only when its row and its file both exist', () => {
-    const out = reconcileRun(['A', 'B', 'C', 'D', 'E'], [row('A'), row('B'), row('E')], new Set([key('A'), key('C'), key('E')]), [{ contract: 'E', error: 'boom' }], key);
+    const out = reconcileRun(
+      ['A', 'B', 'C', 'D', 'E'],
+      [row('A'), row('B'), row('E')],
+      new Set([key('A'), key('C'), key('E')]),
+      [{ contract: 'E', error: 'boom' }],
+      key,
+    );
     expect(out.succeeded.map((r) => r.contract)).toEqual(['A']);
     expect(out.failures).toEqual([
       { contract: 'B', error: `summary row without its result file ${key('B')}` },

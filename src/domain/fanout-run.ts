@@ -145,7 +145,9 @@ export function contractsToAnalyze(contracts: readonly string[], only?: readonly
   const known = new Set(contracts);
   const unknown = only.filter((c) => !known.has(c));
   if (unknown.length > 0) {
-    throw new InvalidRunRequestError(`onlyContracts ${unknown.slice(0, 20).join(', ')} are not among the ${contracts.length} contracts of this run`);
+    throw new InvalidRunRequestError(
+      `onlyContracts ${unknown.slice(0, 20).join(', ')} are not among the ${contracts.length} contracts of this run`,
+    );
   }
   const wanted = new Set(only);
   return contracts.filter((c) => wanted.has(c));
@@ -190,7 +192,11 @@ export function reconcileRun<R extends { contract: string; resultKey: string }>(
     if (!row && files.has(fileKey)) out.orphanFiles.push(fileKey);
     const error =
       errors.get(contract) ??
-      (row ? `summary row without its result file ${row.resultKey}` : files.has(fileKey) ? 'result file without its summary row' : 'no result');
+      (row
+        ? `summary row without its result file ${row.resultKey}`
+        : files.has(fileKey)
+          ? 'result file without its summary row'
+          : 'no result');
     out.failures.push({ contract, error });
   }
   return out;
