@@ -1,10 +1,12 @@
 /**
- * `npm run bench:drills -- [--contracts 60] [--bars 3000] [--window 4] [--outage 20]`:
+ * `npm run bench:drills -- [--contracts 60] [--bars 3000] [--window 4] [--outage 20] [--fault-at 0.8]`:
  * the outage drills of issue 11, each against a fan-out run in the middle of
  * its work, on a throwaway embedded stack (own data dir, free ports) with
  * one real worker process. Prints one JSON object with, per drill, the time
  * from the end of the fault to the end of the run and the run's counts:
  *
+ * - baseline: the same run without a fault (its wall time is what the
+ *   others compare to);
  * - worker_sigkill: SIGKILL of the worker, a new worker started at once
  *   (`restart_to_finish_s`: the issue asks for < 20 s);
  * - postgres_sigkill: SIGKILL of Postgres, restarted `--outage` s later;
@@ -39,13 +41,21 @@ const seconds = (ms: number) => Math.round(ms / 100) / 10;
 async function main() {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { contracts: { type: 'string' }, bars: { type: 'string' }, window: { type: 'string' }, outage: { type: 'string' } },
+    options: {
+      contracts: { type: 'string' },
+      bars: { type: 'string' },
+      window: { type: 'string' },
+      outage: { type: 'string' },
+      'fault-at': { type: 'string' },
+    },
     strict: true,
   });
   const contracts = Number(values.contracts ?? 60);
   const bars = Number(values.bars ?? 3000);
   const window = Number(values.window ?? 4);
   const outageMs = Number(values.outage ?? 20) * 1000;
+  // The fault hits when this share of the contracts is done, so what remains after it is mostly recovery, not work.
+  const faultAt = Number(values['fault-at'] ?? 0.8);
   const dataDir = mkdtempSync(join(tmpdir(), 'quant-drills-'));
   const env: Record<string, string> = {
     QUANT_DATA_DIR: dataDir,
@@ -92,7 +102,7 @@ async function main() {
     };
 
     /** Start a run, wait until a tenth of it is done, apply the fault, and time the run from the fault's end. */
-    const drill = async (name: string, fault: () => Promise<void>) => {
+    const drill = async (name: string, fault: (() => Promise<void>) | null) => {
       const ds = await ingestHourlyDataset(store, {
         dataset: `drills-${contracts}x${bars}`,
         provider: 'synthetic',
@@ -110,19 +120,33 @@ async function main() {
       const handle = client!.workflow.getHandle(started.workflowId);
       const t0 = performance.now();
       let p: FanoutProgress = { total: 0, completed: 0, failed: 0, running: 0 };
-      while (p.completed < Math.max(2, Math.floor(contracts / 10))) {
+      while (fault && p.completed < Math.max(2, Math.floor(contracts * faultAt))) {
         if (performance.now() - t0 > 300_000) throw new Error(`${name}: the run made no progress`);
         p = await handle.query<FanoutProgress>('progress').catch(() => p);
         await sleep(100);
       }
       const atFault = p.completed;
-      log(`${name}: fault at ${atFault}/${contracts} contracts`);
-      await fault();
+      if (fault) log(`${name}: fault at ${atFault}/${contracts} contracts`);
+      await fault?.();
       const faultEnded = performance.now();
+      // How long the run stalled: from the end of the fault to the next contract completed.
+      let firstProgressMs = NaN;
+      const watch = (async () => {
+        while (fault) {
+          const q = await handle.query<FanoutProgress>('progress').catch(() => p);
+          if (q.completed > atFault || q.completed + q.failed >= contracts) {
+            firstProgressMs = performance.now() - faultEnded;
+            return;
+          }
+          await sleep(200);
+        }
+      })();
       const result = await followOrchestrator(client!, started.workflowId);
       const finished = performance.now();
+      await watch.catch(() => undefined);
       return {
         completed_at_fault: atFault,
+        fault_end_to_first_completion_s: seconds(firstProgressMs),
         fault_end_to_finish_s: seconds(finished - faultEnded),
         run_wall_s: seconds(finished - t0),
         status: result.status,
@@ -132,6 +156,8 @@ async function main() {
     };
 
     let worker = await startWorker();
+    // The same run without a fault: what the drills' wall times compare to.
+    const baseline = await drill('baseline', null);
     const workerSigkill = await drill('worker_sigkill', async () => {
       await kill(worker);
       worker = await startWorker();
@@ -162,9 +188,15 @@ async function main() {
       bars,
       window,
       outage_s: outageMs / 1000,
+      fault_at_share: faultAt,
+      baseline_wall_s: baseline.run_wall_s,
       retry_outage_window_s: config.worker.retryOutageWindowSeconds,
       drills: {
-        worker_sigkill: { ...workerSigkill, restart_to_finish_s: workerSigkill.fault_end_to_finish_s },
+        worker_sigkill: {
+          ...workerSigkill,
+          restart_to_finish_s: workerSigkill.fault_end_to_finish_s,
+          added_to_baseline_s: seconds((workerSigkill.run_wall_s - baseline.run_wall_s) * 1000),
+        },
         postgres_sigkill: postgresSigkill,
         object_store_outage: objectStoreOutage,
       },
