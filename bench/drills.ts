@@ -144,6 +144,8 @@ async function main() {
       const result = await followOrchestrator(client!, started.workflowId);
       const finished = performance.now();
       await watch.catch(() => undefined);
+      // A run that ended between two polls made its first progress by its end at the latest.
+      if (fault && !(firstProgressMs <= finished - faultEnded)) firstProgressMs = finished - faultEnded;
       return {
         completed_at_fault: atFault,
         fault_end_to_first_completion_s: seconds(firstProgressMs),
