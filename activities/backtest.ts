@@ -17,7 +17,9 @@ import {
 } from '../src/domain/backtest-inputs';
 import { renderBacktestReport, renderNoSignalsBacktestReport } from '../src/reports/backtest-report';
 import { renderLineChart } from '../src/reports/svg-chart';
-import { addDays, dateOf, getJson, putJson, withDbFailures } from './daily-common';
+import { addDays, parseIsoDate } from '../src/domain/dates';
+import { getJson, putJson } from './support/claim-check';
+import { withDbFailures } from './support/db-failures';
 import { asActivityFailure } from './support/failures';
 
 export interface BacktestDeps {
@@ -45,10 +47,10 @@ export interface SimulationSummary {
 const PRICE_WARMUP_DAYS = 10;
 
 const tag = (p: { start: string; end: string }) => `${p.start}_${p.end}`;
-const work = (p: ResolvedBacktestParams, name: string) => layout.dailyWork('backtest', dateOf(p.end), `${tag(p)}/${name}`);
+const work = (p: ResolvedBacktestParams, name: string) => layout.dailyWork('backtest', parseIsoDate(p.end), `${tag(p)}/${name}`);
 export const backtestKeys = (p: { date: string; start: string; end: string }) => ({
-  reportKey: layout.report('backtest', dateOf(p.date), `backtest-${tag(p)}`),
-  chartKey: layout.reportAsset('backtest', dateOf(p.date), `backtest-${tag(p)}-equity.svg`),
+  reportKey: layout.report('backtest', parseIsoDate(p.date), `backtest-${tag(p)}`),
+  chartKey: layout.reportAsset('backtest', parseIsoDate(p.date), `backtest-${tag(p)}-equity.svg`),
 });
 
 /** The claim-check object of one backtest: closes (JSON-safe, null = no bar) and the signals by date. */

@@ -9,12 +9,15 @@ import { createIngestActivities, type IngestDeps } from './ingest';
 import { createRebalanceActivities, type RebalanceDeps } from './rebalance';
 import { createMonitorActivities, type MonitorDeps } from './monitor';
 import { createBacktestActivities, type BacktestDeps } from './backtest';
+import { createReconciliationActivities } from './trading/reconciliation';
+import { createRiskAnalysisActivities } from './trading/risk-analysis';
+import type { TradingDeps } from './trading/deps';
 
-export type ActivityDeps = FanoutDeps & ScreenDeps & SignalDeps & IngestDeps & RebalanceDeps & MonitorDeps & BacktestDeps;
+export type ActivityDeps = FanoutDeps & ScreenDeps & SignalDeps & IngestDeps & RebalanceDeps & MonitorDeps & BacktestDeps & TradingDeps;
 
 export function createActivities(deps: ActivityDeps) {
   return { ...createFanoutActivities(deps), ...createScreenActivities(deps), ...createSignalActivities(deps), ...createIngestActivities(deps), ...createRebalanceActivities(deps),
-    ...createMonitorActivities(deps), ...createBacktestActivities(deps) };
+    ...createMonitorActivities(deps), ...createBacktestActivities(deps), ...createReconciliationActivities(deps), ...createRiskAnalysisActivities(deps) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

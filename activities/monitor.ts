@@ -13,7 +13,7 @@ import { errorMessage } from '../src/domain/errors';
 import { monitorSummary, periodStarts, type MonitorComputation, type MonitorSnapshot, type MonitorThresholds } from '../src/domain/monitoring';
 import { renderMonitorReport } from '../src/reports/monitor-report';
 import { renderLineChart } from '../src/reports/svg-chart';
-import { addDays, dateOf } from './daily-common';
+import { addDays, parseIsoDate } from '../src/domain/dates';
 
 export interface MonitorDeps {
   store: ObjectStore;
@@ -41,8 +41,8 @@ const toSnapshot = (s: PortfolioSnapshotRow): MonitorSnapshot => ({
 const errText = (err: unknown) => `${err instanceof Error ? err.name : 'Error'}: ${errorMessage(err)}`;
 
 export const monitorKeys = (date: string) => ({
-  reportKey: layout.report('monitor', dateOf(date), `monitor-${date}`),
-  chartKey: layout.reportAsset('monitor', dateOf(date), `monitor-${date}-equity.svg`),
+  reportKey: layout.report('monitor', parseIsoDate(date), `monitor-${date}`),
+  chartKey: layout.reportAsset('monitor', parseIsoDate(date), `monitor-${date}-equity.svg`),
 });
 
 export function createMonitorActivities(deps: MonitorDeps) {

@@ -21,7 +21,9 @@ import { rebalanceDay, type DaySignal, type DueDividend, type HeldPosition, type
 import { renderRebalanceReport } from '../src/reports/rebalance-report';
 import { asActivityFailure } from './support/failures';
 import { heartbeat } from './support/heartbeat';
-import { addDays, dateOf, getJson, putJson, withDbFailures } from './daily-common';
+import { addDays, parseIsoDate } from '../src/domain/dates';
+import { getJson, putJson } from './support/claim-check';
+import { withDbFailures } from './support/db-failures';
 
 export interface PortfolioSettings {
   initialCapital: number;
@@ -99,8 +101,8 @@ interface StoredPlan {
   signalsUsed: number;
 }
 
-const work = (date: string, name: string) => layout.dailyWork('rebalance', dateOf(date), name);
-const reportKeyOf = (date: string) => layout.report('rebalance', dateOf(date), `rebalance-${date}`);
+const work = (date: string, name: string) => layout.dailyWork('rebalance', parseIsoDate(date), name);
+const reportKeyOf = (date: string) => layout.report('rebalance', parseIsoDate(date), `rebalance-${date}`);
 
 export function createRebalanceActivities(deps: RebalanceDeps) {
   const { store, portfolio } = deps;
@@ -155,8 +157,8 @@ export function createRebalanceActivities(deps: RebalanceDeps) {
       };
       const planKey = work(ctx.date, 'plan.json');
       await putJson(store, planKey, plan);
-      const targetWeightsKey = layout.rebalancing(dateOf(ctx.date), 'target_weights');
-      const tradeOrdersKey = layout.rebalancing(dateOf(ctx.date), 'trade_orders');
+      const targetWeightsKey = layout.rebalancing(parseIsoDate(ctx.date), 'target_weights');
+      const tradeOrdersKey = layout.rebalancing(parseIsoDate(ctx.date), 'trade_orders');
       await store.put(targetWeightsKey, targetWeightsParquet(day));
       await store.put(tradeOrdersKey, tradeOrdersParquet(day));
       const summary: RebalanceSummary = {

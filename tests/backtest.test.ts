@@ -16,7 +16,8 @@ import { startTestWorker, testClient, testConfig, testDb } from './helpers';
 import { seedMarketData, UNIVERSE_SYMBOLS } from './daily-fixtures';
 import { runBacktest } from '../src/cli/commands/report';
 import { createBacktestRepo } from '../src/adapters/postgres/backtest-repo';
-import { createSignalRepo, type SignalClass } from '../src/adapters/postgres/signal-repo';
+import { createSignalRepo } from '../src/adapters/postgres/signal-repo';
+import type { Recommendation } from '../src/domain/scoring';
 import type { Db } from '../src/adapters/postgres/pool';
 import { DAILY_UNIVERSE } from '../src/adapters/hourly-dataset/universe';
 import { referenceMetrics } from './reference-metrics';
@@ -27,10 +28,10 @@ let client: Client;
 let db: Db;
 const START = '2014-01-03';
 const END = '2014-12-31';
-const CLASSES: SignalClass[] = ['strong_buy', 'buy', 'hold', 'sell', 'strong_sell'];
+const CLASSES: Recommendation[] = ['strong_buy', 'buy', 'hold', 'sell', 'strong_sell'];
 
-async function writeSignals(date: string, rows: { symbol: string; sector: string | null; signal: SignalClass; close?: number }[]) {
-  const dist = Object.fromEntries(CLASSES.map((c) => [c, rows.filter((r) => r.signal === c).length])) as Record<SignalClass, number>;
+async function writeSignals(date: string, rows: { symbol: string; sector: string | null; signal: Recommendation; close?: number }[]) {
+  const dist = Object.fromEntries(CLASSES.map((c) => [c, rows.filter((r) => r.signal === c).length])) as Record<Recommendation, number>;
   await createSignalRepo(db).replaceSignals(
     { runDate: date, symbols: rows.length, weights: { technical: 0.3, fundamental: 0.4, sentiment: 0.3 }, distribution: dist, parquetKey: null, reportKey: null },
     rows.map((r) => ({

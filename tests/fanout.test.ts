@@ -29,7 +29,9 @@ beforeAll(async () => {
   const ds = await smallDataset(config, { contracts: 12, bars: 400 });
   dataset = ds.dataset;
   store = ds.store;
-  contracts = JSON.parse(new TextDecoder().decode(await store.get(`datasets/${dataset}/manifest.json`))).contracts.map((c: { symbol: string }) => c.symbol);
+  contracts = JSON.parse(new TextDecoder().decode(await store.get(`datasets/${dataset}/manifest.json`))).contracts.map(
+    (c: { symbol: string }) => c.symbol,
+  );
   worker = await startTestWorker(config);
   client = await testClient();
   db = testDb();
@@ -46,7 +48,12 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 async function run(numContracts: number, extra: { failContracts?: string[]; runKey?: string; runValidation?: boolean } = {}) {
   const runKey = extra.runKey ?? uniqueName('run');
   const started = await startOrchestrator(client, config.temporal.taskQueue, {
-    numContracts, dataset, runValidation: extra.runValidation ?? true, failContracts: extra.failContracts ?? [], runKey, maxConcurrentChildren: 5,
+    numContracts,
+    dataset,
+    runValidation: extra.runValidation ?? true,
+    failContracts: extra.failContracts ?? [],
+    runKey,
+    maxConcurrentChildren: 5,
   });
   const seen: FanoutProgress[] = [];
   const result = await followOrchestrator(client, started.workflowId, (p) => seen.push({ ...p }), 100);
@@ -64,7 +71,14 @@ describe('fan-out analysis on the real stack', () => {
     const rows = await repo.listResults(runKey);
     expect(rows.map((r) => r.contract)).toEqual([...contracts.slice(0, 10)].sort());
     const runRow = await repo.getRun(runKey);
-    expect(runRow).toMatchObject({ status: 'completed', succeeded: 10, failed: 0, validationStatus: 'PASS', datasetHash: result.datasetHash, configHash: result.configHash });
+    expect(runRow).toMatchObject({
+      status: 'completed',
+      succeeded: 10,
+      failed: 0,
+      validationStatus: 'PASS',
+      datasetHash: result.datasetHash,
+      configHash: result.configHash,
+    });
 
     // Memo carries the hashes too, for the Web UI.
     const desc = await client.workflow.getHandle(workflowId).describe();
@@ -78,9 +92,12 @@ describe('fan-out analysis on the real stack', () => {
     const runDate = desc.typedSearchAttributes.get(SEARCH_ATTRIBUTES.RunDate)!;
     expect(runDate.toISOString()).toBe(`${desc.startTime.toISOString().slice(0, 10)}T00:00:00.000Z`);
     const validation = await client.workflow.getHandle(workflowIds.validateData(runKey)).describe();
-    for (const d of [child, validation]) expect(d.typedSearchAttributes.get(SEARCH_ATTRIBUTES.RunDate)?.toISOString()).toBe(runDate.toISOString());
+    for (const d of [child, validation])
+      expect(d.typedSearchAttributes.get(SEARCH_ATTRIBUTES.RunDate)?.toISOString()).toBe(runDate.toISOString());
     const history = await client.workflow.getHandle(workflowIds.analyzeSymbol(contracts[0], runKey)).fetchHistory();
-    const activityTypes = history.events!.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name);
+    const activityTypes = history
+      .events!.filter((e) => e.activityTaskScheduledEventAttributes)
+      .map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name);
     expect(activityTypes).toEqual(['loadContract', 'analyzeContract', 'saveContractResult']);
 
     // The stored summary agrees with the per-bar file it came from.
@@ -123,8 +140,21 @@ describe('fan-out analysis on the real stack', () => {
     const failing = contracts[3];
     const { runKey, result } = await run(8, { failContracts: [failing], runValidation: false });
     // failedShare (orchestrator v2, patch fanout-result-failed-share): 1 failed of 8 requested.
-    expect(result).toMatchObject({ status: 'partial', total: 8, succeeded: 7, failed: 1, failedContracts: [failing], validation: 'SKIPPED', failedShare: 0.125 });
-    expect(await createFanoutRepo(db).getRun(runKey)).toMatchObject({ status: 'partial', succeeded: 7, failed: 1, failedContracts: [failing] });
+    expect(result).toMatchObject({
+      status: 'partial',
+      total: 8,
+      succeeded: 7,
+      failed: 1,
+      failedContracts: [failing],
+      validation: 'SKIPPED',
+      failedShare: 0.125,
+    });
+    expect(await createFanoutRepo(db).getRun(runKey)).toMatchObject({
+      status: 'partial',
+      succeeded: 7,
+      failed: 1,
+      failedContracts: [failing],
+    });
     const rows = await createFanoutRepo(db).listResults(runKey);
     expect(rows).toHaveLength(7);
     expect(rows.map((r) => r.contract)).not.toContain(failing);

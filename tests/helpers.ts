@@ -79,7 +79,13 @@ export function testDb(): Db {
 export async function smallDataset(config: Config, opts: { contracts: number; bars: number; seed?: number; name?: string }) {
   const store = createObjectStore(config);
   const name = opts.name ?? `syn-${opts.contracts}x${opts.bars}-${opts.seed ?? 7}`;
-  const r = await ingestHourlyDataset(store, { dataset: name, provider: 'synthetic', seed: opts.seed ?? 7, contracts: opts.contracts, bars: opts.bars });
+  const r = await ingestHourlyDataset(store, {
+    dataset: name,
+    provider: 'synthetic',
+    seed: opts.seed ?? 7,
+    contracts: opts.contracts,
+    bars: opts.bars,
+  });
   return { store, ...r };
 }
 

@@ -12,7 +12,7 @@ import { testConfig, useTestStack } from './helpers';
 import { runIngest, runIngestBackfill } from '../src/cli/commands/ingest';
 import { createMarketDataRepo } from '../src/adapters/postgres/market-data-repo';
 import { parquetSchemaInfo } from '../src/adapters/parquet';
-import { barsFromParquet } from '../src/adapters/market-data/bars-parquet';
+import { barsFromParquet } from '../src/adapters/tables/market-data';
 import { layout } from '../src/adapters/layout';
 import { SEARCH_ATTRIBUTES, workflowIds } from '../workflows/names';
 import type { Db } from '../src/adapters/postgres/pool';

@@ -3,8 +3,12 @@
  * market, the workflow run on the dev server, rows checked in Postgres and
  * Parquet against values computed here independently (momentum, volatility,
  * rank/quintile arithmetic) and against the one-shot domain `screenUniverse`
- * (the parallel split must give the same scores and clusters). Also: a
- * weekend date, a short history, and a store that fails mid-transaction.
+ * over closes read here from Postgres (the activities run the domain's two
+ * halves in parallel and pass them through JSON claim checks; the split
+ * must give the same scores and clusters). The domain screen itself is
+ * checked against scripts/reference/screening.py in
+ * src/domain/screening.test.ts. Also: a weekend date, a short history, and
+ * a store that fails mid-transaction.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError, type Client } from '@temporalio/client';

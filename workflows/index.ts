@@ -11,3 +11,5 @@ export { pipeline } from './pipeline';
 export { rebalance } from './rebalance';
 export { monitor } from './monitor';
 export { backtest } from './backtest';
+export { reconciliation } from './reconciliation';
+export { riskAnalysis } from './risk-analysis';

@@ -83,6 +83,42 @@ export const pipelineInputSchema = z.strictObject({
   signalWeights: combinedWeightsSchema.optional(),
 });
 
+/**
+ * The execution service's `reconciliation` loop: reconcile every
+ * `intervalSeconds`, continue-as-new after `iterationsPerRun`. `carried` is
+ * written by the workflow itself when it continues as new (totals so far).
+ */
+export const reconciliationInputSchema = z.strictObject({
+  intervalSeconds: z.number().int().min(1).max(3600).optional(),
+  iterationsPerRun: z.number().int().min(1).max(1000).optional(),
+  graceSeconds: z.number().int().min(1).max(86_400).optional(),
+  lookbackHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .optional(),
+  carried: z
+    .strictObject({
+      runs: z.number().int().min(0),
+      iterations: z.number().int().min(0),
+      booked: z.number().int().min(0),
+      halted: z.number().int().min(0),
+      failed: z.number().int().min(0),
+    })
+    .optional(),
+});
+
+/** The on-demand `riskAnalysis`: correlations over `window` daily returns as of `date`, stress shocks as returns (-0.1 = -10 %). */
+export const riskAnalysisInputSchema = z.strictObject({
+  date: isoDateSchema.optional(),
+  window: z.number().int().min(2).max(500).optional(),
+  minObservations: z.number().int().min(2).max(500).optional(),
+  symbols: symbolsSchema.optional(),
+  shocks: z.array(z.number().finite().gt(-1).lt(1)).min(1).max(20).optional(),
+  maxCorrelation: z.number().finite().min(0).max(1).optional(),
+});
+
 /** A bad workflow input: which field, and what is wrong with it. */
 export interface InputProblem {
   /** Dotted path of the field (`date`, `symbols.3`), or `(input)` for the whole input. */

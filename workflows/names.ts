@@ -21,6 +21,8 @@ export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'Datetime'> = {
 export const PIPELINE_FANOUT = 'fanout';
 /** The daily pipeline (WF1..WF6); every run sets `Pipeline = 'daily'`. */
 export const PIPELINE_DAILY = 'daily';
+/** The execution service's workflows (reconciliation, risk analysis); every run sets `Pipeline = 'trading'`. */
+export const PIPELINE_TRADING = 'trading';
 
 /** Run keys are embedded in IDs and object keys, so they are restricted to a safe alphabet. */
 export const RUN_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -43,4 +45,8 @@ export const workflowIds = {
   /** The daily backtest ending on `date` (its row is keyed by the resolved (start, end) window). */
   backtest: (date: string) => `backtest-${date}`,
   rebalance: (date: string) => `rebalance-${date}`,
+  /** The long-running reconciliation loop, one per broker (`paper`, `alpaca`). */
+  reconciliation: (broker: string) => `reconciliation-${broker}`,
+  /** The on-demand risk analysis as of `date`. */
+  riskAnalysis: (date: string) => `risk-analysis-${date}`,
 };

@@ -8,8 +8,21 @@
  * CLI's progress bar.
  */
 import {
-  ApplicationFailure, CancellationScope, defineQuery, defineSignal, executeChild, isCancellation, proxyActivities, setHandler,
-  startChild, upsertMemo, workflowInfo, setCurrentDetails, getExternalWorkflowHandle, condition, patched,
+  ApplicationFailure,
+  CancellationScope,
+  defineQuery,
+  defineSignal,
+  executeChild,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  startChild,
+  upsertMemo,
+  workflowInfo,
+  setCurrentDetails,
+  getExternalWorkflowHandle,
+  condition,
+  patched,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ValidationResult } from '../activities/fanout';
@@ -100,7 +113,9 @@ export async function orchestrator(input: OrchestratorInput): Promise<Orchestrat
     // cancellation), its row ends `failed` with the reason and its staging files are removed. The
     // row may not exist yet (prepareRun never ran): then there is nothing to close.
     const reason = isCancellation(err) ? 'cancelled' : rootMessage(err);
-    await CancellationScope.nonCancellable(() => markRunFailed({ runKey, reason, outputPrefix: input.outputPrefix ?? FANOUT_DEFAULTS.outputPrefix }));
+    await CancellationScope.nonCancellable(() =>
+      markRunFailed({ runKey, reason, outputPrefix: input.outputPrefix ?? FANOUT_DEFAULTS.outputPrefix }),
+    );
     throw err;
   }
 }
@@ -137,7 +152,12 @@ async function runOrchestrator(input: OrchestratorInput, runKey: string): Promis
 
   setCurrentDetails('preparing the run');
   const prepared = await prepareRun({
-    runKey, workflowId: workflowInfo().workflowId, dataset, numContracts: input.numContracts, outputPrefix, failContracts,
+    runKey,
+    workflowId: workflowInfo().workflowId,
+    dataset,
+    numContracts: input.numContracts,
+    outputPrefix,
+    failContracts,
     ...(input.onlyContracts ? { onlyContracts: input.onlyContracts } : {}),
   });
   upsertMemo({ datasetHash: prepared.datasetHash, configHash: prepared.configHash, dataset, runKey });
@@ -179,7 +199,18 @@ async function runOrchestrator(input: OrchestratorInput, runKey: string): Promis
       handles.push(
         await startChild(analyzeShard, {
           workflowId: workflowIds.subOrchestrator(runKey, shard),
-          args: [{ runKey, shard, dataset, outputPrefix, contracts, failContracts: failContracts.filter((c) => contracts.includes(c)), maxConcurrentChildren: Math.max(1, Math.floor(window / groups.length)), parentWorkflowId: workflowInfo().workflowId }],
+          args: [
+            {
+              runKey,
+              shard,
+              dataset,
+              outputPrefix,
+              contracts,
+              failContracts: failContracts.filter((c) => contracts.includes(c)),
+              maxConcurrentChildren: Math.max(1, Math.floor(window / groups.length)),
+              parentWorkflowId: workflowInfo().workflowId,
+            },
+          ],
           staticSummary: `Shard ${shard} of run ${runKey}: ${contracts.length} contracts (${contracts[0]}..${contracts[contracts.length - 1]})`,
           typedSearchAttributes: tags,
         }),
@@ -195,9 +226,16 @@ async function runOrchestrator(input: OrchestratorInput, runKey: string): Promis
   const v2 = patched(FAILED_SHARE_PATCH);
   const share = v2 ? { failedShare: failedShare(failures.length, total) } : {};
   const final = await finalizeRun({
-    runKey, dataset, datasetHash: prepared.datasetHash, configHash: prepared.configHash, requested: total,
+    runKey,
+    dataset,
+    datasetHash: prepared.datasetHash,
+    configHash: prepared.configHash,
+    requested: total,
     validation: validation ? { status: validation.status, problems: validation.problems, reportKey: validation.reportKey } : null,
-    failures, startedAt: workflowInfo().startTime.toISOString(), outputPrefix, ...share,
+    failures,
+    startedAt: workflowInfo().startTime.toISOString(),
+    outputPrefix,
+    ...share,
   });
   // The Web UI shows the memo: a new command, so this line alone would break the replay of a v1 run without patched().
   if (v2) upsertMemo(share);
@@ -205,9 +243,18 @@ async function runOrchestrator(input: OrchestratorInput, runKey: string): Promis
   const status = final.failed > 0 ? 'partial' : 'completed';
   setCurrentDetails(`${status}: ${final.succeeded} succeeded, ${final.failed} failed`);
   return {
-    runKey, status, total: final.total ?? total, succeeded: final.succeeded, failed: final.failed,
-    failedContracts: (final.failedContracts ?? failures.map((f) => f.contract)).slice(0, 1000), validation: validation?.status ?? 'SKIPPED',
-    datasetHash: prepared.datasetHash, configHash: prepared.configHash, reportKey: final.reportKey, shards, ...share,
+    runKey,
+    status,
+    total: final.total ?? total,
+    succeeded: final.succeeded,
+    failed: final.failed,
+    failedContracts: (final.failedContracts ?? failures.map((f) => f.contract)).slice(0, 1000),
+    validation: validation?.status ?? 'SKIPPED',
+    datasetHash: prepared.datasetHash,
+    configHash: prepared.configHash,
+    reportKey: final.reportKey,
+    shards,
+    ...share,
   };
 }
 
@@ -236,7 +283,12 @@ export async function analyzeShard(input: AnalyzeShardInput): Promise<{ shard: s
     reporting = true;
     dirty = 0;
     try {
-      await parent.signal(shardProgressSignal, { shard: input.shard, completed: progress.completed, failed: progress.failed, running: progress.running });
+      await parent.signal(shardProgressSignal, {
+        shard: input.shard,
+        completed: progress.completed,
+        failed: progress.failed,
+        running: progress.running,
+      });
     } catch (err) {
       setCurrentDetails(`progress signal failed: ${rootMessage(err)}`);
     } finally {

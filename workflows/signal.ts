@@ -7,8 +7,7 @@
  */
 import { ActivityFailure, proxyActivities, setCurrentDetails } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { SignalClass } from '../src/adapters/postgres/signal-repo';
-import type { CombinedWeights } from '../src/domain/scoring';
+import type { CombinedWeights, Recommendation } from '../src/domain/scoring';
 import { PIPELINE_DAILY } from './names';
 import { rootMessage } from './fanout-window';
 import { resolveRunDate } from './run-date';
@@ -32,7 +31,7 @@ export interface SignalResult {
   symbols: number;
   withNews: number;
   weights: CombinedWeights | null;
-  distribution: Record<SignalClass, number> | null;
+  distribution: Record<Recommendation, number> | null;
   parquetKey: string | null;
   reportKey: string | null;
 }

@@ -29,7 +29,16 @@ export function defaultRunKey(input: OrchestratorInput, now: Date): string {
   const dataset = input.dataset ?? FANOUT_DEFAULTS.defaultDataset;
   const outputPrefix = input.outputPrefix ?? FANOUT_DEFAULTS.outputPrefix;
   const digest = createHash('sha256')
-    .update(JSON.stringify([dataset, input.numContracts, !!input.runIngestion, !!input.runValidation, [...(input.failContracts ?? [])].sort(), outputPrefix]))
+    .update(
+      JSON.stringify([
+        dataset,
+        input.numContracts,
+        !!input.runIngestion,
+        !!input.runValidation,
+        [...(input.failContracts ?? [])].sort(),
+        outputPrefix,
+      ]),
+    )
     .digest('hex')
     .slice(0, 6);
   return `${dataset}-${input.numContracts}c-${day}-${digest}`;
@@ -44,7 +53,11 @@ export interface StartedRun {
   attached: boolean;
 }
 
-export async function startOrchestrator(client: Client, taskQueue: string, input: OrchestratorInput & { runKey: string }): Promise<StartedRun> {
+export async function startOrchestrator(
+  client: Client,
+  taskQueue: string,
+  input: OrchestratorInput & { runKey: string },
+): Promise<StartedRun> {
   const workflowId = workflowIds.orchestrator(input.runKey);
   try {
     await client.workflow.start('orchestrator', {
@@ -67,11 +80,19 @@ export async function startOrchestrator(client: Client, taskQueue: string, input
 }
 
 /** Poll the `progress` query until the run closes; returns its result (throws its failure). */
-export async function followOrchestrator(client: Client, workflowId: string, onProgress?: (p: FanoutProgress) => void, pollMs = 500): Promise<OrchestratorResult> {
+export async function followOrchestrator(
+  client: Client,
+  workflowId: string,
+  onProgress?: (p: FanoutProgress) => void,
+  pollMs = 500,
+): Promise<OrchestratorResult> {
   const handle = client.workflow.getHandle(workflowId);
   const result = handle.result() as Promise<OrchestratorResult>;
   let done = false;
-  void result.then(() => (done = true), () => (done = true));
+  void result.then(
+    () => (done = true),
+    () => (done = true),
+  );
   while (!done && onProgress) {
     try {
       onProgress(await handle.query<FanoutProgress>('progress'));
@@ -85,7 +106,12 @@ export async function followOrchestrator(client: Client, workflowId: string, onP
   return final;
 }
 
-export async function runAggregate(client: Client, taskQueue: string, runKey: string, outputPrefix = FANOUT_DEFAULTS.outputPrefix): Promise<AggregateResult> {
+export async function runAggregate(
+  client: Client,
+  taskQueue: string,
+  runKey: string,
+  outputPrefix = FANOUT_DEFAULTS.outputPrefix,
+): Promise<AggregateResult> {
   return client.workflow.execute<typeof aggregatePortfolio>('aggregatePortfolio', {
     taskQueue,
     workflowId: workflowIds.aggregatePortfolio(runKey),

@@ -42,11 +42,16 @@ const HELP = `quant: rule-based research and paper-trading workflows on Temporal
   quant run analyze-symbol --contract AAPL [--run K] [--dataset D] [--output-prefix fanout]
   quant run aggregate --run K [--output-prefix fanout]
   quant runs list [--limit 20]
-  quant run pipeline --date D [--lookback-days N]   WF1 ingest -> WF2 screen -> WF3 signal for one date
-  quant run screen|signal --date D   one daily workflow for one date
+  quant run pipeline --date D [--lookback-days N] [--sentiment-weight W]
+                         the daily pipeline for one date: WF1 ingest -> WF2 screen -> WF3 signal
+                         -> WF4 rebalance -> WF5 monitor -> WF6 backtest (children of pipeline-<date>)
+  quant run ingest [--date D] [--from D --to D] [--symbols A,B] [--lookback N] [--chunk-days N]
+                         WF1 end-of-day prices for one date, or a chunked, resumable backfill
+  quant run screen --date D          WF2 multi-factor screen for one date (needs WF1's prices)
+  quant run signal --date D [--sentiment-weight W]   WF3 signals for one date (needs WF2's screen)
   quant run rebalance --date D       WF4 paper rebalance for one date (trades once per date)
-  quant portfolio                    positions, cash, value and the last snapshot of the paper account
   quant run monitor|backtest --date D [--start D] [--capital N]   WF5 monitor / WF6 backtest for one date
+  quant portfolio                    positions, cash, value and the last snapshot of the paper account
   quant report <workflow> [--date D] print the latest report (or date D's) and where its chart is
   quant schedules apply [--file F]   create/update the Temporal Schedules (idempotent)
   quant schedules list | pause <id> | unpause <id> | trigger <id> | backfill <id> --from D --to D

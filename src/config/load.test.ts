@@ -17,7 +17,12 @@ describe('loadConfig', () => {
 
   it('has one home for the fan-out defaults: the schema, which the workflows read too', () => {
     const c = loadConfig({});
-    expect(c.fanout).toEqual({ maxConcurrentChildren: 200, maxChildrenPerParent: 1000, defaultDataset: 'synthetic', outputPrefix: 'fanout' });
+    expect(c.fanout).toEqual({
+      maxConcurrentChildren: 200,
+      maxChildrenPerParent: 1000,
+      defaultDataset: 'synthetic',
+      outputPrefix: 'fanout',
+    });
     expect(FANOUT_DEFAULTS).toEqual(c.fanout);
     expect(DATA_DEFAULTS).toEqual({ seed: 20000127 });
     expect(loadConfig({ FANOUT_OUTPUT_PREFIX: 'runs-2026' }).fanout.outputPrefix).toBe('runs-2026');
@@ -65,7 +70,9 @@ describe('loadConfig', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'temporal: [unclosed\n');
-    expect(() => loadConfig({ QUANT_CONFIG_FILE: file })).toThrowError(new RegExp(`QUANT_CONFIG_FILE \\(${file.replace(/[/.]/g, '\\$&')}\\)`));
+    expect(() => loadConfig({ QUANT_CONFIG_FILE: file })).toThrowError(
+      new RegExp(`QUANT_CONFIG_FILE \\(${file.replace(/[/.]/g, '\\$&')}\\)`),
+    );
   });
 
   it('redacts secrets and hashes stably regardless of key order', () => {

@@ -7,9 +7,9 @@
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
-const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) =>
-  typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v),
-);
+const bool = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+  .transform((v) => (typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v)));
 
 /** Most children one (sub-)orchestrator starts: the fan-out's history limit (DESIGN.md). */
 export const MAX_CHILDREN_PER_PARENT = 1000;
@@ -169,18 +169,65 @@ export const configSchema = z
         lookbackDays: z.coerce.number().int().min(1).default(1825),
       })
       .prefault({}),
+    /** The execution service's venue (see src/config/broker-select.ts, which refuses live trading without a confirmation). */
+    broker: z
+      .object({
+        /** `paper`: the local simulated venue; `alpaca`: Alpaca's Trading API. */
+        kind: z.enum(['paper', 'alpaca']).default('paper'),
+        /** `live` trades real money; it needs BROKER=alpaca and ALPACA_LIVE_CONFIRM. */
+        tradingMode: z.enum(['paper', 'live']).default('paper'),
+      })
+      .prefault({}),
+    alpaca: z
+      .object({
+        /** Secret. APCA-API-KEY-ID. */
+        apiKey: z.string().min(1).optional(),
+        /** Secret. APCA-API-SECRET-KEY. */
+        secretKey: z.string().min(1).optional(),
+        /** REST base; unset = https://paper-api.alpaca.markets (paper) or https://api.alpaca.markets (live). */
+        baseUrl: z.string().url().optional(),
+        /** trade_updates WebSocket; unset = the base URL's host with wss:// and /stream. */
+        streamUrl: z.string().url().optional(),
+        /** Must be exactly I_UNDERSTAND for TRADING_MODE=live. */
+        liveConfirm: z.string().min(1).optional(),
+      })
+      .prefault({}),
+    /** The local paper venue of the execution service (the default broker). */
+    paper: z
+      .object({
+        /** Cash of a new paper account. */
+        startingCash: z.coerce.number().positive().default(100_000),
+        /** Quoted bid-ask spread in bps of the price; a market order pays half of it. */
+        spreadBps: z.coerce.number().min(0).max(1000).default(5),
+        /** Slippage in bps of the price on top of the half-spread (the cost model's market impact comes on top). */
+        slippageBps: z.coerce.number().min(0).max(1000).default(2),
+        /** Orders that arrive while the market is closed: queue until the open, or reject. */
+        outsideHours: z.enum(['queue', 'reject']).default('queue'),
+        /** `nyse`: regular NYSE sessions (09:30-16:00 America/New_York); `always`: a 24/7 test venue. */
+        marketHours: z.enum(['nyse', 'always']).default('nyse'),
+        /** The paper account's name: its orders, fills and cash are kept under it, so a restart resumes it. */
+        account: z.string().min(1).max(64).default('default'),
+      })
+      .prefault({}),
     /** Temporal Schedules: a YAML file with `schedules: [...]` (helm mounts it); unset = none. */
     schedulesFile: z.string().min(1).optional(),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   })
   .superRefine((c, ctx) => {
     if (c.profile === 'cluster') {
-      if (!c.postgres.url) ctx.addIssue({ code: 'custom', path: ['postgres', 'url'], message: 'required in the cluster profile (DATABASE_URL)' });
-      if (!c.temporal.address) ctx.addIssue({ code: 'custom', path: ['temporal', 'address'], message: 'required in the cluster profile (TEMPORAL_ADDRESS)' });
+      if (!c.postgres.url)
+        ctx.addIssue({ code: 'custom', path: ['postgres', 'url'], message: 'required in the cluster profile (DATABASE_URL)' });
+      if (!c.temporal.address)
+        ctx.addIssue({ code: 'custom', path: ['temporal', 'address'], message: 'required in the cluster profile (TEMPORAL_ADDRESS)' });
     }
     if (c.objectStore.kind === 's3') {
       for (const k of ['endpoint', 'accessKeyId', 'secretAccessKey'] as const) {
-        if (!c.objectStore[k]) ctx.addIssue({ code: 'custom', path: ['objectStore', k], message: `required when objectStore.kind is s3 (${ENV_NAMES[`objectStore.${k}`]})` });
+        if (!c.objectStore[k])
+          ctx.addIssue({
+            code: 'custom',
+            path: ['objectStore', k],
+            message: `required when objectStore.kind is s3 (${ENV_NAMES[`objectStore.${k}`]})`,
+          });
       }
     }
   });
@@ -245,9 +292,30 @@ export const ENV_NAMES: Record<string, string> = {
   'monitoring.maxVar95': 'MONITOR_MAX_VAR95',
   'monitoring.maxUnrealizedLoss': 'MONITOR_MAX_UNREALIZED_LOSS',
   'backtest.lookbackDays': 'BACKTEST_LOOKBACK_DAYS',
+  'broker.kind': 'BROKER',
+  'broker.tradingMode': 'TRADING_MODE',
+  'alpaca.apiKey': 'ALPACA_API_KEY',
+  'alpaca.secretKey': 'ALPACA_SECRET_KEY',
+  'alpaca.baseUrl': 'ALPACA_BASE_URL',
+  'alpaca.streamUrl': 'ALPACA_STREAM_URL',
+  'alpaca.liveConfirm': 'ALPACA_LIVE_CONFIRM',
+  'paper.startingCash': 'PAPER_STARTING_CASH',
+  'paper.spreadBps': 'PAPER_SPREAD_BPS',
+  'paper.slippageBps': 'PAPER_SLIPPAGE_BPS',
+  'paper.outsideHours': 'PAPER_OUTSIDE_HOURS',
+  'paper.marketHours': 'PAPER_MARKET_HOURS',
+  'paper.account': 'PAPER_ACCOUNT',
   schedulesFile: 'QUANT_SCHEDULES_FILE',
   logLevel: 'LOG_LEVEL',
 };
 
 /** Settings whose values must never be printed or logged. */
-export const SECRET_PATHS = new Set(['postgres.url', 'objectStore.accessKeyId', 'objectStore.secretAccessKey', 'news.finnhubApiKey', 'news.marketauxApiKey']);
+export const SECRET_PATHS = new Set([
+  'postgres.url',
+  'objectStore.accessKeyId',
+  'objectStore.secretAccessKey',
+  'news.finnhubApiKey',
+  'news.marketauxApiKey',
+  'alpaca.apiKey',
+  'alpaca.secretKey',
+]);

@@ -9,11 +9,17 @@ describe('checkPriceColumn', () => {
     expect(judgeColumns([c])).toEqual({ status: 'PASS', problems: [] });
   });
   it('counts missing values and names the first row; a few missing WARN, many FAIL', () => {
-    const few = checkPriceColumn('MSFT', Array.from({ length: 100 }, (_, i) => (i === 42 ? NaN : 100 + (i % 3))));
+    const few = checkPriceColumn(
+      'MSFT',
+      Array.from({ length: 100 }, (_, i) => (i === 42 ? NaN : 100 + (i % 3))),
+    );
     expect(few).toMatchObject({ missing: 1, firstMissingRow: 42 });
     expect(judgeColumns([few]).status).toBe('WARN');
     expect(judgeColumns([few]).problems[0]).toMatch(/WARN MSFT: 1 missing value\(s\) \(1\.00 %\), first at row 42/);
-    const many = checkPriceColumn('IBM', Array.from({ length: 100 }, (_, i) => (i % 10 === 0 ? null : 50)));
+    const many = checkPriceColumn(
+      'IBM',
+      Array.from({ length: 100 }, (_, i) => (i % 10 === 0 ? null : 50)),
+    );
     expect(judgeColumns([many]).status).toBe('FAIL');
   });
   it('fails zero and negative prices, naming the first row', () => {
@@ -61,7 +67,9 @@ describe('marketSeriesProblem', () => {
     expect(marketSeriesProblem('VIX', { kind: 'missing', key: 'datasets/d/vix_hourly.parquet' }, ts)).toBe(
       'FAIL VIX: market data file datasets/d/vix_hourly.parquet is missing',
     );
-    expect(marketSeriesProblem('SPX', { kind: 'lacksColumn', key: 'spx.parquet', column: 'close' }, ts)).toBe('FAIL SPX: spx.parquet lacks a close column');
+    expect(marketSeriesProblem('SPX', { kind: 'lacksColumn', key: 'spx.parquet', column: 'close' }, ts)).toBe(
+      'FAIL SPX: spx.parquet lacks a close column',
+    );
     expect(marketSeriesProblem('SPX', { kind: 'read', key: 'k', timestamps: [1000, 2000], close: [1, 2] }, ts)).toBe(
       'FAIL SPX: 2 bars, the holdings have 3',
     );
@@ -80,10 +88,17 @@ describe('judgeDataset', () => {
     });
   });
   it('lists series and missing-column FAILs first, then column findings; the worst verdict wins', () => {
-    const few = checkPriceColumn('MSFT', Array.from({ length: 100 }, (_, i) => (i === 42 ? NaN : 100)));
+    const few = checkPriceColumn(
+      'MSFT',
+      Array.from({ length: 100 }, (_, i) => (i === 42 ? NaN : 100)),
+    );
     const v = judgeDataset({ seriesProblems: ['FAIL VIX: x'], missingContracts: ['ZZZ'], checks: [few] });
     expect(v.status).toBe('FAIL');
-    expect(v.problems).toEqual(['FAIL VIX: x', 'FAIL holdings: no column for contract(s) ZZZ', expect.stringMatching(/^WARN MSFT: 1 missing/)]);
+    expect(v.problems).toEqual([
+      'FAIL VIX: x',
+      'FAIL holdings: no column for contract(s) ZZZ',
+      expect.stringMatching(/^WARN MSFT: 1 missing/),
+    ]);
     expect(v.qualityScore).toBe(0);
     expect(judgeDataset({ seriesProblems: [], missingContracts: [], checks: [few] }).status).toBe('WARN');
   });

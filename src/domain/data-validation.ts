@@ -35,7 +35,10 @@ export interface ColumnCheck {
  */
 export function checkPriceColumn(column: string, values: ArrayLike<number | null>, thresholds = DEFAULT_THRESHOLDS): ColumnCheck {
   const n = values.length;
-  let missing = 0, firstMissingRow = -1, nonPositive = 0, firstNonPositiveRow = -1;
+  let missing = 0,
+    firstMissingRow = -1,
+    nonPositive = 0,
+    firstNonPositiveRow = -1;
   const returns = new Float64Array(n);
   const returnRow = new Int32Array(n);
   let m = 0;
@@ -65,7 +68,8 @@ export function checkPriceColumn(column: string, values: ArrayLike<number | null
   let ss = 0;
   for (let i = 0; i < m; i++) ss += (returns[i] - mean) ** 2;
   const sd = m > 0 ? Math.sqrt(ss / m) : 0;
-  let outliers = 0, firstOutlierRow = -1;
+  let outliers = 0,
+    firstOutlierRow = -1;
   if (sd > 0) {
     for (let i = 0; i < m; i++) {
       if (Math.abs((returns[i] - mean) / sd) > thresholds.outlierZ) {
@@ -80,7 +84,8 @@ export function checkPriceColumn(column: string, values: ArrayLike<number | null
 /** Findings (human sentences) and the verdict for a set of column checks. */
 export function judgeColumns(checks: ColumnCheck[], thresholds = DEFAULT_THRESHOLDS): { status: ValidationStatus; problems: string[] } {
   const problems: string[] = [];
-  let fail = false, warn = false;
+  let fail = false,
+    warn = false;
   for (const c of checks) {
     if (c.nonPositive > 0) {
       fail = true;
@@ -90,11 +95,15 @@ export function judgeColumns(checks: ColumnCheck[], thresholds = DEFAULT_THRESHO
       const frac = c.missing / Math.max(1, c.rows);
       if (frac > thresholds.maxMissingFraction) fail = true;
       else warn = true;
-      problems.push(`${frac > thresholds.maxMissingFraction ? 'FAIL' : 'WARN'} ${c.column}: ${c.missing} missing value(s) (${(frac * 100).toFixed(2)} %), first at row ${c.firstMissingRow}`);
+      problems.push(
+        `${frac > thresholds.maxMissingFraction ? 'FAIL' : 'WARN'} ${c.column}: ${c.missing} missing value(s) (${(frac * 100).toFixed(2)} %), first at row ${c.firstMissingRow}`,
+      );
     }
     if (c.outliers > 0) {
       warn = true;
-      problems.push(`WARN ${c.column}: ${c.outliers} return outlier(s) beyond |z| > ${thresholds.outlierZ}, first at row ${c.firstOutlierRow}`);
+      problems.push(
+        `WARN ${c.column}: ${c.outliers} return outlier(s) beyond |z| > ${thresholds.outlierZ}, first at row ${c.firstOutlierRow}`,
+      );
     }
   }
   return { status: fail ? 'FAIL' : warn ? 'WARN' : 'PASS', problems };

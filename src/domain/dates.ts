@@ -4,6 +4,7 @@
  * same thing in the CLI, the activities and the workflows (this module is
  * pure and workflow-safe: it reads no clock).
  */
+import { isTradingDay } from './trading-calendar';
 
 /** The shape of an ISO calendar date, `YYYY-MM-DD` (the shape only; see `isIsoDate`). */
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -63,4 +64,23 @@ export function previousWeekday(nominal: Date): string {
   do d.setUTCDate(d.getUTCDate() - 1);
   while (d.getUTCDay() === 0 || d.getUTCDay() === 6);
   return formatIsoDate(d);
+}
+
+/**
+ * The NYSE trading day `n` sessions before `date`: step back one calendar
+ * day at a time and count the trading days passed. `date` itself is never
+ * counted, so n = 0 returns `date` (trading day or not) and n = 1 the
+ * previous session.
+ *
+ * @example
+ *   tradingDaysBack('2024-03-18', 1) // '2024-03-15' (Monday -> Friday)
+ *   tradingDaysBack('2024-03-30', 1) // '2024-03-28' (Good Friday 2024-03-29 is closed)
+ */
+export function tradingDaysBack(date: string, n: number): string {
+  let d = date;
+  for (let left = n; left > 0;) {
+    d = addDays(d, -1);
+    if (isTradingDay(d)) left--;
+  }
+  return d;
 }

@@ -75,3 +75,20 @@ export class DomainInputError extends QuantError {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * Input a step cannot work with (a date that is not a date, weights that sum
+ * to 0, an unknown ticker shape): not retryable; the message names the field.
+ * Its type, `InvalidInput`, is the failure type the Web UI shows.
+ *
+ * @example
+ *   throw new InvalidInputError(`lookbackDays must be an integer 0..3650, got ${n}`);
+ */
+export class InvalidInputError extends QuantError {
+  readonly type = 'InvalidInput';
+  readonly retryable = false;
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidInputError';
+  }
+}

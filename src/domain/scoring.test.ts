@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DomainInputError } from './errors';
+import { DomainInputError, InvalidInputError } from './errors';
 import { expectClose } from './__fixtures__/expect-close';
-import { classifyScore, combinedScore, fundamentalScore, sentimentScore, technicalScore } from './scoring';
+import { classifyScore, combinedScore, fundamentalScore, normaliseWeights, sentimentScore, technicalScore } from './scoring';
 
 const DAY = 86_400_000;
 
@@ -27,7 +27,14 @@ describe('fundamentalScore', () => {
     expect(f.score).toBeCloseTo(70, 12);
   });
   it('each part scores in the documented direction', () => {
-    const f = fundamentalScore({ pe: 30, sectorPe: [10, 20, 30, 40], dividendYield: 0.03, roe: 0.1, debtToEquity: 0.5, currentRatio: 2.25 });
+    const f = fundamentalScore({
+      pe: 30,
+      sectorPe: [10, 20, 30, 40],
+      dividendYield: 0.03,
+      roe: 0.1,
+      debtToEquity: 0.5,
+      currentRatio: 2.25,
+    });
     // median 25, sd 12.9099; z = 0.3873 -> 50 - 9.68 = 40.32
     expectClose(f.pe, 50 - 25 * ((30 - 25) / Math.sqrt(500 / 3)));
     expect(f.dividendYield).toBeCloseTo(50, 12);
@@ -42,7 +49,11 @@ describe('fundamentalScore', () => {
     expect(fundamentalScore({ pe: 12, sectorPe: [20] }).pe).toBe(50); // one peer: no dispersion
     expect(fundamentalScore({ pe: 12, sectorPe: [20, 20, 20] }).pe).toBe(50);
     expect(fundamentalScore({ debtToEquity: -1 }).debtToEquity).toBe(0);
-    expect(fundamentalScore({ dividendYield: 0.5, roe: -0.3, currentRatio: 10 })).toMatchObject({ dividendYield: 100, roe: 0, currentRatio: 0 });
+    expect(fundamentalScore({ dividendYield: 0.5, roe: -0.3, currentRatio: 10 })).toMatchObject({
+      dividendYield: 100,
+      roe: 0,
+      currentRatio: 0,
+    });
   });
 });
 
@@ -53,7 +64,13 @@ describe('sentimentScore', () => {
   });
   it('3-day half-life: an item 3 days old weighs half a fresh one', () => {
     // weights 1 (fresh, +1) and 0.5 (3 days, -1): mean = (1 - 0.5) / 1.5 = 1/3 -> 50 (1 + 1/3) = 66.67
-    const s = sentimentScore([{ publishedAt: now, sentiment: 1 }, { publishedAt: now - 3 * DAY, sentiment: -1 }], now);
+    const s = sentimentScore(
+      [
+        { publishedAt: now, sentiment: 1 },
+        { publishedAt: now - 3 * DAY, sentiment: -1 },
+      ],
+      now,
+    );
     expectClose(s.score, 200 / 3);
     expect(s.items).toBe(2);
   });
@@ -81,9 +98,34 @@ describe('combinedScore and classifyScore', () => {
   });
   it('bands: >= 75 strong buy, 60-74 buy, 40-59 hold, 25-39 sell, < 25 strong sell', () => {
     const cases: [number, string][] = [
-      [100, 'strong_buy'], [75, 'strong_buy'], [74.99, 'buy'], [60, 'buy'], [59.99, 'hold'], [40, 'hold'],
-      [39.99, 'sell'], [25, 'sell'], [24.99, 'strong_sell'], [0, 'strong_sell'], [NaN, 'hold'],
+      [100, 'strong_buy'],
+      [75, 'strong_buy'],
+      [74.99, 'buy'],
+      [60, 'buy'],
+      [59.99, 'hold'],
+      [40, 'hold'],
+      [39.99, 'sell'],
+      [25, 'sell'],
+      [24.99, 'strong_sell'],
+      [0, 'strong_sell'],
+      [NaN, 'hold'],
     ];
     for (const [s, c] of cases) expect(classifyScore(s), String(s)).toBe(c);
+  });
+});
+
+describe('normaliseWeights', () => {
+  it('scales the weights to sum 1; sentiment 0 renormalises technical + fundamental', () => {
+    expect(normaliseWeights({ technical: 3, fundamental: 4, sentiment: 3 })).toEqual({ technical: 0.3, fundamental: 0.4, sentiment: 0.3 });
+    const w = normaliseWeights({ technical: 0.3, fundamental: 0.4, sentiment: 0 });
+    expectClose(w.technical, 3 / 7);
+    expectClose(w.fundamental, 4 / 7);
+    expect(w.sentiment).toBe(0);
+  });
+  it('a sum that is not positive is bad input (InvalidInput, not retryable)', () => {
+    expect(() => normaliseWeights({ technical: 0, fundamental: 0, sentiment: 0 })).toThrow(InvalidInputError);
+    expect(() => normaliseWeights({ technical: NaN, fundamental: 1, sentiment: 0 })).toThrow(
+      'signal weights sum to NaN; at least one must be positive',
+    );
   });
 });

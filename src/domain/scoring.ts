@@ -6,7 +6,8 @@
  * classification from strong buy to strong sell. Every score is on 0..100,
  * 50 is neutral.
  */
-import { DomainInputError } from './errors';
+import { DomainInputError, InvalidInputError } from './errors';
+import { median } from './stats';
 import type { BollingerSignal, MacdSignal, SmaCrossSignal } from './signals';
 
 const clip100 = (v: number) => (v < 0 ? 0 : v > 100 ? 100 : v);
@@ -86,11 +87,9 @@ export function fundamentalScore(f: Fundamentals): FundamentalScore {
     else {
       const peers = (f.sectorPe ?? []).filter((v) => Number.isFinite(v) && v > 0).sort((a, b) => a - b);
       if (peers.length >= 2) {
-        const mid = peers.length >> 1;
-        const median = peers.length % 2 ? peers[mid] : (peers[mid - 1] + peers[mid]) / 2;
         const m = peers.reduce((a, b) => a + b, 0) / peers.length;
         const sd = Math.sqrt(peers.reduce((a, b) => a + (b - m) ** 2, 0) / (peers.length - 1));
-        if (sd > 0) pe = clip100(50 - 25 * ((f.pe - median) / sd));
+        if (sd > 0) pe = clip100(50 - 25 * ((f.pe - median(peers)) / sd));
       }
     }
   }
@@ -137,7 +136,11 @@ export interface SentimentScore {
  * @example
  *   sentimentScore([{ publishedAt: asOf - 3 * DAY_MS, sentiment: 1 }], asOf).score // 100
  */
-export function sentimentScore(items: readonly SentimentItem[], asOf: number, options: { halfLifeDays?: number; windowDays?: number } = {}): SentimentScore {
+export function sentimentScore(
+  items: readonly SentimentItem[],
+  asOf: number,
+  options: { halfLifeDays?: number; windowDays?: number } = {},
+): SentimentScore {
   const halfLife = options.halfLifeDays ?? 3;
   const windowDays = options.windowDays ?? 7;
   let sw = 0;
@@ -165,7 +168,25 @@ export interface CombinedWeights {
 
 export const DEFAULT_COMBINED_WEIGHTS: CombinedWeights = { technical: 0.3, fundamental: 0.4, sentiment: 0.3 };
 
+/** The five classes of a combined score, best first (`classifyScore`). */
 export type Recommendation = 'strong_buy' | 'buy' | 'hold' | 'sell' | 'strong_sell';
+
+/** Every recommendation, best first: the order of reports and distributions. */
+export const RECOMMENDATIONS: readonly Recommendation[] = ['strong_buy', 'buy', 'hold', 'sell', 'strong_sell'];
+
+/**
+ * Weights scaled to sum 1: w_i / (w_t + w_f + w_s). A 0 sentiment weight
+ * leaves technical + fundamental renormalised. A sum that is not positive
+ * (all zero, or NaN) is an InvalidInputError.
+ *
+ * @example
+ *   normaliseWeights({ technical: 3, fundamental: 4, sentiment: 0 }) // { technical: 3/7, fundamental: 4/7, sentiment: 0 }
+ */
+export function normaliseWeights(w: CombinedWeights): CombinedWeights {
+  const total = w.technical + w.fundamental + w.sentiment;
+  if (!(total > 0)) throw new InvalidInputError(`signal weights sum to ${total}; at least one must be positive`);
+  return { technical: w.technical / total, fundamental: w.fundamental / total, sentiment: w.sentiment / total };
+}
 
 /**
  * Combined score = (w_t T + w_f F + w_s S) / (w_t + w_f + w_s), default
@@ -175,7 +196,10 @@ export type Recommendation = 'strong_buy' | 'buy' | 'hold' | 'sell' | 'strong_se
  * @example
  *   combinedScore({ technical: 80, fundamental: 70, sentiment: 50 }) // 68
  */
-export function combinedScore(scores: { technical: number; fundamental: number; sentiment: number }, weights: Partial<CombinedWeights> = {}): number {
+export function combinedScore(
+  scores: { technical: number; fundamental: number; sentiment: number },
+  weights: Partial<CombinedWeights> = {},
+): number {
   const w = { ...DEFAULT_COMBINED_WEIGHTS, ...weights };
   const total = w.technical + w.fundamental + w.sentiment;
   for (const [k, v] of Object.entries(w)) {

@@ -5,7 +5,17 @@ import { expectClose } from './__fixtures__/expect-close';
 import { TALIB_SP500 } from './__fixtures__/talib-sp500';
 import { sp500Closes } from './__fixtures__/vega';
 import { mulberry32, normalSampler } from './random';
-import { compositeScores, quintiles, screenUniverse, symbolMetrics, zScores, type SymbolMetrics } from './screening';
+import {
+  clusterUniverse,
+  compositeScores,
+  quintiles,
+  ranksOf,
+  scoreUniverse,
+  screenUniverse,
+  symbolMetrics,
+  zScores,
+  type SymbolMetrics,
+} from './screening';
 
 // Reference values from scripts/reference/screening.py (pandas 3.1.1, scipy 1.17.1)
 // on the close column of vega-datasets sp500-2000.csv.
@@ -88,6 +98,17 @@ describe('quintiles', () => {
   });
 });
 
+describe('ranksOf', () => {
+  it('1 = highest; ties keep input order; NaN last; agrees with quintiles', () => {
+    expect(ranksOf([0.1, 0.5, NaN, 0.3])).toEqual([3, 1, 4, 2]);
+    expect(ranksOf([2, 2, 1])).toEqual([1, 2, 3]);
+    expect(ranksOf([])).toEqual([]);
+    const xs = [0.4, -1, 3, NaN, 0.4, 2, 7, -0.5, 1, 0];
+    const q = quintiles(xs);
+    ranksOf(xs).forEach((r, i) => expect(q[i]).toBe(Math.floor(((r - 1) * 5) / xs.length) + 1));
+  });
+});
+
 describe('compositeScores', () => {
   const mk = (mom: number, vol: number, rsi: number, sharpe: number): SymbolMetrics => ({
     momentum: { 10: mom, 21: mom, 63: mom, 126: mom, 252: mom },
@@ -115,6 +136,28 @@ describe('compositeScores', () => {
     const s = compositeScores([mk(0.2, NaN, 60, 1.5), mk(0.1, NaN, 40, 0.5)]);
     expect(s.factors.lowVolatility[0]).toBeNaN();
     expectClose(s.composite[0], 0.35); // 0.30 + 0.25 - 0.20
+  });
+});
+
+describe('scoreUniverse', () => {
+  const mk = (mom: number): SymbolMetrics => ({
+    momentum: { 10: mom, 21: mom, 63: mom, 126: mom, 252: mom },
+    volatility: 0.2,
+    rsi: 50,
+    rsiScore: 0,
+    sharpe: 1,
+    maxDrawdown: 0.1,
+  });
+  it('momentum only: composite = z of momentum (ddof 0), ranked and split into quintiles', () => {
+    // Momentum 1..5: mean 3, population sd sqrt(2); the other factors are equal for all, so they count 0.
+    const s = scoreUniverse([3, 1, 5, 2, 4].map(mk));
+    const z = [0, -2, 2, -1, 1].map((v) => v / Math.sqrt(2));
+    z.forEach((v, i) => expectClose(s.composite[i], (0.3 * v) / 1));
+    z.forEach((v, i) => expectClose(s.compositeZ[i], v));
+    expect(s.rank).toEqual([3, 5, 1, 4, 2]);
+    expect(Array.from(s.quintile)).toEqual([3, 5, 1, 4, 2]);
+    expect(s.weights).toEqual({ momentum: 0.3, lowVolatility: 0.25, rsi: 0.2, sharpe: 0.25 });
+    expect(scoreUniverse([mk(1)], { sharpe: 0 }).weights.sharpe).toBe(0);
   });
 });
 
@@ -148,7 +191,19 @@ describe('screenUniverse', () => {
     const avg = [...byCluster].map(([l, v]) => [l, v.reduce((x, y) => x + y, 0) / v.length] as const);
     if (avg.length > 1) expect(avg.reduce((m, x) => (x[1] < m[1] ? x : m))[0]).toMatch(/LoVol|MidVol/);
   });
+  it('is its two halves: scoreUniverse and clusterUniverse over the same metrics', () => {
+    const u = universe(30, 300, 4);
+    const r = screenUniverse(u);
+    const metrics = u.map((c) => symbolMetrics(c));
+    const s = scoreUniverse(metrics);
+    const c = clusterUniverse(metrics);
+    expect(r.rows.map((x) => x.rank)).toEqual(s.rank);
+    expect(r.rows.map((x) => x.composite)).toEqual(Array.from(s.composite));
+    expect(r.rows.map((x) => x.clusterLabel)).toEqual(c.label);
+    expect([r.k, r.inertias]).toEqual([c.k, c.inertias]);
+  });
   it('empty universe', () => {
+    expect(clusterUniverse([])).toMatchObject({ k: 0, cluster: [], label: [] });
     const r = screenUniverse([]);
     expect(r.rows).toEqual([]);
     expect(r.k).toBe(0);

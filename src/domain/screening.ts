@@ -189,10 +189,92 @@ export function quintiles(scores: Series): Int8Array {
   return q;
 }
 
+/**
+ * Rank of every score, 1 = highest; ties keep input order and NaN ranks
+ * last: the order `quintiles` uses, so quintile = floor((rank - 1) * 5 / n) + 1.
+ * Empty -> empty. O(n log n).
+ *
+ * @example
+ *   ranksOf([0.1, 0.5, NaN, 0.3]) // [3, 1, 4, 2]
+ */
+export function ranksOf(scores: Series): number[] {
+  const n = scores.length;
+  const key = (i: number) => (scores[i] === scores[i] ? scores[i] : -Infinity);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => key(b) - key(a) || a - b);
+  const rank = new Array<number>(n);
+  order.forEach((i, r) => (rank[i] = r + 1));
+  return rank;
+}
+
+/** The scoring half of the screen (`scoreUniverse`). */
+export interface UniverseScores extends CompositeScores {
+  /** The weights used: the defaults overridden by the caller's. */
+  weights: FactorWeights;
+  /** Cross-sectional z-score of the composite (`zScores`). */
+  compositeZ: Float64Array;
+  /** 1 = best composite (`ranksOf`). */
+  rank: number[];
+  /** 1 = best fifth (`quintiles`). */
+  quintile: Int8Array;
+}
+
+/**
+ * Composite score (`compositeScores`), its z-score, rank and quintile for
+ * every symbol of a cross-section. Same edge cases as `compositeScores`.
+ *
+ * @example
+ *   scoreUniverse(metrics, { sharpe: 0 }).rank
+ */
+export function scoreUniverse(metrics: SymbolMetrics[], weights: Partial<FactorWeights> = {}): UniverseScores {
+  const { factors, composite } = compositeScores(metrics, weights);
+  return {
+    weights: { ...DEFAULT_FACTOR_WEIGHTS, ...weights },
+    factors,
+    composite,
+    compositeZ: zScores(composite),
+    rank: ranksOf(composite),
+    quintile: quintiles(composite),
+  };
+}
+
+/** Default k-means seed and largest K of the screen's clustering. */
+export const SCREEN_KMEANS_SEED = 42;
+export const SCREEN_MAX_K = 10;
+
+/** The clustering half of the screen (`clusterUniverse`). */
+export interface UniverseClusters {
+  /** Chosen K and the inertia curve k = 1..maxK. */
+  k: number;
+  inertias: number[];
+  /** Cluster index and label of every symbol, in input order. */
+  cluster: number[];
+  label: string[];
+}
+
+/**
+ * k-means on the standardised features (volatility, 252-day return, Sharpe,
+ * max drawdown; a missing feature sits at its column's mean), seeded from
+ * `seed` (default 42), K by the elbow up to maxK (default 10), each cluster
+ * labelled like `HiMom-LoVol` from its return and volatility coordinates.
+ * Empty -> k 0, no labels.
+ *
+ * @example
+ *   clusterUniverse(metrics, { maxK: 6 }).label
+ */
+export function clusterUniverse(metrics: SymbolMetrics[], options: { seed?: number; maxK?: number } = {}): UniverseClusters {
+  const features = standardizeColumns(metrics.map((m) => [m.volatility, m.momentum[252], m.sharpe, m.maxDrawdown]));
+  const choice = chooseK(features, { seed: options.seed ?? SCREEN_KMEANS_SEED, maxK: options.maxK ?? SCREEN_MAX_K });
+  const names = clusterLabels(choice.result.centroids, 1, 0);
+  const cluster = metrics.map((_, i) => choice.result.labels[i] ?? 0);
+  return { k: choice.k, inertias: choice.inertias, cluster, label: cluster.map((c) => names[c] ?? 'MidMom-MidVol') };
+}
+
 /** One row of the screen. */
 export interface ScreenRow {
   metrics: SymbolMetrics;
   composite: number;
+  compositeZ: number;
+  rank: number;
   quintile: number;
   cluster: number;
   clusterLabel: string;
@@ -212,25 +294,26 @@ export const CLUSTER_FEATURES = ['volatility', 'return252', 'sharpe', 'maxDrawdo
 
 /**
  * The whole screen over a universe of close series (one per symbol, oldest
- * first): metrics, composite score, quintiles and clusters. Clusters come
- * from k-means on the standardised features (volatility, 252-day return,
- * Sharpe, max drawdown), seeded from `seed` (default 42), K by the elbow up
- * to maxK (default 10), labelled like `HiMom-LoVol` from the return and
- * volatility coordinates. Empty universe -> no rows, k 0.
+ * first): metrics (`symbolMetrics`), composite score, rank and quintile
+ * (`scoreUniverse`) and clusters (`clusterUniverse`). The `screen` workflow
+ * runs the same two halves as parallel activities. Empty universe -> no
+ * rows, k 0.
  *
  * @example
  *   screenUniverse(closesBySymbol, { riskFreeRate: 0.02 }).rows[0].quintile
  */
 export function screenUniverse(closes: Series[], options: ScreenOptions = {}): ScreenResult {
   const metrics = closes.map((c) => symbolMetrics(c, options));
-  const { factors, composite } = compositeScores(metrics, options.weights);
-  const q = quintiles(composite);
-  const features = standardizeColumns(metrics.map((m) => [m.volatility, m.momentum[252], m.sharpe, m.maxDrawdown]));
-  const choice = chooseK(features, { seed: options.seed ?? 42, maxK: options.maxK ?? 10 });
-  const labels = clusterLabels(choice.result.centroids, 1, 0);
-  const rows = metrics.map((m, i) => {
-    const cluster = choice.result.labels[i] ?? 0;
-    return { metrics: m, composite: composite[i], quintile: q[i], cluster, clusterLabel: labels[cluster] ?? 'MidMom-MidVol' };
-  });
-  return { rows, factors, k: choice.k, inertias: choice.inertias };
+  const scores = scoreUniverse(metrics, options.weights);
+  const clusters = clusterUniverse(metrics, options);
+  const rows = metrics.map((m, i) => ({
+    metrics: m,
+    composite: scores.composite[i],
+    compositeZ: scores.compositeZ[i],
+    rank: scores.rank[i],
+    quintile: scores.quintile[i],
+    cluster: clusters.cluster[i],
+    clusterLabel: clusters.label[i],
+  }));
+  return { rows, factors: scores.factors, k: clusters.k, inertias: clusters.inertias };
 }

@@ -28,13 +28,26 @@ export interface AnalysisParameters {
   readonly betaClip: number;
 }
 
-export const ANALYSIS_PARAMETERS: AnalysisParameters = Object.freeze({ kernel: 'analyzeSymbolBars/1', thresholdFactor: 0.5, vixScale: 15, betaClip: 3 });
+export const ANALYSIS_PARAMETERS: AnalysisParameters = Object.freeze({
+  kernel: 'analyzeSymbolBars/1',
+  thresholdFactor: 0.5,
+  vixScale: 15,
+  betaClip: 3,
+});
 
 export const BETA_CLIP = ANALYSIS_PARAMETERS.betaClip;
 
 /** Labels of the signal and quality codes, as stored in the result files. */
-export const SIGNAL_LABELS: Readonly<Record<number, 'buy' | 'sell' | 'hold'>> = { [SIGNAL.buy]: 'buy', [SIGNAL.sell]: 'sell', [SIGNAL.hold]: 'hold' };
-export const QUALITY_LABELS: Readonly<Record<number, 'good' | 'bad' | 'neutral'>> = { [QUALITY.good]: 'good', [QUALITY.bad]: 'bad', [QUALITY.neutral]: 'neutral' };
+export const SIGNAL_LABELS: Readonly<Record<number, 'buy' | 'sell' | 'hold'>> = {
+  [SIGNAL.buy]: 'buy',
+  [SIGNAL.sell]: 'sell',
+  [SIGNAL.hold]: 'hold',
+};
+export const QUALITY_LABELS: Readonly<Record<number, 'good' | 'bad' | 'neutral'>> = {
+  [QUALITY.good]: 'good',
+  [QUALITY.bad]: 'bad',
+  [QUALITY.neutral]: 'neutral',
+};
 
 /**
  * The code of a stored signal label; an unknown or missing label is a hold.
@@ -138,7 +151,8 @@ export function analyzeSymbolBars({ price, spx, vix }: SymbolBars, params: Analy
     priceChangePct[t] = c;
     spxChangePct[t] = s;
     let b = c / s;
-    if (b !== b) b = 1; // NaN: 0/0 or a missing input
+    if (b !== b)
+      b = 1; // NaN: 0/0 or a missing input
     else if (b > betaClip) b = betaClip;
     else if (b < -betaClip) b = -betaClip;
     beta[t] = b;

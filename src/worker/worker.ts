@@ -18,6 +18,7 @@ import { createMarketDataRepo } from '../adapters/postgres/market-data-repo';
 import { createOutageWindowInterceptor } from './outage-window';
 import { createLivenessHeartbeatInterceptor } from './liveness-heartbeat';
 import { buildDailyDeps, buildMonitorBacktestDeps } from './daily-deps';
+import { buildTradingDeps } from './trading-deps';
 import { createPortfolioRepo } from '../adapters/postgres/portfolio-repo';
 import { createMetrics, createActivityMetricsInterceptor, createMetricsSinks, metricsWorkflowInterceptorModule, type QuantMetrics } from '../adapters/metrics';
 
@@ -64,9 +65,11 @@ export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandl
   // MinIO/S3: the bucket must exist before the first put; creating it is idempotent.
   if ('ensureBucket' in store) await (store as S3ObjectStore).ensureBucket();
   const daily = buildDailyDeps(config, db, store);
+  const trading = buildTradingDeps(config, db, store);
   const activities = createActivities({
     ...daily.deps,
     ...buildMonitorBacktestDeps(config, db),
+    ...trading.deps,
     store,
     repo: createFanoutRepo(db),
     marketDataRepo: createMarketDataRepo(db),
@@ -109,6 +112,7 @@ export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandl
     store,
     async close() {
       await daily.close().catch(() => undefined);
+      await trading.close().catch(() => undefined);
       await db.end().catch(() => undefined);
       await connection.close().catch(() => undefined);
     },

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeDataProviderContract } from './contract';
 import { createFileProvider, parseBarsCsv } from './file';
 import { createSyntheticProvider } from './synthetic';
-import { barsToParquet } from './bars-parquet';
+import { barsToParquet } from '../tables/market-data';
 import type { EodBar } from './types';
 
 let dir: string;

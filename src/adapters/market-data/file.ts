@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { parquetColumnNames, readParquet } from '../parquet';
 import { MarketDataFileError, UnknownSymbolError } from './errors';
-import { BAR_COLUMNS } from './bars-parquet';
+import { BAR_COLUMNS } from '../tables/market-data';
 import type { DataProvider, Dividend, EodBar, EodResult, Fundamentals, RejectedRow, SymbolFailure } from './types';
 
 export interface FileProviderOptions {

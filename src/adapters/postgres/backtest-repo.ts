@@ -5,13 +5,13 @@
  * curves so the metrics can be recomputed from the row alone.
  */
 import type { Db } from './pool';
-import type { SignalClass } from './signal-repo';
+import type { Recommendation } from '../../domain/scoring';
 
 export interface HistoricalSignal {
   date: string;
   symbol: string;
   sector: string | null;
-  signal: SignalClass;
+  signal: Recommendation;
 }
 
 export interface BacktestCurve {

@@ -7,6 +7,7 @@
  */
 import type pg from 'pg';
 import type { EodBar, Fundamentals } from '../market-data/types';
+import type { IngestRunRecord } from '../../domain/ingest-day';
 import { inTransaction, type Db } from './pool';
 
 /** Rows per INSERT statement: 9 arrays of this length are one round trip. */
@@ -19,19 +20,8 @@ export interface StoreBarsResult {
   unchanged: number;
 }
 
-export interface IngestRunRow {
-  runDate: string;
-  provider: string;
-  status: 'completed' | 'no_trading_data' | 'failed';
-  symbols: number;
-  rowsStored: number;
-  rejectedTicks: number;
-  qualityScore: number | null;
-  staleSymbols: string[];
-  failedSymbols: { symbol: string; type: string; message: string }[];
-  parquetKey: string | null;
-  reportKey: string | null;
-}
+/** One `ingest_runs` row, as the domain records it. */
+export type IngestRunRow = IngestRunRecord;
 
 export interface StoredBar extends EodBar {
   source: string;

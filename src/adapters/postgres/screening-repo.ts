@@ -6,6 +6,7 @@
  * (or none) but never a mix.
  */
 import type { Db } from './pool';
+import type { ScreenedSymbol } from '../../domain/screen-day';
 import { inTransaction } from './pool';
 
 /** One adjusted close from market_data. */
@@ -27,21 +28,8 @@ export interface ScreeningRunRow {
   reportKey: string | null;
 }
 
-export interface ScreeningResultRow {
-  symbol: string;
-  sector: string | null;
-  momentumScore: number | null;
-  lowVolScore: number | null;
-  rsiScore: number | null;
-  sharpeScore: number | null;
-  composite: number;
-  compositeZ: number | null;
-  rank: number;
-  quintile: number;
-  cluster: number | null;
-  clusterLabel: string | null;
-  metrics: Record<string, number | null>;
-}
+/** A stored screen row: the domain's merged row without its per-run extras. */
+export type ScreeningResultRow = Omit<ScreenedSymbol, 'bars' | 'lastDate' | 'lastClose'>;
 
 const num = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
 

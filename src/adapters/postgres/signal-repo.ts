@@ -4,33 +4,22 @@
  * cascade) and inserts the new one in ONE transaction, so a failed store
  * leaves the previous rows (or none) and never a partial set.
  */
+import type { Recommendation } from '../../domain/scoring';
 import type { Db } from './pool';
+import type { CombinedSignal } from '../../domain/signal-day';
 import { inTransaction } from './pool';
-
-export type SignalClass = 'strong_buy' | 'buy' | 'hold' | 'sell' | 'strong_sell';
 
 export interface SignalRunRow {
   runDate: string;
   symbols: number;
   weights: { technical: number; fundamental: number; sentiment: number };
-  distribution: Record<SignalClass, number>;
+  distribution: Record<Recommendation, number>;
   parquetKey: string | null;
   reportKey: string | null;
 }
 
-export interface SignalResultRow {
-  symbol: string;
-  sector: string | null;
-  technicalScore: number;
-  fundamentalScore: number;
-  sentimentScore: number;
-  hasSentiment: boolean;
-  newsCount: number;
-  combinedScore: number;
-  signal: SignalClass;
-  close: number | null;
-  details: Record<string, unknown>;
-}
+/** A stored signal row: the domain's combined signal without the screen's rank and quintile. */
+export type SignalResultRow = Omit<CombinedSignal, 'quintile' | 'rank'>;
 
 export function createSignalRepo(db: Db) {
   return {

@@ -1,7 +1,8 @@
 /**
  * `quant run pipeline|screen|signal --date D`: run the daily pipeline
- * (WF1 -> WF2 -> WF3 as children of `pipeline-<date>`) or one of WF2/WF3 for
- * one date, wait, and print the result with its report keys. Same date =
+ * (WF1 ingest -> WF2 screen -> WF3 signal -> WF4 rebalance -> WF5 monitor ->
+ * WF6 backtest as children of `pipeline-<date>`) or one of WF2/WF3 for one
+ * date, wait, and print the result with its report keys. Same date =
  * same workflow ID: a running one is joined, a finished one runs again (its
  * stores replace the date's rows).
  */
@@ -22,14 +23,14 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 
 /**
- * WF1 -> WF2 -> WF3 for one date under `pipeline-<date>`; waits for the result.
+ * WF1 -> ... -> WF6 for one date under `pipeline-<date>`; waits for the result.
  *
  * @example
  *   await runPipeline(client, 'quant-workflows', { date: '2026-02-06', lookbackDays: 300 })
  */
 export async function runPipeline(client: Client, taskQueue: string, input: PipelineInput & { date: string }): Promise<PipelineResult> {
   return client.workflow.execute('pipeline', {
-    ...dailyStartOptions(taskQueue, workflowIds.pipeline(input.date), input.date, `Daily pipeline ${input.date}: ingest -> screen -> signal`),
+    ...dailyStartOptions(taskQueue, workflowIds.pipeline(input.date), input.date, `Daily pipeline ${input.date}: ingest -> screen -> signal -> rebalance -> monitor -> backtest`),
     args: [input],
   });
 }

@@ -7,7 +7,7 @@
  * so pyarrow and DuckDB see dates and prices with the types a user expects.
  */
 import { readParquet, writeParquet, type ParquetSource } from '../parquet';
-import type { EodBar } from './types';
+import type { EodBar } from '../market-data/types';
 
 export const BAR_COLUMNS = ['date', 'symbol', 'open', 'high', 'low', 'close', 'adj_close', 'volume'] as const;
 
