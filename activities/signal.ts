@@ -41,7 +41,7 @@ import { renderSignalReport } from '../src/reports/signal-report';
 import { getJson, putJson } from './support/claim-check';
 import { withDbFailures } from './support/db-failures';
 import { asActivityFailure } from './support/failures';
-import { heartbeat } from './support/heartbeat';
+import { checkpoint } from './support/heartbeat';
 
 export interface SignalDeps {
   store: ObjectStore;
@@ -58,6 +58,8 @@ export interface SignalDeps {
 
 const FUNDAMENTALS_CONCURRENCY = 4;
 const NEWS_CONCURRENCY = 2;
+/** This many symbols failing in a row with no success at all is a news outage, not bad luck. */
+const NEWS_OUTAGE_PROBE = 4;
 
 export type SignalContext =
   { status: 'no_trading_data'; date: string } | { status: 'ok'; date: string; candidates: SignalCandidate[]; universe: ScreenedPeer[] };
@@ -113,7 +115,7 @@ export function createSignalActivities(deps: SignalDeps) {
         } catch (err) {
           return { symbol: u.symbol, f: null, error: `${(err as { type?: string }).type ?? (err as Error).name}: ${errorMessage(err)}` };
         } finally {
-          heartbeat({ fundamentals: ++done });
+          checkpoint({ fundamentals: ++done });
         }
       });
       const out = fundamentalRecords(input.candidates, input.universe, fetched);
@@ -133,22 +135,33 @@ export function createSignalActivities(deps: SignalDeps) {
       const from = addDays(input.date, -(SIGNAL_NEWS_DAYS - 1));
       const asOf = parseIsoDate(addDays(input.date, 1)).getTime();
       let done = 0;
+      let answered = 0;
+      let refused = 0;
       const news = await mapLimit(input.candidates, NEWS_CONCURRENCY, async (c) => {
+        // An outage, not a quiet week: the first symbols all failed after the provider's own retries, so the
+        // rest would too, each after its own retries. Stop asking (the workflow then degrades the branch).
+        if (answered === 0 && refused >= NEWS_OUTAGE_PROBE)
+          return { symbol: c.symbol, items: [] as NewsItem[], error: 'not requested: news provider down' };
         try {
-          return { symbol: c.symbol, items: await deps.news.companyNews(c.symbol, from, input.date) };
+          const items = await deps.news.companyNews(c.symbol, from, input.date);
+          answered++;
+          return { symbol: c.symbol, items };
         } catch (err) {
+          refused++;
           return { symbol: c.symbol, items: [] as NewsItem[], error: errorMessage(err) };
         } finally {
-          heartbeat({ news: ++done });
+          checkpoint({ news: ++done });
         }
       });
-      const failed = news.filter((n) => n.error);
-      if (input.candidates.length > 0 && failed.length === input.candidates.length) {
-        throw new Error(`news provider ${deps.news.name} failed for every symbol, e.g. ${failed[0].symbol}: ${failed[0].error}`);
+      const failed = news.filter((n) => n.error && !n.error.startsWith('not requested'));
+      if (input.candidates.length > 0 && answered === 0) {
+        throw new Error(
+          `news provider ${deps.news.name} answered none of ${failed.length} requests, e.g. ${failed[0].symbol}: ${failed[0].error}`,
+        );
       }
       const texts = news.flatMap((n) => n.items.map((it) => it.headline));
       const predictions = texts.length > 0 ? await (await deps.sentimentClassifier()).classify(texts) : [];
-      heartbeat({ classified: predictions.length });
+      checkpoint({ classified: predictions.length });
       const out = sentimentRecords(news, predictions, asOf);
       const key = work(input.date, 'sentiment.json');
       await putJson(store, key, out);
@@ -161,7 +174,8 @@ export function createSignalActivities(deps: SignalDeps) {
       candidates: SignalCandidate[];
       technicalKey: string;
       fundamentalKey: string;
-      sentimentKey: string;
+      /** null: the sentiment branch was given up (a news outage): every symbol is neutral, 50 with has_sentiment false. */
+      sentimentKey: string | null;
       weights?: Partial<CombinedWeights>;
     }): Promise<{ combinedKey: string; weights: CombinedWeights; distribution: Record<Recommendation, number> }> {
       const weights = await asActivityFailure(async () => normaliseWeights({ ...deps.signalWeights, ...input.weights }));
@@ -170,7 +184,7 @@ export function createSignalActivities(deps: SignalDeps) {
         {
           technical: await getJson<TechnicalRecord[]>(store, input.technicalKey),
           fundamental: await getJson<FundamentalRecord[]>(store, input.fundamentalKey),
-          sentiment: await getJson<SentimentRecord[]>(store, input.sentimentKey),
+          sentiment: input.sentimentKey === null ? [] : await getJson<SentimentRecord[]>(store, input.sentimentKey),
         },
         weights,
       );
@@ -208,6 +222,8 @@ export function createSignalActivities(deps: SignalDeps) {
       weights: CombinedWeights;
       distribution: Record<Recommendation, number>;
       parquetKey: string;
+      /** Degradations the reader must see first (a news outage). */
+      warnings?: string[];
     }): Promise<{ reportKey: string }> {
       const rows = await getJson<CombinedSignal[]>(store, input.combinedKey);
       const reportKey = reportKeyOf(input.date);

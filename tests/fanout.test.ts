@@ -141,6 +141,7 @@ describe('fan-out analysis on the real stack', () => {
     const { runKey, result } = await run(8, { failContracts: [failing], runValidation: false });
     // failedShare (orchestrator v2, patch fanout-result-failed-share): 1 failed of 8 requested.
     expect(result).toMatchObject({
+      status: 'partial',
       total: 8,
       succeeded: 7,
       failed: 1,
@@ -148,20 +149,29 @@ describe('fan-out analysis on the real stack', () => {
       validation: 'SKIPPED',
       failedShare: 0.125,
     });
+    expect(await createFanoutRepo(db).getRun(runKey)).toMatchObject({
+      status: 'partial',
+      succeeded: 7,
+      failed: 1,
+      failedContracts: [failing],
+    });
     const rows = await createFanoutRepo(db).listResults(runKey);
     expect(rows).toHaveLength(7);
     expect(rows.map((r) => r.contract)).not.toContain(failing);
     const report = new TextDecoder().decode(await store.get(result.reportKey));
     expect(report).toMatch(new RegExp(`Failed contracts \\(1\\)[\\s\\S]*\\| ${failing} \\| failure drill`));
     expect(report).toContain('Succeeded contracts (7)');
+    expect(report).toMatch(/\*\*Status: PARTIAL\*\* - 1 of 8 contracts failed/);
+    expect(await store.list(`fanout/${runKey}/staging/`)).toEqual([]);
     expect(report).toContain('- Contracts requested: 8; succeeded: 7; failed: 1 (12.50 % failed)');
     const child = await client.workflow.getHandle(workflowIds.analyzeSymbol(failing, runKey)).describe();
     expect(child.status.name).toBe('FAILED');
   });
 
   it.each([
-    [0, /numContracts must be a positive integer, got 0/],
-    [-3, /numContracts must be a positive integer, got -3/],
+    // The workflow's input schema names the field before anything runs.
+    [0, /invalid orchestrator input: numContracts: .*>=1/],
+    [-3, /invalid orchestrator input: numContracts: .*>=1/],
     [13, /numContracts 13 exceeds the 12 contracts in dataset/],
   ])('rejects numContracts %d with a non-retryable error and writes nothing', async (n, message) => {
     const runKey = uniqueName('bad');

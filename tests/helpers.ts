@@ -44,12 +44,13 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   });
 }
 
-export async function startTestWorker(config: Config): Promise<WorkerHandle & { running: Promise<void>; stop(): Promise<void> }> {
+/** A worker on the test stack; `databaseUrl` points it at another Postgres (a test's own server). */
+export async function startTestWorker(config: Config, databaseUrl?: string): Promise<WorkerHandle & { running: Promise<void>; stop(): Promise<void> }> {
   const e = testEnv();
   const handle = await buildWorker({
     config,
     temporalAddress: e.temporalAddress,
-    databaseUrl: e.databaseUrl,
+    databaseUrl: databaseUrl ?? e.databaseUrl,
     workflowBundlePath: e.bundlePath,
     overrides: { shutdownGraceTime: '1s' },
   });

@@ -193,4 +193,30 @@ describe('signal (WF3)', () => {
       server.close();
     }
   });
+
+  it('a news outage degrades the sentiment branch to neutral with a warning, and the run completes', async () => {
+    // Every news request is refused (nothing listens on the port): an outage, not a quiet week.
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const outageConfig = testConfig({ FINNHUB_API_KEY: 'test-key', FINNHUB_BASE_URL: `http://127.0.0.1:${port}`, FINNHUB_PER_MINUTE: '6000' });
+    const w3 = await startTestWorker(outageConfig);
+    try {
+      const r = await runSignal(client, outageConfig.temporal.taskQueue, { date: D });
+      expect(r).toMatchObject({ date: D, status: 'completed', symbols: 20, withNews: 0 });
+      expect(r.warnings?.[0]).toMatch(/news unavailable .*sentiment is neutral \(50, has_sentiment = false\) for all 20 symbols/);
+      const rows = await createSignalRepo(db).getSignalResults(D);
+      expect(rows).toHaveLength(20);
+      for (const x of rows) expect(x).toMatchObject({ hasSentiment: false, sentimentScore: 50, newsCount: 0 });
+      const report = new TextDecoder().decode(await worker.store.get(r.reportKey!));
+      expect(report).toMatch(/> \*\*Warning:\*\* news unavailable/);
+      // The branch gave up after its own two attempts, not after the outage window.
+      const history = await client.workflow.getHandle(`signal-${D}`).fetchHistory();
+      const sentimentFailures = history.events!.filter((e) => e.activityTaskStartedEventAttributes && (e.activityTaskStartedEventAttributes.attempt ?? 1) === 2);
+      expect(sentimentFailures.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await w3.stop();
+    }
+  });
 });

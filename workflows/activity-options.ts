@@ -19,7 +19,8 @@ export const INFRA_RETRY: NonNullable<ActivityOptions['retry']> = {
   initialInterval: '1s',
   backoffCoefficient: 2,
   maximumInterval: '30s',
-  maximumAttempts: 0,
+  // Unlimited (the SDK drops the field); the outage window ends the retries.
+  maximumAttempts: Number.POSITIVE_INFINITY,
 };
 
 /** Short steps (one contract, one upsert): quick to time out on a lost worker. */

@@ -8,12 +8,11 @@ import type { AggregateResult } from '../activities/fanout';
 import { FANOUT_DEFAULTS } from '../src/domain/fanout-defaults';
 import { PIPELINE_FANOUT } from './names';
 import { fanoutRunDate, tagRun } from './tag-run';
+import { aggregatePortfolioInputSchema } from './inputs';
+import { validateInput } from './validate-input';
+import { LONG_ACTIVITY } from './activity-options';
 
-const { aggregateRun } = proxyActivities<Activities>({
-  startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '1s', maximumAttempts: 5 },
-});
+const { aggregateRun } = proxyActivities<Activities>(LONG_ACTIVITY);
 
 export interface AggregatePortfolioInput {
   runKey: string;
@@ -22,6 +21,7 @@ export interface AggregatePortfolioInput {
 }
 
 export async function aggregatePortfolio(input: AggregatePortfolioInput): Promise<AggregateResult> {
+  validateInput('aggregatePortfolio', aggregatePortfolioInputSchema, input);
   tagRun({ pipeline: PIPELINE_FANOUT, runDate: fanoutRunDate() });
   return aggregateRun({ runKey: input.runKey, outputPrefix: input.outputPrefix ?? FANOUT_DEFAULTS.outputPrefix });
 }

@@ -14,6 +14,9 @@ import type { CostModel } from '../src/domain/costs';
 import { PIPELINE_DAILY } from './names';
 import { resolveRunDate } from './run-date';
 import { tagRun } from './tag-run';
+import { backtestInputSchema } from './inputs';
+import { validateInput } from './validate-input';
+import { LONG_ACTIVITY } from './activity-options';
 
 export interface BacktestInput {
   /** The run date, YYYY-MM-DD (default end); omitted on scheduled runs. */
@@ -42,12 +45,11 @@ export interface BacktestResult {
   chartKey: string | null;
 }
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
-});
+// Infrastructure faults are retried through the worker's outage window; data errors fail at once.
+const acts = proxyActivities<Activities>(LONG_ACTIVITY);
 
 export async function backtest(input: BacktestInput = {}): Promise<BacktestResult> {
+  validateInput('backtest', backtestInputSchema, input);
   const date = resolveRunDate(input.date);
   tagRun({ pipeline: PIPELINE_DAILY, runDate: date });
   setCurrentDetails('resolving the window');

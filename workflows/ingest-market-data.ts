@@ -8,14 +8,14 @@ import type { Activities } from '../activities';
 import type { DatasetSummary, IngestDatasetInput } from '../activities/fanout';
 import { PIPELINE_FANOUT } from './names';
 import { fanoutRunDate, tagRun } from './tag-run';
+import { ingestMarketDataInputSchema } from './inputs';
+import { validateInput } from './validate-input';
+import { LONG_ACTIVITY } from './activity-options';
 
-const { ingestDataset } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '2s', maximumAttempts: 5 },
-});
+const { ingestDataset } = proxyActivities<Activities>(LONG_ACTIVITY);
 
 export async function ingestMarketData(input: IngestDatasetInput): Promise<DatasetSummary> {
+  validateInput('ingestMarketData', ingestMarketDataInputSchema, input);
   tagRun({ pipeline: PIPELINE_FANOUT, runDate: fanoutRunDate() });
   return ingestDataset(input);
 }

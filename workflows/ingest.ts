@@ -19,6 +19,9 @@ import type { SymbolFailure } from '../activities/ingest';
 import { PIPELINE_DAILY, workflowIds } from './names';
 import { resolveRunDate } from './run-date';
 import { inheritedRunDate, runTags, tagRun } from './tag-run';
+import { ingestBackfillChunkInputSchema, ingestBackfillInputSchema, ingestInputSchema } from './inputs';
+import { validateInput } from './validate-input';
+import { LONG_ACTIVITY } from './activity-options';
 
 export interface IngestInput {
   /** YYYY-MM-DD; default: the previous weekday of the scheduled (or start) time, as for WF2/WF3. */
@@ -91,20 +94,12 @@ export interface IngestChunkInput {
   markerKey: string;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CHUNKS_PER_RUN = 100;
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
-});
-/** Store steps: a few quick retries, then the run fails and reports (nothing partial is committed). */
-const storeActs = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 },
-});
+// Infrastructure faults are retried through the worker's outage window; data errors fail at once.
+const acts = proxyActivities<Activities>(LONG_ACTIVITY);
+/** Store steps: retried through an outage; a data error fails the run, which is reported (nothing partial is committed). */
+const storeActs = proxyActivities<Activities>(LONG_ACTIVITY);
 
 function message(err: unknown): string {
   let e = err as { message?: string; cause?: unknown } | undefined;
@@ -169,6 +164,7 @@ async function runPipeline(p: PipelineParams): Promise<IngestResult> {
  *   await client.workflow.execute(ingest, { workflowId: 'ingest-2026-02-06', taskQueue, args: [{ date: '2026-02-06' }] });
  */
 export async function ingest(input: IngestInput = {}): Promise<IngestResult> {
+  validateInput('ingest', ingestInputSchema, input);
   // Same rule as WF2/WF3: a scheduled run without a date ingests the previous weekday's close.
   const date = resolveRunDate(input.date);
   tagRun({ pipeline: PIPELINE_DAILY, runDate: date });
@@ -192,6 +188,7 @@ export async function ingest(input: IngestInput = {}): Promise<IngestResult> {
 
 /** One backfill chunk: the WF1 steps over a range of trading days, then its completion marker. */
 export async function ingestBackfillChunk(input: IngestChunkInput): Promise<IngestResult> {
+  validateInput('ingestBackfillChunk', ingestBackfillChunkInputSchema, input);
   // A chunk carries its backfill's date (set by the parent at its start); started alone, its own last date.
   tagRun({ pipeline: PIPELINE_DAILY, runDate: inheritedRunDate() ?? input.to });
   return runPipeline({
@@ -215,9 +212,7 @@ export function backfillKey(input: { from: string; to: string; symbols?: string[
  *   await client.workflow.execute(ingestBackfill, { workflowId: 'ingest-backfill-2025-01-01-2025-12-31', taskQueue, args: [{ from: '2025-01-01', to: '2025-12-31' }] });
  */
 export async function ingestBackfill(input: IngestBackfillInput): Promise<IngestBackfillResult> {
-  for (const [k, v] of [['from', input.from], ['to', input.to]] as const) {
-    if (!ISO_DATE.test(v)) throw ApplicationFailure.nonRetryable(`${k} must be YYYY-MM-DD, got ${JSON.stringify(v)}`, 'InvalidInput');
-  }
+  validateInput('ingestBackfill', ingestBackfillInputSchema, input);
   tagRun({ pipeline: PIPELINE_DAILY, runDate: input.to });
   const key = backfillKey(input);
   const plan = await acts.planBackfill({ from: input.from, to: input.to, backfillKey: key, chunkDays: input.chunkDays });

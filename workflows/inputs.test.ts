@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { backtestInputSchema, checkInput, ingestBackfillInputSchema, ingestInputSchema, pipelineInputSchema, screenInputSchema } from './inputs';
+import {
+  aggregatePortfolioInputSchema,
+  analyzeSymbolInputSchema,
+  backtestInputSchema,
+  checkInput,
+  orchestratorInputSchema,
+  ingestBackfillInputSchema,
+  ingestInputSchema,
+  pipelineInputSchema,
+  screenInputSchema,
+} from './inputs';
 
 describe('workflow input schemas', () => {
   it('accept a missing input and the inputs the CLI sends', () => {
@@ -26,5 +36,38 @@ describe('workflow input schemas', () => {
     const r = checkInput(ingestBackfillInputSchema, { from: '2025-03-14', to: '2025-03-01' });
     expect(r.ok === false && r.problems).toEqual([{ field: 'from', message: 'must not be after `to`' }]);
     expect(checkInput(backtestInputSchema, { start: '2024-01-01', end: '2023-01-01' }).ok).toBe(false);
+  });
+});
+
+describe('fan-out input schemas', () => {
+  it('refuse the inputs that wedged the orchestrator, each named', () => {
+    const nul = checkInput(orchestratorInputSchema, null);
+    expect(nul.ok === false && nul.problems[0].field).toBe('(input)');
+    const zero = checkInput(orchestratorInputSchema, { numContracts: 10, maxConcurrentChildren: 0 });
+    expect(zero.ok === false && zero.problems.map((p) => p.field)).toEqual(['maxConcurrentChildren']);
+    const huge = checkInput(orchestratorInputSchema, { numContracts: 1e9 });
+    expect(huge.ok === false && huge.problems.map((p) => p.field)).toEqual(['numContracts']);
+    const key = checkInput(orchestratorInputSchema, { numContracts: 3, runKey: '../etc' });
+    expect(key.ok === false && key.problems.map((p) => p.field)).toEqual(['runKey']);
+  });
+  it('accept what the CLI and the orchestrator send', () => {
+    expect(
+      checkInput(orchestratorInputSchema, {
+        numContracts: 10,
+        dataset: 'syn-12x400-7',
+        runValidation: true,
+        failContracts: [],
+        runKey: 'run-bd45c8e4',
+        maxConcurrentChildren: 5,
+      }).ok,
+    ).toBe(true);
+    expect(
+      checkInput(analyzeSymbolInputSchema, { runKey: 'r1', contract: 'BRK.B', dataset: 'synthetic', outputPrefix: 'fanout', fail: false })
+        .ok,
+    ).toBe(true);
+    expect(checkInput(aggregatePortfolioInputSchema, { runKey: 'r1' }).ok).toBe(true);
+    expect(checkInput(analyzeSymbolInputSchema, { runKey: 'r1', contract: '', dataset: 'synthetic', outputPrefix: 'fanout' }).ok).toBe(
+      false,
+    );
   });
 });

@@ -7,10 +7,11 @@
  * the field named, instead of wedging a run. Schemas are strict: an unknown
  * field is a typo, and a typo is an error.
  *
- * Pure (zod and src/domain only): workflows import it, and so does the CLI.
+ * Pure (zod, src/domain and workflows/names): workflows import it, and so does the CLI.
  */
 import { z } from 'zod';
 import { isIsoDate } from '../src/domain/dates';
+import { RUN_KEY_PATTERN } from './names';
 
 /** A real calendar date `YYYY-MM-DD`. */
 export const isoDateSchema = z.string().refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD' });
@@ -150,3 +151,88 @@ export function checkInput<S extends z.ZodType>(
 export function describeProblems(what: string, problems: readonly InputProblem[]): string {
   return `invalid ${what} input: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`;
 }
+
+/** A fan-out run key: it is embedded in workflow IDs and object keys. */
+const runKeySchema = z
+  .string()
+  .regex(RUN_KEY_PATTERN, { message: 'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit' });
+/** A contract column of a fan-out dataset (`AAPL`, `BRK.B`). */
+const contractSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._^-]{0,31}$/, { message: 'must be a contract symbol (letters, digits, ".", "_", "-", "^"; at most 32)' });
+/** A dataset name or an object-store prefix: one safe path segment. */
+const pathSegmentSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: 'must be 1-64 letters, digits, "_", "." or "-"' });
+
+/** Most contracts one fan-out run can hold (a tree of sub-orchestrators, 1,000 children each). */
+export const MAX_FANOUT_CONTRACTS = 100_000;
+
+/** The fan-out `orchestrator`. */
+export const orchestratorInputSchema = z.strictObject({
+  numContracts: z.number().int().min(1).max(MAX_FANOUT_CONTRACTS),
+  runIngestion: z.boolean().optional(),
+  runValidation: z.boolean().optional(),
+  dataset: pathSegmentSchema.optional(),
+  outputPrefix: pathSegmentSchema.optional(),
+  failContracts: z.array(contractSchema).max(MAX_FANOUT_CONTRACTS).optional(),
+  runKey: runKeySchema.optional(),
+  maxConcurrentChildren: z.number().int().min(1).max(2000).optional(),
+  maxChildrenPerParent: z.number().int().min(2).max(1000).optional(),
+  /** Reprocess only these contracts of an earlier run under the same run key (`--retry-failed`). */
+  onlyContracts: z.array(contractSchema).min(1).max(MAX_FANOUT_CONTRACTS).optional(),
+});
+
+/** A fan-out sub-orchestrator (one shard of a large run). */
+export const analyzeShardInputSchema = z.strictObject({
+  runKey: runKeySchema,
+  shard: z.string().regex(/^\d{3,}$/, { message: 'must be a zero-padded shard number' }),
+  dataset: pathSegmentSchema,
+  outputPrefix: pathSegmentSchema,
+  contracts: z.array(contractSchema).min(1).max(1000),
+  failContracts: z.array(contractSchema),
+  maxConcurrentChildren: z.number().int().min(1).max(2000),
+  parentWorkflowId: z.string().min(1),
+});
+
+/** `analyzeSymbol`: one contract of a run. */
+export const analyzeSymbolInputSchema = z.strictObject({
+  runKey: runKeySchema,
+  contract: contractSchema,
+  dataset: pathSegmentSchema,
+  outputPrefix: pathSegmentSchema,
+  fail: z.boolean().optional(),
+});
+
+/** `aggregatePortfolio` over a finished run. */
+export const aggregatePortfolioInputSchema = z.strictObject({ runKey: runKeySchema, outputPrefix: pathSegmentSchema.optional() });
+
+/** `validateData` (child of the orchestrator). */
+export const validateDataInputSchema = z.strictObject({
+  runKey: runKeySchema,
+  dataset: pathSegmentSchema,
+  numContracts: z.number().int().min(1).max(MAX_FANOUT_CONTRACTS),
+});
+
+/** `ingestMarketData` (child of the orchestrator, or alone). */
+export const ingestMarketDataInputSchema = z.strictObject({
+  dataset: pathSegmentSchema,
+  provider: z.enum(['synthetic', 'file']),
+  seed: z.number().int().optional(),
+  contracts: z.number().int().min(1).max(MAX_FANOUT_CONTRACTS).optional(),
+  bars: z.number().int().min(2).max(10_000_000).optional(),
+  sourceDir: z.string().min(1).optional(),
+  force: z.boolean().optional(),
+});
+
+/** `ingestBackfillChunk` (child of the backfill). */
+export const ingestBackfillChunkInputSchema = z
+  .strictObject({
+    backfillKey: z.string().min(1),
+    n: z.number().int().min(0),
+    from: isoDateSchema,
+    to: isoDateSchema,
+    symbols: symbolsSchema.optional(),
+    markerKey: z.string().min(1),
+  })
+  .refine((i) => i.from <= i.to, { message: 'must not be after `to`', path: ['from'] });

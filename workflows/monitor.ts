@@ -13,6 +13,9 @@ import type { MonitorAlert } from '../src/domain/monitoring';
 import { PIPELINE_DAILY } from './names';
 import { resolveRunDate } from './run-date';
 import { tagRun } from './tag-run';
+import { monitorInputSchema } from './inputs';
+import { validateInput } from './validate-input';
+import { SHORT_ACTIVITY } from './activity-options';
 
 export interface MonitorInput {
   /** YYYY-MM-DD; omitted on scheduled runs (then the previous weekday of the scheduled time). */
@@ -39,8 +42,10 @@ export interface MonitorResult {
   errors: string[];
 }
 
+// WF5 degrades instead of waiting: a report with the error inline after three quick attempts beats
+// one that waits out a 10-minute outage window (the numbers are recomputed from snapshots the next day).
 const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
+  ...SHORT_ACTIVITY,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 },
 });
 
@@ -50,6 +55,7 @@ const failureText = (err: unknown) => {
 };
 
 export async function monitor(input: MonitorInput = {}): Promise<MonitorResult> {
+  validateInput('monitor', monitorInputSchema, input);
   const date = resolveRunDate(input.date);
   tagRun({ pipeline: PIPELINE_DAILY, runDate: date });
   setCurrentDetails(`loading snapshots up to ${date}`);

@@ -9,9 +9,11 @@
  */
 import {
   ApplicationFailure,
+  CancellationScope,
   defineQuery,
   defineSignal,
   executeChild,
+  isCancellation,
   proxyActivities,
   setHandler,
   startChild,
@@ -31,6 +33,9 @@ import { ingestMarketData } from './ingest-market-data';
 import { validateData } from './validate-data';
 import { PIPELINE_FANOUT, RUN_KEY_PATTERN, workflowIds } from './names';
 import { fanoutRunDate, runTags, tagRun } from './tag-run';
+import { LONG_ACTIVITY } from './activity-options';
+import { analyzeShardInputSchema, orchestratorInputSchema } from './inputs';
+import { validateInput } from './validate-input';
 
 export interface OrchestratorInput {
   numContracts: number;
@@ -48,10 +53,18 @@ export interface OrchestratorInput {
   maxConcurrentChildren?: number;
   /** Default and upper bound: the config schema's `fanout.maxChildrenPerParent` default. */
   maxChildrenPerParent?: number;
+  /**
+   * `quant run orchestrator --retry-failed RUNKEY`: analyse only these
+   * contracts (the failed ones of an earlier run under the same run key);
+   * the contracts that succeeded keep their results and are counted again.
+   */
+  onlyContracts?: string[];
 }
 
 export interface OrchestratorResult {
   runKey: string;
+  /** `partial`: some contracts failed (see `failedContracts`); `completed`: every contract has its result. */
+  status: 'completed' | 'partial';
   total: number;
   succeeded: number;
   failed: number;
@@ -80,10 +93,7 @@ export const progressQuery = defineQuery<FanoutProgress>('progress');
 /** Sub-orchestrators report their counts to the parent with this signal. */
 export const shardProgressSignal = defineSignal<[{ shard: string; completed: number; failed: number; running: number }]>('shardProgress');
 
-const { prepareRun, finalizeRun, markRunFailed } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
-});
+const { prepareRun, finalizeRun, markRunFailed } = proxyActivities<Activities>(LONG_ACTIVITY);
 
 export function resolveRunKey(input: { runKey?: string }): string {
   const runKey = input.runKey ?? workflowInfo().workflowId.replace(/^orchestrator-/, '');
@@ -94,7 +104,23 @@ export function resolveRunKey(input: { runKey?: string }): string {
 }
 
 export async function orchestrator(input: OrchestratorInput): Promise<OrchestratorResult> {
+  validateInput('orchestrator', orchestratorInputSchema, input);
   const runKey = resolveRunKey(input);
+  try {
+    return await runOrchestrator(input, runKey);
+  } catch (err) {
+    // Whatever stopped the run (a failed child workflow, an activity out of its outage window, a
+    // cancellation), its row ends `failed` with the reason and its staging files are removed. The
+    // row may not exist yet (prepareRun never ran): then there is nothing to close.
+    const reason = isCancellation(err) ? 'cancelled' : rootMessage(err);
+    await CancellationScope.nonCancellable(() =>
+      markRunFailed({ runKey, reason, outputPrefix: input.outputPrefix ?? FANOUT_DEFAULTS.outputPrefix }),
+    );
+    throw err;
+  }
+}
+
+async function runOrchestrator(input: OrchestratorInput, runKey: string): Promise<OrchestratorResult> {
   const dataset = input.dataset ?? FANOUT_DEFAULTS.defaultDataset;
   const outputPrefix = input.outputPrefix ?? FANOUT_DEFAULTS.outputPrefix;
   const failContracts = input.failContracts ?? [];
@@ -113,9 +139,6 @@ export async function orchestrator(input: OrchestratorInput): Promise<Orchestrat
   const tag = { pipeline: PIPELINE_FANOUT, runDate: fanoutRunDate() };
   tagRun(tag);
   const tags = runTags(tag);
-  if (!Number.isInteger(input.numContracts) || input.numContracts <= 0) {
-    throw ApplicationFailure.nonRetryable(`numContracts must be a positive integer, got ${input.numContracts}`, 'InvalidInput');
-  }
 
   if (input.runIngestion) {
     setCurrentDetails('ingesting the dataset');
@@ -135,6 +158,7 @@ export async function orchestrator(input: OrchestratorInput): Promise<Orchestrat
     numContracts: input.numContracts,
     outputPrefix,
     failContracts,
+    ...(input.onlyContracts ? { onlyContracts: input.onlyContracts } : {}),
   });
   upsertMemo({ datasetHash: prepared.datasetHash, configHash: prepared.configHash, dataset, runKey });
   progress.total = prepared.contracts.length;
@@ -149,7 +173,6 @@ export async function orchestrator(input: OrchestratorInput): Promise<Orchestrat
       typedSearchAttributes: tags,
     });
     if (validation.status === 'FAIL') {
-      await markRunFailed({ runKey, reason: 'validation failed' });
       const fails = validation.problems.filter((p) => p.startsWith('FAIL'));
       throw ApplicationFailure.nonRetryable(
         `data validation FAILED for dataset "${dataset}": ${fails.slice(0, 5).join('; ')} (report ${validation.reportKey})`,
@@ -211,17 +234,21 @@ export async function orchestrator(input: OrchestratorInput): Promise<Orchestrat
     validation: validation ? { status: validation.status, problems: validation.problems, reportKey: validation.reportKey } : null,
     failures,
     startedAt: workflowInfo().startTime.toISOString(),
+    outputPrefix,
     ...share,
   });
   // The Web UI shows the memo: a new command, so this line alone would break the replay of a v1 run without patched().
   if (v2) upsertMemo(share);
-  setCurrentDetails(`done: ${final.succeeded} succeeded, ${final.failed} failed`);
+  // Results recorded by older workers carry no status: derive it from the counts.
+  const status = final.failed > 0 ? 'partial' : 'completed';
+  setCurrentDetails(`${status}: ${final.succeeded} succeeded, ${final.failed} failed`);
   return {
     runKey,
-    total,
+    status,
+    total: final.total ?? total,
     succeeded: final.succeeded,
     failed: final.failed,
-    failedContracts: failures.map((f) => f.contract).slice(0, 1000),
+    failedContracts: (final.failedContracts ?? failures.map((f) => f.contract)).slice(0, 1000),
     validation: validation?.status ?? 'SKIPPED',
     datasetHash: prepared.datasetHash,
     configHash: prepared.configHash,
@@ -244,6 +271,7 @@ export interface AnalyzeShardInput {
 
 /** A sub-orchestrator: one shard (<= 1,000 contracts) of a large run. Reports progress to its parent. */
 export async function analyzeShard(input: AnalyzeShardInput): Promise<{ shard: string; succeeded: number; failures: ChildFailure[] }> {
+  validateInput('analyzeShard', analyzeShardInputSchema, input);
   const progress: FanoutProgress = { total: input.contracts.length, completed: 0, failed: 0, running: 0 };
   setHandler(progressQuery, () => progress);
   const parent = getExternalWorkflowHandle(input.parentWorkflowId);

@@ -18,6 +18,8 @@ import { PIPELINE_DAILY, workflowIds } from './names';
 import { resolveRunDate } from './run-date';
 import { runTags, tagRun } from './tag-run';
 import type { CombinedWeights } from '../src/domain/scoring';
+import { pipelineInputSchema } from './inputs';
+import { validateInput } from './validate-input';
 
 export interface PipelineInput {
   /** YYYY-MM-DD; omitted on scheduled runs (then the previous weekday of the scheduled time). */
@@ -35,7 +37,7 @@ export interface PipelineResult {
   status: 'completed' | 'no_trading_data';
   ingest: Pick<IngestResult, 'status' | 'symbols' | 'rowsWritten' | 'qualityScore' | 'reportKey'> & { failures: number };
   screen: Pick<ScreenResult, 'status' | 'symbols' | 'clusters' | 'quintileCounts' | 'reportKey'> | null;
-  signal: Pick<SignalResult, 'status' | 'symbols' | 'withNews' | 'distribution' | 'reportKey'> | null;
+  signal: Pick<SignalResult, 'status' | 'symbols' | 'withNews' | 'distribution' | 'reportKey' | 'warnings'> | null;
   /** WF4; absent when the pipeline stopped before it. */
   rebalance?: Pick<RebalanceResult, 'status' | 'outcome' | 'trades' | 'snapshot' | 'reportKey'>;
   /** WF5; absent when the pipeline stopped before it. */
@@ -51,6 +53,7 @@ export interface PipelineResult {
  * child's own input type.
  */
 export async function pipeline(input: PipelineInput = {}): Promise<PipelineResult> {
+  validateInput('pipeline', pipelineInputSchema, input);
   const date = resolveRunDate(input.date);
   const tag = { pipeline: PIPELINE_DAILY, runDate: date };
   tagRun(tag);
@@ -128,7 +131,11 @@ export async function pipeline(input: PipelineInput = {}): Promise<PipelineResul
     status: signalled.status,
     ingest: ingestLine,
     screen: screenLine,
-    signal: { status: signalled.status, symbols: signalled.symbols, withNews: signalled.withNews, distribution: signalled.distribution, reportKey: signalled.reportKey },
+    signal: {
+      status: signalled.status, symbols: signalled.symbols, withNews: signalled.withNews, distribution: signalled.distribution, reportKey: signalled.reportKey,
+      // A degraded WF3 (news outage) says so in the pipeline's result too.
+      ...(signalled.warnings?.length ? { warnings: signalled.warnings } : {}),
+    },
     ...(rebalanced ? { rebalance: rebalanced } : {}),
     ...(monitored ? { monitor: monitored } : {}),
     ...(backtested ? { backtest: backtested } : {}),

@@ -13,6 +13,9 @@ import type { RebalanceSummary } from '../activities/rebalance';
 import { PIPELINE_DAILY } from './names';
 import { resolveRunDate } from './run-date';
 import { tagRun } from './tag-run';
+import { rebalanceInputSchema } from './inputs';
+import { validateInput } from './validate-input';
+import { LONG_ACTIVITY } from './activity-options';
 
 export interface RebalanceInput {
   /** YYYY-MM-DD; omitted on scheduled runs (then the previous weekday of the scheduled time). */
@@ -27,17 +30,16 @@ export interface RebalanceResult extends Omit<RebalanceSummary, 'outcome' | 'dat
   snapshot: { cash: number; positionsValue: number; totalValue: number } | null;
 }
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
-});
+// Infrastructure faults are retried through the worker's outage window; data errors fail at once.
+const acts = proxyActivities<Activities>(LONG_ACTIVITY);
 
 export async function rebalance(input: RebalanceInput = {}): Promise<RebalanceResult> {
+  validateInput('rebalance', rebalanceInputSchema, input);
   const date = resolveRunDate(input.date);
   tagRun({ pipeline: PIPELINE_DAILY, runDate: date });
   setCurrentDetails(`loading signals, account and prices of ${date}`);
   const ctx = await acts.loadRebalanceContext.executeWithOptions(
-    { startToCloseTimeout: '5 minutes', heartbeatTimeout: '1 minute', summary: `signals, positions, cash, closes, dividends of ${date}` },
+    { startToCloseTimeout: '5 minutes', summary: `signals, positions, cash, closes, dividends of ${date}` },
     [{ date }],
   );
   if (ctx.status === 'no_trading_data') {

@@ -11,6 +11,9 @@ import type { FactorWeights } from '../src/domain/screening';
 import { PIPELINE_DAILY } from './names';
 import { resolveRunDate } from './run-date';
 import { tagRun } from './tag-run';
+import { screenInputSchema } from './inputs';
+import { validateInput } from './validate-input';
+import { LONG_ACTIVITY } from './activity-options';
 
 export interface ScreenInput {
   /** YYYY-MM-DD; omitted on scheduled runs (then the previous weekday of the scheduled time). */
@@ -30,12 +33,11 @@ export interface ScreenResult {
   reportKey: string | null;
 }
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
-});
+// Infrastructure faults are retried through the worker's outage window; data errors fail at once.
+const acts = proxyActivities<Activities>(LONG_ACTIVITY);
 
 export async function screen(input: ScreenInput = {}): Promise<ScreenResult> {
+  validateInput('screen', screenInputSchema, input);
   const date = resolveRunDate(input.date);
   tagRun({ pipeline: PIPELINE_DAILY, runDate: date });
   setCurrentDetails(`loading prices up to ${date}`);

@@ -5,12 +5,16 @@
  * weight 0 = technical + fundamental renormalised) -> store -> report.
  * ID `signal-<date>`; `Pipeline = 'daily'`, `RunDate = <date>`.
  */
-import { proxyActivities, setCurrentDetails } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities, setCurrentDetails } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { CombinedWeights, Recommendation } from '../src/domain/scoring';
 import { PIPELINE_DAILY } from './names';
+import { rootMessage } from './fanout-window';
 import { resolveRunDate } from './run-date';
 import { tagRun } from './tag-run';
+import { signalInputSchema } from './inputs';
+import { validateInput } from './validate-input';
+import { LONG_ACTIVITY } from './activity-options';
 
 export interface SignalInput {
   /** YYYY-MM-DD; omitted on scheduled runs (then the previous weekday of the scheduled time). */
@@ -21,6 +25,8 @@ export interface SignalInput {
 
 export interface SignalResult {
   date: string;
+  /** Degradations of this run (a news outage: sentiment neutral for every symbol); also at the top of the report. */
+  warnings?: string[];
   status: 'completed' | 'no_trading_data';
   symbols: number;
   withNews: number;
@@ -30,12 +36,14 @@ export interface SignalResult {
   reportKey: string | null;
 }
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
-});
+// Infrastructure faults are retried through the worker's outage window; data errors fail at once.
+const acts = proxyActivities<Activities>(LONG_ACTIVITY);
+
+/** The sentiment branch's own budget: a news outage degrades the branch after these, it does not wait out the outage window. */
+const NEWS_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 2 };
 
 export async function signal(input: SignalInput = {}): Promise<SignalResult> {
+  validateInput('signal', signalInputSchema, input);
   const date = resolveRunDate(input.date);
   tagRun({ pipeline: PIPELINE_DAILY, runDate: date });
   setCurrentDetails(`loading the screen of ${date}`);
@@ -53,17 +61,26 @@ export async function signal(input: SignalInput = {}): Promise<SignalResult> {
   const [technical, fundamental, sentiment] = await Promise.all([
     acts.technicalBranch.executeWithOptions({ startToCloseTimeout: '5 minutes', summary: `technical: SMA 50/200, MACD, Bollinger (${n} symbols)` }, [branch]),
     acts.fundamentalBranch.executeWithOptions(
-      { startToCloseTimeout: '15 minutes', heartbeatTimeout: '2 minutes', summary: `fundamental: P/E vs sector, yield, ROE, D/E, current ratio (${n} symbols)` },
+      { startToCloseTimeout: '15 minutes', summary: `fundamental: P/E vs sector, yield, ROE, D/E, current ratio (${n} symbols)` },
       [{ ...branch, universe: ctx.universe }],
     ),
-    acts.sentimentBranch.executeWithOptions(
-      { startToCloseTimeout: '15 minutes', heartbeatTimeout: '2 minutes', summary: `sentiment: 7 days of news, classified (${n} symbols)` },
-      [branch],
-    ),
+    // News is optional: after the providers' own retries and a few attempts here, the branch degrades to
+    // neutral instead of holding the day's rebalance for an outage window (as a missing API key does).
+    acts.sentimentBranch
+      .executeWithOptions({ startToCloseTimeout: '15 minutes', retry: NEWS_RETRY, summary: `sentiment: 7 days of news, classified (${n} symbols)` }, [branch])
+      .then(
+        (r) => ({ ok: true as const, ...r }),
+        (err: unknown) => {
+          if (!(err instanceof ActivityFailure)) throw err;
+          return { ok: false as const, error: rootMessage(err) };
+        },
+      ),
   ]);
+  const warnings = sentiment.ok ? [] : [`news unavailable (${sentiment.error.slice(0, 300)}): sentiment is neutral (50, has_sentiment = false) for all ${n} symbols`];
+  if (!sentiment.ok) setCurrentDetails(`degraded: ${warnings[0]}`);
   const combined = await acts.combineSignals.executeWithOptions(
     { startToCloseTimeout: '1 minute', summary: 'combine technical, fundamental, sentiment' },
-    [{ date, candidates: ctx.candidates, technicalKey: technical.key, fundamentalKey: fundamental.key, sentimentKey: sentiment.key, weights: input.weights }],
+    [{ date, candidates: ctx.candidates, technicalKey: technical.key, fundamentalKey: fundamental.key, sentimentKey: sentiment.ok ? sentiment.key : null, weights: input.weights }],
   );
   setCurrentDetails('storing');
   const stored = await acts.storeSignals.executeWithOptions(
@@ -72,12 +89,12 @@ export async function signal(input: SignalInput = {}): Promise<SignalResult> {
   );
   const report = await acts.writeSignalReport.executeWithOptions(
     { startToCloseTimeout: '1 minute', summary: `report signal-${date}.md` },
-    [{ date, combinedKey: combined.combinedKey, weights: combined.weights, distribution: combined.distribution, parquetKey: stored.parquetKey }],
+    [{ date, combinedKey: combined.combinedKey, weights: combined.weights, distribution: combined.distribution, parquetKey: stored.parquetKey, ...(warnings.length ? { warnings } : {}) }],
   );
   const d = combined.distribution;
   setCurrentDetails(`done: ${d.strong_buy} strong buy, ${d.buy} buy, ${d.hold} hold, ${d.sell} sell, ${d.strong_sell} strong sell`);
   return {
-    date, status: 'completed', symbols: n, withNews: sentiment.withNews, weights: combined.weights, distribution: combined.distribution,
+    date, status: 'completed', symbols: n, withNews: sentiment.ok ? sentiment.withNews : 0, ...(warnings.length ? { warnings } : {}), weights: combined.weights, distribution: combined.distribution,
     parquetKey: stored.parquetKey, reportKey: report.reportKey,
   };
 }

@@ -8,14 +8,14 @@ import type { Activities } from '../activities';
 import type { ValidateDatasetInput, ValidationResult } from '../activities/fanout';
 import { PIPELINE_FANOUT } from './names';
 import { fanoutRunDate, tagRun } from './tag-run';
+import { validateDataInputSchema } from './inputs';
+import { validateInput } from './validate-input';
+import { LONG_ACTIVITY } from './activity-options';
 
-const { validateDataset } = proxyActivities<Activities>({
-  startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '1s', maximumAttempts: 5 },
-});
+const { validateDataset } = proxyActivities<Activities>(LONG_ACTIVITY);
 
 export async function validateData(input: ValidateDatasetInput): Promise<ValidationResult> {
+  validateInput('validateData', validateDataInputSchema, input);
   tagRun({ pipeline: PIPELINE_FANOUT, runDate: fanoutRunDate() });
   return validateDataset(input);
 }

@@ -10,7 +10,7 @@ import { contractComparisonParquet, equityCurveParquet, readContractResultSignal
 import { PortfolioAccumulator, type PortfolioSummary } from '../../src/domain/fanout-portfolio';
 import { renderPortfolioReport } from '../../src/reports/fanout-report';
 import { asActivityFailure, invalidInput } from '../support/failures';
-import { heartbeat } from '../support/heartbeat';
+import { checkpoint } from '../support/heartbeat';
 import type { FanoutDeps } from './deps';
 
 export interface AggregateRunInput {
@@ -42,7 +42,7 @@ export function createAggregateActivities({ store, repo }: FanoutDeps) {
           if (r.timestamps) timestamps = r.timestamps;
           acc ??= new PortfolioAccumulator(r.signal.length);
           acc.add(r.signal, r.changePct, row.goodTrades, row.badTrades);
-          if (i % 20 === 0) heartbeat({ contracts: i + 1 });
+          if (i % 20 === 0) checkpoint({ contracts: i + 1 });
         }
         const p = acc!.finish();
         const equityKey = layout.fanoutEquity(input.outputPrefix, input.runKey);

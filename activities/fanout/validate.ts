@@ -16,7 +16,7 @@ import {
 } from '../../src/domain/data-validation';
 import { renderValidationReport } from '../../src/reports/fanout-report';
 import { asActivityFailure } from '../support/failures';
-import { heartbeat } from '../support/heartbeat';
+import { checkpoint } from '../support/heartbeat';
 import type { FanoutDeps } from './deps';
 
 export interface ValidateDatasetInput {
@@ -54,7 +54,7 @@ export function createValidateActivities({ store, repo, onDataQuality }: FanoutD
         for (let i = 0; i < present.length; i += COLUMN_BATCH) {
           const columns = await data.readHoldingColumns(present.slice(i, i + COLUMN_BATCH));
           for (const [c, values] of Object.entries(columns)) checks.push(checkPriceColumn(c, values));
-          heartbeat({ checked: Math.min(present.length, i + COLUMN_BATCH) });
+          checkpoint({ checked: Math.min(present.length, i + COLUMN_BATCH) });
         }
         const missingContracts = contracts.filter((c) => !data.holdingColumns.has(c));
         const { status, problems, qualityScore } = judgeDataset({ seriesProblems, missingContracts, checks });

@@ -13,7 +13,9 @@ import { createFanoutRepo } from '../adapters/postgres/fanout-repo';
 import { createObjectStore } from '../adapters/object-store';
 import { ingestHourlyDataset } from '../adapters/hourly-dataset/ingest';
 import { registerSearchAttributes } from '../stack/temporal-server';
-import { parseCommandArgs, intOption, UsageError } from './args';
+import { checkedInput, parseCommandArgs, intOption, UsageError } from './args';
+import { aggregatePortfolioInputSchema, analyzeSymbolInputSchema, orchestratorInputSchema } from '../../workflows/inputs';
+import type { OrchestratorInput } from '../../workflows/orchestrator';
 import { connectClient, defaultRunKey, followOrchestrator, runAggregate, startOrchestrator } from './fanout-client';
 import { createProgressPrinter } from './progress';
 import { runDemo } from './demo';
@@ -36,6 +38,7 @@ const HELP = `quant: rule-based research and paper-trading workflows on Temporal
   quant data generate [--dataset synthetic] [--contracts 418] [--bars 28048] [--seed N] [--force]
   quant run orchestrator [--contracts 10] [--ingest] [--validate] [--wait] [--dataset D]
                          [--fail AAPL,MSFT] [--run-key K] [--output-prefix fanout]
+  quant run orchestrator --retry-failed RUNKEY [--wait]   rerun only the failed contracts of a run
   quant run analyze-symbol --contract AAPL [--run K] [--dataset D] [--output-prefix fanout]
   quant run aggregate --run K [--output-prefix fanout]
   quant runs list [--limit 20]
@@ -55,7 +58,33 @@ const HELP = `quant: rule-based research and paper-trading workflows on Temporal
   quant schedules list | pause <id> | unpause <id> | trigger <id> | backfill <id> --from D --to D
 `;
 
-type Command = (argv: string[], config: Config) => Promise<void>;
+/** A command resolves to its exit code, or nothing for 0. */
+type Command = (argv: string[], config: Config) => Promise<void | number>;
+
+/** `--wait` on a run that finished with failed contracts: not a success, not a usage error. */
+const EXIT_PARTIAL = 3;
+
+const ORCHESTRATOR_OPTIONS: Record<string, string> = {
+  numContracts: '--contracts', dataset: '--dataset', outputPrefix: '--output-prefix', failContracts: '--fail', runKey: '--run-key',
+  maxConcurrentChildren: 'FANOUT_MAX_CONCURRENT_CHILDREN', maxChildrenPerParent: 'FANOUT_MAX_CHILDREN_PER_PARENT',
+};
+
+/** The input that reruns only the failed contracts of a recorded run, under its run key. */
+async function retryFailedInput(databaseUrl: string, runKey: string, outputPrefix: string, config: Config): Promise<OrchestratorInput & { runKey: string }> {
+  const db = createPool(databaseUrl, 2);
+  try {
+    const run = await createFanoutRepo(db).getRun(runKey);
+    if (!run) throw new UsageError(`--retry-failed: no fan-out run with run key "${runKey}" (see quant runs list)`);
+    if (run.status === 'running') throw new UsageError(`--retry-failed: run "${runKey}" is still running; wait for it to end`);
+    if (run.failedContracts.length === 0) throw new UsageError(`--retry-failed: run "${runKey}" has no failed contracts (status ${run.status})`);
+    return {
+      runKey, numContracts: run.numContracts, dataset: run.dataset, outputPrefix, onlyContracts: run.failedContracts,
+      maxConcurrentChildren: config.fanout.maxConcurrentChildren, maxChildrenPerParent: config.fanout.maxChildrenPerParent,
+    };
+  } finally {
+    await db.end();
+  }
+}
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const err = (s: string) => process.stderr.write(`${s}\n`);
@@ -145,32 +174,49 @@ const commands: Record<string, Command | Record<string, Command>> = {
     rebalance: rebalanceRunCommand,
     ...monitorBacktestRunCommands,
     orchestrator: async (argv, config) => {
-      const usage = 'quant run orchestrator [--contracts 10] [--ingest] [--validate] [--wait] [--dataset D] [--fail A,B] [--run-key K] [--output-prefix P]';
+      const usage = 'quant run orchestrator [--contracts 10] [--ingest] [--validate] [--wait] [--dataset D] [--fail A,B] [--run-key K] [--output-prefix P] | --retry-failed RUNKEY [--wait]';
       const o = parseCommandArgs(argv, {
         contracts: { type: 'string' }, ingest: { type: 'boolean' }, validate: { type: 'boolean' }, wait: { type: 'boolean' },
         dataset: { type: 'string' }, fail: { type: 'string' }, 'run-key': { type: 'string' }, 'output-prefix': { type: 'string' },
+        'retry-failed': { type: 'string' },
       }, usage);
-      const input = {
-        numContracts: intOption('contracts', o.contracts, 10),
-        runIngestion: !!o.ingest,
-        runValidation: !!o.validate,
-        dataset: o.dataset ?? config.fanout.defaultDataset,
-        outputPrefix: o['output-prefix'] ?? config.fanout.outputPrefix,
-        failContracts: o.fail ? o.fail.split(',').map((s) => s.trim()).filter(Boolean) : [],
-        maxConcurrentChildren: config.fanout.maxConcurrentChildren,
-        maxChildrenPerParent: config.fanout.maxChildrenPerParent,
-      };
-      const runKey = o['run-key'] ?? defaultRunKey(input, new Date());
       const e = stackEndpoints(config);
+      let input: OrchestratorInput & { runKey: string };
+      if (o['retry-failed'] !== undefined) {
+        for (const k of ['contracts', 'ingest', 'validate', 'dataset', 'fail', 'run-key'] as const) {
+          if (o[k] !== undefined) throw new UsageError(`--retry-failed reruns a recorded run as it was: drop --${k}`, usage);
+        }
+        const runKey = checkedInput('orchestrator', orchestratorInputSchema, { numContracts: 1, runKey: o['retry-failed'] }, { runKey: '--retry-failed' }, usage).runKey!;
+        input = await retryFailedInput(e.databaseUrl, runKey, o['output-prefix'] ?? config.fanout.outputPrefix, config);
+      } else {
+        const draft: OrchestratorInput = {
+          numContracts: intOption('contracts', o.contracts, 10),
+          runIngestion: !!o.ingest,
+          runValidation: !!o.validate,
+          dataset: o.dataset ?? config.fanout.defaultDataset,
+          outputPrefix: o['output-prefix'] ?? config.fanout.outputPrefix,
+          failContracts: o.fail ? o.fail.split(',').map((s) => s.trim()).filter(Boolean) : [],
+          maxConcurrentChildren: config.fanout.maxConcurrentChildren,
+          maxChildrenPerParent: config.fanout.maxChildrenPerParent,
+        };
+        const runKey = o['run-key'] ?? defaultRunKey(draft, new Date());
+        input = { ...draft, runKey };
+      }
+      // The workflow checks the same schema first; checking here means a bad input never reports "started".
+      checkedInput('orchestrator', orchestratorInputSchema, input, ORCHESTRATOR_OPTIONS, usage);
       const client = await connectClient(e.temporalAddress, config.temporal.namespace);
       try {
-        const started = await startOrchestrator(client, config.temporal.taskQueue, { ...input, runKey });
-        out(`${started.attached ? 'attached to running' : 'started'} ${started.workflowId}`);
+        const started = await startOrchestrator(client, config.temporal.taskQueue, input);
+        out(`${started.attached ? 'attached to running' : 'started'} ${started.workflowId}${input.onlyContracts ? ` (retrying ${input.onlyContracts.length} failed contracts)` : ''}`);
         if (e.uiUrl) out(`Web UI: ${e.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${started.workflowId}`);
         if (o.wait) {
           const bar = createProgressPrinter();
           const r = await followOrchestrator(client, started.workflowId, (p) => bar.update(p));
           out(JSON.stringify(r, null, 2));
+          if (r.status === 'partial') {
+            err(`quant: run ${r.runKey} is PARTIAL: ${r.failed} of ${r.total} contracts failed; rerun them with: quant run orchestrator --retry-failed ${r.runKey}`);
+            return EXIT_PARTIAL;
+          }
         }
       } finally {
         await client.connection.close();
@@ -181,6 +227,7 @@ const commands: Record<string, Command | Record<string, Command>> = {
       const o = parseCommandArgs(argv, { contract: { type: 'string' }, run: { type: 'string' }, dataset: { type: 'string' }, 'output-prefix': { type: 'string' } }, usage);
       if (!o.contract) throw new UsageError('--contract is required', usage);
       const runKey = o.run ?? `reprocess-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}`;
+      checkedInput('analyzeSymbol', analyzeSymbolInputSchema, { runKey, contract: o.contract, dataset: o.dataset ?? config.fanout.defaultDataset, outputPrefix: o['output-prefix'] ?? 'fanout' }, { runKey: '--run', contract: '--contract', dataset: '--dataset', outputPrefix: '--output-prefix' }, usage);
       const e = stackEndpoints(config);
       const client = await connectClient(e.temporalAddress, config.temporal.namespace);
       try {
@@ -209,6 +256,7 @@ const commands: Record<string, Command | Record<string, Command>> = {
       const usage = 'quant run aggregate --run K [--output-prefix P]';
       const o = parseCommandArgs(argv, { run: { type: 'string' }, 'output-prefix': { type: 'string' } }, usage);
       if (!o.run) throw new UsageError('--run is required', usage);
+      checkedInput('aggregatePortfolio', aggregatePortfolioInputSchema, { runKey: o.run, outputPrefix: o['output-prefix'] ?? 'fanout' }, { runKey: '--run', outputPrefix: '--output-prefix' }, usage);
       const e = stackEndpoints(config);
       const client = await connectClient(e.temporalAddress, config.temporal.namespace);
       try {
@@ -226,7 +274,10 @@ const commands: Record<string, Command | Record<string, Command>> = {
         const runs = await createFanoutRepo(db).listRuns(intOption('limit', o.limit, 20));
         if (runs.length === 0) out('no runs yet');
         for (const r of runs) {
-          out(`${r.startedAt.toISOString()}  ${r.runKey.padEnd(36)} ${r.status.padEnd(9)} ${String(r.succeeded).padStart(5)} ok ${String(r.failed).padStart(4)} failed  validation ${r.validationStatus ?? '-'}  ${r.reportKey ?? ''}`);
+          // PARTIAL / FAILED in capitals: a run that lost contracts must not read like a finished one.
+          const status = r.status === 'completed' || r.status === 'running' ? r.status : r.status.toUpperCase();
+          const reason = r.status === 'failed' && r.failureReason ? `  reason: ${r.failureReason.slice(0, 120)}` : '';
+          out(`${r.startedAt.toISOString()}  ${r.runKey.padEnd(36)} ${status.padEnd(9)} ${String(r.succeeded).padStart(5)} ok ${String(r.failed).padStart(4)} failed  validation ${r.validationStatus ?? '-'}  ${r.reportKey ?? ''}${reason}`);
         }
       } finally {
         await db.end();
@@ -255,8 +306,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   process.chdir(resolve('.'));
-  await command(args, config);
-  return 0;
+  return (await command(args, config)) ?? 0;
 }
 
 if (require.main === module) {

@@ -29,6 +29,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ FANOUT_OUTPUT_PREFIX: '../etc' })).toThrow(/FANOUT_OUTPUT_PREFIX/);
   });
 
+  it('retries infrastructure errors for an outage window of 10 minutes unless told otherwise', () => {
+    expect(loadConfig({}).worker.retryOutageWindowSeconds).toBe(600);
+    expect(loadConfig({ RETRY_OUTAGE_WINDOW_SECONDS: '90' }).worker.retryOutageWindowSeconds).toBe(90);
+    expect(() => loadConfig({ RETRY_OUTAGE_WINDOW_SECONDS: '0' })).toThrow(/RETRY_OUTAGE_WINDOW_SECONDS/);
+  });
+
   it('reads a YAML file and lets env override it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     const file = join(dir, 'quant.yaml');

@@ -111,6 +111,8 @@ export const configSchema = z
         sdkMetricsPort: port.optional(),
         /** Upper bound of a SIGTERM/SIGINT drain: after it the worker exits whatever still runs (see src/worker/shutdown.ts). */
         shutdownGraceSeconds: z.coerce.number().int().min(0).max(3600).default(30),
+        /** An activity failing with an infrastructure error is retried this long (from its first attempt) before it is given up. */
+        retryOutageWindowSeconds: z.coerce.number().int().min(1).max(86_400).default(600),
       })
       .prefault({}),
     fanout: fanoutSettingsSchema.prefault({}),
@@ -300,6 +302,7 @@ export const ENV_NAMES: Record<string, string> = {
   'worker.metricsHost': 'METRICS_HOST',
   'worker.sdkMetricsPort': 'SDK_METRICS_PORT',
   'worker.shutdownGraceSeconds': 'WORKER_SHUTDOWN_GRACE_SECONDS',
+  'worker.retryOutageWindowSeconds': 'RETRY_OUTAGE_WINDOW_SECONDS',
   'fanout.maxConcurrentChildren': 'FANOUT_MAX_CONCURRENT_CHILDREN',
   'fanout.maxChildrenPerParent': 'FANOUT_MAX_CHILDREN_PER_PARENT',
   'fanout.defaultDataset': 'FANOUT_DATASET',

@@ -9,6 +9,8 @@ import { stableHash } from '../config/load';
 import { ANALYSIS_PARAMETERS, analyzeSymbolBars } from './symbol-analysis';
 import {
   InvalidRunRequestError,
+  contractsToAnalyze,
+  reconcileRun,
   failedShare,
   fanoutRunConfig,
   selectRunContracts,
@@ -128,5 +130,38 @@ describe('summarizeContract', () => {
     const one = summarizeContract('X', analyzeSymbolBars({ price: f64([5]), spx: f64([5]), vix: f64([20]) }));
     expect(one.avgBeta).toBeNull();
     expect(one.avgVix).toBe(20);
+  });
+});
+
+describe('contractsToAnalyze (--retry-failed)', () => {
+  it('keeps the run order and refuses a contract of another run by name', () => {
+    expect(contractsToAnalyze(['AAPL', 'MSFT', 'IBM'], ['IBM', 'AAPL'])).toEqual(['AAPL', 'IBM']);
+    expect(contractsToAnalyze(['AAPL', 'MSFT'])).toEqual(['AAPL', 'MSFT']);
+    expect(() => contractsToAnalyze(['AAPL'], ['NOPE'])).toThrowError(/onlyContracts NOPE are not among the 1 contracts/);
+  });
+});
+
+describe('reconcileRun', () => {
+  const key = (c: string) => `fanout/r/results/${c}_analysis.parquet`;
+  const row = (c: string) => ({ contract: c, resultKey: key(c) });
+  it('counts a contract only when its row and its file both exist', () => {
+    const out = reconcileRun(
+      ['A', 'B', 'C', 'D', 'E'],
+      [row('A'), row('B'), row('E')],
+      new Set([key('A'), key('C'), key('E')]),
+      [{ contract: 'E', error: 'boom' }],
+      key,
+    );
+    expect(out.succeeded.map((r) => r.contract)).toEqual(['A']);
+    expect(out.failures).toEqual([
+      { contract: 'B', error: `summary row without its result file ${key('B')}` },
+      { contract: 'C', error: 'result file without its summary row' },
+      { contract: 'D', error: 'no result' },
+      { contract: 'E', error: 'boom' },
+    ]);
+    expect(out.orphanFiles).toEqual([key('C')]);
+  });
+  it('an empty run has nothing to count', () => {
+    expect(reconcileRun([], [], new Set(), [], key)).toEqual({ succeeded: [], failures: [], orphanFiles: [] });
   });
 });

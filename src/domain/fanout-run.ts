@@ -131,3 +131,73 @@ export function succeededResults<T extends { contract: string }>(results: readon
 export function failedShare(failed: number, requested: number): number {
   return requested > 0 ? failed / requested : 0;
 }
+
+/**
+ * The contracts a `--retry-failed` pass analyses: `only`, each of which must
+ * be one of the run's contracts (else `InvalidRunRequestError` naming them);
+ * every contract when `only` is absent.
+ *
+ * @example
+ *   contractsToAnalyze(['AAPL', 'MSFT', 'IBM'], ['MSFT']) // ['MSFT']
+ */
+export function contractsToAnalyze(contracts: readonly string[], only?: readonly string[]): string[] {
+  if (!only) return [...contracts];
+  const known = new Set(contracts);
+  const unknown = only.filter((c) => !known.has(c));
+  if (unknown.length > 0) {
+    throw new InvalidRunRequestError(
+      `onlyContracts ${unknown.slice(0, 20).join(', ')} are not among the ${contracts.length} contracts of this run`,
+    );
+  }
+  const wanted = new Set(only);
+  return contracts.filter((c) => wanted.has(c));
+}
+
+/** What a finished run holds: the contracts with a consistent result, the others with why, and files to drop. */
+export interface RunOutcome<R> {
+  succeeded: R[];
+  failures: { contract: string; error: string }[];
+  /** Result files without their summary row (a save that gave up between the two writes): removed so both stores agree. */
+  orphanFiles: string[];
+}
+
+/**
+ * Split a run's contracts by what the two stores hold. A contract succeeded
+ * only when its summary row exists, the row's result file exists, and its
+ * child did not fail in this pass; otherwise it failed, with the child's
+ * error or what is missing. The save step writes the file, then the row, so
+ * a file without a row is an interrupted save: listed in `orphanFiles`.
+ *
+ * @example
+ *   reconcileRun(['A', 'B'], [{ contract: 'A', resultKey: 'r/A' }], new Set(['r/A', 'r/B']), [], (c) => `r/${c}`)
+ *   // { succeeded: [row A], failures: [{ contract: 'B', error: 'result file without its summary row' }], orphanFiles: ['r/B'] }
+ */
+export function reconcileRun<R extends { contract: string; resultKey: string }>(
+  contracts: readonly string[],
+  rows: readonly R[],
+  files: ReadonlySet<string>,
+  childFailures: readonly { contract: string; error: string }[],
+  resultKeyOf: (contract: string) => string,
+): RunOutcome<R> {
+  const errors = new Map(childFailures.map((f) => [f.contract, f.error]));
+  const rowOf = new Map(rows.map((r) => [r.contract, r]));
+  const out: RunOutcome<R> = { succeeded: [], failures: [], orphanFiles: [] };
+  for (const contract of contracts) {
+    const row = rowOf.get(contract);
+    const fileKey = resultKeyOf(contract);
+    if (row && files.has(row.resultKey) && !errors.has(contract)) {
+      out.succeeded.push(row);
+      continue;
+    }
+    if (!row && files.has(fileKey)) out.orphanFiles.push(fileKey);
+    const error =
+      errors.get(contract) ??
+      (row
+        ? `summary row without its result file ${row.resultKey}`
+        : files.has(fileKey)
+          ? 'result file without its summary row'
+          : 'no result');
+    out.failures.push({ contract, error });
+  }
+  return out;
+}

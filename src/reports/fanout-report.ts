@@ -45,6 +45,8 @@ export function renderValidationReport(v: ValidationReportInput): string {
 
 export interface RunReportInput {
   runKey: string;
+  /** `partial`: some contracts failed; the report says so first. */
+  status?: 'completed' | 'partial';
   dataset: string;
   datasetHash: string;
   configHash: string;
@@ -59,6 +61,10 @@ export interface RunReportInput {
 export function renderRunReport(r: RunReportInput): string {
   const parts = [
     `# Fan-out run ${r.runKey}`,
+    '',
+    r.failures.length > 0
+      ? `**Status: PARTIAL** - ${r.failures.length} of ${r.requested} contracts failed; rerun them with \`quant run orchestrator --retry-failed ${r.runKey}\`.`
+      : `**Status: completed** - all ${r.requested} contracts succeeded.`,
     '',
     `- Dataset: \`${r.dataset}\` (sha256 \`${r.datasetHash}\`)`,
     `- Effective config sha256: \`${r.configHash}\``,

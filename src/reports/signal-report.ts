@@ -15,6 +15,8 @@ export interface SignalReportInput {
   weights: CombinedWeights;
   distribution: Record<Recommendation, number>;
   parquetKey: string;
+  /** Degradations the reader must see first (a news outage). */
+  warnings?: string[];
 }
 
 const label = (s: Recommendation) => s.replace('_', ' ');
@@ -48,6 +50,7 @@ export function renderSignalReport(x: SignalReportInput): string {
   return [
     `# Signals ${x.date}`,
     '',
+    ...(x.warnings?.length ? [...x.warnings.map((w) => `> **Warning:** ${w}`), ''] : []),
     `${rows.length} candidates (screen quintiles 1-${SIGNAL_MAX_QUINTILE}). Weights: technical ${fmt(w.technical, 2)}, fundamental ${fmt(w.fundamental, 2)}, sentiment ${fmt(w.sentiment, 2)}${sentimentOff}.`,
     `${rows.filter((r) => r.hasSentiment).length} of ${rows.length} have news in the last ${SIGNAL_NEWS_DAYS} days. Results: \`${x.parquetKey}\`.`,
     '',

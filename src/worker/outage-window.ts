@@ -7,7 +7,9 @@
  * default 10 minutes), so a Postgres restart or an object store blink is
  * ridden out while a real, lasting outage still fails the run in bounded
  * time. Bad input never waits: our data errors are non-retryable from the
- * start (src/domain/errors.ts) and pass through untouched.
+ * start (src/domain/errors.ts) and pass through untouched, and a library
+ * error that names a data problem (a constraint violation, a RAISE in a
+ * trigger: src/worker/failure-classes.ts) is made non-retryable here.
  *
  * Kept in the worker (not in each workflow's retry policy) so the window is a
  * setting of the deployment, read from config, not a constant baked into
@@ -17,6 +19,7 @@ import type { Context as ActivityContext } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { errorMessage } from '../domain/errors';
+import { classifyFailure } from './failure-classes';
 
 /**
  * @example
@@ -31,6 +34,14 @@ export function createOutageWindowInterceptor(windowMs: number, now: () => numbe
         } catch (err) {
           if (err instanceof ApplicationFailure && err.nonRetryable) throw err;
           if (ctx.cancellationSignal.aborted) throw err;
+          if (!(err instanceof ApplicationFailure) && classifyFailure(err) === 'data') {
+            throw ApplicationFailure.create({
+              type: 'DataError',
+              nonRetryable: true,
+              message: errorMessage(err),
+              cause: err instanceof Error ? err : undefined,
+            });
+          }
           const elapsedMs = now() - ctx.info.scheduledTimestampMs;
           if (elapsedMs < windowMs) throw err;
           throw ApplicationFailure.create({

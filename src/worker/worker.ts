@@ -15,6 +15,8 @@ import type { ObjectStore } from '../adapters/object-store/types';
 import { createPool, type Db } from '../adapters/postgres/pool';
 import { createFanoutRepo } from '../adapters/postgres/fanout-repo';
 import { createMarketDataRepo } from '../adapters/postgres/market-data-repo';
+import { createOutageWindowInterceptor } from './outage-window';
+import { createLivenessHeartbeatInterceptor } from './liveness-heartbeat';
 import { buildDailyDeps, buildMonitorBacktestDeps } from './daily-deps';
 import { buildTradingDeps } from './trading-deps';
 import { shutdownTimings } from './shutdown';
@@ -103,7 +105,8 @@ export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandl
     // The bundle always carries the metrics interceptor, so its sink is always registered.
     sinks: createMetricsSinks(metrics),
     interceptors: {
-      activity: [createActivityMetricsInterceptor(metrics)],
+      // Outermost first: metrics see the final outcome, the outage window sees every attempt's error.
+      activity: [createActivityMetricsInterceptor(metrics), createOutageWindowInterceptor(config.worker.retryOutageWindowSeconds * 1000), createLivenessHeartbeatInterceptor()],
       ...(bundlePath ? {} : { workflowModules: [metricsWorkflowInterceptorModule()] }),
     },
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,

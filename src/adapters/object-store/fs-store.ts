@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ObjectNotFoundError, assertRange, assertValidKey, assertValidPrefix, toBytes, type ObjectStore } from './types';
+import { ObjectNotFoundError, ObjectStoreUnavailableError, assertRange, assertValidKey, assertValidPrefix, toBytes, type ObjectStore } from './types';
 
 export interface FsObjectStoreOptions {
   /** Directory holding one sub-directory per bucket. Created on first write. */
@@ -35,9 +35,28 @@ export function createFsObjectStore(opts: FsObjectStoreOptions): ObjectStore {
     assertValidKey(key);
     return join(bucketDir, ...key.split('/'));
   };
-  const notFound = (key: string, err: unknown): never => {
+  /**
+   * A missing path is a missing object only while the bucket itself is a
+   * usable directory (or does not exist yet: a fresh store is empty). A
+   * bucket that is a file, or that cannot be read, is an outage.
+   */
+  const assertBucketUsable = async (err: unknown): Promise<void> => {
+    let st;
+    try {
+      st = await stat(bucketDir);
+    } catch (statErr) {
+      if ((statErr as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw new ObjectStoreUnavailableError(`fs object store unavailable: bucket ${bucketDir}: ${(statErr as Error).message}`, { cause: err });
+    }
+    if (!st.isDirectory()) throw new ObjectStoreUnavailableError(`fs object store unavailable: bucket ${bucketDir} is not a directory`, { cause: err });
+  };
+  const notFound = async (key: string, err: unknown): Promise<never> => {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') throw new ObjectNotFoundError(key, `fs bucket ${bucketDir}`);
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EIO') throw new ObjectStoreUnavailableError(`fs object store unavailable: ${key}: ${(err as Error).message}`, { cause: err });
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') {
+      await assertBucketUsable(err);
+      throw new ObjectNotFoundError(key, `fs bucket ${bucketDir}`);
+    }
     throw err;
   };
 
@@ -53,6 +72,7 @@ export function createFsObjectStore(opts: FsObjectStoreOptions): ObjectStore {
       } catch (err) {
         // S3 allows `a/b` and `a/b/c` side by side; a filesystem cannot. Say so rather than ENOTDIR.
         const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOTDIR' || code === 'EEXIST') await assertBucketUsable(err);
         if (code === 'ENOTDIR' || code === 'EEXIST') throw new Error(`fs object store: cannot put ${key}: a prefix of it is already an object`, { cause: err });
         throw err;
       }
@@ -129,7 +149,10 @@ export function createFsObjectStore(opts: FsObjectStoreOptions): ObjectStore {
         return (await stat(pathOf(key))).isFile();
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+        if (code === 'ENOENT' || code === 'ENOTDIR') {
+          await assertBucketUsable(err);
+          return false;
+        }
         throw err;
       }
     },
@@ -146,7 +169,10 @@ export function createFsObjectStore(opts: FsObjectStoreOptions): ObjectStore {
           entries = await readdir(dir, { withFileTypes: true });
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
-          if (code === 'ENOENT' || code === 'ENOTDIR') return;
+          if (code === 'ENOENT' || code === 'ENOTDIR') {
+            await assertBucketUsable(err);
+            return;
+          }
           throw err;
         }
         for (const e of entries) {

@@ -36,6 +36,20 @@ export class ObjectNotFoundError extends QuantError {
   }
 }
 
+/**
+ * The store itself cannot be reached or used (the fs bucket is not a usable
+ * directory, permission denied): an outage, retried through the outage
+ * window, never mistaken for a missing object.
+ */
+export class ObjectStoreUnavailableError extends QuantError {
+  readonly type = 'ObjectStoreUnavailable';
+  readonly retryable = true;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ObjectStoreUnavailableError';
+  }
+}
+
 export class InvalidObjectKeyError extends QuantError {
   readonly type = 'InvalidObjectKey';
   readonly retryable = false;
@@ -77,6 +91,8 @@ export function toBytes(body: Uint8Array | string): Uint8Array {
 }
 
 export function assertRange(key: string, offset: number, length: number): void {
-  if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`getRange ${key}: offset must be a non-negative integer, got ${offset}`);
-  if (!Number.isInteger(length) || length < 0) throw new RangeError(`getRange ${key}: length must be a non-negative integer, got ${length}`);
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new RangeError(`getRange ${key}: offset must be a non-negative integer, got ${offset}`);
+  if (!Number.isInteger(length) || length < 0)
+    throw new RangeError(`getRange ${key}: length must be a non-negative integer, got ${length}`);
 }

@@ -34,6 +34,8 @@ export interface FanoutRunRow {
   failed: number;
   failedContracts: string[];
   reportKey: string | null;
+  /** Why a `failed` run stopped. */
+  failureReason: string | null;
   startedAt: Date;
   finishedAt: Date | null;
 }
@@ -72,18 +74,22 @@ export function createFanoutRepo(db: Db) {
       );
     },
 
-    async finishRun(runKey: string, f: { status: 'completed' | 'failed'; succeeded: number; failed: number; failedContracts: string[]; reportKey: string | null }): Promise<void> {
+    async finishRun(
+      runKey: string,
+      f: { status: 'completed' | 'partial' | 'failed'; succeeded: number; failed: number; failedContracts: string[]; reportKey: string | null; failureReason?: string | null },
+    ): Promise<void> {
       await db.query(
-        `UPDATE fanout_runs SET status = $2, succeeded = $3, failed = $4, failed_contracts = $5::jsonb, report_key = $6, finished_at = now()
+        `UPDATE fanout_runs SET status = $2, succeeded = $3, failed = $4, failed_contracts = $5::jsonb, report_key = $6, failure_reason = $7,
+           finished_at = now()
          WHERE run_key = $1`,
-        [runKey, f.status, f.succeeded, f.failed, JSON.stringify(f.failedContracts), f.reportKey],
+        [runKey, f.status, f.succeeded, f.failed, JSON.stringify(f.failedContracts), f.reportKey, f.failureReason ?? null],
       );
     },
 
     async getRun(runKey: string): Promise<FanoutRunRow | undefined> {
       const r = await db.query(
         `SELECT run_key, workflow_id, dataset, dataset_hash, config_hash, num_contracts, status, validation_status,
-                succeeded, failed, failed_contracts, report_key, started_at, finished_at
+                succeeded, failed, failed_contracts, report_key, failure_reason, started_at, finished_at
          FROM fanout_runs WHERE run_key = $1`,
         [runKey],
       );
@@ -93,7 +99,7 @@ export function createFanoutRepo(db: Db) {
     async listRuns(limit = 20): Promise<FanoutRunRow[]> {
       const r = await db.query(
         `SELECT run_key, workflow_id, dataset, dataset_hash, config_hash, num_contracts, status, validation_status,
-                succeeded, failed, failed_contracts, report_key, started_at, finished_at
+                succeeded, failed, failed_contracts, report_key, failure_reason, started_at, finished_at
          FROM fanout_runs ORDER BY started_at DESC LIMIT $1`,
         [limit],
       );
@@ -137,6 +143,6 @@ function toRunRow(x: Record<string, any>): FanoutRunRow {
   return {
     runKey: x.run_key, workflowId: x.workflow_id, dataset: x.dataset, datasetHash: x.dataset_hash, configHash: x.config_hash,
     numContracts: x.num_contracts, status: x.status, validationStatus: x.validation_status, succeeded: x.succeeded,
-    failed: x.failed, failedContracts: x.failed_contracts, reportKey: x.report_key, startedAt: x.started_at, finishedAt: x.finished_at,
+    failed: x.failed, failedContracts: x.failed_contracts, reportKey: x.report_key, failureReason: x.failure_reason ?? null, startedAt: x.started_at, finishedAt: x.finished_at,
   };
 }

@@ -7,7 +7,8 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@t
 import type { Config } from '../../config/schema';
 import { stackEndpoints } from '../../stack/stack';
 import { connectClient } from '../fanout-client';
-import { intOption, parseCommandArgs, UsageError } from '../args';
+import { checkedInput, intOption, parseCommandArgs, UsageError } from '../args';
+import { ingestBackfillInputSchema, ingestInputSchema } from '../../../workflows/inputs';
 import { backfillKey, type IngestBackfillInput, type IngestBackfillResult, type IngestInput, type IngestResult } from '../../../workflows/ingest';
 import { workflowIds } from '../../../workflows/names';
 import { dailyStartOptions } from './daily-start';
@@ -63,17 +64,22 @@ export async function ingestCommand(argv: string[], config: Config): Promise<voi
   if (o.from && o.to && o.from > o.to) throw new UsageError(`--from ${o.from} is after --to ${o.to}`, USAGE);
   for (const d of [o.date, o.to]) if (d !== undefined) refuseFutureRunDate(d, USAGE);
   const symbols = o.symbols ? o.symbols.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  // The workflow checks the same schema first; checking here means a bad date never starts a run (exit 2).
+  const names = { date: '--date', from: '--from', to: '--to', symbols: '--symbols', lookbackDays: '--lookback', chunkDays: '--chunk-days' };
+  const backfill = o.from && o.to
+    ? checkedInput('ingestBackfill', ingestBackfillInputSchema, { from: o.from, to: o.to, symbols, chunkDays: o['chunk-days'] === undefined ? undefined : intOption('chunk-days', o['chunk-days'], 63) }, names, USAGE)
+    : undefined;
+  const single = backfill
+    ? undefined
+    : checkedInput('ingest', ingestInputSchema, { date: o.date ?? defaultRunDate(), symbols, lookbackDays: o.lookback === undefined ? undefined : intOption('lookback', o.lookback, 0, 0) }, names, USAGE);
   const e = stackEndpoints(config);
   const client = await connectClient(e.temporalAddress, config.temporal.namespace);
   try {
     let result: unknown;
-    if (o.from && o.to) {
-      result = await runIngestBackfill(client, config.temporal.taskQueue, {
-        from: o.from, to: o.to, symbols, chunkDays: o['chunk-days'] === undefined ? undefined : intOption('chunk-days', o['chunk-days'], 63),
-      });
+    if (backfill) {
+      result = await runIngestBackfill(client, config.temporal.taskQueue, { from: backfill.from, to: backfill.to, symbols: backfill.symbols, chunkDays: backfill.chunkDays });
     } else {
-      const date = o.date ?? defaultRunDate();
-      result = await runIngest(client, config.temporal.taskQueue, { date, symbols, lookbackDays: o.lookback === undefined ? undefined : intOption('lookback', o.lookback, 0, 0) });
+      result = await runIngest(client, config.temporal.taskQueue, { ...single, date: single!.date! });
     }
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
