@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import type { Activities } from '../activities';
 import type { StressPositionsResult } from '../activities/trading/risk-analysis';
 import { formatIsoDate } from '../src/domain/dates';
-import { INFRA_RETRY, LONG_ACTIVITY, SHORT_ACTIVITY } from './activity-options';
+import { LONG_ACTIVITY, SHORT_ACTIVITY } from './activity-options';
 import { riskAnalysisInputSchema } from './inputs';
 import { PIPELINE_TRADING } from './names';
 import { tagRun } from './tag-run';
@@ -32,11 +32,8 @@ export const DEFAULT_SHOCKS = [-0.05, -0.1, -0.2];
 /** The risk manager's limit (issue 13): max correlation 0.7 between a new symbol and each held one. */
 export const DEFAULT_MAX_CORRELATION = 0.7;
 
-// INFRA_RETRY's `maximumAttempts: 0` is refused by this SDK ("must be a positive integer"); leaving it
-// out means the same thing (no attempt limit), so the shared timeouts are used with that retry.
-const { maximumAttempts: _unlimited, ...UNLIMITED_INFRA_RETRY } = INFRA_RETRY;
-const LONG = { ...LONG_ACTIVITY, retry: UNLIMITED_INFRA_RETRY };
-const SHORT = { ...SHORT_ACTIVITY, retry: UNLIMITED_INFRA_RETRY };
+const LONG = LONG_ACTIVITY;
+const SHORT = SHORT_ACTIVITY;
 const long = proxyActivities<Activities>(LONG);
 const short = proxyActivities<Activities>(SHORT);
 
