@@ -6,9 +6,9 @@
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
-const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) =>
-  typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v),
-);
+const bool = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+  .transform((v) => (typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v)));
 
 export const configSchema = z
   .object({
@@ -145,18 +145,48 @@ export const configSchema = z
         lookbackDays: z.coerce.number().int().min(1).default(1825),
       })
       .prefault({}),
+    /** The execution service (`quant api`): where it listens, what it accepts, and the global risk limits (fractions of equity). */
+    api: z
+      .object({
+        /** Loopback by default: expose it on purpose (API_HOST=0.0.0.0). */
+        host: z.string().min(1).default('127.0.0.1'),
+        port: port.default(8080),
+        /** Largest request body; a larger one is 413 before it is parsed. */
+        bodyLimitBytes: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
+        /** A signal whose timestamp is older than this is refused as stale (400 naming `timestamp`). */
+        maxSignalAgeSeconds: z.coerce.number().int().min(1).default(300),
+        /** A signal timestamp further than this in the future is refused (clock skew allowance). */
+        maxFutureSkewSeconds: z.coerce.number().int().min(0).default(5),
+        /** `nyse`: orders only in the regular NYSE session (New York time); `always`: a 24/7 test venue. */
+        marketHours: z.enum(['nyse', 'always']).default('nyse'),
+        allowShortSelling: bool.default(false),
+        maxSinglePosition: z.coerce.number().gt(0).max(1).default(0.1),
+        maxPortfolioRisk: z.coerce.number().gt(0).max(1).default(0.05),
+        defaultStopLoss: z.coerce.number().gt(0).lt(1).default(0.02),
+        maxCorrelation: z.coerce.number().min(-1).max(1).default(0.7),
+        /** How often the risk cache reloads account, positions, prices, correlations, strategies and the halt flag. */
+        refreshSeconds: z.coerce.number().min(0.1).default(5),
+      })
+      .prefault({}),
     /** Temporal Schedules: a YAML file with `schedules: [...]` (helm mounts it); unset = none. */
     schedulesFile: z.string().min(1).optional(),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   })
   .superRefine((c, ctx) => {
     if (c.profile === 'cluster') {
-      if (!c.postgres.url) ctx.addIssue({ code: 'custom', path: ['postgres', 'url'], message: 'required in the cluster profile (DATABASE_URL)' });
-      if (!c.temporal.address) ctx.addIssue({ code: 'custom', path: ['temporal', 'address'], message: 'required in the cluster profile (TEMPORAL_ADDRESS)' });
+      if (!c.postgres.url)
+        ctx.addIssue({ code: 'custom', path: ['postgres', 'url'], message: 'required in the cluster profile (DATABASE_URL)' });
+      if (!c.temporal.address)
+        ctx.addIssue({ code: 'custom', path: ['temporal', 'address'], message: 'required in the cluster profile (TEMPORAL_ADDRESS)' });
     }
     if (c.objectStore.kind === 's3') {
       for (const k of ['endpoint', 'accessKeyId', 'secretAccessKey'] as const) {
-        if (!c.objectStore[k]) ctx.addIssue({ code: 'custom', path: ['objectStore', k], message: `required when objectStore.kind is s3 (${ENV_NAMES[`objectStore.${k}`]})` });
+        if (!c.objectStore[k])
+          ctx.addIssue({
+            code: 'custom',
+            path: ['objectStore', k],
+            message: `required when objectStore.kind is s3 (${ENV_NAMES[`objectStore.${k}`]})`,
+          });
       }
     }
   });
@@ -219,9 +249,27 @@ export const ENV_NAMES: Record<string, string> = {
   'monitoring.maxVar95': 'MONITOR_MAX_VAR95',
   'monitoring.maxUnrealizedLoss': 'MONITOR_MAX_UNREALIZED_LOSS',
   'backtest.lookbackDays': 'BACKTEST_LOOKBACK_DAYS',
+  'api.host': 'API_HOST',
+  'api.port': 'API_PORT',
+  'api.bodyLimitBytes': 'API_BODY_LIMIT_BYTES',
+  'api.maxSignalAgeSeconds': 'API_MAX_SIGNAL_AGE_SECONDS',
+  'api.maxFutureSkewSeconds': 'API_MAX_FUTURE_SKEW_SECONDS',
+  'api.marketHours': 'API_MARKET_HOURS',
+  'api.allowShortSelling': 'API_ALLOW_SHORT_SELLING',
+  'api.maxSinglePosition': 'RISK_MAX_SINGLE_POSITION',
+  'api.maxPortfolioRisk': 'RISK_MAX_PORTFOLIO_RISK',
+  'api.defaultStopLoss': 'RISK_DEFAULT_STOP_LOSS',
+  'api.maxCorrelation': 'RISK_MAX_CORRELATION',
+  'api.refreshSeconds': 'API_REFRESH_SECONDS',
   schedulesFile: 'QUANT_SCHEDULES_FILE',
   logLevel: 'LOG_LEVEL',
 };
 
 /** Settings whose values must never be printed or logged. */
-export const SECRET_PATHS = new Set(['postgres.url', 'objectStore.accessKeyId', 'objectStore.secretAccessKey', 'news.finnhubApiKey', 'news.marketauxApiKey']);
+export const SECRET_PATHS = new Set([
+  'postgres.url',
+  'objectStore.accessKeyId',
+  'objectStore.secretAccessKey',
+  'news.finnhubApiKey',
+  'news.marketauxApiKey',
+]);

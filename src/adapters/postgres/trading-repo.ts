@@ -235,7 +235,8 @@ export function createTradingRepo(db: Db) {
       return inTransaction(db, async (c) => {
         const o = update.order;
         const r = await c.query(
-          `UPDATE trading_orders SET broker_order_id = COALESCE(broker_order_id, $2), status = $3,
+          `UPDATE trading_orders SET broker_order_id = COALESCE(broker_order_id, $2),
+              status = CASE WHEN status IN ('filled', 'canceled', 'expired', 'rejected') THEN status ELSE $3 END,
               filled_qty = GREATEST(filled_qty, $4), filled_avg_price = COALESCE($5, filled_avg_price), updated_at = now()
             WHERE client_order_id = $1 RETURNING ${ORDER_COLUMNS}`,
           [o.clientOrderId, o.id, o.status, o.filledQty, o.filledAvgPrice],

@@ -20,17 +20,21 @@ const strategy: StrategyRisk = {
 };
 const limits: RiskLimits = { ...SEED_RISK_LIMITS };
 
-function state(over: Partial<RiskState> & { held?: HeldPosition[]; corr?: Record<string, number> } = {}): RiskState {
-  const { held = [], corr = {}, ...rest } = over;
+function state(over: Partial<RiskState> & { held?: HeldPosition[]; corr?: Record<string, number>; prices?: Map<string, number> } = {}): RiskState {
+  const { held = [], corr = {}, prices: priceMap, ...rest } = over;
   return {
     equity: 100_000,
     buyingPower: 200_000,
     positions: new Map(held.map((p) => [p.symbol, p])),
-    prices: new Map([
-      ['AAPL', 100],
-      ['MSFT', 100],
-      ['X', 100],
-    ]),
+    price: (s) =>
+      (
+        priceMap ??
+        new Map([
+          ['AAPL', 100],
+          ['MSFT', 100],
+          ['X', 100],
+        ])
+      ).get(s),
     correlation: (a, b) => corr[`${a}/${b}`] ?? corr[`${b}/${a}`],
     halted: false,
     now: OPEN,

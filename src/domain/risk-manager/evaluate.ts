@@ -131,7 +131,7 @@ export function evaluateSignal(signal: RiskSignal, strategy: StrategyRisk, limit
   if (limits.marketHours === 'nyse' && !isNyseOpen(state.now)) {
     return reject('market_hours', `the NYSE regular session is closed at ${new Date(state.now).toISOString()}`);
   }
-  const last = state.prices.get(signal.symbol);
+  const last = state.price(signal.symbol);
   const price = signal.priceTarget ?? last;
   if (price === undefined || !(price > 0)) return reject('no_price', `no current price for ${signal.symbol}`);
 

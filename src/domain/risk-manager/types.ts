@@ -72,8 +72,8 @@ export interface RiskState {
   equity: number;
   buyingPower: number;
   positions: ReadonlyMap<string, HeldPosition>;
-  /** Latest price per symbol. */
-  prices: ReadonlyMap<string, number>;
+  /** Latest price of a symbol, or undefined when unknown. */
+  price: (symbol: string) => number | undefined;
   /** Correlation of daily returns between two symbols, or undefined when unknown. */
   correlation: (a: string, b: string) => number | undefined;
   halted: boolean;

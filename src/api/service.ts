@@ -1,0 +1,174 @@
+/**
+ * The execution service as one unit: repositories, risk cache, executor,
+ * event hub and routes around a given broker and quote source; it listens,
+ * follows the broker's trade updates (booking fills, publishing order, fill
+ * and position events) and closes cleanly. `quant api`, the tests and the
+ * benchmark all start it through `startApiService`.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Broker, BrokerPosition, TradeUpdate } from '../adapters/broker/types';
+import { createMetrics } from '../adapters/metrics';
+import { createApiKeyRepo } from '../adapters/postgres/api-key-repo';
+import type { Db } from '../adapters/postgres/pool';
+import { createStrategyRepo } from '../adapters/postgres/strategy-repo';
+import { createTradingRepo, type TradingRepo } from '../adapters/postgres/trading-repo';
+import type { Config } from '../config/schema';
+import { errorMessage } from '../domain/errors';
+import type { RiskLimits } from '../domain/risk-manager';
+import { FINAL_ORDER_STATUSES } from '../adapters/broker/types';
+import { createEventHub, type EventHub } from './events';
+import { createExecutor } from './executor';
+import { createLoadedQuoteSource, type QuoteSource } from './quotes';
+import { createRiskCache, type RiskCache } from './risk-cache';
+import { buildApiServer } from './server';
+import { createTradingMetrics } from './trading-metrics';
+import { orderToWire, positionToWire } from './wire';
+
+export interface ApiServiceOptions {
+  config: Config;
+  db: Db;
+  broker: Broker;
+  /** Last prices and the known symbols; default: latest closes in `market_data`. */
+  quotes?: QuoteSource;
+  /** Override the configured port (0 = a free one, for tests). */
+  port?: number;
+  host?: string;
+  clock?: () => number;
+  log?: (record: Record<string, unknown>) => void;
+}
+
+export interface ApiService {
+  app: FastifyInstance;
+  url: string;
+  cache: RiskCache;
+  events: EventHub;
+  close(): Promise<void>;
+}
+
+export function riskLimitsFromConfig(config: Config): RiskLimits {
+  const a = config.api;
+  return {
+    maxSinglePosition: a.maxSinglePosition,
+    maxPortfolioRisk: a.maxPortfolioRisk,
+    defaultStopLoss: a.defaultStopLoss,
+    maxCorrelation: a.maxCorrelation,
+    allowShortSelling: a.allowShortSelling,
+    marketHours: a.marketHours,
+  };
+}
+
+/** Book a trade update and publish what changed; positions follow from the cache's book reload. */
+async function onTradeUpdate(update: TradeUpdate, trading: TradingRepo, cache: RiskCache, events: EventHub): Promise<void> {
+  const booked = await trading.applyTradeUpdate(update);
+  if (booked) {
+    events.publish('order', { ...orderToWire(booked.order), event: update.event });
+    if (booked.newFill) {
+      events.publish('fill', {
+        order_id: booked.order.id,
+        client_order_id: booked.order.clientOrderId,
+        execution_id: update.executionId,
+        symbol: booked.order.symbol,
+        side: booked.order.side,
+        qty: update.qty,
+        price: update.price,
+        filled_at: update.timestamp,
+      });
+    }
+    if (FINAL_ORDER_STATUSES.has(update.order.status)) cache.settlePending(update.order.clientOrderId);
+  }
+  if (update.event === 'fill' || update.event === 'partial_fill' || FINAL_ORDER_STATUSES.has(update.order.status))
+    await cache.refreshBook();
+}
+
+const positionsKey = (p: BrokerPosition) => `${p.qty}@${p.avgEntryPrice}`;
+
+export async function startApiService(o: ApiServiceOptions): Promise<ApiService> {
+  const log = o.log ?? ((r) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...r })}\n`));
+  const onError = (what: string, err: unknown) => log({ level: 'error', msg: `${what} failed`, error: errorMessage(err) });
+  const trading = createTradingRepo(o.db);
+  const strategies = createStrategyRepo(o.db);
+  const apiKeys = createApiKeyRepo(o.db);
+  const metrics = createMetrics();
+  const tradingMetrics = createTradingMetrics(metrics.registry);
+  const events = createEventHub({ onClientCount: (n) => tradingMetrics.setWsClients(n) });
+  const quotes = o.quotes ?? createLoadedQuoteSource(() => trading.latestCloses());
+
+  // Mirror positions into broker_positions and publish the ones that changed.
+  let lastPositions = new Map<string, string>();
+  let mirroring = Promise.resolve();
+  const onPositions = (positions: BrokerPosition[]) => {
+    const next = new Map(positions.map((p) => [p.symbol, positionsKey(p)]));
+    for (const p of positions) if (lastPositions.get(p.symbol) !== next.get(p.symbol)) events.publish('position', positionToWire(p));
+    for (const symbol of lastPositions.keys()) if (!next.has(symbol)) events.publish('position', { symbol, qty: 0, closed: true });
+    lastPositions = next;
+    mirroring = mirroring.then(() => trading.replacePositions(o.broker.name, positions)).catch((err) => onError('positions mirror', err));
+  };
+
+  const cache = createRiskCache({
+    broker: o.broker,
+    trading,
+    strategies,
+    quotes,
+    refreshMs: o.config.api.refreshSeconds * 1000,
+    onError,
+    onPositions,
+  });
+  await cache.refresh();
+  cache.start();
+
+  const executor = createExecutor({
+    broker: o.broker,
+    trading,
+    cache,
+    events,
+    metrics: tradingMetrics,
+    limits: riskLimitsFromConfig(o.config),
+    maxSignalAgeMs: o.config.api.maxSignalAgeSeconds * 1000,
+    maxFutureSkewMs: o.config.api.maxFutureSkewSeconds * 1000,
+    clock: o.clock,
+    onError,
+  });
+
+  // Trade updates are booked one at a time, in the order the venue sent them.
+  let updates = Promise.resolve();
+  const unsubscribe = o.broker.onTradeUpdate((u) => {
+    updates = updates
+      .then(() => onTradeUpdate(u, trading, cache, events))
+      .catch((err) => onError(`trade update ${u.event} of ${u.order.clientOrderId}`, err));
+  });
+
+  const app = await buildApiServer({
+    db: o.db,
+    broker: o.broker,
+    trading,
+    strategies,
+    apiKeys,
+    cache,
+    executor,
+    events,
+    registry: metrics.registry,
+    bodyLimitBytes: o.config.api.bodyLimitBytes,
+    onError,
+  });
+  const host = o.host ?? o.config.api.host;
+  await app.listen({ host, port: o.port ?? o.config.api.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (o.port ?? o.config.api.port);
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  return {
+    app,
+    url,
+    cache,
+    events,
+    async close() {
+      unsubscribe();
+      cache.stop();
+      events.close();
+      await app.close();
+      await executor.close();
+      await updates;
+      await mirroring;
+    },
+  };
+}
