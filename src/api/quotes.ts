@@ -4,6 +4,8 @@
  * price feed is one source; the default is the latest close per symbol in the
  * daily pipeline's `market_data` table, reloaded on the cache's refresh.
  */
+import type { PriceFeed } from '../adapters/price-feed/types';
+
 export interface QuoteSource {
   /** The last price of `symbol`, or undefined when the source does not know it. */
   price(symbol: string): number | undefined;
@@ -24,5 +26,20 @@ export function createLoadedQuoteSource(load: () => Promise<Map<string, number>>
     async refresh() {
       prices = await load();
     },
+  };
+}
+
+/**
+ * The paper venue's own price feed as the quote source: the risk manager
+ * judges at the same last price the venue fills at, and the known symbols are
+ * those the feed has priced.
+ *
+ * @example
+ *   const quotes = createFeedQuoteSource(feed);
+ */
+export function createFeedQuoteSource(feed: Pick<PriceFeed, 'last'>): QuoteSource {
+  return {
+    price: (symbol) => feed.last(symbol)?.price,
+    refresh: async () => undefined,
   };
 }

@@ -168,6 +168,23 @@ export const configSchema = z
         refreshSeconds: z.coerce.number().min(0.1).default(5),
       })
       .prefault({}),
+    /** The local paper venue of the execution service (the default broker). */
+    paper: z
+      .object({
+        /** Cash of a new paper account. */
+        startingCash: z.coerce.number().positive().default(100_000),
+        /** Quoted bid-ask spread in bps of the price; a market order pays half of it. */
+        spreadBps: z.coerce.number().min(0).max(1000).default(5),
+        /** Slippage in bps of the price on top of the half-spread (the cost model's market impact comes on top). */
+        slippageBps: z.coerce.number().min(0).max(1000).default(2),
+        /** Orders that arrive while the market is closed: queue until the open, or reject. */
+        outsideHours: z.enum(['queue', 'reject']).default('queue'),
+        /** `nyse`: regular NYSE sessions (09:30-16:00 America/New_York); `always`: a 24/7 test venue. */
+        marketHours: z.enum(['nyse', 'always']).default('nyse'),
+        /** The paper account's name: its orders, fills and cash are kept under it, so a restart resumes it. */
+        account: z.string().min(1).max(64).default('default'),
+      })
+      .prefault({}),
     /** Temporal Schedules: a YAML file with `schedules: [...]` (helm mounts it); unset = none. */
     schedulesFile: z.string().min(1).optional(),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
@@ -261,6 +278,12 @@ export const ENV_NAMES: Record<string, string> = {
   'api.defaultStopLoss': 'RISK_DEFAULT_STOP_LOSS',
   'api.maxCorrelation': 'RISK_MAX_CORRELATION',
   'api.refreshSeconds': 'API_REFRESH_SECONDS',
+  'paper.startingCash': 'PAPER_STARTING_CASH',
+  'paper.spreadBps': 'PAPER_SPREAD_BPS',
+  'paper.slippageBps': 'PAPER_SLIPPAGE_BPS',
+  'paper.outsideHours': 'PAPER_OUTSIDE_HOURS',
+  'paper.marketHours': 'PAPER_MARKET_HOURS',
+  'paper.account': 'PAPER_ACCOUNT',
   schedulesFile: 'QUANT_SCHEDULES_FILE',
   logLevel: 'LOG_LEVEL',
 };

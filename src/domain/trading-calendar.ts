@@ -199,23 +199,3 @@ export function hourlyBarTimestamps(first: IsoDate, last: IsoDate, opts: Calenda
 export const DATASET_FIRST_DAY: IsoDate = '2000-01-27';
 export const DATASET_LAST_DAY: IsoDate = '2013-12-20';
 export const DATASET_BARS = 28_048;
-
-/** Regular NYSE session, New York wall-clock minutes after midnight: 09:30 to 16:00. */
-export const NYSE_OPEN_MINUTES = 9 * 60 + 30;
-export const NYSE_CLOSE_MINUTES = 16 * 60;
-
-/**
- * True when the regular NYSE session is open at `epochMs` (UTC): a trading
- * day in New York and 09:30 <= time < 16:00 New York time. Early closes
- * (13:00 on some holiday eves) are not modelled: those afternoons count as open.
- *
- * @example
- *   isNyseOpen(Date.parse('2026-03-10T14:30:00Z')); // true (10:30 EDT on a Tuesday)
- */
-export function isNyseOpen(epochMs: number): boolean {
-  // New York's date: UTC minus 5 h is the right calendar day in both EST and
-  // EDT for every instant inside a session (09:30..16:00 is far from midnight).
-  const date = new Date(epochMs - 5 * 3_600_000).toISOString().slice(0, 10);
-  if (!isTradingDay(date)) return false;
-  return epochMs >= newYorkToUtc(date, NYSE_OPEN_MINUTES) && epochMs < newYorkToUtc(date, NYSE_CLOSE_MINUTES);
-}

@@ -20,7 +20,9 @@ const strategy: StrategyRisk = {
 };
 const limits: RiskLimits = { ...SEED_RISK_LIMITS };
 
-function state(over: Partial<RiskState> & { held?: HeldPosition[]; corr?: Record<string, number>; prices?: Map<string, number> } = {}): RiskState {
+function state(
+  over: Partial<RiskState> & { held?: HeldPosition[]; corr?: Record<string, number>; prices?: Map<string, number> } = {},
+): RiskState {
   const { held = [], corr = {}, prices: priceMap, ...rest } = over;
   return {
     equity: 100_000,

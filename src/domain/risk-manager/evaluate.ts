@@ -14,7 +14,7 @@
  * order that only reduces a position is always allowed past them (closing
  * risk is never blocked by a risk limit).
  */
-import { isNyseOpen } from '../trading-calendar';
+import { marketSession } from '../market-session';
 import type { HeldPosition, OrderDecision, RiskDecision, RiskLimits, RiskRule, RiskSignal, RiskState, StrategyRisk } from './types';
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -128,7 +128,7 @@ export function evaluateSignal(signal: RiskSignal, strategy: StrategyRisk, limit
       `confidence ${signal.confidence} is below ${strategy.name}'s threshold ${strategy.confidenceThreshold}`,
     );
   }
-  if (limits.marketHours === 'nyse' && !isNyseOpen(state.now)) {
+  if (!marketSession(state.now, limits.marketHours).isOpen) {
     return reject('market_hours', `the NYSE regular session is closed at ${new Date(state.now).toISOString()}`);
   }
   const last = state.price(signal.symbol);

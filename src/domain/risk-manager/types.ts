@@ -5,6 +5,8 @@
  * out of the same inputs in the API process and in tests.
  */
 
+import type { MarketHours } from '../market-session';
+
 export type SignalAction = 'BUY' | 'SELL' | 'HOLD';
 
 /** A trading signal after schema validation (whole shares, prices > 0, confidence 0..1). */
@@ -44,8 +46,8 @@ export interface RiskLimits {
   /** Largest correlation of daily returns between the new symbol and any held one (seed: 0.7). */
   maxCorrelation: number;
   allowShortSelling: boolean;
-  /** `nyse`: regular NYSE session only; `always`: a 24/7 test venue. */
-  marketHours: 'nyse' | 'always';
+  /** `nyse`: regular NYSE session only (market-session.ts); `always`: a 24/7 test venue. */
+  marketHours: MarketHours;
 }
 
 export const SEED_RISK_LIMITS: RiskLimits = {

@@ -1,0 +1,246 @@
+/**
+ * The local paper venue on embedded Postgres: the shared broker contract,
+ * then what only a simulated venue has: exact fill prices from the cost
+ * model, brackets, market hours (queue or reject), day expiry, buying power,
+ * a restart that keeps the account, and trading on replayed bars.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { testDb, uniqueName } from '../../../tests/helpers';
+import type { Db } from '../postgres/pool';
+import { createManualPriceFeed, type ManualPriceFeed } from '../price-feed/manual';
+import { barsFromProvider, createReplayPriceFeed } from '../price-feed/replay';
+import { createSyntheticProvider } from '../market-data/synthetic';
+import { describeBrokerContract, testClientOrderId, waitForStatus, waitUntil } from './contract';
+import { createPaperBroker, type PaperBroker, type PaperBrokerOptions } from './paper';
+import { BrokerError, type OrderRequest, type TradeUpdate } from './types';
+
+let db: Db;
+beforeAll(() => {
+  db = testDb();
+});
+afterAll(async () => {
+  await db.end();
+});
+
+const settings = { startingCash: 100_000, spreadBps: 10, slippageBps: 2, outsideHours: 'queue' as const, marketHours: 'always' as const };
+
+describeBrokerContract('paper (embedded Postgres, 24/7)', async () => {
+  const feed = createManualPriceFeed();
+  const broker = await createPaperBroker({ db, feed, account: uniqueName('contract'), ...settings });
+  return {
+    broker,
+    async setPrice(symbol, price) {
+      feed.set(symbol, price);
+    },
+    async close() {
+      await broker.close();
+      await feed.close();
+    },
+  };
+});
+
+describe('paper venue', () => {
+  const opened: { broker: PaperBroker; feed: { close(): Promise<void> } }[] = [];
+  afterEach(async () => {
+    for (const o of opened.splice(0)) {
+      await o.broker.close();
+      await o.feed.close();
+    }
+  });
+  async function venue(over: Partial<PaperBrokerOptions> & { feed?: ManualPriceFeed } = {}) {
+    const feed = over.feed ?? createManualPriceFeed();
+    const broker = await createPaperBroker({ db, account: uniqueName('paper'), ...settings, ...over, feed });
+    opened.push({ broker, feed });
+    return { broker, feed };
+  }
+  const market = (side: 'buy' | 'sell', qty: number, extra: Partial<OrderRequest> = {}): OrderRequest => ({
+    clientOrderId: testClientOrderId(side),
+    symbol: 'AAPL',
+    side,
+    qty,
+    type: 'market',
+    timeInForce: 'day',
+    ...extra,
+  });
+
+  it('fills a market buy at last x (1 + half-spread + slippage + impact) and charges commission and exchange fee', async () => {
+    const { broker, feed } = await venue();
+    feed.set('AAPL', 100);
+    const o = await broker.submitOrder(market('buy', 10));
+    // Worked by hand: 10 bps spread -> 5, slippage 2, impact 0.1 bp per $1,000 on $1,000 -> 0.1: 7.1 bps.
+    const price = 100 * (1 + 7.1e-4); // 100.071
+    expect(o.status).toBe('filled');
+    expect(o.filledAvgPrice).toBeCloseTo(price, 9);
+    // Fees: 10 x $0.005 commission + 3 bps exchange fee on $1,000.71.
+    const fees = 0.05 + 1000.71 * 3e-4;
+    const acct = await broker.getAccount();
+    expect(acct.cash).toBeCloseTo(100_000 - 1000.71 - fees, 6);
+    expect(acct.equity).toBeCloseTo(acct.cash + 1000, 6);
+  });
+
+  it('keeps the account across a restart: orders, positions, cash, resting orders, idempotency', async () => {
+    const account = uniqueName('restart');
+    const first = await venue({ account });
+    first.feed.set('AAPL', 100);
+    const bought = await first.broker.submitOrder(market('buy', 10));
+    const restingReq: OrderRequest = { ...market('buy', 5), type: 'limit', limitPrice: 90, timeInForce: 'gtc' };
+    const resting = await first.broker.submitOrder(restingReq);
+    const before = await first.broker.getAccount();
+    await first.broker.close();
+
+    const feed = createManualPriceFeed({ initial: { AAPL: 100 } });
+    const second = await venue({ account, feed, startingCash: 1 }); // an existing account keeps its own starting cash
+    expect((await second.broker.getOrder(bought.id))?.status).toBe('filled');
+    expect((await second.broker.getOrderByClientId(restingReq.clientOrderId))?.status).toBe('new');
+    expect(await second.broker.listPositions()).toEqual([
+      expect.objectContaining({ symbol: 'AAPL', qty: 10, avgEntryPrice: bought.filledAvgPrice }),
+    ]);
+    const after = await second.broker.getAccount();
+    expect(after.cash).toBeCloseTo(before.cash, 9);
+    // The same client order id after the restart is the same order, not a second one.
+    expect((await second.broker.submitOrder(restingReq)).id).toBe(resting.id);
+    feed.set('AAPL', 89);
+    await waitForStatus(second.broker, resting.id, 'filled');
+    expect((await second.broker.listPositions())[0].qty).toBe(15);
+  });
+
+  it('runs a bracket: legs wait for the entry, the take-profit fills on a later price and cancels the stop', async () => {
+    const { broker, feed } = await venue({ spreadBps: 0, slippageBps: 0 });
+    feed.set('AAPL', 100);
+    const updates: TradeUpdate[] = [];
+    broker.onTradeUpdate((u) => updates.push(u));
+    const entry = await broker.submitOrder(market('buy', 10, { stopLoss: 95, takeProfit: 110 }));
+    expect(entry.status).toBe('filled');
+    const tp = entry.legs.find((l) => l.type === 'limit')!;
+    const sl = entry.legs.find((l) => l.type === 'stop')!;
+    expect(tp).toMatchObject({ side: 'sell', limitPrice: 110, status: 'new', qty: 10 });
+    expect(sl).toMatchObject({ side: 'sell', stopPrice: 95, status: 'new', qty: 10 });
+
+    feed.set('AAPL', 109.99);
+    expect((await broker.getOrder(tp.id))?.status).toBe('new');
+    feed.set('AAPL', 111);
+    const filled = await waitForStatus(broker, tp.id, 'filled');
+    expect(filled.filledAvgPrice).toBeGreaterThanOrEqual(110);
+    expect((await broker.getOrder(sl.id))?.status).toBe('canceled');
+    expect(await broker.listPositions()).toEqual([]);
+    await waitUntil('the canceled stop event', () => updates.find((u) => u.order.id === sl.id && u.event === 'canceled'));
+    expect(updates.map((u) => [u.event, u.order.id])).toEqual([
+      ['new', entry.id],
+      ['fill', entry.id],
+      ['fill', tp.id],
+      ['canceled', sl.id],
+    ]);
+  });
+
+  it('refuses a bracket on the wrong side of the price, naming the field', async () => {
+    const { broker, feed } = await venue();
+    feed.set('AAPL', 100);
+    const err = await broker.submitOrder(market('buy', 1, { stopLoss: 101 })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BrokerError);
+    expect(err).toMatchObject({ type: 'InvalidOrder', retryable: false, status: 422 });
+    expect((err as Error).message).toMatch(/stopLoss 101 must be below the last price 100/);
+    expect(await broker.listOrders({ status: 'all' })).toEqual([]);
+  });
+
+  it('refuses a buy beyond buying power (open buy orders reserve theirs), not retryable', async () => {
+    const { broker, feed } = await venue({ startingCash: 10_000 });
+    feed.set('AAPL', 100);
+    await broker.submitOrder({ ...market('buy', 60), type: 'limit', limitPrice: 90, timeInForce: 'gtc' }); // reserves 5,400
+    expect((await broker.getAccount()).buyingPower).toBeCloseTo(4_600, 9);
+    const err = await broker.submitOrder(market('buy', 46)).catch((e: unknown) => e);
+    expect(err).toMatchObject({ type: 'InsufficientBuyingPower', retryable: false, status: 403 });
+    expect((await broker.submitOrder(market('buy', 45))).status).toBe('filled');
+  });
+
+  describe('market hours (NYSE, a clock we move)', () => {
+    // Monday 2026-03-02, EST: 08:00 New York = 13:00 UTC, the open 14:30 UTC, the close 21:00 UTC.
+    const clock = { t: Date.parse('2026-03-02T13:00:00Z') };
+    const nyse = { marketHours: 'nyse' as const, now: () => clock.t, clockIntervalMs: 20 };
+
+    it('queues an order before the open and fills it at the first price of the session', async () => {
+      clock.t = Date.parse('2026-03-02T13:00:00Z');
+      const { broker, feed } = await venue(nyse);
+      feed.set('AAPL', 100);
+      expect(await broker.getClock()).toEqual({
+        timestamp: '2026-03-02T13:00:00.000Z',
+        isOpen: false,
+        nextOpen: '2026-03-02T14:30:00.000Z',
+        nextClose: '2026-03-02T21:00:00.000Z',
+      });
+      const o = await broker.submitOrder(market('buy', 10));
+      expect(o.status).toBe('accepted');
+      feed.set('AAPL', 99); // still closed: nothing trades
+      expect((await broker.getOrder(o.id))?.status).toBe('accepted');
+      clock.t = Date.parse('2026-03-02T14:30:00Z');
+      feed.set('AAPL', 102);
+      const filled = await waitForStatus(broker, o.id, 'filled');
+      expect(filled.filledAvgPrice).toBeCloseTo(102 * (1 + (5 + 2 + 0.102) / 1e4), 9);
+    });
+
+    it('routes a queued order at the open on the clock alone, trading on the last price', async () => {
+      clock.t = Date.parse('2026-03-02T13:00:00Z');
+      const { broker, feed } = await venue(nyse);
+      feed.set('AAPL', 100);
+      const o = await broker.submitOrder(market('buy', 1));
+      clock.t = Date.parse('2026-03-02T14:30:00Z');
+      await waitForStatus(broker, o.id, 'filled');
+    });
+
+    it('expires a day order at the close', async () => {
+      clock.t = Date.parse('2026-03-02T15:00:00Z');
+      const { broker, feed } = await venue(nyse);
+      feed.set('AAPL', 100);
+      const o = await broker.submitOrder({ ...market('buy', 1), type: 'limit', limitPrice: 50 });
+      expect(o.status).toBe('new');
+      clock.t = Date.parse('2026-03-02T21:00:00Z');
+      await waitForStatus(broker, o.id, 'expired');
+    });
+
+    it('rejects an order outside hours when configured to, and records it', async () => {
+      clock.t = Date.parse('2026-03-02T13:00:00Z');
+      const { broker, feed } = await venue({ ...nyse, outsideHours: 'reject' });
+      feed.set('AAPL', 100);
+      const updates: TradeUpdate[] = [];
+      broker.onTradeUpdate((u) => updates.push(u));
+      const req = market('buy', 1);
+      const o = await broker.submitOrder(req);
+      expect(o.status).toBe('rejected');
+      expect((await broker.submitOrder(req)).id).toBe(o.id);
+      expect(updates.map((u) => u.event)).toEqual(['rejected']);
+    });
+  });
+
+  it('trades on replayed synthetic bars with the replay clock', async () => {
+    const provider = createSyntheticProvider({ seed: 11 });
+    const bars = await barsFromProvider(provider, ['AAPL'], '2026-01-05', '2026-01-30');
+    const feed = createReplayPriceFeed(bars);
+    const broker = await createPaperBroker({
+      db,
+      feed,
+      account: uniqueName('replay'),
+      ...settings,
+      marketHours: 'nyse',
+      now: feed.now,
+      clockIntervalMs: 0,
+    });
+    opened.push({ broker, feed });
+    feed.step(); // the first open
+    const first = bars[0];
+    const o = await broker.submitOrder(market('buy', 10));
+    expect(o.status).toBe('filled');
+    expect(o.submittedAt).toBe('2026-01-05T14:30:00.000Z');
+    expect(o.filledAvgPrice).toBeGreaterThan(first.open);
+    // A limit 1 % under the lowest close of the month never fills; one at the highest close fills at the first crossing.
+    const lowest = Math.min(...bars.map((b) => Math.min(b.open, b.close)));
+    const highest = Math.max(...bars.map((b) => Math.max(b.open, b.close)));
+    const never = await broker.submitOrder({ ...market('buy', 1), type: 'limit', limitPrice: lowest * 0.99, timeInForce: 'gtc' });
+    const soon = await broker.submitOrder({ ...market('buy', 1), type: 'limit', limitPrice: highest, timeInForce: 'gtc' });
+    while (feed.step().length > 0);
+    expect((await broker.getOrder(never.id))?.status).toBe('new');
+    const s = await waitForStatus(broker, soon.id, 'filled');
+    expect(s.filledAvgPrice).toBeLessThanOrEqual(highest);
+    const last = bars[bars.length - 1];
+    const pos = await broker.listPositions();
+    expect(pos[0]).toMatchObject({ symbol: 'AAPL', qty: 11, currentPrice: last.close });
+  });
+});
