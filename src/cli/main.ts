@@ -23,6 +23,7 @@ import { dailyRunCommands } from './commands/pipeline';
 import { portfolioCommand, rebalanceRunCommand } from './commands/portfolio';
 import { monitorBacktestRunCommands, reportCommand } from './commands/report';
 import { runWorker } from '../worker/main';
+import { apiCommand } from './commands/api';
 import { workflowIds } from '../../workflows/names';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 
@@ -45,6 +46,8 @@ const HELP = `quant: rule-based research and paper-trading workflows on Temporal
   quant portfolio                    positions, cash, value and the last snapshot of the paper account
   quant run monitor|backtest --date D [--start D] [--capital N]   WF5 monitor / WF6 backtest for one date
   quant report <workflow> [--date D] print the latest report (or date D's) and where its chart is
+  quant api                          the execution service (HTTP + WS) on the paper venue, API_HOST:API_PORT (127.0.0.1:8080)
+  quant api keys create --name N [--role trade|read] | list | revoke <id|prefix>
   quant schedules apply [--file F]   create/update the Temporal Schedules (idempotent)
   quant schedules list | pause <id> | unpause <id> | trigger <id> | backfill <id> --from D --to D
 `;
@@ -80,6 +83,7 @@ const commands: Record<string, Command | Record<string, Command>> = {
       for (const [k, v] of Object.entries(stackStatus(config))) out(`${k.padEnd(12)} ${v}`);
     },
   },
+  api: apiCommand,
   worker: async () => {
     await runWorker();
   },
@@ -115,7 +119,17 @@ const commands: Record<string, Command | Record<string, Command>> = {
   data: {
     generate: async (argv, config) => {
       const usage = 'quant data generate [--dataset synthetic] [--contracts N] [--bars N] [--seed N] [--force]';
-      const o = parseCommandArgs(argv, { dataset: { type: 'string' }, contracts: { type: 'string' }, bars: { type: 'string' }, seed: { type: 'string' }, force: { type: 'boolean' } }, usage);
+      const o = parseCommandArgs(
+        argv,
+        {
+          dataset: { type: 'string' },
+          contracts: { type: 'string' },
+          bars: { type: 'string' },
+          seed: { type: 'string' },
+          force: { type: 'boolean' },
+        },
+        usage,
+      );
       const store = createObjectStore(config);
       const t0 = Date.now();
       const r = await ingestHourlyDataset(store, {
@@ -126,7 +140,9 @@ const commands: Record<string, Command | Record<string, Command>> = {
         bars: o.bars === undefined ? undefined : intOption('bars', o.bars, 28048, 2),
         force: o.force,
       });
-      out(`${r.skipped ? 'kept existing' : 'generated'} dataset ${r.dataset}: ${r.contracts} contracts x ${r.bars} bars, sha256 ${r.datasetHash} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      out(
+        `${r.skipped ? 'kept existing' : 'generated'} dataset ${r.dataset}: ${r.contracts} contracts x ${r.bars} bars, sha256 ${r.datasetHash} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+      );
       out(`location: ${store.locate(`datasets/${r.dataset}`)}`);
     },
   },
@@ -139,18 +155,34 @@ const commands: Record<string, Command | Record<string, Command>> = {
     rebalance: rebalanceRunCommand,
     ...monitorBacktestRunCommands,
     orchestrator: async (argv, config) => {
-      const usage = 'quant run orchestrator [--contracts 10] [--ingest] [--validate] [--wait] [--dataset D] [--fail A,B] [--run-key K] [--output-prefix P]';
-      const o = parseCommandArgs(argv, {
-        contracts: { type: 'string' }, ingest: { type: 'boolean' }, validate: { type: 'boolean' }, wait: { type: 'boolean' },
-        dataset: { type: 'string' }, fail: { type: 'string' }, 'run-key': { type: 'string' }, 'output-prefix': { type: 'string' },
-      }, usage);
+      const usage =
+        'quant run orchestrator [--contracts 10] [--ingest] [--validate] [--wait] [--dataset D] [--fail A,B] [--run-key K] [--output-prefix P]';
+      const o = parseCommandArgs(
+        argv,
+        {
+          contracts: { type: 'string' },
+          ingest: { type: 'boolean' },
+          validate: { type: 'boolean' },
+          wait: { type: 'boolean' },
+          dataset: { type: 'string' },
+          fail: { type: 'string' },
+          'run-key': { type: 'string' },
+          'output-prefix': { type: 'string' },
+        },
+        usage,
+      );
       const input = {
         numContracts: intOption('contracts', o.contracts, 10),
         runIngestion: !!o.ingest,
         runValidation: !!o.validate,
         dataset: o.dataset ?? config.fanout.defaultDataset,
         outputPrefix: o['output-prefix'] ?? 'fanout',
-        failContracts: o.fail ? o.fail.split(',').map((s) => s.trim()).filter(Boolean) : [],
+        failContracts: o.fail
+          ? o.fail
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : [],
         maxConcurrentChildren: config.fanout.maxConcurrentChildren,
         maxChildrenPerParent: config.fanout.maxChildrenPerParent,
       };
@@ -172,7 +204,11 @@ const commands: Record<string, Command | Record<string, Command>> = {
     },
     'analyze-symbol': async (argv, config) => {
       const usage = 'quant run analyze-symbol --contract AAPL [--run K] [--dataset D] [--output-prefix P]';
-      const o = parseCommandArgs(argv, { contract: { type: 'string' }, run: { type: 'string' }, dataset: { type: 'string' }, 'output-prefix': { type: 'string' } }, usage);
+      const o = parseCommandArgs(
+        argv,
+        { contract: { type: 'string' }, run: { type: 'string' }, dataset: { type: 'string' }, 'output-prefix': { type: 'string' } },
+        usage,
+      );
       if (!o.contract) throw new UsageError('--contract is required', usage);
       const runKey = o.run ?? `reprocess-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}`;
       const e = stackEndpoints(config);
@@ -182,7 +218,14 @@ const commands: Record<string, Command | Record<string, Command>> = {
           // A standalone reprocess needs its run row for the summary row's foreign key.
           const db = createPool(e.databaseUrl, 2);
           try {
-            await createFanoutRepo(db).startRun({ runKey, workflowId: workflowIds.analyzeSymbol(o.contract, runKey), dataset: o.dataset ?? config.fanout.defaultDataset, datasetHash: 'n/a', configHash: 'n/a', numContracts: 1 });
+            await createFanoutRepo(db).startRun({
+              runKey,
+              workflowId: workflowIds.analyzeSymbol(o.contract, runKey),
+              dataset: o.dataset ?? config.fanout.defaultDataset,
+              datasetHash: 'n/a',
+              configHash: 'n/a',
+              numContracts: 1,
+            });
           } finally {
             await db.end();
           }
@@ -191,7 +234,14 @@ const commands: Record<string, Command | Record<string, Command>> = {
           taskQueue: config.temporal.taskQueue,
           workflowId: workflowIds.analyzeSymbol(o.contract, runKey),
           workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-          args: [{ runKey, contract: o.contract, dataset: o.dataset ?? config.fanout.defaultDataset, outputPrefix: o['output-prefix'] ?? 'fanout' }],
+          args: [
+            {
+              runKey,
+              contract: o.contract,
+              dataset: o.dataset ?? config.fanout.defaultDataset,
+              outputPrefix: o['output-prefix'] ?? 'fanout',
+            },
+          ],
           staticSummary: `Reprocess ${o.contract} (run ${runKey})`,
         });
         out(JSON.stringify(r, null, 2));
@@ -220,7 +270,9 @@ const commands: Record<string, Command | Record<string, Command>> = {
         const runs = await createFanoutRepo(db).listRuns(intOption('limit', o.limit, 20));
         if (runs.length === 0) out('no runs yet');
         for (const r of runs) {
-          out(`${r.startedAt.toISOString()}  ${r.runKey.padEnd(36)} ${r.status.padEnd(9)} ${String(r.succeeded).padStart(5)} ok ${String(r.failed).padStart(4)} failed  validation ${r.validationStatus ?? '-'}  ${r.reportKey ?? ''}`);
+          out(
+            `${r.startedAt.toISOString()}  ${r.runKey.padEnd(36)} ${r.status.padEnd(9)} ${String(r.succeeded).padStart(5)} ok ${String(r.failed).padStart(4)} failed  validation ${r.validationStatus ?? '-'}  ${r.reportKey ?? ''}`,
+          );
         }
       } finally {
         await db.end();
@@ -243,7 +295,12 @@ export async function main(argv: string[]): Promise<number> {
     command = entry;
     args = sub === undefined ? [] : [sub, ...rest];
   } else {
-    if (!sub || !entry[sub]) throw new UsageError(`unknown subcommand "${name} ${sub ?? ''}"; expected one of: ${Object.keys(entry).map((s) => `${name} ${s}`).join(', ')}`);
+    if (!sub || !entry[sub])
+      throw new UsageError(
+        `unknown subcommand "${name} ${sub ?? ''}"; expected one of: ${Object.keys(entry)
+          .map((s) => `${name} ${s}`)
+          .join(', ')}`,
+      );
     command = entry[sub];
     args = rest;
   }
