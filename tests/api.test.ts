@@ -55,7 +55,10 @@ describe('POST /signals/execute', () => {
       outcome: 'executed',
       idempotency_key: body.idempotency_key,
     });
-    expect(row.rows[0].broker_order_id).toBe(r.body.broker_order_id);
+    await eventually('the broker order id stored', async () => {
+      const b = await db.query(`SELECT broker_order_id FROM trading_orders WHERE id = $1`, [r.body.order_id]);
+      return b.rows[0].broker_order_id === r.body.broker_order_id ? true : undefined;
+    });
     const atVenue = await svc.broker.getOrderByClientId(r.body.client_order_id);
     expect(atVenue?.qty).toBe(100);
   });

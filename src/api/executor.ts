@@ -16,7 +16,7 @@
  *   between recording and submitting) cannot place a second order.
  */
 import { createHash } from 'node:crypto';
-import { BrokerError, FINAL_ORDER_STATUSES, type Broker, type BrokerOrderStatus } from '../adapters/broker/types';
+import { BrokerError, FINAL_ORDER_STATUSES, type Broker } from '../adapters/broker/types';
 import type { ExecutionMetricRecord, OrderRow, SignalRecord, TradingRepo } from '../adapters/postgres/trading-repo';
 import { QuantError, errorMessage } from '../domain/errors';
 import { checkSignalLevels, evaluateSignal, type RiskLimits, type RiskSignal } from '../domain/risk-manager';
@@ -101,6 +101,11 @@ export function createExecutor(o: ExecutorOptions): Executor {
     await o.trading.insertMetrics(rows).catch((err) => o.onError?.('execution metrics', err));
   };
   const flushTimer = setInterval(() => void flush(), 250);
+  const running = new Set<Promise<unknown>>();
+  const background = (p: Promise<unknown>, what: string) => {
+    const tracked = p.catch((err) => o.onError?.(what, err)).finally(() => running.delete(tracked));
+    running.add(tracked);
+  };
   flushTimer.unref();
 
   function validate(body: SignalBody, now: number): { record: SignalRecord; signal: RiskSignal } {
@@ -158,8 +163,17 @@ export function createExecutor(o: ExecutorOptions): Executor {
         ...(order.stopLoss !== null ? { stopLoss: order.stopLoss } : {}),
         ...(order.takeProfit !== null ? { takeProfit: order.takeProfit } : {}),
       });
-      const updated = (await o.trading.markOrderSubmitted(order.clientOrderId, placed)) ?? order;
-      if (FINAL_ORDER_STATUSES.has(updated.status as BrokerOrderStatus)) o.cache.settlePending(updated.clientOrderId);
+      // The broker's id and status are stored off the hot path: the order row (with the client order id
+      // the venue knows it by) is already durable, and the trade updates carry the same facts.
+      const updated: OrderRow = {
+        ...order,
+        brokerOrderId: placed.id,
+        status: placed.status,
+        filledQty: placed.filledQty,
+        filledAvgPrice: placed.filledAvgPrice,
+      };
+      background(o.trading.markOrderSubmitted(order.clientOrderId, placed), `storing broker order ${placed.id}`);
+      if (FINAL_ORDER_STATUSES.has(placed.status)) o.cache.settlePending(updated.clientOrderId);
       o.events.publish('order', orderToWire(updated));
       return { kind: 'executed', order: updated, duplicate: false };
     } catch (err) {
@@ -245,9 +259,9 @@ export function createExecutor(o: ExecutorOptions): Executor {
       const { record, signal } = validate(body, now);
       const key = record.idempotencyKey;
       let result: ExecutionResult;
-      const running = inflight.get(key);
-      if (running) {
-        result = { ...(await running), duplicate: true };
+      const sameKey = inflight.get(key);
+      if (sameKey) {
+        result = { ...(await sameKey), duplicate: true };
       } else {
         const p = decide(record, signal, now);
         inflight.set(key, p);
@@ -272,6 +286,7 @@ export function createExecutor(o: ExecutorOptions): Executor {
     flush,
     async close() {
       clearInterval(flushTimer);
+      await Promise.all(running);
       await flush();
     },
   };

@@ -57,27 +57,31 @@ export function riskLimitsFromConfig(config: Config): RiskLimits {
   };
 }
 
-/** Book a trade update and publish what changed; positions follow from the cache's book reload. */
-async function onTradeUpdate(update: TradeUpdate, trading: TradingRepo, cache: RiskCache, events: EventHub): Promise<void> {
-  const booked = await trading.applyTradeUpdate(update);
-  if (booked) {
-    events.publish('order', { ...orderToWire(booked.order), event: update.event });
-    if (booked.newFill) {
-      events.publish('fill', {
-        order_id: booked.order.id,
-        client_order_id: booked.order.clientOrderId,
-        execution_id: update.executionId,
-        symbol: booked.order.symbol,
-        side: booked.order.side,
-        qty: update.qty,
-        price: update.price,
-        filled_at: update.timestamp,
-      });
+/** Book a batch of trade updates and publish what changed; positions follow from the cache's book reload. */
+async function onTradeUpdates(updates: TradeUpdate[], trading: TradingRepo, cache: RiskCache, events: EventHub): Promise<void> {
+  const booked = await trading.applyTradeUpdates(updates);
+  let bookMoved = false;
+  for (const [i, update] of updates.entries()) {
+    const b = booked[i];
+    if (b) {
+      events.publish('order', { ...orderToWire(b.order), event: update.event });
+      if (b.newFill) {
+        events.publish('fill', {
+          order_id: b.order.id,
+          client_order_id: b.order.clientOrderId,
+          execution_id: update.executionId,
+          symbol: b.order.symbol,
+          side: b.order.side,
+          qty: update.qty,
+          price: update.price,
+          filled_at: update.timestamp,
+        });
+      }
+      if (FINAL_ORDER_STATUSES.has(update.order.status)) cache.settlePending(update.order.clientOrderId);
     }
-    if (FINAL_ORDER_STATUSES.has(update.order.status)) cache.settlePending(update.order.clientOrderId);
+    if (update.event === 'fill' || update.event === 'partial_fill' || FINAL_ORDER_STATUSES.has(update.order.status)) bookMoved = true;
   }
-  if (update.event === 'fill' || update.event === 'partial_fill' || FINAL_ORDER_STATUSES.has(update.order.status))
-    await cache.refreshBook();
+  if (bookMoved) await cache.refreshBook();
 }
 
 const positionsKey = (p: BrokerPosition) => `${p.qty}@${p.avgEntryPrice}`;
@@ -96,12 +100,29 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
   // Mirror positions into broker_positions and publish the ones that changed.
   let lastPositions = new Map<string, string>();
   let mirroring = Promise.resolve();
+  let nextMirror: BrokerPosition[] | undefined;
   const onPositions = (positions: BrokerPosition[]) => {
     const next = new Map(positions.map((p) => [p.symbol, positionsKey(p)]));
     for (const p of positions) if (lastPositions.get(p.symbol) !== next.get(p.symbol)) events.publish('position', positionToWire(p));
     for (const symbol of lastPositions.keys()) if (!next.has(symbol)) events.publish('position', { symbol, qty: 0, closed: true });
     lastPositions = next;
-    mirroring = mirroring.then(() => trading.replacePositions(o.broker.name, positions)).catch((err) => onError('positions mirror', err));
+    // At most one mirror write in flight; while it runs only the latest list is kept for the next one.
+    const idle = nextMirror === undefined;
+    nextMirror = positions;
+    if (idle) {
+      mirroring = mirroring
+        .then(async () => {
+          while (nextMirror) {
+            const list = nextMirror;
+            await trading.replacePositions(o.broker.name, list);
+            if (nextMirror === list) nextMirror = undefined;
+          }
+        })
+        .catch((err) => {
+          nextMirror = undefined;
+          onError('positions mirror', err);
+        });
+    }
   };
 
   const cache = createRiskCache({
@@ -129,12 +150,26 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
     onError,
   });
 
-  // Trade updates are booked one at a time, in the order the venue sent them.
+  // Trade updates are booked in the order the venue sent them; the ones that arrive while a batch is
+  // being written form the next batch (one transaction each), so a burst of fills does not queue commits.
+  let queued: TradeUpdate[] = [];
   let updates = Promise.resolve();
+  let draining = false;
+  const drain = () => {
+    if (draining) return;
+    draining = true;
+    updates = (async () => {
+      while (queued.length > 0) {
+        const batch = queued;
+        queued = [];
+        await onTradeUpdates(batch, trading, cache, events).catch((err) => onError(`booking ${batch.length} trade update(s)`, err));
+      }
+      draining = false;
+    })();
+  };
   const unsubscribe = o.broker.onTradeUpdate((u) => {
-    updates = updates
-      .then(() => onTradeUpdate(u, trading, cache, events))
-      .catch((err) => onError(`trade update ${u.event} of ${u.order.clientOrderId}`, err));
+    queued.push(u);
+    drain();
   });
 
   const app = await buildApiServer({

@@ -206,14 +206,15 @@ export function createTradingRepo(db: Db) {
       return { signalId: Number(x.sid), outcome: x.outcome, order: x.id === null ? null : orderFromRow(x), rule: x.rule, reason: x.reason };
     },
 
-    /** The broker acknowledged (or refused) the order: store its id and status. */
+    /** The broker acknowledged the order: store its id and (unless a trade update got there first) its status. */
     async markOrderSubmitted(
       clientOrderId: string,
       brokerOrder: Pick<BrokerOrder, 'id' | 'status' | 'filledQty' | 'filledAvgPrice'>,
     ): Promise<OrderRow | null> {
       const r = await db.query(
         `UPDATE trading_orders SET broker_order_id = $2,
-            status = CASE WHEN status IN ('filled', 'canceled', 'expired', 'rejected') THEN status ELSE $3 END,
+            -- a trade update may have been booked first: only the initial status gives way
+            status = CASE WHEN status = 'pending_new' THEN $3 ELSE status END,
             filled_qty = GREATEST(filled_qty, $4), filled_avg_price = COALESCE($5, filled_avg_price), updated_at = now()
           WHERE client_order_id = $1 RETURNING ${ORDER_COLUMNS}`,
         [clientOrderId, brokerOrder.id, brokerOrder.status, brokerOrder.filledQty, brokerOrder.filledAvgPrice],
@@ -227,32 +228,41 @@ export function createTradingRepo(db: Db) {
     },
 
     /**
-     * Book one trade update of an order we placed (matched on its client order id): its status, filled
-     * quantity and average, and for a fill the execution (once per execution id). Returns the updated order
-     * and whether a new fill was booked; null for an order that is not ours (e.g. a bracket leg).
+     * Book trade updates of orders we placed (matched on their client order id), in order and in ONE
+     * transaction (a burst of fills costs one commit): status, filled quantity and average, and for a fill
+     * the execution (once per execution id). Returns, per update, the updated order and whether a new fill
+     * was booked; null for an order that is not ours (e.g. a bracket leg).
      */
-    async applyTradeUpdate(update: TradeUpdate): Promise<{ order: OrderRow; newFill: boolean } | null> {
+    async applyTradeUpdates(updates: readonly TradeUpdate[]): Promise<({ order: OrderRow; newFill: boolean } | null)[]> {
+      if (updates.length === 0) return [];
       return inTransaction(db, async (c) => {
-        const o = update.order;
-        const r = await c.query(
-          `UPDATE trading_orders SET broker_order_id = COALESCE(broker_order_id, $2),
-              status = CASE WHEN status IN ('filled', 'canceled', 'expired', 'rejected') THEN status ELSE $3 END,
-              filled_qty = GREATEST(filled_qty, $4), filled_avg_price = COALESCE($5, filled_avg_price), updated_at = now()
-            WHERE client_order_id = $1 RETURNING ${ORDER_COLUMNS}`,
-          [o.clientOrderId, o.id, o.status, o.filledQty, o.filledAvgPrice],
-        );
-        if (!r.rows[0]) return null;
-        const order = orderFromRow(r.rows[0]);
-        let newFill = false;
-        if ((update.event === 'fill' || update.event === 'partial_fill') && update.executionId && update.qty && update.price) {
-          const f = await c.query(
-            `INSERT INTO order_fills (execution_id, order_id, symbol, side, qty, price, filled_at) VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz)
-             ON CONFLICT (execution_id) DO NOTHING`,
-            [update.executionId, order.id, o.symbol, o.side, update.qty, update.price, update.timestamp],
+        const out: ({ order: OrderRow; newFill: boolean } | null)[] = [];
+        for (const update of updates) {
+          const o = update.order;
+          const r = await c.query(
+            `UPDATE trading_orders SET broker_order_id = COALESCE(broker_order_id, $2),
+                status = CASE WHEN status IN ('filled', 'canceled', 'expired', 'rejected') THEN status ELSE $3 END,
+                filled_qty = GREATEST(filled_qty, $4), filled_avg_price = COALESCE($5, filled_avg_price), updated_at = now()
+              WHERE client_order_id = $1 RETURNING ${ORDER_COLUMNS}`,
+            [o.clientOrderId, o.id, o.status, o.filledQty, o.filledAvgPrice],
           );
-          newFill = (f.rowCount ?? 0) > 0;
+          if (!r.rows[0]) {
+            out.push(null);
+            continue;
+          }
+          const order = orderFromRow(r.rows[0]);
+          let newFill = false;
+          if ((update.event === 'fill' || update.event === 'partial_fill') && update.executionId && update.qty && update.price) {
+            const f = await c.query(
+              `INSERT INTO order_fills (execution_id, order_id, symbol, side, qty, price, filled_at) VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz)
+               ON CONFLICT (execution_id) DO NOTHING`,
+              [update.executionId, order.id, o.symbol, o.side, update.qty, update.price, update.timestamp],
+            );
+            newFill = (f.rowCount ?? 0) > 0;
+          }
+          out.push({ order, newFill });
         }
-        return { order, newFill };
+        return out;
       });
     },
 
