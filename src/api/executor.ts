@@ -16,7 +16,7 @@
  *   between recording and submitting) cannot place a second order.
  */
 import { createHash } from 'node:crypto';
-import { BrokerError, FINAL_ORDER_STATUSES, type Broker } from '../adapters/broker/types';
+import { BrokerError, FINAL_ORDER_STATUSES, type Broker, type BrokerOrder } from '../adapters/broker/types';
 import type { ExecutionMetricRecord, OrderRow, SignalRecord, TradingRepo } from '../adapters/postgres/trading-repo';
 import { QuantError, errorMessage } from '../domain/errors';
 import { checkSignalLevels, evaluateSignal, type RiskLimits, type RiskSignal } from '../domain/risk-manager';
@@ -68,6 +68,8 @@ export interface ExecutorOptions {
   maxFutureSkewMs: number;
   clock?: () => number;
   onError?: (what: string, err: unknown) => void;
+  /** Store the broker's acknowledgement off the hot path (the service books it with the trade updates, one transaction per batch); default: its own UPDATE. */
+  onPlaced?: (placed: BrokerOrder) => void;
 }
 
 /**
@@ -172,7 +174,8 @@ export function createExecutor(o: ExecutorOptions): Executor {
         filledQty: placed.filledQty,
         filledAvgPrice: placed.filledAvgPrice,
       };
-      background(o.trading.markOrderSubmitted(order.clientOrderId, placed), `storing broker order ${placed.id}`);
+      if (o.onPlaced) o.onPlaced(placed);
+      else background(o.trading.markOrderSubmitted(order.clientOrderId, placed), `storing broker order ${placed.id}`);
       if (FINAL_ORDER_STATUSES.has(placed.status)) o.cache.settlePending(updated.clientOrderId);
       o.events.publish('order', orderToWire(updated));
       return { kind: 'executed', order: updated, duplicate: false };

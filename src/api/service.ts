@@ -6,7 +6,7 @@
  * benchmark all start it through `startApiService`.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Broker, BrokerPosition, TradeUpdate } from '../adapters/broker/types';
+import type { Broker, BrokerOrder, BrokerPosition, TradeUpdate } from '../adapters/broker/types';
 import { createMetrics } from '../adapters/metrics';
 import { createApiKeyRepo } from '../adapters/postgres/api-key-repo';
 import type { Db } from '../adapters/postgres/pool';
@@ -57,13 +57,20 @@ export function riskLimitsFromConfig(config: Config): RiskLimits {
   };
 }
 
+/** A venue trade update, or the executor's record of an acknowledgement (booked the same way, not re-published). */
+interface QueuedUpdate {
+  update: TradeUpdate;
+  acknowledgement: boolean;
+}
+
 /** Book a batch of trade updates and publish what changed; positions follow from the cache's book reload. */
-async function onTradeUpdates(updates: TradeUpdate[], trading: TradingRepo, cache: RiskCache, events: EventHub): Promise<void> {
-  const booked = await trading.applyTradeUpdates(updates);
+async function onTradeUpdates(items: QueuedUpdate[], trading: TradingRepo, cache: RiskCache, events: EventHub): Promise<void> {
+  const booked = await trading.applyTradeUpdates(items.map((x) => x.update));
   let bookMoved = false;
-  for (const [i, update] of updates.entries()) {
+  for (const [i, { update, acknowledgement }] of items.entries()) {
     const b = booked[i];
-    if (b) {
+    // The executor already published its acknowledgement; only the venue's own updates are news.
+    if (b && !acknowledgement) {
       events.publish('order', { ...orderToWire(b.order), event: update.event });
       if (b.newFill) {
         events.publish('fill', {
@@ -148,11 +155,12 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
     maxFutureSkewMs: o.config.api.maxFutureSkewSeconds * 1000,
     clock: o.clock,
     onError,
+    onPlaced: (order) => onPlaced(order),
   });
 
   // Trade updates are booked in the order the venue sent them; the ones that arrive while a batch is
   // being written form the next batch (one transaction each), so a burst of fills does not queue commits.
-  let queued: TradeUpdate[] = [];
+  let queued: QueuedUpdate[] = [];
   let updates = Promise.resolve();
   let draining = false;
   const drain = () => {
@@ -167,10 +175,14 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
       draining = false;
     })();
   };
-  const unsubscribe = o.broker.onTradeUpdate((u) => {
-    queued.push(u);
+  const unsubscribe = o.broker.onTradeUpdate((update) => {
+    queued.push({ update, acknowledgement: false });
     drain();
   });
+  const onPlaced = (order: BrokerOrder) => {
+    queued.push({ update: { event: 'new', order, timestamp: order.updatedAt }, acknowledgement: true });
+    drain();
+  };
 
   const app = await buildApiServer({
     db: o.db,

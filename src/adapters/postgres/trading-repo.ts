@@ -296,9 +296,13 @@ export function createTradingRepo(db: Db) {
       return r.rows.map(orderFromRow);
     },
 
-    /** Replace the mirrored positions of `broker` with the venue's list. */
+    /**
+     * Replace the mirrored positions of `broker` with the venue's list. Committed without waiting for the
+     * WAL flush: the venue is the source of truth and the next reload rewrites the mirror.
+     */
     async replacePositions(broker: string, positions: BrokerPosition[]): Promise<void> {
       await inTransaction(db, async (c) => {
+        await c.query('SET LOCAL synchronous_commit TO off');
         await c.query('DELETE FROM broker_positions WHERE broker = $1 AND NOT (symbol = ANY($2::text[]))', [
           broker,
           positions.map((p) => p.symbol),
@@ -313,13 +317,17 @@ export function createTradingRepo(db: Db) {
       });
     },
 
+    /** Latency rows; committed without waiting for the WAL flush (figures, not the book: a server crash may lose the last few). */
     async insertMetrics(rows: ExecutionMetricRecord[]): Promise<void> {
       if (rows.length === 0) return;
-      await db.query(
-        `INSERT INTO execution_metrics (signal_id, strategy_id, outcome, latency_ms)
+      await inTransaction(db, async (c) => {
+        await c.query('SET LOCAL synchronous_commit TO off');
+        await c.query(
+          `INSERT INTO execution_metrics (signal_id, strategy_id, outcome, latency_ms)
          SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::float8[])`,
-        [rows.map((r) => r.signalId), rows.map((r) => r.strategyId), rows.map((r) => r.outcome), rows.map((r) => r.latencyMs)],
-      );
+          [rows.map((r) => r.signalId), rows.map((r) => r.strategyId), rows.map((r) => r.outcome), rows.map((r) => r.latencyMs)],
+        );
+      });
     },
 
     /**
