@@ -323,6 +323,20 @@ describe('orders, positions, portfolio, metrics', () => {
     });
   });
 
+  it('max_correlation uses the cached correlation matrix: above 0.7 with a held symbol rejects, 0.7 passes', async () => {
+    expect((await post(signal({ symbol: 'WMT', quantity: 2 }))).body.status).toBe('executed');
+    await db.query(
+      `INSERT INTO symbol_correlations (symbol_a, symbol_b, correlation, observations, as_of) VALUES ('NEE', 'WMT', 0.71, 60, CURRENT_DATE)`,
+    );
+    await svc.service.cache.refresh();
+    const r = await post(signal({ symbol: 'NEE', quantity: 2 }));
+    expect(r.body).toMatchObject({ status: 'rejected', rule: 'max_correlation' });
+    expect(r.body.reason).toContain('WMT');
+    await db.query(`UPDATE symbol_correlations SET correlation = 0.7 WHERE symbol_a = 'NEE' AND symbol_b = 'WMT'`);
+    await svc.service.cache.refresh();
+    expect((await post(signal({ symbol: 'NEE', quantity: 2 }))).body.status).toBe('executed');
+  });
+
   it('the trading halt rejects new orders with its rule', async () => {
     await db.query(`UPDATE trading_state SET halted = true, halt_reason = 'test halt'`);
     await svc.service.cache.refresh();
