@@ -71,7 +71,13 @@ async function onTradeUpdates(items: QueuedUpdate[], trading: TradingRepo, cache
     const b = booked[i];
     // The executor already published its acknowledgement; only the venue's own updates are news.
     if (b && !acknowledgement) {
-      events.publish('order', { ...orderToWire(b.order), event: update.event });
+      // the stored row is the state after the whole batch; the event says what this update changed
+      events.publish('order', {
+        ...orderToWire(b.order),
+        status: update.order.status,
+        filled_qty: update.order.filledQty,
+        event: update.event,
+      });
       if (b.newFill) {
         events.publish('fill', {
           order_id: b.order.id,

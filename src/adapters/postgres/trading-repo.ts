@@ -228,41 +228,66 @@ export function createTradingRepo(db: Db) {
     },
 
     /**
-     * Book trade updates of orders we placed (matched on their client order id), in order and in ONE
-     * transaction (a burst of fills costs one commit): status, filled quantity and average, and for a fill
-     * the execution (once per execution id). Returns, per update, the updated order and whether a new fill
-     * was booked; null for an order that is not ours (e.g. a bracket leg).
+     * Book trade updates of orders we placed (matched on their client order id) in ONE transaction of two
+     * set-based statements, however many updates the batch holds: per order the status of its last update
+     * (a final status, once stored, is kept), the largest filled quantity and the latest average; and each
+     * fill once per execution id. Returns, per update, the order as stored after the batch and whether this
+     * update's fill was new; null for an order that is not ours (e.g. a bracket leg).
      */
     async applyTradeUpdates(updates: readonly TradeUpdate[]): Promise<({ order: OrderRow; newFill: boolean } | null)[]> {
       if (updates.length === 0) return [];
+      const FINAL = new Set(['filled', 'canceled', 'expired', 'rejected']);
+      const perOrder = new Map<string, { brokerId: string; status: string; filledQty: number; avg: number | null }>();
+      for (const { order: o } of updates) {
+        const prev = perOrder.get(o.clientOrderId);
+        // later updates win, except that a final status is never replaced by a non-final one
+        const status = prev && FINAL.has(prev.status) && !FINAL.has(o.status) ? prev.status : o.status;
+        perOrder.set(o.clientOrderId, {
+          brokerId: o.id,
+          status,
+          filledQty: Math.max(prev?.filledQty ?? 0, o.filledQty),
+          avg: o.filledAvgPrice ?? prev?.avg ?? null,
+        });
+      }
+      const fills = updates.filter((u) => (u.event === 'fill' || u.event === 'partial_fill') && u.executionId && u.qty && u.price);
       return inTransaction(db, async (c) => {
-        const out: ({ order: OrderRow; newFill: boolean } | null)[] = [];
-        for (const update of updates) {
-          const o = update.order;
-          const r = await c.query(
-            `UPDATE trading_orders SET broker_order_id = COALESCE(broker_order_id, $2),
-                status = CASE WHEN status IN ('filled', 'canceled', 'expired', 'rejected') THEN status ELSE $3 END,
-                filled_qty = GREATEST(filled_qty, $4), filled_avg_price = COALESCE($5, filled_avg_price), updated_at = now()
-              WHERE client_order_id = $1 RETURNING ${ORDER_COLUMNS}`,
-            [o.clientOrderId, o.id, o.status, o.filledQty, o.filledAvgPrice],
+        const ids = [...perOrder.keys()];
+        const rows = ids.map((id) => perOrder.get(id)!);
+        const r = await c.query(
+          `UPDATE trading_orders t SET broker_order_id = COALESCE(t.broker_order_id, u.bid),
+              status = CASE WHEN t.status IN ('filled', 'canceled', 'expired', 'rejected') THEN t.status ELSE u.st END,
+              filled_qty = GREATEST(t.filled_qty, u.fq), filled_avg_price = COALESCE(u.ap, t.filled_avg_price), updated_at = now()
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::float8[]) AS u(cid, bid, st, fq, ap)
+            WHERE t.client_order_id = u.cid
+            RETURNING ${ORDER_COLUMNS.split(',')
+              .map((col) => `t.${col.trim()}`)
+              .join(', ')}`,
+          [ids, rows.map((x) => x.brokerId), rows.map((x) => x.status), rows.map((x) => x.filledQty), rows.map((x) => x.avg)],
+        );
+        const orders = new Map(r.rows.map((x) => [x.client_order_id as string, orderFromRow(x)]));
+        const ours = fills.filter((u) => orders.has(u.order.clientOrderId));
+        const inserted = new Set<string>();
+        if (ours.length > 0) {
+          const f = await c.query<{ execution_id: string }>(
+            `INSERT INTO order_fills (execution_id, order_id, symbol, side, qty, price, filled_at)
+             SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::int[], $6::float8[], $7::timestamptz[])
+             ON CONFLICT (execution_id) DO NOTHING RETURNING execution_id`,
+            [
+              ours.map((u) => u.executionId),
+              ours.map((u) => orders.get(u.order.clientOrderId)!.id),
+              ours.map((u) => u.order.symbol),
+              ours.map((u) => u.order.side),
+              ours.map((u) => u.qty),
+              ours.map((u) => u.price),
+              ours.map((u) => u.timestamp),
+            ],
           );
-          if (!r.rows[0]) {
-            out.push(null);
-            continue;
-          }
-          const order = orderFromRow(r.rows[0]);
-          let newFill = false;
-          if ((update.event === 'fill' || update.event === 'partial_fill') && update.executionId && update.qty && update.price) {
-            const f = await c.query(
-              `INSERT INTO order_fills (execution_id, order_id, symbol, side, qty, price, filled_at) VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz)
-               ON CONFLICT (execution_id) DO NOTHING`,
-              [update.executionId, order.id, o.symbol, o.side, update.qty, update.price, update.timestamp],
-            );
-            newFill = (f.rowCount ?? 0) > 0;
-          }
-          out.push({ order, newFill });
+          for (const x of f.rows) inserted.add(x.execution_id);
         }
-        return out;
+        return updates.map((u) => {
+          const order = orders.get(u.order.clientOrderId);
+          return order ? { order, newFill: u.executionId !== undefined && inserted.has(u.executionId) } : null;
+        });
       });
     },
 
