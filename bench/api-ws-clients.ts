@@ -17,13 +17,21 @@ const delays: number[] = [];
 let events = 0;
 const sockets: WebSocket[] = [];
 
+/** A frame is a JSON array of events, each serialised as `{"type":...,"ts":...,"data":{...}}`; data never contains `{"type":"`. */
 function onMessage(data: WebSocket.RawData) {
   const now = Date.now();
   const s = String(data);
-  events++;
-  if (!s.startsWith('{"type":"order"') || s.includes('"event":"')) return;
-  const i = s.indexOf('"ts":') + 5;
-  delays.push(now - Number(s.slice(i, s.indexOf(',', i))));
+  const marker = '{"type":"';
+  for (let i = s.indexOf(marker); i >= 0;) {
+    const next = s.indexOf(marker, i + marker.length);
+    const event = s.slice(i, next < 0 ? s.length : next);
+    events++;
+    if (event.startsWith('{"type":"order"') && !event.includes('"event":"')) {
+      const t = event.indexOf('"ts":') + 5;
+      delays.push(now - Number(event.slice(t, event.indexOf(',', t))));
+    }
+    i = next;
+  }
 }
 
 async function main() {

@@ -89,7 +89,10 @@ export async function openEvents(
 ): Promise<{ ws: WebSocket; events: { at: number; event: any }[]; close(): void }> {
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws`, { headers: { authorization: `Bearer ${key}` } });
   const events: { at: number; event: any }[] = [];
-  ws.on('message', (data) => events.push({ at: Date.now(), event: JSON.parse(String(data)) }));
+  ws.on('message', (data) => {
+    const at = Date.now();
+    for (const event of JSON.parse(String(data)) as unknown[]) events.push({ at, event });
+  });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
