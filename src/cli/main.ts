@@ -25,6 +25,7 @@ import { dailyRunCommands } from './commands/pipeline';
 import { portfolioCommand, rebalanceRunCommand } from './commands/portfolio';
 import { monitorBacktestRunCommands, reportCommand } from './commands/report';
 import { runWorker } from '../worker/main';
+import { apiCommand } from './commands/api';
 import { workflowIds } from '../../workflows/names';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 
@@ -54,6 +55,8 @@ const HELP = `quant: rule-based research and paper-trading workflows on Temporal
   quant portfolio                    positions, cash, value and the last snapshot of the paper account
   quant portfolio rollback --to D [--yes]   undo the paper book after D (one logged transaction; without --yes: show what)
   quant report <workflow> [--date D] print the latest report (or date D's) and where its chart is
+  quant api                          the execution service (HTTP + WS) on the paper venue, API_HOST:API_PORT (127.0.0.1:8080)
+  quant api keys create --name N [--role trade|read] | list | revoke <id|prefix>
   quant schedules apply [--file F]   create/update the Temporal Schedules (idempotent)
   quant schedules list | pause <id> | unpause <id> | trigger <id> | backfill <id> --from D --to D
 `;
@@ -115,6 +118,7 @@ const commands: Record<string, Command | Record<string, Command>> = {
       for (const [k, v] of Object.entries(stackStatus(config))) out(`${k.padEnd(12)} ${v}`);
     },
   },
+  api: apiCommand,
   worker: async () => {
     await runWorker();
   },

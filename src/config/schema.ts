@@ -213,6 +213,29 @@ export const configSchema = z
         liveConfirm: z.string().min(1).optional(),
       })
       .prefault({}),
+    /** The execution service (`quant api`): where it listens, what it accepts, and the global risk limits (fractions of equity). */
+    api: z
+      .object({
+        /** Loopback by default: expose it on purpose (API_HOST=0.0.0.0). */
+        host: z.string().min(1).default('127.0.0.1'),
+        port: port.default(8080),
+        /** Largest request body; a larger one is 413 before it is parsed. */
+        bodyLimitBytes: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
+        /** A signal whose timestamp is older than this is refused as stale (400 naming `timestamp`). */
+        maxSignalAgeSeconds: z.coerce.number().int().min(1).default(300),
+        /** A signal timestamp further than this in the future is refused (clock skew allowance). */
+        maxFutureSkewSeconds: z.coerce.number().int().min(0).default(5),
+        /** `nyse`: orders only in the regular NYSE session (New York time); `always`: a 24/7 test venue. */
+        marketHours: z.enum(['nyse', 'always']).default('nyse'),
+        allowShortSelling: bool.default(false),
+        maxSinglePosition: z.coerce.number().gt(0).max(1).default(0.1),
+        maxPortfolioRisk: z.coerce.number().gt(0).max(1).default(0.05),
+        defaultStopLoss: z.coerce.number().gt(0).lt(1).default(0.02),
+        maxCorrelation: z.coerce.number().min(-1).max(1).default(0.7),
+        /** How often the risk cache reloads account, positions, prices, correlations, strategies and the halt flag. */
+        refreshSeconds: z.coerce.number().min(0.1).default(5),
+      })
+      .prefault({}),
     /** The local paper venue of the execution service (the default broker). */
     paper: z
       .object({
@@ -341,6 +364,18 @@ export const ENV_NAMES: Record<string, string> = {
   'alpaca.baseUrl': 'ALPACA_BASE_URL',
   'alpaca.streamUrl': 'ALPACA_STREAM_URL',
   'alpaca.liveConfirm': 'ALPACA_LIVE_CONFIRM',
+  'api.host': 'API_HOST',
+  'api.port': 'API_PORT',
+  'api.bodyLimitBytes': 'API_BODY_LIMIT_BYTES',
+  'api.maxSignalAgeSeconds': 'API_MAX_SIGNAL_AGE_SECONDS',
+  'api.maxFutureSkewSeconds': 'API_MAX_FUTURE_SKEW_SECONDS',
+  'api.marketHours': 'API_MARKET_HOURS',
+  'api.allowShortSelling': 'API_ALLOW_SHORT_SELLING',
+  'api.maxSinglePosition': 'RISK_MAX_SINGLE_POSITION',
+  'api.maxPortfolioRisk': 'RISK_MAX_PORTFOLIO_RISK',
+  'api.defaultStopLoss': 'RISK_DEFAULT_STOP_LOSS',
+  'api.maxCorrelation': 'RISK_MAX_CORRELATION',
+  'api.refreshSeconds': 'API_REFRESH_SECONDS',
   'paper.startingCash': 'PAPER_STARTING_CASH',
   'paper.spreadBps': 'PAPER_SPREAD_BPS',
   'paper.slippageBps': 'PAPER_SLIPPAGE_BPS',

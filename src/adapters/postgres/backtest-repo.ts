@@ -38,7 +38,9 @@ export interface BacktestRunRow {
 
 /** JSON has no NaN: metrics that are undefined are stored as null. */
 const metricsJson = (m: Record<string, number | null> | null) =>
-  m === null ? null : JSON.stringify(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v !== null && Number.isFinite(v) ? v : null])));
+  m === null
+    ? null
+    : JSON.stringify(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v !== null && Number.isFinite(v) ? v : null])));
 
 export function createBacktestRepo(db: Db) {
   return {
@@ -82,10 +84,20 @@ export function createBacktestRepo(db: Db) {
            signal_curve = EXCLUDED.signal_curve, benchmark_curve = EXCLUDED.benchmark_curve, report_key = EXCLUDED.report_key,
            chart_key = EXCLUDED.chart_key, updated_at = now()`,
         [
-          row.startDate, row.endDate, row.runDate, row.status, row.initialCapital, JSON.stringify(row.params), row.signalDates,
-          metricsJson(row.signalMetrics), metricsJson(row.benchmarkMetrics), metricsJson(row.excess),
-          row.signalCurve ? JSON.stringify(row.signalCurve) : null, row.benchmarkCurve ? JSON.stringify(row.benchmarkCurve) : null,
-          row.reportKey, row.chartKey,
+          row.startDate,
+          row.endDate,
+          row.runDate,
+          row.status,
+          row.initialCapital,
+          JSON.stringify(row.params),
+          row.signalDates,
+          metricsJson(row.signalMetrics),
+          metricsJson(row.benchmarkMetrics),
+          metricsJson(row.excess),
+          row.signalCurve ? JSON.stringify(row.signalCurve) : null,
+          row.benchmarkCurve ? JSON.stringify(row.benchmarkCurve) : null,
+          row.reportKey,
+          row.chartKey,
         ],
       );
     },
@@ -100,9 +112,20 @@ export function createBacktestRepo(db: Db) {
       const x = r.rows[0];
       if (!x) return null;
       return {
-        startDate: x.s, endDate: x.e, runDate: x.rd, status: x.status, initialCapital: Number(x.initial_capital), params: x.params,
-        signalDates: x.signal_dates, signalMetrics: x.signal_metrics, benchmarkMetrics: x.benchmark_metrics, excess: x.excess,
-        signalCurve: x.signal_curve, benchmarkCurve: x.benchmark_curve, reportKey: x.report_key, chartKey: x.chart_key,
+        startDate: x.s,
+        endDate: x.e,
+        runDate: x.rd,
+        status: x.status,
+        initialCapital: Number(x.initial_capital),
+        params: x.params,
+        signalDates: x.signal_dates,
+        signalMetrics: x.signal_metrics,
+        benchmarkMetrics: x.benchmark_metrics,
+        excess: x.excess,
+        signalCurve: x.signal_curve,
+        benchmarkCurve: x.benchmark_curve,
+        reportKey: x.report_key,
+        chartKey: x.chart_key,
       };
     },
   };

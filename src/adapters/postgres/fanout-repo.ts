@@ -69,8 +69,20 @@ export function createFanoutRepo(db: Db) {
            good_trades = EXCLUDED.good_trades, bad_trades = EXCLUDED.bad_trades, success_rate = EXCLUDED.success_rate,
            avg_beta = EXCLUDED.avg_beta, avg_vix = EXCLUDED.avg_vix, pnl_pct = EXCLUDED.pnl_pct,
            result_key = EXCLUDED.result_key, result_sha256 = EXCLUDED.result_sha256, updated_at = now()`,
-        [r.runKey, r.contract, r.bars, r.totalTrades, r.goodTrades, r.badTrades, r.successRate,
-          finiteOrNull(r.avgBeta), finiteOrNull(r.avgVix), r.pnlPct, r.resultKey, r.resultSha256],
+        [
+          r.runKey,
+          r.contract,
+          r.bars,
+          r.totalTrades,
+          r.goodTrades,
+          r.badTrades,
+          r.successRate,
+          finiteOrNull(r.avgBeta),
+          finiteOrNull(r.avgVix),
+          r.pnlPct,
+          r.resultKey,
+          r.resultSha256,
+        ],
       );
     },
 
@@ -113,9 +125,18 @@ export function createFanoutRepo(db: Db) {
         [runKey],
       );
       return r.rows.map((x) => ({
-        runKey: x.run_key, contract: x.contract, bars: x.bars, totalTrades: x.total_trades, goodTrades: x.good_trades,
-        badTrades: x.bad_trades, successRate: x.success_rate, avgBeta: x.avg_beta, avgVix: x.avg_vix, pnlPct: x.pnl_pct,
-        resultKey: x.result_key, resultSha256: x.result_sha256,
+        runKey: x.run_key,
+        contract: x.contract,
+        bars: x.bars,
+        totalTrades: x.total_trades,
+        goodTrades: x.good_trades,
+        badTrades: x.bad_trades,
+        successRate: x.success_rate,
+        avgBeta: x.avg_beta,
+        avgVix: x.avg_vix,
+        pnlPct: x.pnl_pct,
+        resultKey: x.result_key,
+        resultSha256: x.result_sha256,
       }));
     },
 
@@ -124,7 +145,15 @@ export function createFanoutRepo(db: Db) {
       return r.rows[0].n as number;
     },
 
-    async upsertAggregate(a: { runKey: string; contracts: number; totalPnlPct: number; sharpe: number | null; winRate: number | null; equityKey: string; reportKey: string }): Promise<void> {
+    async upsertAggregate(a: {
+      runKey: string;
+      contracts: number;
+      totalPnlPct: number;
+      sharpe: number | null;
+      winRate: number | null;
+      equityKey: string;
+      reportKey: string;
+    }): Promise<void> {
       await db.query(
         `INSERT INTO fanout_aggregates (run_key, contracts, total_pnl_pct, sharpe, win_rate, equity_key, report_key)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -141,8 +170,20 @@ export type FanoutRepo = ReturnType<typeof createFanoutRepo>;
 
 function toRunRow(x: Record<string, any>): FanoutRunRow {
   return {
-    runKey: x.run_key, workflowId: x.workflow_id, dataset: x.dataset, datasetHash: x.dataset_hash, configHash: x.config_hash,
-    numContracts: x.num_contracts, status: x.status, validationStatus: x.validation_status, succeeded: x.succeeded,
-    failed: x.failed, failedContracts: x.failed_contracts, reportKey: x.report_key, failureReason: x.failure_reason ?? null, startedAt: x.started_at, finishedAt: x.finished_at,
+    runKey: x.run_key,
+    workflowId: x.workflow_id,
+    dataset: x.dataset,
+    datasetHash: x.dataset_hash,
+    configHash: x.config_hash,
+    numContracts: x.num_contracts,
+    status: x.status,
+    validationStatus: x.validation_status,
+    succeeded: x.succeeded,
+    failed: x.failed,
+    failedContracts: x.failed_contracts,
+    reportKey: x.report_key,
+    failureReason: x.failure_reason ?? null,
+    startedAt: x.started_at,
+    finishedAt: x.finished_at,
   };
 }

@@ -40,8 +40,15 @@ async function upsertBars(client: pg.PoolClient | Db, bars: readonly EodBar[], s
        WHERE (m.open, m.high, m.low, m.close, m.adj_close, m.volume, m.source)
          IS DISTINCT FROM (EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close, EXCLUDED.adj_close, EXCLUDED.volume, EXCLUDED.source)`,
       [
-        part.map((b) => b.symbol), part.map((b) => b.date), part.map((b) => b.open), part.map((b) => b.high), part.map((b) => b.low),
-        part.map((b) => b.close), part.map((b) => b.adjClose), part.map((b) => Math.round(b.volume)), source,
+        part.map((b) => b.symbol),
+        part.map((b) => b.date),
+        part.map((b) => b.open),
+        part.map((b) => b.high),
+        part.map((b) => b.low),
+        part.map((b) => b.close),
+        part.map((b) => b.adjClose),
+        part.map((b) => Math.round(b.volume)),
+        source,
       ],
     );
     written += r.rowCount ?? 0;
@@ -70,8 +77,17 @@ export function createMarketDataRepo(db: Db) {
            AS t(s, sec, pe, dy, roe, de, cr)
          ON CONFLICT (symbol, as_of) DO UPDATE SET sector = EXCLUDED.sector, pe_ratio = EXCLUDED.pe_ratio, dividend_yield = EXCLUDED.dividend_yield,
            roe = EXCLUDED.roe, debt_to_equity = EXCLUDED.debt_to_equity, current_ratio = EXCLUDED.current_ratio, source = EXCLUDED.source`,
-        [rows.map((r) => r.symbol), asOf, rows.map((r) => r.sector), rows.map((r) => r.peRatio), rows.map((r) => r.dividendYield),
-          rows.map((r) => r.roe), rows.map((r) => r.debtToEquity), rows.map((r) => r.currentRatio), source],
+        [
+          rows.map((r) => r.symbol),
+          asOf,
+          rows.map((r) => r.sector),
+          rows.map((r) => r.peRatio),
+          rows.map((r) => r.dividendYield),
+          rows.map((r) => r.roe),
+          rows.map((r) => r.debtToEquity),
+          rows.map((r) => r.currentRatio),
+          source,
+        ],
       );
     },
 
@@ -87,9 +103,19 @@ export function createMarketDataRepo(db: Db) {
            rows_stored = EXCLUDED.rows_stored, rejected_ticks = EXCLUDED.rejected_ticks, quality_score = EXCLUDED.quality_score,
            stale_symbols = EXCLUDED.stale_symbols, failed_symbols = EXCLUDED.failed_symbols, parquet_key = EXCLUDED.parquet_key,
            report_key = EXCLUDED.report_key, updated_at = now()`,
-        [rows.map((r) => r.runDate), rows.map((r) => r.provider), rows.map((r) => r.status), rows.map((r) => r.symbols), rows.map((r) => r.rowsStored),
-          rows.map((r) => r.rejectedTicks), rows.map((r) => r.qualityScore), rows.map((r) => JSON.stringify(r.staleSymbols)),
-          rows.map((r) => JSON.stringify(r.failedSymbols)), rows.map((r) => r.parquetKey), rows.map((r) => r.reportKey)],
+        [
+          rows.map((r) => r.runDate),
+          rows.map((r) => r.provider),
+          rows.map((r) => r.status),
+          rows.map((r) => r.symbols),
+          rows.map((r) => r.rowsStored),
+          rows.map((r) => r.rejectedTicks),
+          rows.map((r) => r.qualityScore),
+          rows.map((r) => JSON.stringify(r.staleSymbols)),
+          rows.map((r) => JSON.stringify(r.failedSymbols)),
+          rows.map((r) => r.parquetKey),
+          rows.map((r) => r.reportKey),
+        ],
       );
     },
 
@@ -102,8 +128,17 @@ export function createMarketDataRepo(db: Db) {
       const x = r.rows[0];
       if (!x) return undefined;
       return {
-        runDate: x.run_date, provider: x.provider, status: x.status, symbols: x.symbols, rowsStored: x.rows_stored, rejectedTicks: x.rejected_ticks,
-        qualityScore: x.quality_score, staleSymbols: x.stale_symbols, failedSymbols: x.failed_symbols, parquetKey: x.parquet_key, reportKey: x.report_key,
+        runDate: x.run_date,
+        provider: x.provider,
+        status: x.status,
+        symbols: x.symbols,
+        rowsStored: x.rows_stored,
+        rejectedTicks: x.rejected_ticks,
+        qualityScore: x.quality_score,
+        staleSymbols: x.stale_symbols,
+        failedSymbols: x.failed_symbols,
+        parquetKey: x.parquet_key,
+        reportKey: x.report_key,
         updatedAt: x.updated_at,
       };
     },
@@ -120,7 +155,11 @@ export function createMarketDataRepo(db: Db) {
     },
 
     /** Adjusted closes per symbol over [from, to], in date order. */
-    async loadCloses(symbols: readonly string[], from: string, to: string): Promise<Map<string, { dates: string[]; adjClose: Float64Array }>> {
+    async loadCloses(
+      symbols: readonly string[],
+      from: string,
+      to: string,
+    ): Promise<Map<string, { dates: string[]; adjClose: Float64Array }>> {
       const bars = await this.loadBars(symbols, from, to);
       const grouped = new Map<string, StoredBar[]>();
       for (const b of bars) (grouped.get(b.symbol) ?? grouped.set(b.symbol, []).get(b.symbol)!).push(b);
@@ -136,7 +175,17 @@ export function createMarketDataRepo(db: Db) {
          WHERE symbol = ANY($1::text[]) AND date BETWEEN $2::date AND $3::date ORDER BY symbol, date`,
         [symbols, from, to],
       );
-      return r.rows.map((x) => ({ symbol: x.symbol, date: x.date, open: x.open, high: x.high, low: x.low, close: x.close, adjClose: x.adj_close, volume: Number(x.volume), source: x.source }));
+      return r.rows.map((x) => ({
+        symbol: x.symbol,
+        date: x.date,
+        open: x.open,
+        high: x.high,
+        low: x.low,
+        close: x.close,
+        adjClose: x.adj_close,
+        volume: Number(x.volume),
+        source: x.source,
+      }));
     },
 
     /** Rows stored for a date (tests, reports). */

@@ -32,7 +32,9 @@ export interface Migration {
 }
 
 export function readMigrations(dir = defaultMigrationsDir()): Migration[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   return files.map((file) => {
     const m = MIGRATION_FILE.exec(file);
     if (!m) throw new Error(`migration file ${file} in ${dir} does not match NNN_name.sql`);
@@ -50,13 +52,19 @@ export async function migrate(db: Db, dir = defaultMigrationsDir()): Promise<num
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
     const applied = new Map(
-      (await client.query<{ version: number; checksum: string }>('SELECT version, checksum FROM schema_migrations')).rows.map((r) => [r.version, r.checksum]),
+      (await client.query<{ version: number; checksum: string }>('SELECT version, checksum FROM schema_migrations')).rows.map((r) => [
+        r.version,
+        r.checksum,
+      ]),
     );
     const done: number[] = [];
     for (const m of migrations) {
       const previous = applied.get(m.version);
       if (previous !== undefined) {
-        if (previous !== m.checksum) throw new Error(`migration ${m.version}_${m.name} was changed after it was applied (checksum differs); add a new migration instead`);
+        if (previous !== m.checksum)
+          throw new Error(
+            `migration ${m.version}_${m.name} was changed after it was applied (checksum differs); add a new migration instead`,
+          );
         continue;
       }
       await client.query('BEGIN');

@@ -97,14 +97,32 @@ export class PortfolioChangedError extends QuantError {
 }
 
 const runFromRow = (x: Record<string, any>): RebalancingRunRow => ({
-  runDate: x.run_date, status: x.status, outcome: x.outcome, signalsUsed: x.signals_used, targetWeights: x.target_weights, orders: x.orders,
-  cashBefore: x.cash_before, cashAfter: x.cash_after, infeasible: x.infeasible, infeasibleReason: x.infeasible_reason, flags: x.flags,
-  costs: x.costs, dividends: x.dividends, targetWeightsKey: x.target_weights_key, tradeOrdersKey: x.trade_orders_key, reportKey: x.report_key,
+  runDate: x.run_date,
+  status: x.status,
+  outcome: x.outcome,
+  signalsUsed: x.signals_used,
+  targetWeights: x.target_weights,
+  orders: x.orders,
+  cashBefore: x.cash_before,
+  cashAfter: x.cash_after,
+  infeasible: x.infeasible,
+  infeasibleReason: x.infeasible_reason,
+  flags: x.flags,
+  costs: x.costs,
+  dividends: x.dividends,
+  targetWeightsKey: x.target_weights_key,
+  tradeOrdersKey: x.trade_orders_key,
+  reportKey: x.report_key,
 });
 
 const snapshotFromRow = (x: Record<string, any>): SnapshotRow => ({
-  snapshotDate: x.snapshot_date, cash: x.cash, positionsValue: x.positions_value, totalValue: x.total_value,
-  costsPaidCum: x.costs_paid_cum, dividendsCum: x.dividends_cum, positions: x.positions,
+  snapshotDate: x.snapshot_date,
+  cash: x.cash,
+  positionsValue: x.positions_value,
+  totalValue: x.total_value,
+  costsPaidCum: x.costs_paid_cum,
+  dividendsCum: x.dividends_cum,
+  positions: x.positions,
 });
 
 const SNAPSHOT_COLUMNS = `to_char(snapshot_date, 'YYYY-MM-DD') AS snapshot_date, cash, positions_value, total_value, costs_paid_cum, dividends_cum, positions`;
@@ -155,8 +173,23 @@ export function createPortfolioRepo(db: Db) {
            infeasible_reason = EXCLUDED.infeasible_reason, flags = EXCLUDED.flags, costs = EXCLUDED.costs, dividends = EXCLUDED.dividends,
            target_weights_key = EXCLUDED.target_weights_key, trade_orders_key = EXCLUDED.trade_orders_key, report_key = EXCLUDED.report_key, updated_at = now()
          WHERE r.status <> 'executed'`,
-        [run.runDate, run.outcome, run.signalsUsed, JSON.stringify(run.targetWeights), run.orders, run.cashBefore, run.cashAfter, run.infeasible,
-          run.infeasibleReason, JSON.stringify(run.flags), run.costs, run.dividends, run.targetWeightsKey, run.tradeOrdersKey, run.reportKey],
+        [
+          run.runDate,
+          run.outcome,
+          run.signalsUsed,
+          JSON.stringify(run.targetWeights),
+          run.orders,
+          run.cashBefore,
+          run.cashAfter,
+          run.infeasible,
+          run.infeasibleReason,
+          JSON.stringify(run.flags),
+          run.costs,
+          run.dividends,
+          run.targetWeightsKey,
+          run.tradeOrdersKey,
+          run.reportKey,
+        ],
       );
     },
 
@@ -164,7 +197,14 @@ export function createPortfolioRepo(db: Db) {
       const r = await db.query(
         `SELECT symbol, shares, avg_cost, last_price, to_char(last_price_date, 'YYYY-MM-DD') AS last_price_date, sector FROM positions ORDER BY symbol`,
       );
-      return r.rows.map((x) => ({ symbol: x.symbol, shares: x.shares, avgCost: x.avg_cost, lastPrice: x.last_price, lastPriceDate: x.last_price_date, sector: x.sector }));
+      return r.rows.map((x) => ({
+        symbol: x.symbol,
+        shares: x.shares,
+        avgCost: x.avg_cost,
+        lastPrice: x.last_price,
+        lastPriceDate: x.last_price_date,
+        sector: x.sector,
+      }));
     },
 
     latestSnapshot: (): Promise<SnapshotRow | null> => latestSnapshotWith(db),
@@ -181,8 +221,17 @@ export function createPortfolioRepo(db: Db) {
         [date],
       );
       return r.rows.map((x) => ({
-        runDate: x.run_date, symbol: x.symbol, side: x.side, shares: x.shares, price: x.price, gross: x.gross, commission: x.commission,
-        spreadCost: x.spread_cost, exchangeFee: x.exchange_fee, impact: x.impact, totalCost: x.total_cost,
+        runDate: x.run_date,
+        symbol: x.symbol,
+        side: x.side,
+        shares: x.shares,
+        price: x.price,
+        gross: x.gross,
+        commission: x.commission,
+        spreadCost: x.spread_cost,
+        exchangeFee: x.exchange_fee,
+        impact: x.impact,
+        totalCost: x.total_cost,
       }));
     },
 
@@ -247,7 +296,9 @@ export function createPortfolioRepo(db: Db) {
      */
     async executeRebalance(plan: ExecutionPlan, beforeSnapshot?: () => Promise<void>): Promise<ExecutionResult> {
       return inTransaction(db, async (c) => {
-        const run = await c.query<{ status: string }>('SELECT status FROM rebalancing_runs WHERE run_date = $1::date FOR UPDATE', [plan.runDate]);
+        const run = await c.query<{ status: string }>('SELECT status FROM rebalancing_runs WHERE run_date = $1::date FOR UPDATE', [
+          plan.runDate,
+        ]);
         if (run.rows.length === 0) throw new PortfolioChangedError(`no planned rebalancing run for ${plan.runDate}`);
         if (run.rows[0].status === 'executed') {
           const snap = await c.query(`SELECT ${SNAPSHOT_COLUMNS} FROM portfolio_snapshots WHERE snapshot_date = $1::date`, [plan.runDate]);
@@ -259,9 +310,10 @@ export function createPortfolioRepo(db: Db) {
         const latest = await latestSnapshotWith(c);
         const shares = await c.query<{ symbol: string; shares: number }>('SELECT symbol, shares FROM positions');
         const now = Object.fromEntries(shares.rows.map((x) => [x.symbol, x.shares]));
-        const same = (latest?.snapshotDate ?? null) === plan.baseSnapshotDate
-          && Object.keys(now).length === Object.keys(plan.baseShares).length
-          && Object.entries(plan.baseShares).every(([s, q]) => Math.abs((now[s] ?? NaN) - q) < 1e-9);
+        const same =
+          (latest?.snapshotDate ?? null) === plan.baseSnapshotDate &&
+          Object.keys(now).length === Object.keys(plan.baseShares).length &&
+          Object.entries(plan.baseShares).every(([s, q]) => Math.abs((now[s] ?? NaN) - q) < 1e-9);
         if (!same) {
           throw new PortfolioChangedError(
             `the account changed since the plan of ${plan.runDate} (latest snapshot ${latest?.snapshotDate ?? 'none'}, planned from ${plan.baseSnapshotDate ?? 'none'}): re-run the rebalance`,
@@ -283,9 +335,19 @@ export function createPortfolioRepo(db: Db) {
             `INSERT INTO trades (run_date, symbol, side, shares, price, gross, commission, spread_cost, exchange_fee, impact, total_cost)
              SELECT $1::date, * FROM unnest($2::text[], $3::text[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[])
              ON CONFLICT (run_date, symbol, side) DO NOTHING`,
-            [plan.runDate, o.map((x) => x.symbol), o.map((x) => x.side), o.map((x) => x.shares), o.map((x) => x.price), o.map((x) => x.notional),
-              o.map((x) => x.cost.commission), o.map((x) => x.cost.spread), o.map((x) => x.cost.exchangeFee), o.map((x) => x.cost.marketImpact),
-              o.map((x) => x.cost.total)],
+            [
+              plan.runDate,
+              o.map((x) => x.symbol),
+              o.map((x) => x.side),
+              o.map((x) => x.shares),
+              o.map((x) => x.price),
+              o.map((x) => x.notional),
+              o.map((x) => x.cost.commission),
+              o.map((x) => x.cost.spread),
+              o.map((x) => x.cost.exchangeFee),
+              o.map((x) => x.cost.marketImpact),
+              o.map((x) => x.cost.total),
+            ],
           );
           if (r.rowCount !== o.length) throw new PortfolioChangedError(`trades of ${plan.runDate} already exist`);
         }
@@ -298,19 +360,42 @@ export function createPortfolioRepo(db: Db) {
           await c.query(
             `INSERT INTO positions (symbol, shares, avg_cost, last_price, last_price_date, sector, updated_at)
              SELECT s, q, a, lp, lpd, sec, now() FROM unnest($1::text[], $2::float8[], $3::float8[], $4::float8[], $5::date[], $6::text[]) AS t(s, q, a, lp, lpd, sec)`,
-            [p.map((x) => x.symbol), p.map((x) => x.shares), p.map((x) => x.avgCost), p.map((x) => x.price), p.map((x) => x.priceDate), p.map((x) => x.sector)],
+            [
+              p.map((x) => x.symbol),
+              p.map((x) => x.shares),
+              p.map((x) => x.avgCost),
+              p.map((x) => x.price),
+              p.map((x) => x.priceDate),
+              p.map((x) => x.sector),
+            ],
           );
         }
         const snapshot: SnapshotRow = {
-          snapshotDate: plan.runDate, cash: plan.cash, positionsValue: plan.positionsValue, totalValue: plan.totalValue,
-          costsPaidCum: (latest?.costsPaidCum ?? 0) + plan.costs, dividendsCum: (latest?.dividendsCum ?? 0) + plan.dividendCash, positions: p,
+          snapshotDate: plan.runDate,
+          cash: plan.cash,
+          positionsValue: plan.positionsValue,
+          totalValue: plan.totalValue,
+          costsPaidCum: (latest?.costsPaidCum ?? 0) + plan.costs,
+          dividendsCum: (latest?.dividendsCum ?? 0) + plan.dividendCash,
+          positions: p,
         };
         await c.query(
           `INSERT INTO portfolio_snapshots (snapshot_date, cash, positions_value, total_value, costs_paid_cum, dividends_cum, positions)
            VALUES ($1::date, $2, $3, $4, $5, $6, $7::jsonb)`,
-          [snapshot.snapshotDate, snapshot.cash, snapshot.positionsValue, snapshot.totalValue, snapshot.costsPaidCum, snapshot.dividendsCum, JSON.stringify(p)],
+          [
+            snapshot.snapshotDate,
+            snapshot.cash,
+            snapshot.positionsValue,
+            snapshot.totalValue,
+            snapshot.costsPaidCum,
+            snapshot.dividendsCum,
+            JSON.stringify(p),
+          ],
         );
-        await c.query(`UPDATE rebalancing_runs SET status = 'executed', cash_after = $2, updated_at = now() WHERE run_date = $1::date`, [plan.runDate, plan.cash]);
+        await c.query(`UPDATE rebalancing_runs SET status = 'executed', cash_after = $2, updated_at = now() WHERE run_date = $1::date`, [
+          plan.runDate,
+          plan.cash,
+        ]);
         return { alreadyExecuted: false, trades: plan.orders.length, snapshot };
       });
     },

@@ -105,7 +105,15 @@ export function createScreeningRepo(db: Db) {
       );
       const x = r.rows[0];
       if (!x) return null;
-      return { runDate: x.run_date, symbols: x.symbols, lookbackDays: x.lookback_days, clusters: x.clusters, weights: x.weights, parquetKey: x.parquet_key, reportKey: x.report_key };
+      return {
+        runDate: x.run_date,
+        symbols: x.symbols,
+        lookbackDays: x.lookback_days,
+        clusters: x.clusters,
+        weights: x.weights,
+        parquetKey: x.parquet_key,
+        reportKey: x.report_key,
+      };
     },
 
     /** The date's results, best rank first; `maxQuintile` keeps quintiles 1..maxQuintile. */
@@ -117,9 +125,19 @@ export function createScreeningRepo(db: Db) {
         [date, maxQuintile],
       );
       return r.rows.map((x) => ({
-        symbol: x.symbol, sector: x.sector, momentumScore: x.momentum_score, lowVolScore: x.low_vol_score, rsiScore: x.rsi_score,
-        sharpeScore: x.sharpe_score, composite: x.composite, compositeZ: x.composite_z, rank: x.rank, quintile: x.quintile,
-        cluster: x.cluster, clusterLabel: x.cluster_label, metrics: x.metrics,
+        symbol: x.symbol,
+        sector: x.sector,
+        momentumScore: x.momentum_score,
+        lowVolScore: x.low_vol_score,
+        rsiScore: x.rsi_score,
+        sharpeScore: x.sharpe_score,
+        composite: x.composite,
+        compositeZ: x.composite_z,
+        rank: x.rank,
+        quintile: x.quintile,
+        cluster: x.cluster,
+        clusterLabel: x.cluster_label,
+        metrics: x.metrics,
       }));
     },
   };

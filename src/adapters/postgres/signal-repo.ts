@@ -62,7 +62,16 @@ export function createSignalRepo(db: Db) {
         [date],
       );
       const x = r.rows[0];
-      return x ? { runDate: x.run_date, symbols: x.symbols, weights: x.weights, distribution: x.distribution, parquetKey: x.parquet_key, reportKey: x.report_key } : null;
+      return x
+        ? {
+            runDate: x.run_date,
+            symbols: x.symbols,
+            weights: x.weights,
+            distribution: x.distribution,
+            parquetKey: x.parquet_key,
+            reportKey: x.report_key,
+          }
+        : null;
     },
 
     /** The date's results, highest combined score first. */
@@ -74,9 +83,17 @@ export function createSignalRepo(db: Db) {
         [date],
       );
       return r.rows.map((x) => ({
-        symbol: x.symbol, sector: x.sector, technicalScore: x.technical_score, fundamentalScore: x.fundamental_score,
-        sentimentScore: x.sentiment_score, hasSentiment: x.has_sentiment, newsCount: x.news_count, combinedScore: x.combined_score,
-        signal: x.signal, close: x.close, details: x.details,
+        symbol: x.symbol,
+        sector: x.sector,
+        technicalScore: x.technical_score,
+        fundamentalScore: x.fundamental_score,
+        sentimentScore: x.sentiment_score,
+        hasSentiment: x.has_sentiment,
+        newsCount: x.news_count,
+        combinedScore: x.combined_score,
+        signal: x.signal,
+        close: x.close,
+        details: x.details,
       }));
     },
   };

@@ -1,0 +1,262 @@
+/**
+ * `npm run bench:api`: the execution service under load, on this machine,
+ * printing ONE JSON object. `quant api` runs as a child process (the real CLI
+ * entry) against the local paper venue and a throwaway embedded Postgres
+ * (free port, temp data dir); the load generator and the WebSocket clients
+ * run in separate processes beside it.
+ *
+ * - Steady phase, open loop: 200 signals/s for 30 s, each sent at its
+ *   scheduled time whether or not earlier ones were answered, latency counted
+ *   from the scheduled time (no coordinated omission) to the "executed"
+ *   answer: p50_ms, p95_ms, p99_ms (goals: p95 < 10, p99 < 25). During it
+ *   1,000 WebSocket clients are connected: ws_p95_delivery_ms is the 95th
+ *   percentile over every (client, order acknowledgement) pair of receipt
+ *   time minus the service's emit time (goal < 250).
+ * - Throughput phase, closed loop: autocannon with 50 connections for 30 s:
+ *   signals_per_s (mean) and p99_ms_at_max (goal >= 1,000/s with p99 < 100).
+ * - api_peak_rss_mb: the API process's peak resident set (VmHWM; goal < 300).
+ * Every signal is a BUY of 1 share of one of the 49 synthetic symbols with a
+ * unique idempotency key, on an account with 1e9 of cash and a 24/7 venue, so
+ * the risk checks all run and pass (rejections are counted and reported).
+ * Flags: --rate 200 --steady-s 30 --max-s 30 --connections 50 --ws-clients 1000.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline';
+import { DAILY_UNIVERSE } from '../src/adapters/hourly-dataset/universe';
+import { createApiKeyRepo } from '../src/adapters/postgres/api-key-repo';
+import { migrate } from '../src/adapters/postgres/migrate';
+import { createPool } from '../src/adapters/postgres/pool';
+import { freePort } from '../src/stack/free-port';
+import { startEmbeddedPostgres, stopEmbeddedPostgres } from '../src/stack/postgres';
+import { percentile } from './percentile';
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+// autocannon ships no type declarations; the fields used are typed above.
+const autocannon = require('autocannon') as Autocannon;
+
+const repoRoot = join(__dirname, '..');
+const SYMBOLS = DAILY_UNIVERSE.map((c) => c.symbol);
+let seq = 0;
+const nextBody = () => {
+  seq++;
+  return JSON.stringify({
+    symbol: SYMBOLS[seq % SYMBOLS.length],
+    action: 'BUY',
+    quantity: 1,
+    confidence: 0.9,
+    strategy_id: 'moving_average_crossover',
+    idempotency_key: `bench-${process.pid}-${seq}`,
+  });
+};
+
+function spawnNode(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+/** Resolve with the first stdout line matching `re`. */
+function waitForLine(child: ChildProcess, re: RegExp, what: string, ms = 120_000): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`${what}: no "${re}" in ${ms / 1000} s:\n${seen}`)), ms);
+    child.stderr!.on('data', (d) => (seen += String(d)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      seen += `${line}\n`;
+      const m = re.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${what} exited with ${code}:\n${seen}`)));
+  });
+}
+
+function post(agent: Agent, url: URL, key: string, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: '/signals/execute',
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Open loop: request i is sent at start + i / rate; latency from that scheduled time to the answer. */
+async function steadyPhase(url: URL, key: string, rate: number, seconds: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const total = rate * seconds;
+  const latencies: number[] = [];
+  const outcomes: Record<string, number> = {};
+  const inflight: Promise<void>[] = [];
+  const start = performance.now() + 50;
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
+    for (; sent < due; sent++) {
+      const scheduled = start + (sent * 1000) / rate;
+      inflight.push(
+        post(agent, url, key, nextBody()).then(
+          (r) => {
+            const outcome = r.status === 200 ? (JSON.parse(r.text) as { status: string }).status : `http_${r.status}`;
+            outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+            if (outcome === 'executed') latencies.push(performance.now() - scheduled);
+          },
+          () => {
+            outcomes.network_error = (outcomes.network_error ?? 0) + 1;
+          },
+        ),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(inflight);
+  agent.destroy();
+  return { latencies, outcomes };
+}
+
+function peakRssMb(pid: number): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      rate: { type: 'string' },
+      'steady-s': { type: 'string' },
+      'max-s': { type: 'string' },
+      connections: { type: 'string' },
+      'ws-clients': { type: 'string' },
+    },
+  });
+  const rate = Number(values.rate ?? 200);
+  const steadyS = Number(values['steady-s'] ?? 30);
+  const maxS = Number(values['max-s'] ?? 30);
+  const connections = Number(values.connections ?? 50);
+  const wsClients = Number(values['ws-clients'] ?? 1000);
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'quant-bench-api-'));
+  const children: ChildProcess[] = [];
+  try {
+    const pg = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+    const db = createPool(pg.url, 2);
+    await migrate(db);
+    const key = (await createApiKeyRepo(db).create('bench', 'trade')).key;
+
+    const api = spawnNode([join('src', 'cli', 'main.ts'), 'api'], {
+      DATABASE_URL: pg.url,
+      QUANT_DATA_DIR: dataDir,
+      API_PORT: String(await freePort()),
+      API_MARKET_HOURS: 'always',
+      PAPER_MARKET_HOURS: 'always',
+      PAPER_STARTING_CASH: '1000000000',
+    });
+    children.push(api);
+    const url = new URL((await waitForLine(api, /listening on (http:\/\/\S+)/, 'quant api'))[1]);
+
+    const ws = spawnNode([join('bench', 'api-ws-clients.ts'), `${url.origin.replace(/^http/, 'ws')}/ws`, key, String(wsClients)], {});
+    children.push(ws);
+    await waitForLine(ws, /^ready$/, 'WebSocket clients');
+
+    // Warm up (JIT, pools, the scrypt check of the key) before measuring.
+    const warm = new Agent({ keepAlive: true });
+    for (let i = 0; i < 200; i++) await post(warm, url, key, nextBody());
+    warm.destroy();
+
+    const steady = await steadyPhase(url, key, rate, steadyS);
+    const wsLine = waitForLine(ws, /^\{.*\}$/, 'WebSocket clients', 60_000);
+    ws.stdin!.write('stop\n');
+    const wsResult = JSON.parse((await wsLine)[0]) as {
+      clients: number;
+      open_at_end: number;
+      order_acks_received: number;
+      p95_ms: number | null;
+      p50_ms: number | null;
+    };
+
+    const max = await autocannon({
+      url: `${url.origin}/signals/execute`,
+      connections,
+      duration: maxS,
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      requests: [{ method: 'POST', setupRequest: (req: Record<string, unknown>) => ({ ...req, body: nextBody() }) }],
+    });
+    const outcomes = await db.query<{ outcome: string; n: string }>('SELECT outcome, count(*) AS n FROM trading_signals GROUP BY outcome');
+    const rules = await db.query<{ rule: string; n: string }>('SELECT rule, count(*) AS n FROM risk_violations GROUP BY rule');
+    const rss = peakRssMb(api.pid!);
+    await db.end();
+
+    process.stdout.write(
+      `${JSON.stringify(
+        {
+          steady_rate_per_s: rate,
+          steady_seconds: steadyS,
+          p50_ms: percentile(steady.latencies, 0.5),
+          p95_ms: percentile(steady.latencies, 0.95),
+          p99_ms: percentile(steady.latencies, 0.99),
+          steady_outcomes: steady.outcomes,
+          ws_clients: wsResult.clients,
+          ws_open_at_end: wsResult.open_at_end,
+          ws_p50_delivery_ms: wsResult.p50_ms,
+          ws_p95_delivery_ms: wsResult.p95_ms,
+          ws_deliveries: wsResult.order_acks_received,
+          max_connections: connections,
+          max_seconds: maxS,
+          signals_per_s: Math.round(max.requests.average),
+          p50_ms_at_max: max.latency.p50,
+          p99_ms_at_max: max.latency.p99,
+          max_non2xx: max.non2xx,
+          max_errors: max.errors + max.timeouts,
+          api_peak_rss_mb: rss,
+          signals_by_outcome: Object.fromEntries(outcomes.rows.map((r) => [r.outcome, Number(r.n)])),
+          rejections_by_rule: Object.fromEntries(rules.rows.map((r) => [r.rule, Number(r.n)])),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 1000));
+    await stopEmbeddedPostgres(dataDir);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench:api failed: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+/**
+ * Bearer API keys for every route but the probes and the docs. A missing,
+ * unknown, wrong or revoked key is 401 with no detail (nothing that tells a
+ * caller which of those it was); a read-only key on a trading route is 403.
+ * The Authorization header is never logged (the server logs no headers).
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiKeyRepo, ApiKeyRole } from '../adapters/postgres/api-key-repo';
+
+/** Routes anyone may call: Kubernetes probes, the OpenAPI document and its page. */
+const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/openapi.json', '/docs']);
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    apiKeyRole?: ApiKeyRole;
+  }
+}
+
+export function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m?.[1];
+}
+
+/** An `onRequest` hook that authenticates and authorises. */
+export function createAuthHook(keys: ApiKeyRepo) {
+  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const path = request.routeOptions.url ?? request.url.split('?')[0];
+    if (PUBLIC_PATHS.has(path)) return;
+    const token = bearerToken(request.headers.authorization);
+    const identity = token ? await keys.verify(token) : null;
+    if (!identity) {
+      await reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'unauthorized' });
+      return reply;
+    }
+    request.apiKeyRole = identity.role;
+    const reading = request.method === 'GET' || request.method === 'HEAD';
+    if (!reading && identity.role !== 'trade') {
+      await reply.code(403).send({ error: 'forbidden', message: 'this key may only read' });
+      return reply;
+    }
+  };
+}

@@ -1,0 +1,227 @@
+/**
+ * The execution service as one unit: repositories, risk cache, executor,
+ * event hub and routes around a given broker and quote source; it listens,
+ * follows the broker's trade updates (booking fills, publishing order, fill
+ * and position events) and closes cleanly. `quant api`, the tests and the
+ * benchmark all start it through `startApiService`.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Broker, BrokerOrder, BrokerPosition, TradeUpdate } from '../adapters/broker/types';
+import { createMetrics } from '../adapters/metrics';
+import { createApiKeyRepo } from '../adapters/postgres/api-key-repo';
+import type { Db } from '../adapters/postgres/pool';
+import { createStrategyRepo } from '../adapters/postgres/strategy-repo';
+import { createTradingRepo, type TradingRepo } from '../adapters/postgres/trading-repo';
+import type { Config } from '../config/schema';
+import { errorMessage } from '../domain/errors';
+import type { RiskLimits } from '../domain/risk-manager';
+import { FINAL_ORDER_STATUSES } from '../adapters/broker/types';
+import { createEventHub, type EventHub } from './events';
+import { createExecutor } from './executor';
+import { createLoadedQuoteSource, type QuoteSource } from './quotes';
+import { createRiskCache, type RiskCache } from './risk-cache';
+import { buildApiServer } from './server';
+import { createTradingMetrics } from './trading-metrics';
+import { orderToWire, positionToWire } from './wire';
+
+export interface ApiServiceOptions {
+  config: Config;
+  db: Db;
+  broker: Broker;
+  /** Last prices and the known symbols; default: latest closes in `market_data`. */
+  quotes?: QuoteSource;
+  /** Override the configured port (0 = a free one, for tests). */
+  port?: number;
+  host?: string;
+  clock?: () => number;
+  log?: (record: Record<string, unknown>) => void;
+}
+
+export interface ApiService {
+  app: FastifyInstance;
+  url: string;
+  cache: RiskCache;
+  events: EventHub;
+  close(): Promise<void>;
+}
+
+export function riskLimitsFromConfig(config: Config): RiskLimits {
+  const a = config.api;
+  return {
+    maxSinglePosition: a.maxSinglePosition,
+    maxPortfolioRisk: a.maxPortfolioRisk,
+    defaultStopLoss: a.defaultStopLoss,
+    maxCorrelation: a.maxCorrelation,
+    allowShortSelling: a.allowShortSelling,
+    marketHours: a.marketHours,
+  };
+}
+
+/** A venue trade update, or the executor's record of an acknowledgement (booked the same way, not re-published). */
+interface QueuedUpdate {
+  update: TradeUpdate;
+  acknowledgement: boolean;
+}
+
+/** Book a batch of trade updates and publish what changed; positions follow from the cache's book reload. */
+async function onTradeUpdates(items: QueuedUpdate[], trading: TradingRepo, cache: RiskCache, events: EventHub): Promise<void> {
+  const booked = await trading.applyTradeUpdates(items.map((x) => x.update));
+  let bookMoved = false;
+  for (const [i, { update, acknowledgement }] of items.entries()) {
+    const b = booked[i];
+    // The executor already published its acknowledgement; only the venue's own updates are news.
+    if (b && !acknowledgement) {
+      // the stored row is the state after the whole batch; the event says what this update changed
+      events.publish('order', {
+        ...orderToWire(b.order),
+        status: update.order.status,
+        filled_qty: update.order.filledQty,
+        event: update.event,
+      });
+      if (b.newFill) {
+        events.publish('fill', {
+          order_id: b.order.id,
+          client_order_id: b.order.clientOrderId,
+          execution_id: update.executionId,
+          symbol: b.order.symbol,
+          side: b.order.side,
+          qty: update.qty,
+          price: update.price,
+          filled_at: update.timestamp,
+        });
+      }
+      if (FINAL_ORDER_STATUSES.has(update.order.status)) cache.settlePending(update.order.clientOrderId);
+    }
+    if (update.event === 'fill' || update.event === 'partial_fill' || FINAL_ORDER_STATUSES.has(update.order.status)) bookMoved = true;
+  }
+  if (bookMoved) await cache.refreshBook();
+}
+
+const positionsKey = (p: BrokerPosition) => `${p.qty}@${p.avgEntryPrice}`;
+
+export async function startApiService(o: ApiServiceOptions): Promise<ApiService> {
+  const log = o.log ?? ((r) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...r })}\n`));
+  const onError = (what: string, err: unknown) => log({ level: 'error', msg: `${what} failed`, error: errorMessage(err) });
+  const trading = createTradingRepo(o.db);
+  const strategies = createStrategyRepo(o.db);
+  const apiKeys = createApiKeyRepo(o.db);
+  const metrics = createMetrics();
+  const tradingMetrics = createTradingMetrics(metrics.registry);
+  const events = createEventHub({ onClientCount: (n) => tradingMetrics.setWsClients(n) });
+  const quotes = o.quotes ?? createLoadedQuoteSource(() => trading.latestCloses());
+
+  // Mirror positions into broker_positions and publish the ones that changed.
+  let lastPositions = new Map<string, string>();
+  let mirroring = Promise.resolve();
+  let nextMirror: BrokerPosition[] | undefined;
+  const onPositions = (positions: BrokerPosition[]) => {
+    const next = new Map(positions.map((p) => [p.symbol, positionsKey(p)]));
+    for (const p of positions) if (lastPositions.get(p.symbol) !== next.get(p.symbol)) events.publish('position', positionToWire(p));
+    for (const symbol of lastPositions.keys()) if (!next.has(symbol)) events.publish('position', { symbol, qty: 0, closed: true });
+    lastPositions = next;
+    // At most one mirror write in flight; while it runs only the latest list is kept for the next one.
+    const idle = nextMirror === undefined;
+    nextMirror = positions;
+    if (idle) {
+      mirroring = mirroring
+        .then(async () => {
+          while (nextMirror) {
+            const list = nextMirror;
+            await trading.replacePositions(o.broker.name, list);
+            if (nextMirror === list) nextMirror = undefined;
+          }
+        })
+        .catch((err) => {
+          nextMirror = undefined;
+          onError('positions mirror', err);
+        });
+    }
+  };
+
+  const cache = createRiskCache({
+    broker: o.broker,
+    trading,
+    strategies,
+    quotes,
+    refreshMs: o.config.api.refreshSeconds * 1000,
+    onError,
+    onPositions,
+  });
+  await cache.refresh();
+  cache.start();
+
+  const executor = createExecutor({
+    broker: o.broker,
+    trading,
+    cache,
+    events,
+    metrics: tradingMetrics,
+    limits: riskLimitsFromConfig(o.config),
+    maxSignalAgeMs: o.config.api.maxSignalAgeSeconds * 1000,
+    maxFutureSkewMs: o.config.api.maxFutureSkewSeconds * 1000,
+    clock: o.clock,
+    onError,
+    onPlaced: (order) => onPlaced(order),
+  });
+
+  // Trade updates are booked in the order the venue sent them; the ones that arrive while a batch is
+  // being written form the next batch (one transaction each), so a burst of fills does not queue commits.
+  let queued: QueuedUpdate[] = [];
+  let updates = Promise.resolve();
+  let draining = false;
+  const drain = () => {
+    if (draining) return;
+    draining = true;
+    updates = (async () => {
+      while (queued.length > 0) {
+        const batch = queued;
+        queued = [];
+        await onTradeUpdates(batch, trading, cache, events).catch((err) => onError(`booking ${batch.length} trade update(s)`, err));
+      }
+      draining = false;
+    })();
+  };
+  const unsubscribe = o.broker.onTradeUpdate((update) => {
+    queued.push({ update, acknowledgement: false });
+    drain();
+  });
+  const onPlaced = (order: BrokerOrder) => {
+    queued.push({ update: { event: 'new', order, timestamp: order.updatedAt }, acknowledgement: true });
+    drain();
+  };
+
+  const app = await buildApiServer({
+    db: o.db,
+    broker: o.broker,
+    trading,
+    strategies,
+    apiKeys,
+    cache,
+    executor,
+    events,
+    registry: metrics.registry,
+    bodyLimitBytes: o.config.api.bodyLimitBytes,
+    onError,
+  });
+  const host = o.host ?? o.config.api.host;
+  await app.listen({ host, port: o.port ?? o.config.api.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (o.port ?? o.config.api.port);
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  return {
+    app,
+    url,
+    cache,
+    events,
+    async close() {
+      unsubscribe();
+      cache.stop();
+      events.close();
+      await app.close();
+      await executor.close();
+      await updates;
+      await mirroring;
+    },
+  };
+}
