@@ -17,7 +17,18 @@ const ban = (regex, message, allowTypeImports = false) => ({ regex, message, all
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'dist/**', '.cache/**', '.data/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'helm/**', 'deploy/**'],
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      '.cache/**',
+      '.data/**',
+      'coverage/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+      'helm/**',
+      'deploy/**',
+    ],
   },
   {
     files: ['**/*.ts', '**/*.mts'],
@@ -68,7 +79,10 @@ export default tseslint.config(
         {
           patterns: [
             ban('^(?!\\.\\.?/)', 'src/domain imports nothing outside src/domain (no packages, no Node builtins)'),
-            ban(into('(adapters|api|cli|config|stack|worker|reports|schedules|dashboard|activities|workflows)'), 'src/domain imports nothing outside src/domain'),
+            ban(
+              into('(adapters|api|cli|config|stack|worker|reports|schedules|dashboard|activities|workflows)'),
+              'src/domain imports nothing outside src/domain',
+            ),
           ],
         },
       ],
@@ -90,7 +104,14 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [ban(into('(activities|workflows|api|cli|worker)'), 'adapters and reports never import activities, workflows, the API, the CLI or the worker')] },
+        {
+          patterns: [
+            ban(
+              into('(activities|workflows|api|cli|worker)'),
+              'adapters and reports never import activities, workflows, the API, the CLI or the worker',
+            ),
+          ],
+        },
       ],
     },
   },
@@ -111,7 +132,11 @@ export default tseslint.config(
         {
           patterns: [
             ban(into('activities'), 'the API calls domain and adapters, never activity code'),
-            ban(into('workflows'), 'the API hot path never waits on a workflow: start them through @temporalio/client by name, types only from workflows/', true),
+            ban(
+              into('workflows'),
+              'the API hot path never waits on a workflow: start them through @temporalio/client by name, types only from workflows/',
+              true,
+            ),
           ],
         },
       ],
@@ -122,7 +147,9 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [ban(into('stack'), 'the production worker never carries the embedded dev stack: it reads its endpoints from config')] },
+        {
+          patterns: [ban(into('stack'), 'the production worker never carries the embedded dev stack: it reads its endpoints from config')],
+        },
       ],
     },
   },

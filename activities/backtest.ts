@@ -11,9 +11,26 @@
 import { layout } from '../src/adapters/layout';
 import type { ObjectStore } from '../src/adapters/object-store/types';
 import type { BacktestRepo, BacktestCurve } from '../src/adapters/postgres/backtest-repo';
-import { backtestMetrics, compareBacktests, simulateBuyAndHold, simulateSignalPortfolio, type BacktestComparison, type BacktestMetrics, type SignalDay, type SimulationResult } from '../src/domain/backtest';
 import {
-  checkBacktestParams, closeMatrix, earliestSignalDay, equityOn, marketOf, signalDaysOf, type BacktestParamsInput, type CloseMatrix, type ResolvedBacktestParams,
+  backtestMetrics,
+  compareBacktests,
+  simulateBuyAndHold,
+  simulateSignalPortfolio,
+  type BacktestComparison,
+  type BacktestMetrics,
+  type SignalDay,
+  type SimulationResult,
+} from '../src/domain/backtest';
+import {
+  checkBacktestParams,
+  closeMatrix,
+  earliestSignalDay,
+  equityOn,
+  marketOf,
+  signalDaysOf,
+  type BacktestParamsInput,
+  type CloseMatrix,
+  type ResolvedBacktestParams,
 } from '../src/domain/backtest-inputs';
 import { renderBacktestReport, renderNoSignalsBacktestReport } from '../src/reports/backtest-report';
 import { renderLineChart } from '../src/reports/svg-chart';
@@ -68,13 +85,21 @@ export function createBacktestActivities(deps: BacktestDeps) {
       const { end, from, initialCapital, costModel } = await asActivityFailure(async () => checkBacktestParams(input, cfg));
       const dates = await backtests.signalDates(from, end);
       const params: ResolvedBacktestParams = {
-        date: input.date, start: input.start ?? dates[0] ?? from, end, initialCapital, costModel, minTradeValue: cfg.minTradeValue, riskFreeRate: cfg.riskFreeRate,
+        date: input.date,
+        start: input.start ?? dates[0] ?? from,
+        end,
+        initialCapital,
+        costModel,
+        minTradeValue: cfg.minTradeValue,
+        riskFreeRate: cfg.riskFreeRate,
       };
       return dates.length === 0 ? { status: 'no_signals', params, signalDates: 0 } : { status: 'ok', params, signalDates: dates.length };
     },
 
     /** Signals of [start, end] and the adjusted closes of every signalled symbol, as one claim-check object. */
-    async loadBacktestData(input: { params: ResolvedBacktestParams }): Promise<{ dataKey: string; signalDates: number; symbols: number; days: number }> {
+    async loadBacktestData(input: {
+      params: ResolvedBacktestParams;
+    }): Promise<{ dataKey: string; signalDates: number; symbols: number; days: number }> {
       const p = input.params;
       const signals = await backtests.signalsBetween(p.start, p.end);
       const symbols = [...new Set(signals.map((s) => s.symbol))].sort();
@@ -86,34 +111,66 @@ export function createBacktestActivities(deps: BacktestDeps) {
     },
 
     /** One portfolio through the engine; the curve goes to the object store, the metrics come back. */
-    async simulateBacktest(input: { kind: 'signal' | 'benchmark'; params: ResolvedBacktestParams; dataKey: string }): Promise<SimulationSummary> {
+    async simulateBacktest(input: {
+      kind: 'signal' | 'benchmark';
+      params: ResolvedBacktestParams;
+      dataKey: string;
+    }): Promise<SimulationSummary> {
       const p = input.params;
       const data = await getJson<BacktestData>(store, input.dataKey);
       const market = marketOf(data.market);
       const bp = { initialCapital: p.initialCapital, costModel: p.costModel, minTradeValue: p.minTradeValue };
-      const sim: SimulationResult = input.kind === 'signal'
-        ? simulateSignalPortfolio(market, data.signalDays, bp)
-        : simulateBuyAndHold(market, earliestSignalDay(data.signalDays), bp);
+      const sim: SimulationResult =
+        input.kind === 'signal'
+          ? simulateSignalPortfolio(market, data.signalDays, bp)
+          : simulateBuyAndHold(market, earliestSignalDay(data.signalDays), bp);
       const curveKey = work(p, `${input.kind}-curve.json`);
       await putJson(store, curveKey, sim);
       const m = backtestMetrics(sim.returns, p.riskFreeRate);
       return {
-        kind: input.kind, curveKey, points: sim.equity.length, trades: sim.trades, costs: sim.costs,
-        finalValue: sim.equity.at(-1) ?? null, metrics: m, notes: sim.notes.slice(0, 10),
+        kind: input.kind,
+        curveKey,
+        points: sim.equity.length,
+        trades: sim.trades,
+        costs: sim.costs,
+        finalValue: sim.equity.at(-1) ?? null,
+        metrics: m,
+        notes: sim.notes.slice(0, 10),
       };
     },
 
     /** Compare, UPSERT backtest_runs on (start, end) with both curves, write the report and the two-curve SVG. */
-    async finishBacktest(input: { params: ResolvedBacktestParams; signalDates: number; signalCurveKey: string | null; benchmarkCurveKey: string | null }): Promise<{
-      comparison: BacktestComparison | null; reportKey: string; chartKey: string | null;
+    async finishBacktest(input: {
+      params: ResolvedBacktestParams;
+      signalDates: number;
+      signalCurveKey: string | null;
+      benchmarkCurveKey: string | null;
+    }): Promise<{
+      comparison: BacktestComparison | null;
+      reportKey: string;
+      chartKey: string | null;
     }> {
       const p = input.params;
       const keys = backtestKeys(p);
       if (!input.signalCurveKey || !input.benchmarkCurveKey) {
-        await withDbFailures(`storing backtest ${tag(p)}`, () => backtests.upsertBacktestRun({
-          startDate: p.start, endDate: p.end, runDate: p.date, status: 'no_signals', initialCapital: p.initialCapital, params: paramsJson(p), signalDates: 0,
-          signalMetrics: null, benchmarkMetrics: null, excess: null, signalCurve: null, benchmarkCurve: null, reportKey: keys.reportKey, chartKey: null,
-        }));
+        await withDbFailures(`storing backtest ${tag(p)}`, () =>
+          backtests.upsertBacktestRun({
+            startDate: p.start,
+            endDate: p.end,
+            runDate: p.date,
+            status: 'no_signals',
+            initialCapital: p.initialCapital,
+            params: paramsJson(p),
+            signalDates: 0,
+            signalMetrics: null,
+            benchmarkMetrics: null,
+            excess: null,
+            signalCurve: null,
+            benchmarkCurve: null,
+            reportKey: keys.reportKey,
+            chartKey: null,
+          }),
+        );
         await store.put(keys.reportKey, renderNoSignalsBacktestReport(p), { contentType: 'text/markdown' });
         return { comparison: null, reportKey: keys.reportKey, chartKey: null };
       }
@@ -122,20 +179,47 @@ export function createBacktestActivities(deps: BacktestDeps) {
       const comparison = compareBacktests(sig, bench, p.riskFreeRate);
       const curve = (s: SimulationResult): BacktestCurve => ({ dates: s.dates, equity: s.equity });
       const svg = renderLineChart(
-        [{ name: 'signal portfolio', values: sig.equity }, { name: 'equal-weight buy and hold', values: equityOn(sig.dates, bench) }],
+        [
+          { name: 'signal portfolio', values: sig.equity },
+          { name: 'equal-weight buy and hold', values: equityOn(sig.dates, bench) },
+        ],
         { title: `Backtest ${p.start} .. ${p.end}: equity`, labels: sig.dates },
       );
       await store.put(keys.chartKey, svg, { contentType: 'image/svg+xml' });
-      const markdown = renderBacktestReport({ params: p, signalDates: input.signalDates, signal: sig, benchmark: bench, comparison, chartFile: keys.chartKey.split('/').pop()! });
+      const markdown = renderBacktestReport({
+        params: p,
+        signalDates: input.signalDates,
+        signal: sig,
+        benchmark: bench,
+        comparison,
+        chartFile: keys.chartKey.split('/').pop()!,
+      });
       await store.put(keys.reportKey, markdown, { contentType: 'text/markdown' });
-      await withDbFailures(`storing backtest ${tag(p)}`, () => backtests.upsertBacktestRun({
-        startDate: p.start, endDate: p.end, runDate: p.date, status: 'completed', initialCapital: p.initialCapital, params: paramsJson(p),
-        signalDates: input.signalDates, signalMetrics: { ...comparison.signal }, benchmarkMetrics: { ...comparison.benchmark }, excess: { ...comparison.excess },
-        signalCurve: curve(sig), benchmarkCurve: curve(bench), reportKey: keys.reportKey, chartKey: keys.chartKey,
-      }));
+      await withDbFailures(`storing backtest ${tag(p)}`, () =>
+        backtests.upsertBacktestRun({
+          startDate: p.start,
+          endDate: p.end,
+          runDate: p.date,
+          status: 'completed',
+          initialCapital: p.initialCapital,
+          params: paramsJson(p),
+          signalDates: input.signalDates,
+          signalMetrics: { ...comparison.signal },
+          benchmarkMetrics: { ...comparison.benchmark },
+          excess: { ...comparison.excess },
+          signalCurve: curve(sig),
+          benchmarkCurve: curve(bench),
+          reportKey: keys.reportKey,
+          chartKey: keys.chartKey,
+        }),
+      );
       return { comparison, reportKey: keys.reportKey, chartKey: keys.chartKey };
     },
   };
 }
 
-const paramsJson = (p: ResolvedBacktestParams) => ({ costModel: p.costModel, minTradeValue: p.minTradeValue, riskFreeRate: p.riskFreeRate });
+const paramsJson = (p: ResolvedBacktestParams) => ({
+  costModel: p.costModel,
+  minTradeValue: p.minTradeValue,
+  riskFreeRate: p.riskFreeRate,
+});

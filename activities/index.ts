@@ -16,8 +16,17 @@ import type { TradingDeps } from './trading/deps';
 export type ActivityDeps = FanoutDeps & ScreenDeps & SignalDeps & IngestDeps & RebalanceDeps & MonitorDeps & BacktestDeps & TradingDeps;
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createFanoutActivities(deps), ...createScreenActivities(deps), ...createSignalActivities(deps), ...createIngestActivities(deps), ...createRebalanceActivities(deps),
-    ...createMonitorActivities(deps), ...createBacktestActivities(deps), ...createReconciliationActivities(deps), ...createRiskAnalysisActivities(deps) };
+  return {
+    ...createFanoutActivities(deps),
+    ...createScreenActivities(deps),
+    ...createSignalActivities(deps),
+    ...createIngestActivities(deps),
+    ...createRebalanceActivities(deps),
+    ...createMonitorActivities(deps),
+    ...createBacktestActivities(deps),
+    ...createReconciliationActivities(deps),
+    ...createRiskAnalysisActivities(deps),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -10,7 +10,13 @@ import { layout } from '../src/adapters/layout';
 import type { ObjectStore } from '../src/adapters/object-store/types';
 import type { MonitoringRepo, PortfolioSnapshotRow } from '../src/adapters/postgres/monitoring-repo';
 import { errorMessage } from '../src/domain/errors';
-import { monitorSummary, periodStarts, type MonitorComputation, type MonitorSnapshot, type MonitorThresholds } from '../src/domain/monitoring';
+import {
+  monitorSummary,
+  periodStarts,
+  type MonitorComputation,
+  type MonitorSnapshot,
+  type MonitorThresholds,
+} from '../src/domain/monitoring';
 import { renderMonitorReport } from '../src/reports/monitor-report';
 import { renderLineChart } from '../src/reports/svg-chart';
 import { addDays, parseIsoDate } from '../src/domain/dates';
@@ -33,8 +39,17 @@ export interface MonitorReportResult {
 }
 
 const toSnapshot = (s: PortfolioSnapshotRow): MonitorSnapshot => ({
-  date: s.date, cash: s.cash, totalValue: s.totalValue,
-  positions: s.positions.map((p) => ({ symbol: p.symbol, shares: Number(p.shares), avgCost: Number(p.avgCost), price: Number(p.price), sector: p.sector ?? null, stale: p.stale === true })),
+  date: s.date,
+  cash: s.cash,
+  totalValue: s.totalValue,
+  positions: s.positions.map((p) => ({
+    symbol: p.symbol,
+    shares: Number(p.shares),
+    avgCost: Number(p.avgCost),
+    price: Number(p.price),
+    sector: p.sector ?? null,
+    stale: p.stale === true,
+  })),
 });
 
 /** `TypeError: message`: the class says whether the store or the database failed. */
@@ -75,8 +90,13 @@ export function createMonitorActivities(deps: MonitorDeps) {
         thresholds: cfg.thresholds,
       });
       return {
-        status: 'completed', date, summary, curve: { dates: curve.map((c) => c.date), values: curve.map((c) => c.totalValue) },
-        windowDays: cfg.windowDays, riskFreeRate: cfg.riskFreeRate, thresholds: cfg.thresholds,
+        status: 'completed',
+        date,
+        summary,
+        curve: { dates: curve.map((c) => c.date), values: curve.map((c) => c.totalValue) },
+        windowDays: cfg.windowDays,
+        riskFreeRate: cfg.riskFreeRate,
+        thresholds: cfg.thresholds,
       };
     },
 
@@ -87,13 +107,34 @@ export function createMonitorActivities(deps: MonitorDeps) {
       const s = c.status === 'completed' ? c.summary : null;
       try {
         await monitoring.upsertMonitoringRun({
-          runDate: c.date, status: c.status, snapshotDate: s?.snapshotDate ?? null, totalValue: s?.totalValue ?? null,
-          dailyPnl: s?.dailyPnl ?? null, dailyReturn: s?.dailyReturn ?? null, mtdPnl: s?.mtdPnl ?? null, mtdReturn: s?.mtdReturn ?? null,
-          ytdPnl: s?.ytdPnl ?? null, ytdReturn: s?.ytdReturn ?? null, unrealizedPnl: s?.unrealizedPnl ?? null, sharpe: s?.risk.sharpe ?? null,
-          sortino: s?.risk.sortino ?? null, maxDrawdown: s?.risk.maxDrawdown ?? null, var95: s?.risk.var95 ?? null, windowReturns: s?.risk.returns ?? 0,
+          runDate: c.date,
+          status: c.status,
+          snapshotDate: s?.snapshotDate ?? null,
+          totalValue: s?.totalValue ?? null,
+          dailyPnl: s?.dailyPnl ?? null,
+          dailyReturn: s?.dailyReturn ?? null,
+          mtdPnl: s?.mtdPnl ?? null,
+          mtdReturn: s?.mtdReturn ?? null,
+          ytdPnl: s?.ytdPnl ?? null,
+          ytdReturn: s?.ytdReturn ?? null,
+          unrealizedPnl: s?.unrealizedPnl ?? null,
+          sharpe: s?.risk.sharpe ?? null,
+          sortino: s?.risk.sortino ?? null,
+          maxDrawdown: s?.risk.maxDrawdown ?? null,
+          var95: s?.risk.var95 ?? null,
+          windowReturns: s?.risk.returns ?? 0,
           alerts: s?.alerts ?? [],
-          details: s ? { previousDate: s.previousDate, cash: s.cash, positionsValue: s.positionsValue, var95Value: s.risk.var95Value, sectors: s.sectors } : {},
-          reportKey: keys.reportKey, chartKey: c.status === 'completed' ? keys.chartKey : null,
+          details: s
+            ? {
+                previousDate: s.previousDate,
+                cash: s.cash,
+                positionsValue: s.positionsValue,
+                var95Value: s.risk.var95Value,
+                sectors: s.sectors,
+              }
+            : {},
+          reportKey: keys.reportKey,
+          chartKey: c.status === 'completed' ? keys.chartKey : null,
         });
         return { stored: true, error: null };
       } catch (err) {
@@ -110,7 +151,9 @@ export function createMonitorActivities(deps: MonitorDeps) {
       try {
         if (c.status === 'completed') {
           const svg = renderLineChart([{ name: 'portfolio value', values: c.curve.values }], {
-            title: `Paper portfolio equity to ${c.summary.snapshotDate}`, labels: c.curve.dates, yDigits: 0,
+            title: `Paper portfolio equity to ${c.summary.snapshotDate}`,
+            labels: c.curve.dates,
+            yDigits: 0,
           });
           await store.put(keys.chartKey, svg, { contentType: 'image/svg+xml' });
         }

@@ -17,7 +17,14 @@ import type { ExecutionPlan, PortfolioRepo, SnapshotRow } from '../src/adapters/
 import type { SignalRepo } from '../src/adapters/postgres/signal-repo';
 import { targetWeightsParquet, tradeOrdersParquet } from '../src/adapters/tables/rebalancing';
 import { dividendsDue, rebalanceFlags, symbolsToPrice } from '../src/domain/rebalance-context';
-import { rebalanceDay, type DaySignal, type DueDividend, type HeldPosition, type RebalanceDay, type RebalanceOutcome } from '../src/domain/rebalance-day';
+import {
+  rebalanceDay,
+  type DaySignal,
+  type DueDividend,
+  type HeldPosition,
+  type RebalanceDay,
+  type RebalanceOutcome,
+} from '../src/domain/rebalance-day';
 import { renderRebalanceReport } from '../src/reports/rebalance-report';
 import { asActivityFailure } from './support/failures';
 import { heartbeat } from './support/heartbeat';
@@ -112,7 +119,10 @@ export function createRebalanceActivities(deps: RebalanceDeps) {
     async loadRebalanceContext(input: { date: string }): Promise<LoadRebalanceResult> {
       const { date } = input;
       if (!deps.portfolioSettings.paperTrading) {
-        throw ApplicationFailure.nonRetryable('PAPER_TRADING=false, but no broker adapter exists: only paper trading is supported', 'LiveTradingUnsupported');
+        throw ApplicationFailure.nonRetryable(
+          'PAPER_TRADING=false, but no broker adapter exists: only paper trading is supported',
+          'LiveTradingUnsupported',
+        );
       }
       const run = await portfolio.getRun(date);
       if (run?.status === 'executed') {
@@ -122,38 +132,70 @@ export function createRebalanceActivities(deps: RebalanceDeps) {
       const latest = await portfolio.latestSnapshot();
       if (latest && latest.snapshotDate > date) {
         throw ApplicationFailure.nonRetryable(
-          `the account already has a snapshot of ${latest.snapshotDate}, after ${date}: rebalances are booked in date order`, 'OutOfOrder',
+          `the account already has a snapshot of ${latest.snapshotDate}, after ${date}: rebalances are booked in date order`,
+          'OutOfOrder',
         );
       }
       const positions = (await portfolio.getPositions()).filter((p) => p.shares > 0);
-      const signals: DaySignal[] = (await deps.signals.getSignalResults(date)).map((s) => ({ symbol: s.symbol, sector: s.sector, signal: s.signal, score: s.combinedScore }));
+      const signals: DaySignal[] = (await deps.signals.getSignalResults(date)).map((s) => ({
+        symbol: s.symbol,
+        sector: s.sector,
+        signal: s.signal,
+        score: s.combinedScore,
+      }));
       const prices = await portfolio.closesOn(date, symbolsToPrice(positions, signals));
       const dividends: DueDividend[] = [];
       if (latest) {
         const from = addDays(latest.snapshotDate, 1);
         for (const p of positions) {
-          dividends.push(...dividendsDue(p.symbol, await asActivityFailure(() => deps.marketData.fetchDividends(p.symbol, from, date)), from, date));
+          dividends.push(
+            ...dividendsDue(p.symbol, await asActivityFailure(() => deps.marketData.fetchDividends(p.symbol, from, date)), from, date),
+          );
           heartbeat({ dividends: p.symbol });
         }
       }
       const ctx: RebalanceContext = {
-        date, baseSnapshotDate: latest?.snapshotDate ?? null, cash: latest?.cash ?? deps.portfolioSettings.initialCapital,
-        positions, prices, signals, dividends, minTradeValue: deps.portfolioSettings.minTradeValue,
+        date,
+        baseSnapshotDate: latest?.snapshotDate ?? null,
+        cash: latest?.cash ?? deps.portfolioSettings.initialCapital,
+        positions,
+        prices,
+        signals,
+        dividends,
+        minTradeValue: deps.portfolioSettings.minTradeValue,
       };
       const contextKey = work(date, 'context.json');
       await putJson(store, contextKey, ctx);
-      return { status: 'ok', contextKey, signals: signals.length, positions: positions.length, cash: ctx.cash, dividends: dividends.length, prices: Object.keys(prices).length };
+      return {
+        status: 'ok',
+        contextKey,
+        signals: signals.length,
+        positions: positions.length,
+        cash: ctx.cash,
+        dividends: dividends.length,
+        prices: Object.keys(prices).length,
+      };
     },
 
     /** Targets, orders, filters (pure domain), then Parquet + the `planned` run row. */
     async planRebalance(input: { date: string; contextKey: string }): Promise<PlanRebalanceResult> {
       const ctx = await getJson<RebalanceContext>(store, input.contextKey);
-      const day = await asActivityFailure(async () => rebalanceDay({
-        date: ctx.date, cash: ctx.cash, positions: ctx.positions, prices: ctx.prices, signals: ctx.signals, dividends: ctx.dividends,
-        minTradeValue: ctx.minTradeValue,
-      }));
+      const day = await asActivityFailure(async () =>
+        rebalanceDay({
+          date: ctx.date,
+          cash: ctx.cash,
+          positions: ctx.positions,
+          prices: ctx.prices,
+          signals: ctx.signals,
+          dividends: ctx.dividends,
+          minTradeValue: ctx.minTradeValue,
+        }),
+      );
       const plan: StoredPlan = {
-        day, baseSnapshotDate: ctx.baseSnapshotDate, baseShares: Object.fromEntries(ctx.positions.map((p) => [p.symbol, p.shares])), signalsUsed: ctx.signals.length,
+        day,
+        baseSnapshotDate: ctx.baseSnapshotDate,
+        baseShares: Object.fromEntries(ctx.positions.map((p) => [p.symbol, p.shares])),
+        signalsUsed: ctx.signals.length,
       };
       const planKey = work(ctx.date, 'plan.json');
       await putJson(store, planKey, plan);
@@ -162,16 +204,36 @@ export function createRebalanceActivities(deps: RebalanceDeps) {
       await store.put(targetWeightsKey, targetWeightsParquet(day));
       await store.put(tradeOrdersKey, tradeOrdersParquet(day));
       const summary: RebalanceSummary = {
-        date: ctx.date, outcome: day.outcome, signalsUsed: ctx.signals.length, orders: day.orders.length, cashBefore: ctx.cash,
-        cashAfter: day.after.cash, infeasible: day.infeasible, infeasibleReason: day.infeasibleReason, flags: rebalanceFlags(day, ctx.positions),
-        targetWeightsKey, tradeOrdersKey, reportKey: reportKeyOf(ctx.date),
+        date: ctx.date,
+        outcome: day.outcome,
+        signalsUsed: ctx.signals.length,
+        orders: day.orders.length,
+        cashBefore: ctx.cash,
+        cashAfter: day.after.cash,
+        infeasible: day.infeasible,
+        infeasibleReason: day.infeasibleReason,
+        flags: rebalanceFlags(day, ctx.positions),
+        targetWeightsKey,
+        tradeOrdersKey,
+        reportKey: reportKeyOf(ctx.date),
       };
       await withDbFailures(`recording the rebalance plan of ${ctx.date}`, () =>
         portfolio.upsertPlannedRun({
-          runDate: ctx.date, outcome: day.outcome, signalsUsed: summary.signalsUsed,
-          targetWeights: Object.fromEntries(day.targets.map((t) => [t.symbol, t.weight])), orders: day.orders.length,
-          cashBefore: ctx.cash, cashAfter: day.after.cash, infeasible: day.infeasible, infeasibleReason: day.infeasibleReason, flags: summary.flags,
-          costs: day.costs, dividends: day.dividendCash, targetWeightsKey, tradeOrdersKey, reportKey: summary.reportKey,
+          runDate: ctx.date,
+          outcome: day.outcome,
+          signalsUsed: summary.signalsUsed,
+          targetWeights: Object.fromEntries(day.targets.map((t) => [t.symbol, t.weight])),
+          orders: day.orders.length,
+          cashBefore: ctx.cash,
+          cashAfter: day.after.cash,
+          infeasible: day.infeasible,
+          infeasibleReason: day.infeasibleReason,
+          flags: summary.flags,
+          costs: day.costs,
+          dividends: day.dividendCash,
+          targetWeightsKey,
+          tradeOrdersKey,
+          reportKey: summary.reportKey,
         }),
       );
       return { ...summary, planKey, rejected: day.rejected.length, estimatedCosts: day.costs };
@@ -186,29 +248,52 @@ export function createRebalanceActivities(deps: RebalanceDeps) {
       const plan = await getJson<StoredPlan>(store, input.planKey);
       const d = plan.day;
       const exec: ExecutionPlan = {
-        runDate: input.date, baseSnapshotDate: plan.baseSnapshotDate, baseShares: plan.baseShares, dividends: d.dividends, orders: d.orders,
-        positions: d.after.positions, cash: d.after.cash, positionsValue: d.after.positionsValue, totalValue: d.after.totalValue,
-        costs: d.costs, dividendCash: d.dividendCash,
+        runDate: input.date,
+        baseSnapshotDate: plan.baseSnapshotDate,
+        baseShares: plan.baseShares,
+        dividends: d.dividends,
+        orders: d.orders,
+        positions: d.after.positions,
+        cash: d.after.cash,
+        positionsValue: d.after.positionsValue,
+        totalValue: d.after.totalValue,
+        costs: d.costs,
+        dividendCash: d.dividendCash,
       };
       heartbeat('booking');
       const hook = deps.beforeRebalanceCommit;
-      const r = await asActivityFailure(() => withDbFailures(`booking the rebalance of ${input.date}`, () =>
-        portfolio.executeRebalance(exec, hook && (() => hook(input.date))),
-      ));
+      const r = await asActivityFailure(() =>
+        withDbFailures(`booking the rebalance of ${input.date}`, () => portfolio.executeRebalance(exec, hook && (() => hook(input.date)))),
+      );
       const s = r.snapshot;
       return {
-        alreadyExecuted: r.alreadyExecuted, trades: r.trades, cash: s.cash, positionsValue: s.positionsValue, totalValue: s.totalValue,
-        costsPaidCum: s.costsPaidCum, dividendsCum: s.dividendsCum,
+        alreadyExecuted: r.alreadyExecuted,
+        trades: r.trades,
+        cash: s.cash,
+        positionsValue: s.positionsValue,
+        totalValue: s.totalValue,
+        costsPaidCum: s.costsPaidCum,
+        dividendsCum: s.dividendsCum,
       };
     },
 
     /** The order report: outcome, flags, targets, orders with costs and alpha, rejected trades, dividends, the snapshot. */
-    async writeRebalanceReport(input: { date: string; planKey: string; execution: ExecuteRebalanceResult; summary: RebalanceSummary }): Promise<{ reportKey: string }> {
+    async writeRebalanceReport(input: {
+      date: string;
+      planKey: string;
+      execution: ExecuteRebalanceResult;
+      summary: RebalanceSummary;
+    }): Promise<{ reportKey: string }> {
       const plan = await getJson<StoredPlan>(store, input.planKey);
       const reportKey = reportKeyOf(input.date);
       const s = input.summary;
       const markdown = renderRebalanceReport({
-        day: plan.day, signalsUsed: plan.signalsUsed, flags: s.flags, targetWeightsKey: s.targetWeightsKey, tradeOrdersKey: s.tradeOrdersKey, execution: input.execution,
+        day: plan.day,
+        signalsUsed: plan.signalsUsed,
+        flags: s.flags,
+        targetWeightsKey: s.targetWeightsKey,
+        tradeOrdersKey: s.tradeOrdersKey,
+        execution: input.execution,
       });
       await store.put(reportKey, markdown, { contentType: 'text/markdown' });
       return { reportKey };

@@ -47,7 +47,11 @@ function syntheticBacktestInput(years = 5, seed = 42) {
   const classes: Recommendation[] = ['strong_buy', 'buy', 'hold', 'sell', 'strong_sell'];
   const signalDays: SignalDay[] = dates.map((date) => ({
     date,
-    candidates: DAILY_UNIVERSE.filter(() => rng() < 0.4).map((c) => ({ symbol: c.symbol, sector: c.sector, recommendation: classes[Math.floor(rng() * 5)] })),
+    candidates: DAILY_UNIVERSE.filter(() => rng() < 0.4).map((c) => ({
+      symbol: c.symbol,
+      sector: c.sector,
+      recommendation: classes[Math.floor(rng() * 5)],
+    })),
   }));
   return { market: { dates, symbols, closes }, signalDays };
 }
@@ -55,7 +59,11 @@ function syntheticBacktestInput(years = 5, seed = 42) {
 function benchEngine() {
   const { market, signalDays } = syntheticBacktestInput();
   const params = { initialCapital: 25_000 };
-  simulateSignalPortfolio({ ...market, dates: market.dates.slice(0, 50), closes: market.closes.map((c) => c.subarray(0, 50)) }, signalDays.slice(0, 50), params); // warm-up
+  simulateSignalPortfolio(
+    { ...market, dates: market.dates.slice(0, 50), closes: market.closes.map((c) => c.subarray(0, 50)) },
+    signalDays.slice(0, 50),
+    params,
+  ); // warm-up
   const t0 = performance.now();
   const sig = simulateSignalPortfolio(market, signalDays, params);
   const bench = simulateBuyAndHold(market, signalDays[0], params);
@@ -70,7 +78,12 @@ function benchEngine() {
 }
 
 async function benchPipeline(date: string): Promise<Record<string, unknown>> {
-  const config = loadConfig({ MARKET_DATA_PROVIDER: 'synthetic', LOG_LEVEL: 'warn', ...process.env, TEMPORAL_TASK_QUEUE: 'bench-backtest' });
+  const config = loadConfig({
+    MARKET_DATA_PROVIDER: 'synthetic',
+    LOG_LEVEL: 'warn',
+    ...process.env,
+    TEMPORAL_TASK_QUEUE: 'bench-backtest',
+  });
   const e = await stackUp(config, (m) => process.stderr.write(`${m}\n`));
   const db = createPool(e.databaseUrl, 2);
   await migrate(db);
@@ -83,10 +96,19 @@ async function benchPipeline(date: string): Promise<Record<string, unknown>> {
     const t0 = performance.now();
     const p = await runPipeline(client, config.temporal.taskQueue, { date, lookbackDays: 252 });
     const s = seconds(t0);
-    const steps = ['ingest', 'screen', 'signal', 'rebalance', 'monitor', 'backtest'].filter((k) => (p as unknown as Record<string, unknown>)[k]);
+    const steps = ['ingest', 'screen', 'signal', 'rebalance', 'monitor', 'backtest'].filter(
+      (k) => (p as unknown as Record<string, unknown>)[k],
+    );
     return {
-      pipeline_one_date_s: s, pipeline_date: date, pipeline_status: p.status, pipeline_steps: steps,
-      pipeline_results: { rebalance: p.rebalance?.outcome ?? null, monitor: p.monitor?.status ?? null, backtest: p.backtest?.status ?? null },
+      pipeline_one_date_s: s,
+      pipeline_date: date,
+      pipeline_status: p.status,
+      pipeline_steps: steps,
+      pipeline_results: {
+        rebalance: p.rebalance?.outcome ?? null,
+        monitor: p.monitor?.status ?? null,
+        backtest: p.backtest?.status ?? null,
+      },
     };
   } finally {
     w.worker.shutdown();
@@ -97,7 +119,11 @@ async function benchPipeline(date: string): Promise<Record<string, unknown>> {
 }
 
 async function main() {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { date: { type: 'string' }, 'skip-pipeline': { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { date: { type: 'string' }, 'skip-pipeline': { type: 'boolean' } },
+    strict: true,
+  });
   const result: Record<string, unknown> = benchEngine();
   if (values['skip-pipeline']) {
     result.pipeline_one_date_s = null;

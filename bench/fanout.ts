@@ -39,7 +39,11 @@ function peakRssMb(pid: number): number {
 }
 
 async function main() {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { contracts: { type: 'string' }, bars: { type: 'string' }, window: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { contracts: { type: 'string' }, bars: { type: 'string' }, window: { type: 'string' } },
+    strict: true,
+  });
   const contracts = Number(values.contracts ?? 10);
   const config = loadConfig();
   const log = (m: string) => process.stderr.write(`${m}\n`);
@@ -49,7 +53,12 @@ async function main() {
   await db.end();
   const store = createObjectStore(config);
   const dataset = values.bars ? `bench-${values.bars}` : config.fanout.defaultDataset;
-  const ds = await ingestHourlyDataset(store, { dataset, provider: 'synthetic', seed: config.data.seed, bars: values.bars ? Number(values.bars) : undefined });
+  const ds = await ingestHourlyDataset(store, {
+    dataset,
+    provider: 'synthetic',
+    seed: config.data.seed,
+    bars: values.bars ? Number(values.bars) : undefined,
+  });
   log(`dataset ${dataset}: ${ds.contracts} x ${ds.bars} (${ds.skipped ? 'existing' : 'generated'})`);
 
   // Like production: the worker loads a prebuilt bundle, and timing starts once it reports ready.
@@ -75,7 +84,10 @@ async function main() {
     const cpu0 = { worker: cpuSeconds(worker.pid), server: cpuSeconds(serverPid) };
     const t0 = performance.now();
     const started = await startOrchestrator(client, config.temporal.taskQueue, {
-      numContracts: contracts, dataset, runKey, runValidation: false,
+      numContracts: contracts,
+      dataset,
+      runKey,
+      runValidation: false,
       maxConcurrentChildren: values.window ? Number(values.window) : config.fanout.maxConcurrentChildren,
     });
     const result = await followOrchestrator(client, started.workflowId);
@@ -85,7 +97,9 @@ async function main() {
     const metricsText = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     const activitySeconds: Record<string, { count: number; mean_ms: number }> = {};
     for (const m of metricsText.matchAll(/^quant_activity_duration_seconds_sum\{activity="([^"]+)"\} ([\d.e+-]+)$/gm)) {
-      const count = Number(new RegExp(`^quant_activity_duration_seconds_count\\{activity="${m[1]}"\\} (\\d+)$`, 'm').exec(metricsText)?.[1] ?? 0);
+      const count = Number(
+        new RegExp(`^quant_activity_duration_seconds_count\\{activity="${m[1]}"\\} (\\d+)$`, 'm').exec(metricsText)?.[1] ?? 0,
+      );
       activitySeconds[m[1]] = { count, mean_ms: Math.round((Number(m[2]) / Math.max(1, count)) * 10000) / 10 };
     }
     const t1 = performance.now();
@@ -110,9 +124,15 @@ async function main() {
     const kernelSeconds = (performance.now() - k0) / 1000;
     process.stdout.write(
       JSON.stringify({
-        contracts, bars: ds.bars, succeeded: result.succeeded, failed: result.failed,
-        wall_s: Math.round(wall * 100) / 100, aggregate_s: Math.round(aggregate * 100) / 100,
-        worker_peak_rss_mb: peak, kernel_bars_per_s: Math.round(bars / kernelSeconds), kernel_reps: reps,
+        contracts,
+        bars: ds.bars,
+        succeeded: result.succeeded,
+        failed: result.failed,
+        wall_s: Math.round(wall * 100) / 100,
+        aggregate_s: Math.round(aggregate * 100) / 100,
+        worker_peak_rss_mb: peak,
+        kernel_bars_per_s: Math.round(bars / kernelSeconds),
+        kernel_reps: reps,
         window: values.window ? Number(values.window) : config.fanout.maxConcurrentChildren,
         worker_cpu_s: Math.round(cpu.worker * 10) / 10,
         temporal_server_cpu_s: Math.round(cpu.server * 10) / 10,

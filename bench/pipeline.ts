@@ -30,16 +30,29 @@ const seconds = (t0: number) => Math.round((performance.now() - t0) / 10) / 100;
 /** Headlines of the held-out set (data/sentiment/test.csv: "label","text"). */
 function heldOutHeadlines(): string[] {
   const text = readFileSync(join(__dirname, '..', 'data', 'sentiment', 'test.csv'), 'utf8');
-  return text.split('\n').slice(1).filter(Boolean).map((l) => {
-    const m = /^"[^"]*","(.*)"$/.exec(l.trim());
-    return (m ? m[1] : l.split(',').slice(1).join(',')).replace(/""/g, '"');
-  });
+  return text
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((l) => {
+      const m = /^"[^"]*","(.*)"$/.exec(l.trim());
+      return (m ? m[1] : l.split(',').slice(1).join(',')).replace(/""/g, '"');
+    });
 }
 
 async function main() {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { date: { type: 'string' }, 'skip-backfill': { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { date: { type: 'string' }, 'skip-backfill': { type: 'boolean' } },
+    strict: true,
+  });
   const date = values.date ?? '2025-06-27';
-  const config = loadConfig({ MARKET_DATA_PROVIDER: 'synthetic', LOG_LEVEL: 'warn', ...process.env, TEMPORAL_TASK_QUEUE: 'bench-pipeline' });
+  const config = loadConfig({
+    MARKET_DATA_PROVIDER: 'synthetic',
+    LOG_LEVEL: 'warn',
+    ...process.env,
+    TEMPORAL_TASK_QUEUE: 'bench-pipeline',
+  });
   const log = (m: string) => process.stderr.write(`${m}\n`);
   const e = await stackUp(config, log);
   const db = createPool(e.databaseUrl, 2);

@@ -34,7 +34,8 @@ async function main(): Promise<void> {
   const test = parseLabelledCsv(await readFile(testPath, 'utf8'), testPath);
   const trainTexts = new Set(train.map((r) => r.text.toLowerCase()));
   const overlap = test.filter((r) => trainTexts.has(r.text.toLowerCase()));
-  if (overlap.length) throw new Error(`test.csv shares ${overlap.length} headline(s) with train.csv, e.g. line ${overlap[0].line}: ${overlap[0].text}`);
+  if (overlap.length)
+    throw new Error(`test.csv shares ${overlap.length} headline(s) with train.csv, e.g. line ${overlap[0].line}: ${overlap[0].text}`);
   const built = buildSentimentModelFiles(train, test);
   await mkdir(out, { recursive: true });
   for (const [name, bytes] of Object.entries(built.files)) await writeFile(join(out, name), bytes);

@@ -37,7 +37,9 @@ export function workflowsIndexPath(): string {
  *   const { path } = await bundleWorkflows('/tmp/bundle.js');
  *   await Worker.create({ workflowBundle: { codePath: path }, ... });
  */
-export async function bundleWorkflows(outPath = resolve(__dirname, '..', 'dist', 'workflow-bundle.js')): Promise<{ path: string; bytes: number }> {
+export async function bundleWorkflows(
+  outPath = resolve(__dirname, '..', 'dist', 'workflow-bundle.js'),
+): Promise<{ path: string; bytes: number }> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: workflowsIndexPath(),
     workflowInterceptorModules: workflowInterceptorModules(),

@@ -33,10 +33,26 @@ const CLASSES: Recommendation[] = ['strong_buy', 'buy', 'hold', 'sell', 'strong_
 async function writeSignals(date: string, rows: { symbol: string; sector: string | null; signal: Recommendation; close?: number }[]) {
   const dist = Object.fromEntries(CLASSES.map((c) => [c, rows.filter((r) => r.signal === c).length])) as Record<Recommendation, number>;
   await createSignalRepo(db).replaceSignals(
-    { runDate: date, symbols: rows.length, weights: { technical: 0.3, fundamental: 0.4, sentiment: 0.3 }, distribution: dist, parquetKey: null, reportKey: null },
+    {
+      runDate: date,
+      symbols: rows.length,
+      weights: { technical: 0.3, fundamental: 0.4, sentiment: 0.3 },
+      distribution: dist,
+      parquetKey: null,
+      reportKey: null,
+    },
     rows.map((r) => ({
-      symbol: r.symbol, sector: r.sector, technicalScore: 50, fundamentalScore: 50, sentimentScore: 50, hasSentiment: false, newsCount: 0,
-      combinedScore: 50, signal: r.signal, close: r.close ?? null, details: {},
+      symbol: r.symbol,
+      sector: r.sector,
+      technicalScore: 50,
+      fundamentalScore: 50,
+      sentimentScore: 50,
+      hasSentiment: false,
+      newsCount: 0,
+      combinedScore: 50,
+      signal: r.signal,
+      close: r.close ?? null,
+      details: {},
     })),
   );
 }
@@ -47,7 +63,10 @@ beforeAll(async () => {
   // Weekly signals (Fridays) over 2014: 20 names, classes rotating week by week.
   for (let d = new Date(Date.UTC(2014, 0, 3)); d.toISOString().slice(0, 10) <= END; d.setUTCDate(d.getUTCDate() + 7)) {
     const j = Math.round((d.getTime() - Date.UTC(2014, 0, 3)) / (7 * 86_400_000));
-    await writeSignals(d.toISOString().slice(0, 10), DAILY_UNIVERSE.slice(0, 20).map((c, k) => ({ symbol: c.symbol, sector: c.sector, signal: CLASSES[(j + k) % 4] })));
+    await writeSignals(
+      d.toISOString().slice(0, 10),
+      DAILY_UNIVERSE.slice(0, 20).map((c, k) => ({ symbol: c.symbol, sector: c.sector, signal: CLASSES[(j + k) % 4] })),
+    );
   }
   worker = await startTestWorker(config);
   client = await testClient();
@@ -76,9 +95,13 @@ describe('backtest (WF6)', () => {
     expect(sig.dates[0]).toBe(START);
     expect(sig.dates.at(-1)).toBe(END);
     expect(bench.dates).toEqual(sig.dates);
-    for (const [stored, curve] of [[row.signalMetrics!, sig], [row.benchmarkMetrics!, bench]] as const) {
+    for (const [stored, curve] of [
+      [row.signalMetrics!, sig],
+      [row.benchmarkMetrics!, bench],
+    ] as const) {
       const x = recompute(curve.equity, 25_000);
-      for (const k of ['cagr', 'sharpe', 'sortino', 'maxDrawdown', 'calmar', 'totalReturn'] as const) expect(stored[k]).toBeCloseTo(x[k], 9);
+      for (const k of ['cagr', 'sharpe', 'sortino', 'maxDrawdown', 'calmar', 'totalReturn'] as const)
+        expect(stored[k]).toBeCloseTo(x[k], 9);
     }
     for (const k of ['cagr', 'sharpe', 'sortino', 'maxDrawdown', 'calmar'] as const) {
       expect(row.excess![k]).toBeCloseTo(row.signalMetrics![k]! - row.benchmarkMetrics![k]!, 12);
@@ -89,7 +112,9 @@ describe('backtest (WF6)', () => {
     expect(r.benchmark!.costs).toBeGreaterThan(0);
 
     // The benchmark holds the first date's buys and strong buys, equally: check its first-day value against the stored closes.
-    const firstBuys = DAILY_UNIVERSE.slice(0, 20).filter((_, k) => CLASSES[k % 4] === 'strong_buy' || CLASSES[k % 4] === 'buy').map((c) => c.symbol);
+    const firstBuys = DAILY_UNIVERSE.slice(0, 20)
+      .filter((_, k) => CLASSES[k % 4] === 'strong_buy' || CLASSES[k % 4] === 'buy')
+      .map((c) => c.symbol);
     expect(firstBuys.length).toBe(10);
     expect(bench.equity[0]).toBeLessThan(25_000);
     expect(bench.equity[0]).toBeGreaterThan(25_000 * 0.99);
@@ -104,12 +129,25 @@ describe('backtest (WF6)', () => {
 
     // UPSERT on (start, end)
     await runBacktest(client, config.temporal.taskQueue, { date: END, start: START, end: END });
-    expect((await db.query(`SELECT count(*)::int AS n FROM backtest_runs WHERE start_date = $1 AND end_date = $2`, [START, END])).rows[0].n).toBe(1);
+    expect(
+      (await db.query(`SELECT count(*)::int AS n FROM backtest_runs WHERE start_date = $1 AND end_date = $2`, [START, END])).rows[0].n,
+    ).toBe(1);
   });
 
   it('no look-ahead: a jump at the close of the signal day earns nothing; a day earlier it does', async () => {
     // ZZLA closes at 10 until 2016-03-07 and at 20 from 2016-03-08 on.
-    const days = ['2016-03-01', '2016-03-02', '2016-03-03', '2016-03-04', '2016-03-07', '2016-03-08', '2016-03-09', '2016-03-10', '2016-03-11', '2016-03-14'];
+    const days = [
+      '2016-03-01',
+      '2016-03-02',
+      '2016-03-03',
+      '2016-03-04',
+      '2016-03-07',
+      '2016-03-08',
+      '2016-03-09',
+      '2016-03-10',
+      '2016-03-11',
+      '2016-03-14',
+    ];
     for (const d of days) {
       const c = d >= '2016-03-08' ? 20 : 10;
       await db.query(

@@ -10,7 +10,10 @@ import type { Db } from '../src/adapters/postgres/pool';
 export const UNIVERSE_SYMBOLS = DAILY_UNIVERSE.map((c) => c.symbol);
 
 /** Upsert synthetic end-of-day bars for `symbols` over [from, to]; returns the number of rows. */
-export async function seedMarketData(db: Db, opts: { from: string; to: string; seed?: number; symbols?: readonly string[] }): Promise<number> {
+export async function seedMarketData(
+  db: Db,
+  opts: { from: string; to: string; seed?: number; symbols?: readonly string[] },
+): Promise<number> {
   const provider = createSyntheticProvider({ seed: opts.seed ?? 20000127 });
   const { bars } = await provider.fetchEod(opts.symbols ?? UNIVERSE_SYMBOLS, opts.from, opts.to);
   for (let i = 0; i < bars.length; i += 5000) {
@@ -20,7 +23,16 @@ export async function seedMarketData(db: Db, opts: { from: string; to: string; s
        SELECT s, d::date, o, h, l, c, a, v, 'synthetic' FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::bigint[]) AS t(s, d, o, h, l, c, a, v)
        ON CONFLICT (symbol, date) DO UPDATE SET open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close,
          adj_close = EXCLUDED.adj_close, volume = EXCLUDED.volume`,
-      [b.map((x) => x.symbol), b.map((x) => x.date), b.map((x) => x.open), b.map((x) => x.high), b.map((x) => x.low), b.map((x) => x.close), b.map((x) => x.adjClose), b.map((x) => Math.round(x.volume))],
+      [
+        b.map((x) => x.symbol),
+        b.map((x) => x.date),
+        b.map((x) => x.open),
+        b.map((x) => x.high),
+        b.map((x) => x.low),
+        b.map((x) => x.close),
+        b.map((x) => x.adjClose),
+        b.map((x) => Math.round(x.volume)),
+      ],
     );
   }
   return bars.length;
@@ -28,7 +40,10 @@ export async function seedMarketData(db: Db, opts: { from: string; to: string; s
 
 /** Adjusted closes of one symbol up to `date`, oldest first. */
 export async function adjCloses(db: Db, symbol: string, to: string, from = '1900-01-01'): Promise<number[]> {
-  const r = await db.query<{ adj_close: number }>('SELECT adj_close FROM market_data WHERE symbol = $1 AND date BETWEEN $2::date AND $3::date ORDER BY date', [symbol, from, to]);
+  const r = await db.query<{ adj_close: number }>(
+    'SELECT adj_close FROM market_data WHERE symbol = $1 AND date BETWEEN $2::date AND $3::date ORDER BY date',
+    [symbol, from, to],
+  );
   return r.rows.map((x) => Number(x.adj_close));
 }
 

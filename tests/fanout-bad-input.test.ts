@@ -23,7 +23,10 @@ const store = createObjectStore(config);
 const stack = useTestStack(config);
 
 /** A 4-contract x 50-bar dataset, with `mutate` applied to the generated arrays before writing. */
-async function dataset(mutate: (d: ReturnType<typeof generateHourlyDataset>) => void = () => undefined, bars = 50): Promise<{ name: string; contracts: string[] }> {
+async function dataset(
+  mutate: (d: ReturnType<typeof generateHourlyDataset>) => void = () => undefined,
+  bars = 50,
+): Promise<{ name: string; contracts: string[] }> {
   const name = uniqueName('bad');
   const d = generateHourlyDataset({ seed: 99, contracts: 4, bars });
   mutate(d);
@@ -83,10 +86,13 @@ describe('bad input to analyzeSymbol', () => {
   it('a VIX series shorter than the prices is named with both lengths', async () => {
     const ds = await dataset();
     const d = generateHourlyDataset({ seed: 99, contracts: 4, bars: 50 });
-    await store.put(datasetKeys(ds.name).vix, writeParquet([
-      { name: 'timestamp', type: 'timestamp', data: d.timestamps.subarray(0, 40) },
-      { name: 'close', type: 'double', data: d.vix.subarray(0, 40) },
-    ]));
+    await store.put(
+      datasetKeys(ds.name).vix,
+      writeParquet([
+        { name: 'timestamp', type: 'timestamp', data: d.timestamps.subarray(0, 40) },
+        { name: 'close', type: 'double', data: d.vix.subarray(0, 40) },
+      ]),
+    );
     const f = await analyzeFailure(ds.name, ds.contracts[0]);
     expect(f.type).toBe('MisalignedSeries');
     expect(f.message).toMatch(/VIX has 40 bars, the prices have 50/);
@@ -95,10 +101,13 @@ describe('bad input to analyzeSymbol', () => {
   it('a dataset missing a column is named with the file and column', async () => {
     const ds = await dataset();
     const d = generateHourlyDataset({ seed: 99, contracts: 4, bars: 50 });
-    await store.put(datasetKeys(ds.name).spx, writeParquet([
-      { name: 'timestamp', type: 'timestamp', data: d.timestamps },
-      { name: 'level', type: 'double', data: d.spx },
-    ]));
+    await store.put(
+      datasetKeys(ds.name).spx,
+      writeParquet([
+        { name: 'timestamp', type: 'timestamp', data: d.timestamps },
+        { name: 'level', type: 'double', data: d.spx },
+      ]),
+    );
     const f = await analyzeFailure(ds.name, ds.contracts[0]);
     expect(f.type).toBe('MissingColumn');
     expect(f.message).toMatch(/close/);
@@ -124,7 +133,12 @@ describe('bad input caught by validateData', () => {
       d.prices[2][5] = -1;
     });
     const runKey = uniqueName('vfail');
-    const started = await startOrchestrator(stack.client, config.temporal.taskQueue, { numContracts: 4, dataset: ds.name, runValidation: true, runKey });
+    const started = await startOrchestrator(stack.client, config.temporal.taskQueue, {
+      numContracts: 4,
+      dataset: ds.name,
+      runValidation: true,
+      runKey,
+    });
     const err = await followOrchestrator(stack.client, started.workflowId).catch((e) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const f = (err as WorkflowFailedError).cause as ApplicationFailure;
@@ -132,7 +146,9 @@ describe('bad input caught by validateData', () => {
     expect(f.message).toContain(`FAIL ${ds.contracts[2]}: 1 zero or negative price(s), first at row 5`);
     expect(await createFanoutRepo(stack.db).countResults(runKey)).toBe(0);
     expect((await createFanoutRepo(stack.db).getRun(runKey))?.status).toBe('failed');
-    const children = (await stack.client.workflow.getHandle(started.workflowId).fetchHistory()).events!.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes);
+    const children = (await stack.client.workflow.getHandle(started.workflowId).fetchHistory()).events!.filter(
+      (e) => e.startChildWorkflowExecutionInitiatedEventAttributes,
+    );
     expect(children.map((c) => c.startChildWorkflowExecutionInitiatedEventAttributes!.workflowType!.name)).toEqual(['validateData']);
   });
 
@@ -143,7 +159,12 @@ describe('bad input caught by validateData', () => {
       for (let t = 300; t < 400; t++) d.prices[0][t] *= 1.6;
     }, 400);
     const runKey = uniqueName('vwarn');
-    const started = await startOrchestrator(stack.client, config.temporal.taskQueue, { numContracts: 4, dataset: ds.name, runValidation: true, runKey });
+    const started = await startOrchestrator(stack.client, config.temporal.taskQueue, {
+      numContracts: 4,
+      dataset: ds.name,
+      runValidation: true,
+      runKey,
+    });
     const result = await followOrchestrator(stack.client, started.workflowId);
     expect(result).toMatchObject({ validation: 'WARN', succeeded: 4, failed: 0 });
     const report = new TextDecoder().decode(await store.get(result.reportKey));

@@ -54,7 +54,11 @@ describe('worker crash in the middle of a run', () => {
     const runKey = uniqueName('crash');
     let worker = spawnWorker(config.temporal.taskQueue, await freePortPair());
     const started = await startOrchestrator(client, config.temporal.taskQueue, {
-      numContracts: 60, dataset: ds.dataset, runKey, maxConcurrentChildren: 3, runValidation: false,
+      numContracts: 60,
+      dataset: ds.dataset,
+      runKey,
+      maxConcurrentChildren: 3,
+      runValidation: false,
     });
     // Wait until some children have completed, then kill the worker without any chance to clean up.
     const handle = client.workflow.getHandle(started.workflowId);
@@ -76,7 +80,10 @@ describe('worker crash in the middle of a run', () => {
       expect(result).toMatchObject({ status: 'completed', total: 60, succeeded: 60, failed: 0 });
       // The killed worker's activities move on after a heartbeat timeout of seconds, not a start-to-close of
       // minutes (bench/drills.ts measures the time from the restart to the end of the run).
-      const child = await client.workflow.getHandle(`analyze-${rows.rows[0]?.contract ?? ''}-${runKey}`).fetchHistory().catch(() => undefined);
+      const child = await client.workflow
+        .getHandle(`analyze-${rows.rows[0]?.contract ?? ''}-${runKey}`)
+        .fetchHistory()
+        .catch(() => undefined);
       const scheduled = (child?.events ?? []).map((e) => e.activityTaskScheduledEventAttributes).filter((a) => a);
       expect(scheduled.length).toBe(3);
       for (const a of scheduled) expect(Number(String(a!.heartbeatTimeout?.seconds ?? 'Infinity'))).toBeLessThanOrEqual(10);

@@ -11,7 +11,11 @@ import { createFanoutRepo } from '../src/adapters/postgres/fanout-repo';
 import { workflowIds } from '../workflows/names';
 import type { Db } from '../src/adapters/postgres/pool';
 
-const config = testConfig({ WORKER_MAX_CONCURRENT_ACTIVITIES: '48', WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '24', WORKER_MAX_CACHED_WORKFLOWS: '600' });
+const config = testConfig({
+  WORKER_MAX_CONCURRENT_ACTIVITIES: '48',
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '24',
+  WORKER_MAX_CACHED_WORKFLOWS: '600',
+});
 const stack = useTestStack(config);
 
 describe('fan-out of 2,500 contracts', () => {
@@ -20,7 +24,11 @@ describe('fan-out of 2,500 contracts', () => {
     expect(ds.contracts).toBe(2500);
     const runKey = uniqueName('scale');
     const started = await startOrchestrator(stack.client, config.temporal.taskQueue, {
-      numContracts: 2500, dataset: ds.dataset, runKey, maxConcurrentChildren: 150, runValidation: false,
+      numContracts: 2500,
+      dataset: ds.dataset,
+      runKey,
+      maxConcurrentChildren: 150,
+      runValidation: false,
     });
     const result = await followOrchestrator(stack.client, started.workflowId);
     expect(result).toMatchObject({ total: 2500, succeeded: 2500, failed: 0, shards: 3 });

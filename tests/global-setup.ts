@@ -51,7 +51,14 @@ async function prepare(config: Config, dataDir: string): Promise<void> {
   const bundle = await bundleWorkflowCode({
     workflowsPath: join(__dirname, '..', 'workflows', 'index.ts'),
     workflowInterceptorModules: [metricsWorkflowInterceptorModule()],
-    logger: { info: () => undefined, warn: () => undefined, error: console.error, debug: () => undefined, trace: () => undefined, log: () => undefined },
+    logger: {
+      info: () => undefined,
+      warn: () => undefined,
+      error: console.error,
+      debug: () => undefined,
+      trace: () => undefined,
+      log: () => undefined,
+    },
   });
   const bundlePath = join(dataDir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);

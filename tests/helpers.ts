@@ -45,7 +45,10 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 }
 
 /** A worker on the test stack; `databaseUrl` points it at another Postgres (a test's own server). */
-export async function startTestWorker(config: Config, databaseUrl?: string): Promise<WorkerHandle & { running: Promise<void>; stop(): Promise<void> }> {
+export async function startTestWorker(
+  config: Config,
+  databaseUrl?: string,
+): Promise<WorkerHandle & { running: Promise<void>; stop(): Promise<void> }> {
   const e = testEnv();
   const handle = await buildWorker({
     config,

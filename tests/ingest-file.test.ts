@@ -59,7 +59,9 @@ async function failedIngest(file: string, date: string): Promise<{ type?: string
     // The workflow reports IngestFailed; the activity's own failure carries the file's error type.
     const history = await stack.client.workflow.getHandle(`ingest-${date}`).fetchHistory();
     const failed = (history.events ?? []).find((e) => e.activityTaskFailedEventAttributes)?.activityTaskFailedEventAttributes?.failure;
-    const attempts = (history.events ?? []).filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt ?? 1);
+    const attempts = (history.events ?? [])
+      .filter((e) => e.activityTaskStartedEventAttributes)
+      .map((e) => e.activityTaskStartedEventAttributes!.attempt ?? 1);
     expect((err as WorkflowFailedError).cause?.message).toContain(failed?.message ?? 'no activity failure');
     return { type: failed?.applicationFailureInfo?.type ?? undefined, message: failed?.message ?? '', attempts: Math.max(...attempts) };
   } finally {
@@ -77,7 +79,10 @@ async function nothingStored(date: string): Promise<void> {
 describe('WF1 ingest from a file it must refuse', () => {
   it('a binary file fails once with NotTextFile, its bytes nowhere but a short escaped excerpt', async () => {
     const garbage = join(dir, 'garbage.csv');
-    writeFileSync(garbage, Buffer.concat([Buffer.from('date,symbol\n'), Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 131) % 256))]));
+    writeFileSync(
+      garbage,
+      Buffer.concat([Buffer.from('date,symbol\n'), Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 131) % 256))]),
+    );
     const r = await failedIngest(garbage, '2024-05-15');
     expect(r.type).toBe('NotTextFile');
     expect(r.attempts).toBe(1);

@@ -25,8 +25,12 @@ const stack = useTestStack(config);
 /** Make every insert of `date` fail inside Postgres (the store activity's transaction rolls back). */
 async function breakDate(date: string): Promise<() => Promise<void>> {
   const fn = `qw_fail_${date.replace(/-/g, '')}`;
-  await stack.db.query(`CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure for %', NEW.date; END $$ LANGUAGE plpgsql`);
-  await stack.db.query(`CREATE TRIGGER ${fn} BEFORE INSERT ON market_data FOR EACH ROW WHEN (NEW.date = DATE '${date}') EXECUTE FUNCTION ${fn}()`);
+  await stack.db.query(
+    `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure for %', NEW.date; END $$ LANGUAGE plpgsql`,
+  );
+  await stack.db.query(
+    `CREATE TRIGGER ${fn} BEFORE INSERT ON market_data FOR EACH ROW WHEN (NEW.date = DATE '${date}') EXECUTE FUNCTION ${fn}()`,
+  );
   return async () => {
     await stack.db.query(`DROP TRIGGER IF EXISTS ${fn} ON market_data`);
     await stack.db.query(`DROP FUNCTION IF EXISTS ${fn}()`);
@@ -48,7 +52,16 @@ describe('WF1 ingest', () => {
     const bytes = await stack.worker.store.get(key);
     const info = await parquetSchemaInfo(bytes);
     const types = Object.fromEntries(info.columns.map((c) => [c.name, c.type]));
-    expect(types).toEqual({ date: 'timestamp', symbol: 'string', open: 'double', high: 'double', low: 'double', close: 'double', adj_close: 'double', volume: 'int64' });
+    expect(types).toEqual({
+      date: 'timestamp',
+      symbol: 'string',
+      open: 'double',
+      high: 'double',
+      low: 'double',
+      close: 'double',
+      adj_close: 'double',
+      volume: 'int64',
+    });
     const bars = await barsFromParquet(bytes);
     expect(bars).toHaveLength(rows);
     expect(new Set(bars.map((b) => b.date))).toEqual(new Set([date]));
@@ -115,16 +128,22 @@ describe('ingestBackfill', () => {
     // Two per-day ingests inside the range first.
     await runIngest(stack.client, tq, { date: '2024-01-10' });
     await runIngest(stack.client, tq, { date: '2024-02-07' });
-    const before = await stack.db.query(`SELECT symbol, date, adj_close, ingested_at FROM market_data WHERE date IN ('2024-01-10', '2024-02-07') ORDER BY symbol, date`);
+    const before = await stack.db.query(
+      `SELECT symbol, date, adj_close, ingested_at FROM market_data WHERE date IN ('2024-01-10', '2024-02-07') ORDER BY symbol, date`,
+    );
 
     const r = await runIngestBackfill(stack.client, tq, { from: '2024-01-01', to: '2024-02-29' });
     // 41 trading days (Jan 1, MLK and Presidents' Day closed) in chunks of 10.
     expect(r).toMatchObject({ chunks: 5, completed: 5, skipped: 0, failed: 0 });
-    const count = await stack.db.query(`SELECT count(*)::int AS n, max(ingested_at) AS last FROM market_data WHERE date BETWEEN '2024-01-01' AND '2024-02-29'`);
+    const count = await stack.db.query(
+      `SELECT count(*)::int AS n, max(ingested_at) AS last FROM market_data WHERE date BETWEEN '2024-01-01' AND '2024-02-29'`,
+    );
     expect(count.rows[0].n).toBe(r.rowsStored);
     expect(r.rowsStored).toBeGreaterThan(41 * 49 * 0.98);
     // The per-day rows are exactly the backfill's: same values, not rewritten.
-    const after = await stack.db.query(`SELECT symbol, date, adj_close, ingested_at FROM market_data WHERE date IN ('2024-01-10', '2024-02-07') ORDER BY symbol, date`);
+    const after = await stack.db.query(
+      `SELECT symbol, date, adj_close, ingested_at FROM market_data WHERE date IN ('2024-01-10', '2024-02-07') ORDER BY symbol, date`,
+    );
     expect(after.rows).toEqual(before.rows);
     const files = await stack.worker.store.list('market_data/source=synthetic/year=2024/month=02/');
     expect(files.length).toBe(20);
@@ -132,12 +151,18 @@ describe('ingestBackfill', () => {
     const chunk = await stack.client.workflow.getHandle(workflowIds.ingestBackfillChunk('2024-01-01-2024-02-29', 0)).describe();
     expect(chunk.status.name).toBe('COMPLETED');
 
-    const runsBefore = await stack.db.query(`SELECT max(updated_at) AS u, count(*)::int AS n FROM ingest_runs WHERE run_date BETWEEN '2024-01-01' AND '2024-02-29'`);
+    const runsBefore = await stack.db.query(
+      `SELECT max(updated_at) AS u, count(*)::int AS n FROM ingest_runs WHERE run_date BETWEEN '2024-01-01' AND '2024-02-29'`,
+    );
     const rerun = await runIngestBackfill(stack.client, tq, { from: '2024-01-01', to: '2024-02-29' });
     expect(rerun).toMatchObject({ chunks: 5, completed: 0, skipped: 5, rowsStored: 0 });
-    const count2 = await stack.db.query(`SELECT count(*)::int AS n, max(ingested_at) AS last FROM market_data WHERE date BETWEEN '2024-01-01' AND '2024-02-29'`);
+    const count2 = await stack.db.query(
+      `SELECT count(*)::int AS n, max(ingested_at) AS last FROM market_data WHERE date BETWEEN '2024-01-01' AND '2024-02-29'`,
+    );
     expect(count2.rows[0]).toEqual(count.rows[0]);
-    const runsAfter = await stack.db.query(`SELECT max(updated_at) AS u, count(*)::int AS n FROM ingest_runs WHERE run_date BETWEEN '2024-01-01' AND '2024-02-29'`);
+    const runsAfter = await stack.db.query(
+      `SELECT max(updated_at) AS u, count(*)::int AS n FROM ingest_runs WHERE run_date BETWEEN '2024-01-01' AND '2024-02-29'`,
+    );
     expect(runsAfter.rows[0]).toEqual(runsBefore.rows[0]);
   });
 

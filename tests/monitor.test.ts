@@ -46,7 +46,13 @@ async function insertSnapshot(date: string, total: number, positions: typeof POS
   await db.query(
     `INSERT INTO portfolio_snapshots (snapshot_date, cash, positions_value, total_value, positions) VALUES ($1::date, $2, $3, $4, $5::jsonb)
      ON CONFLICT (snapshot_date) DO UPDATE SET cash = EXCLUDED.cash, positions_value = EXCLUDED.positions_value, total_value = EXCLUDED.total_value, positions = EXCLUDED.positions`,
-    [date, total - pv, pv, total, JSON.stringify(positions.map((p) => ({ ...p, marketValue: p.shares * p.price, priceDate: date, stale: false })))],
+    [
+      date,
+      total - pv,
+      pv,
+      total,
+      JSON.stringify(positions.map((p) => ({ ...p, marketValue: p.shares * p.price, priceDate: date, stale: false }))),
+    ],
   );
 }
 
@@ -55,7 +61,8 @@ beforeAll(async () => {
   await db.query(`DELETE FROM portfolio_snapshots WHERE snapshot_date BETWEEN '2012-12-01' AND '2013-12-31'`);
   // the end of the previous year: the YTD base
   await insertSnapshot('2012-12-31', 24_000, []);
-  for (let i = 0; i < DATES.length; i++) await insertSnapshot(DATES[i], TOTALS[i], i === DATES.length - 1 ? POSITIONS : POSITIONS.map((p) => ({ ...p, price: p.price * 0.99 })));
+  for (let i = 0; i < DATES.length; i++)
+    await insertSnapshot(DATES[i], TOTALS[i], i === DATES.length - 1 ? POSITIONS : POSITIONS.map((p) => ({ ...p, price: p.price * 0.99 })));
   worker = await startTestWorker(config);
   client = await testClient();
 });
@@ -72,7 +79,7 @@ function percentile(x: number[], q: number): number {
   const s = [...x].sort((a, b) => a - b);
   const h = (s.length - 1) * q;
   const lo = Math.floor(h);
-  return s[lo] + (h - lo) * ((s[Math.min(lo + 1, s.length - 1)]) - s[lo]);
+  return s[lo] + (h - lo) * (s[Math.min(lo + 1, s.length - 1)] - s[lo]);
 }
 
 describe('monitor (WF5)', () => {
@@ -81,9 +88,12 @@ describe('monitor (WF5)', () => {
     expect(r.status).toBe('completed');
     expect(r.errors).toEqual([]);
 
-    const rows = (await db.query<{ d: string; total_value: number }>(
-      `SELECT to_char(snapshot_date, 'YYYY-MM-DD') AS d, total_value FROM portfolio_snapshots WHERE snapshot_date <= $1::date ORDER BY snapshot_date`, [D])).rows
-      .map((x) => ({ d: x.d, v: Number(x.total_value) }));
+    const rows = (
+      await db.query<{ d: string; total_value: number }>(
+        `SELECT to_char(snapshot_date, 'YYYY-MM-DD') AS d, total_value FROM portfolio_snapshots WHERE snapshot_date <= $1::date ORDER BY snapshot_date`,
+        [D],
+      )
+    ).rows.map((x) => ({ d: x.d, v: Number(x.total_value) }));
     const last = rows.at(-1)!;
     const prev = rows.at(-2)!;
     expect(r.snapshotDate).toBe(D);
@@ -131,7 +141,10 @@ describe('monitor (WF5)', () => {
     for (const h of ['## Summary', '## P&L', '## Winners and losers', '## Risk', '## Sectors', '## Alerts']) expect(md).toContain(h);
     expect(md).toContain(`](${r.chartKey!.split('/').pop()})`);
     const svg = new TextDecoder().decode(await worker.store.get(r.chartKey!));
-    const pts = svg.match(/points="([^"]*)"/)![1].trim().split(/\s+/);
+    const pts = svg
+      .match(/points="([^"]*)"/)![1]
+      .trim()
+      .split(/\s+/);
     expect(pts).toHaveLength(rows.length); // every snapshot lies within the chart's year before D
 
     // UPSERT: a rerun replaces the row.
@@ -141,8 +154,14 @@ describe('monitor (WF5)', () => {
 
   it('thresholds come from config: the same run with a looser position limit does not flag AAA', async () => {
     const acts = createMonitorActivities({
-      store: worker.store, monitoring: createMonitoringRepo(db),
-      monitorSettings: { windowDays: 30, riskFreeRate: 0.05, initialCapital: 25_000, thresholds: { ...DEFAULT_MONITOR_THRESHOLDS, maxPositionWeight: 0.2 } },
+      store: worker.store,
+      monitoring: createMonitoringRepo(db),
+      monitorSettings: {
+        windowDays: 30,
+        riskFreeRate: 0.05,
+        initialCapital: 25_000,
+        thresholds: { ...DEFAULT_MONITOR_THRESHOLDS, maxPositionWeight: 0.2 },
+      },
     });
     const c = await acts.computeMonitoring({ date: D });
     expect(c.status).toBe('completed');
@@ -173,7 +192,10 @@ describe('monitor (WF5)', () => {
     const cfg = testConfig();
     const e = testEnv();
     const handle = await buildWorker({
-      config: cfg, temporalAddress: e.temporalAddress, databaseUrl: 'postgres://nobody:x@127.0.0.1:1/none', workflowBundlePath: e.bundlePath,
+      config: cfg,
+      temporalAddress: e.temporalAddress,
+      databaseUrl: 'postgres://nobody:x@127.0.0.1:1/none',
+      workflowBundlePath: e.bundlePath,
       overrides: { shutdownGraceTime: '1s' },
     });
     const running = handle.worker.run();
@@ -191,7 +213,8 @@ describe('monitor (WF5)', () => {
     const dead = createPool('postgres://nobody:x@127.0.0.1:1/none', 1);
     try {
       const acts = createMonitorActivities({
-        store: worker.store, monitoring: createMonitoringRepo(dead),
+        store: worker.store,
+        monitoring: createMonitoringRepo(dead),
         monitorSettings: { windowDays: 30, riskFreeRate: 0.05, initialCapital: 25_000, thresholds: DEFAULT_MONITOR_THRESHOLDS },
       });
       const s = await acts.storeMonitoringRun({ computation: { status: 'no_portfolio', date: D } });

@@ -31,9 +31,12 @@ let dates: string[] = [];
 beforeAll(async () => {
   db = testDb();
   await seedMarketData(db, { from: '2014-11-01', to: '2017-12-31' });
-  dates = (await db.query<{ d: string }>(
-    `SELECT to_char(max(date), 'YYYY-MM-DD') AS d FROM market_data WHERE date BETWEEN '2016-01-01' AND '2017-12-31' AND source = 'synthetic'
-      GROUP BY date_trunc('month', date) ORDER BY 1`)).rows.map((r) => r.d);
+  dates = (
+    await db.query<{ d: string }>(
+      `SELECT to_char(max(date), 'YYYY-MM-DD') AS d FROM market_data WHERE date BETWEEN '2016-01-01' AND '2017-12-31' AND source = 'synthetic'
+      GROUP BY date_trunc('month', date) ORDER BY 1`,
+    )
+  ).rows.map((r) => r.d);
   worker = await startTestWorker(config);
   client = await testClient();
 });
@@ -56,16 +59,22 @@ describe('two years of the full pipeline (WF1-WF6, monthly)', () => {
       expect(p.monitor?.status).toBe('completed');
       expect(p.backtest?.status).toBe('completed');
     }
-    const snaps = (await db.query<{ d: string; v: number }>(
-      `SELECT to_char(snapshot_date, 'YYYY-MM-DD') AS d, total_value AS v FROM portfolio_snapshots WHERE snapshot_date BETWEEN $1 AND $2 ORDER BY snapshot_date`,
-      [dates[0], dates.at(-1)])).rows.map((x) => ({ d: x.d, v: Number(x.v) }));
+    const snaps = (
+      await db.query<{ d: string; v: number }>(
+        `SELECT to_char(snapshot_date, 'YYYY-MM-DD') AS d, total_value AS v FROM portfolio_snapshots WHERE snapshot_date BETWEEN $1 AND $2 ORDER BY snapshot_date`,
+        [dates[0], dates.at(-1)],
+      )
+    ).rows.map((x) => ({ d: x.d, v: Number(x.v) }));
     expect(snaps.map((s) => s.d)).toEqual(dates);
 
     // WF6: the final backtest window runs from the first signal date to the last run date.
     const bt = (await createBacktestRepo(db).getBacktestRun(dates[0], dates.at(-1)!))!;
     expect(bt.status).toBe('completed');
     expect(bt.signalDates).toBe(24);
-    for (const [stored, curve] of [[bt.signalMetrics!, bt.signalCurve!], [bt.benchmarkMetrics!, bt.benchmarkCurve!]] as const) {
+    for (const [stored, curve] of [
+      [bt.signalMetrics!, bt.signalCurve!],
+      [bt.benchmarkMetrics!, bt.benchmarkCurve!],
+    ] as const) {
       const x = riskOf([bt.initialCapital, ...curve.equity]);
       for (const k of ['cagr', 'sharpe', 'sortino', 'maxDrawdown', 'calmar'] as const) expect(stored[k]).toBeCloseTo(x[k], 9);
     }

@@ -27,11 +27,14 @@ describe('pipeline (WF1 -> WF6)', () => {
     expect(r.signal).toMatchObject({ status: 'completed', symbols: 20 });
 
     const bars = await stack.db.query<{ n: number; days: number }>(
-      `SELECT count(*)::int AS n, count(DISTINCT date)::int AS days FROM market_data WHERE date BETWEEN ($1::date - 500) AND $1::date`, [D]);
+      `SELECT count(*)::int AS n, count(DISTINCT date)::int AS days FROM market_data WHERE date BETWEEN ($1::date - 500) AND $1::date`,
+      [D],
+    );
     expect(bars.rows[0].days).toBeGreaterThanOrEqual(300);
     expect((await createScreeningRepo(stack.db).getScreeningResults(D)).length).toBe(49);
     expect((await createSignalRepo(stack.db).getSignalResults(D)).length).toBe(20);
-    for (const key of [r.ingest.reportKey, r.screen!.reportKey, r.signal!.reportKey]) expect(await stack.worker.store.exists(key!)).toBe(true);
+    for (const key of [r.ingest.reportKey, r.screen!.reportKey, r.signal!.reportKey])
+      expect(await stack.worker.store.exists(key!)).toBe(true);
 
     // Children ran in order: each started after the previous one closed.
     const ids = [workflowIds.ingest(D), workflowIds.screen(D), workflowIds.signal(D)];
@@ -46,7 +49,11 @@ describe('pipeline (WF1 -> WF6)', () => {
     expect(descs[2].startTime.getTime()).toBeGreaterThanOrEqual(descs[1].closeTime!.getTime());
 
     // WF4-WF6 ran after WF3, in order, and each completed.
-    const later = await Promise.all([workflowIds.rebalance(D), workflowIds.monitor(D), workflowIds.backtest(D)].map((id) => stack.client.workflow.getHandle(id).describe()));
+    const later = await Promise.all(
+      [workflowIds.rebalance(D), workflowIds.monitor(D), workflowIds.backtest(D)].map((id) =>
+        stack.client.workflow.getHandle(id).describe(),
+      ),
+    );
     for (const d of later) {
       expect(d.status.name).toBe('COMPLETED');
       expect(d.parentExecution?.workflowId).toBe(workflowIds.pipeline(D));
@@ -58,7 +65,8 @@ describe('pipeline (WF1 -> WF6)', () => {
 
     // Representative daily histories for tests/replay.test.ts.
     // Written only when QUANT_RECORD_HISTORIES names the type (tests/histories/<type>/v<N>.json).
-    for (const type of ['pipeline', 'ingest', 'screen', 'signal', 'rebalance', 'monitor', 'backtest'] as const) recordHistory(workflowIds[type](D), type);
+    for (const type of ['pipeline', 'ingest', 'screen', 'signal', 'rebalance', 'monitor', 'backtest'] as const)
+      recordHistory(workflowIds[type](D), type);
   });
 
   it('stops after WF1 on a weekend with no_trading_data', async () => {

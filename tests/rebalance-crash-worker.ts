@@ -17,7 +17,11 @@ import { heartbeat } from '../activities/support/heartbeat';
 
 const pauseFile = process.argv[2];
 if (!pauseFile) throw new Error('usage: rebalance-crash-worker.ts <pauseFile>');
-const need = (k: string) => process.env[k] ?? (() => { throw new Error(`${k} is not set`); })();
+const need = (k: string) =>
+  process.env[k] ??
+  (() => {
+    throw new Error(`${k} is not set`);
+  })();
 
 /** Hold the booking transaction open while the pause file exists. */
 async function pauseWhileFileExists(date: string): Promise<void> {

@@ -42,8 +42,13 @@ function spawnWorker(taskQueue: string, pauseFile: string): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'tests', 'rebalance-crash-worker.ts'), pauseFile], {
     cwd: repoRoot,
     env: {
-      ...process.env, QUANT_DATA_DIR: e.dataDir, TEMPORAL_ADDRESS: e.temporalAddress, DATABASE_URL: e.databaseUrl, TEMPORAL_TASK_QUEUE: taskQueue,
-      WORKFLOW_BUNDLE_PATH: e.bundlePath, LOG_LEVEL: 'warn',
+      ...process.env,
+      QUANT_DATA_DIR: e.dataDir,
+      TEMPORAL_ADDRESS: e.temporalAddress,
+      DATABASE_URL: e.databaseUrl,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      WORKFLOW_BUNDLE_PATH: e.bundlePath,
+      LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -75,7 +80,11 @@ describe('rebalance exactly once across a worker crash', () => {
       worker.kill('SIGKILL');
       await new Promise((r) => worker.once('exit', r));
       const repo = createPortfolioRepo(db);
-      await waitFor(async () => (await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE state LIKE 'idle in transaction%'`)).rows[0].n === 0, 30_000);
+      await waitFor(
+        async () =>
+          (await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE state LIKE 'idle in transaction%'`)).rows[0].n === 0,
+        30_000,
+      );
       expect(await repo.getTrades(D)).toEqual([]);
       expect(await repo.getSnapshot(D)).toBeNull();
       expect((await repo.getRun(D))?.status).toBe('planned');
@@ -85,7 +94,9 @@ describe('rebalance exactly once across a worker crash', () => {
       const r = await pending;
       expect(r.status).toBe('executed');
       expect(r.trades).toBeGreaterThan(0);
-      const trades = await db.query('SELECT symbol, side, count(*)::int AS n FROM trades WHERE run_date = $1::date GROUP BY symbol, side', [D]);
+      const trades = await db.query('SELECT symbol, side, count(*)::int AS n FROM trades WHERE run_date = $1::date GROUP BY symbol, side', [
+        D,
+      ]);
       expect(trades.rowCount).toBe(r.trades);
       expect(trades.rows.every((x) => x.n === 1)).toBe(true);
       const snaps = await db.query('SELECT count(*)::int AS n FROM portfolio_snapshots WHERE snapshot_date = $1::date', [D]);
@@ -96,7 +107,9 @@ describe('rebalance exactly once across a worker crash', () => {
       expect(snap.totalValue).toBeCloseTo(snap.cash + positions.reduce((a, p) => a + p.shares * p.lastPrice, 0), 8);
       // The killed attempt is in the history, and a retry did the booking.
       const hist = await client.workflow.getHandle(workflowIds.rebalance(D)).fetchHistory();
-      const failedAttempts = (hist.events ?? []).filter((e) => e.activityTaskStartedEventAttributes && (e.activityTaskStartedEventAttributes.attempt ?? 1) > 1);
+      const failedAttempts = (hist.events ?? []).filter(
+        (e) => e.activityTaskStartedEventAttributes && (e.activityTaskStartedEventAttributes.attempt ?? 1) > 1,
+      );
       expect(failedAttempts.length).toBeGreaterThanOrEqual(1);
 
       // A manual re-run of the date trades nothing.

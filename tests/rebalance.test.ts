@@ -60,7 +60,10 @@ describe('rebalance (WF4)', () => {
     expect(r.trades).toBeGreaterThan(0);
     const trades = await repo().getTrades(D1);
     expect(trades).toHaveLength(r.trades);
-    const closes = await repo().closesOn(D1, trades.map((t) => t.symbol));
+    const closes = await repo().closesOn(
+      D1,
+      trades.map((t) => t.symbol),
+    );
     let spent = 0;
     for (const t of trades) {
       expect(t.side).toBe('buy');
@@ -85,9 +88,15 @@ describe('rebalance (WF4)', () => {
     }
     snap1 = (await repo().getSnapshot(D1))!;
     expect(snap1.cash).toBeCloseTo(25_000 - spent, 8);
-    expect(snap1.positionsValue).toBeCloseTo(positions.reduce((a, p) => a + p.shares * p.lastPrice, 0), 8);
+    expect(snap1.positionsValue).toBeCloseTo(
+      positions.reduce((a, p) => a + p.shares * p.lastPrice, 0),
+      8,
+    );
     expect(snap1.totalValue).toBeCloseTo(snap1.cash + snap1.positionsValue, 8);
-    expect(snap1.costsPaidCum).toBeCloseTo(trades.reduce((a, t) => a + t.totalCost, 0), 10);
+    expect(snap1.costsPaidCum).toBeCloseTo(
+      trades.reduce((a, t) => a + t.totalCost, 0),
+      10,
+    );
     expect(r.snapshot?.totalValue).toBeCloseTo(snap1.totalValue, 8);
 
     const run = (await repo().getRun(D1))!;
@@ -99,7 +108,8 @@ describe('rebalance (WF4)', () => {
     expect((to.columns.status as string[]).filter((s) => s === 'proposed')).toHaveLength(r.trades);
     const report = await text(r.reportKey!);
     expect(report).toContain(`# Rebalance ${D1} (paper trading)`);
-    for (const h of ['## Target weights', '## Orders', '## Rejected trades', '## Dividends (reinvested)', '## Positions after']) expect(report).toContain(h);
+    for (const h of ['## Target weights', '## Orders', '## Rejected trades', '## Dividends (reinvested)', '## Positions after'])
+      expect(report).toContain(h);
     expect(report).toContain('Expected alpha = (score - 50) / 50');
   });
 
@@ -116,7 +126,10 @@ describe('rebalance (WF4)', () => {
     expect(r.status).toBe('executed');
     const snap2 = (await repo().getSnapshot(D2))!;
     const p2 = new Map(snap2.positions.map((p) => [p.symbol, p.price]));
-    const closes = await repo().closesOn(D2, snap1.positions.map((p) => p.symbol));
+    const closes = await repo().closesOn(
+      D2,
+      snap1.positions.map((p) => p.symbol),
+    );
     const pnl = snap1.positions.reduce((a, p) => a + p.shares * ((closes[p.symbol] ?? p.price) - p.price), 0);
     for (const p of snap1.positions) if (p2.has(p.symbol)) expect(p2.get(p.symbol)).toBe(closes[p.symbol]);
     const costs = snap2.costsPaidCum - snap1.costsPaidCum;
@@ -124,7 +137,10 @@ describe('rebalance (WF4)', () => {
     expect(snap2.totalValue + costs).toBeCloseTo(snap1.totalValue + pnl + divs, 6);
     expect(snap2.totalValue).toBeCloseTo(snap2.cash + snap2.positionsValue, 8);
     const trades = await repo().getTrades(D2);
-    expect(costs).toBeCloseTo(trades.reduce((a, t) => a + t.totalCost, 0), 8);
+    expect(costs).toBeCloseTo(
+      trades.reduce((a, t) => a + t.totalCost, 0),
+      8,
+    );
     // weighted average cost of a symbol bought on both days
     for (const t of trades.filter((x) => x.side === 'buy')) {
       const prev = snap1.positions.find((p) => p.symbol === t.symbol);
@@ -172,7 +188,9 @@ describe('rebalance (WF4)', () => {
     await resetAccount(db);
     const signals = createSignalRepo(db);
     const run = (await signals.getSignalRun(D2))!;
-    const rows = (await signals.getSignalResults(D2)).slice(0, 3).map((x, i) => ({ ...x, sector: `Sector${i}`, combinedScore: 80, signal: 'strong_buy' as const }));
+    const rows = (await signals.getSignalResults(D2))
+      .slice(0, 3)
+      .map((x, i) => ({ ...x, sector: `Sector${i}`, combinedScore: 80, signal: 'strong_buy' as const }));
     await signals.replaceSignals({ ...run, symbols: 3 }, rows);
     const r = await runRebalance(client, config.temporal.taskQueue, { date: D2 });
     expect(r).toMatchObject({ status: 'executed', outcome: 'traded', infeasible: true });
@@ -180,7 +198,7 @@ describe('rebalance (WF4)', () => {
     expect(r.trades).toBeLessThanOrEqual(3);
     expect(r.infeasibleReason).toMatch(/caps allow only 15\.00% invested/);
     expect(r.snapshot!.cash / r.snapshot!.totalValue).toBeGreaterThan(0.85);
-    expect((await repo().getRun(D2))).toMatchObject({ infeasible: true });
+    expect(await repo().getRun(D2)).toMatchObject({ infeasible: true });
     expect(await text(r.reportKey!)).toContain('Caps infeasible: caps allow only 15.00% invested');
   });
 });

@@ -22,7 +22,12 @@ export function referenceMetrics(values: number[], rfAnnual = 0.05) {
   }
   const cagr = Math.pow(values[n] / values[0], 252 / n) - 1;
   return {
-    r, cagr, sharpe: (mu / sd) * Math.sqrt(252), sortino: (mu * 252) / (down * Math.sqrt(252)),
-    maxDrawdown: mdd, calmar: cagr / mdd, totalReturn: values[n] / values[0] - 1,
+    r,
+    cagr,
+    sharpe: (mu / sd) * Math.sqrt(252),
+    sortino: (mu * 252) / (down * Math.sqrt(252)),
+    maxDrawdown: mdd,
+    calmar: cagr / mdd,
+    totalReturn: values[n] / values[0] - 1,
   };
 }

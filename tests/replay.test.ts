@@ -19,7 +19,19 @@ const fixtures = listHistoryFixtures();
 
 describe('recorded histories replay on the current code', () => {
   it('has a fixture for the fan-out and for every daily workflow', () => {
-    for (const wf of ['orchestrator', 'analyzeSymbol', 'pipeline', 'ingest', 'screen', 'signal', 'rebalance', 'monitor', 'backtest', 'reconciliation', 'riskAnalysis']) {
+    for (const wf of [
+      'orchestrator',
+      'analyzeSymbol',
+      'pipeline',
+      'ingest',
+      'screen',
+      'signal',
+      'rebalance',
+      'monitor',
+      'backtest',
+      'reconciliation',
+      'riskAnalysis',
+    ]) {
       expect(fixtureVersions(wf), wf).toContain(1);
     }
   });

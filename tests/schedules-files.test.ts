@@ -22,8 +22,12 @@ describe('production schedules', () => {
   });
   it('run WF1..WF6 at 06:00..11:00 UTC on weekdays, each a registered workflow', () => {
     expect(cli.map((e) => [e.workflow, e.cron])).toEqual([
-      ['ingest', '0 6 * * 1-5'], ['screen', '0 7 * * 1-5'], ['signal', '0 8 * * 1-5'],
-      ['rebalance', '0 9 * * 1-5'], ['monitor', '0 10 * * 1-5'], ['backtest', '0 11 * * 1-5'],
+      ['ingest', '0 6 * * 1-5'],
+      ['screen', '0 7 * * 1-5'],
+      ['signal', '0 8 * * 1-5'],
+      ['rebalance', '0 9 * * 1-5'],
+      ['monitor', '0 10 * * 1-5'],
+      ['backtest', '0 11 * * 1-5'],
     ]);
     for (const e of cli) expect(Object.keys(workflows)).toContain(e.workflow);
   });

@@ -23,7 +23,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const id of created) await client.schedule.getHandle(id).delete().catch(() => undefined);
+  for (const id of created)
+    await client.schedule
+      .getHandle(id)
+      .delete()
+      .catch(() => undefined);
   await worker?.stop();
   await client?.connection.close();
 });
@@ -41,8 +45,14 @@ describe('schedules', () => {
       ['monitor', '0 10 * * 1-5', 'Skip'],
       ['backtest', '0 11 * * 1-5', 'Skip'],
     ]);
-    expect(() => parseSchedules('schedules:\n  - id: x\n    workflow: screen\n    cron: "every day"\n    overlap: Sometimes\n')).toThrow(/schedules\.0\.cron.*\n.*schedules\.0\.overlap/s);
-    expect(() => parseSchedules('schedules:\n  - { id: a, workflow: screen, cron: "0 7 * * *" }\n  - { id: a, workflow: signal, cron: "0 8 * * *" }\n')).toThrow(/duplicate schedule id a/);
+    expect(() => parseSchedules('schedules:\n  - id: x\n    workflow: screen\n    cron: "every day"\n    overlap: Sometimes\n')).toThrow(
+      /schedules\.0\.cron.*\n.*schedules\.0\.overlap/s,
+    );
+    expect(() =>
+      parseSchedules(
+        'schedules:\n  - { id: a, workflow: screen, cron: "0 7 * * *" }\n  - { id: a, workflow: signal, cron: "0 8 * * *" }\n',
+      ),
+    ).toThrow(/duplicate schedule id a/);
   });
 
   it('apply creates, then is idempotent, then updates a changed entry', async () => {
@@ -68,7 +78,9 @@ describe('schedules', () => {
     }
 
     const changed = entries.map((e, i) => (i === 1 ? { ...e, cron: '30 7 * * 1-5', overlap: 'BufferOne' as const } : e));
-    expect((await applySchedules(client, changed, tq)).map((r) => r.outcome)).toEqual(entries.map((_, i) => (i === 1 ? 'updated' : 'unchanged')));
+    expect((await applySchedules(client, changed, tq)).map((r) => r.outcome)).toEqual(
+      entries.map((_, i) => (i === 1 ? 'updated' : 'unchanged')),
+    );
     const after = await client.schedule.getHandle(entries[1].id).describe();
     expect(after.policies.overlap).toBe('BUFFER_ONE');
     expect(((await after.action.memo) as Record<string, unknown>).scheduleHash).toBe(scheduleHash(changed[1], tq));
@@ -96,7 +108,11 @@ describe('schedules', () => {
     const id = uniqueName('backfill-screen');
     created.push(id);
     const tq = config.temporal.taskQueue;
-    await applySchedules(client, [{ id, workflow: 'screen', cron: '0 7 * * 1-5', overlap: 'Skip', catchupWindow: '1h', paused: true, input: {} }], tq);
+    await applySchedules(
+      client,
+      [{ id, workflow: 'screen', cron: '0 7 * * 1-5', overlap: 'Skip', catchupWindow: '1h', paused: true, input: {} }],
+      tq,
+    );
     // Mon 2024-07-08 .. Wed 2024-07-10 -> run dates Fri 07-05, Mon 07-08, Tue 07-09 (no bars there: no_trading_data, quickly).
     await backfillSchedule(client, id, '2024-07-08', '2024-07-10');
     const deadline = Date.now() + 60_000;

@@ -81,7 +81,10 @@ describe('screen (WF2)', () => {
     const n = aapl.length;
     const row = rows.find((x) => x.symbol === 'AAPL')!;
     expect(row.metrics.momentum_252).toBeCloseTo(aapl[n - 1] / aapl[n - 253] - 1, 10);
-    const rets = aapl.slice(n - 253).map((p, i, a) => (i === 0 ? NaN : p / a[i - 1] - 1)).slice(1);
+    const rets = aapl
+      .slice(n - 253)
+      .map((p, i, a) => (i === 0 ? NaN : p / a[i - 1] - 1))
+      .slice(1);
     expect(row.metrics.volatility).toBeCloseTo(std1(rets) * Math.sqrt(252), 10);
     expect(row.sector).toBe('Technology');
 
@@ -99,7 +102,13 @@ describe('screen (WF2)', () => {
     });
 
     const run = await repo.getScreeningRun(D);
-    expect(run).toMatchObject({ runDate: D, symbols: 49, lookbackDays: 252, clusters: r.clusters, parquetKey: 'screening/year=2024/month=06/day=28/screening.parquet' });
+    expect(run).toMatchObject({
+      runDate: D,
+      symbols: 49,
+      lookbackDays: 252,
+      clusters: r.clusters,
+      parquetKey: 'screening/year=2024/month=06/day=28/screening.parquet',
+    });
 
     const bytes = await worker.store.get(r.parquetKey!);
     const info = await parquetSchemaInfo(bytes);
@@ -118,7 +127,10 @@ describe('screen (WF2)', () => {
 
   it('sets the daily search attributes and accepts the deterministic ID', async () => {
     const h = await client.workflow.start('screen', {
-      taskQueue: config.temporal.taskQueue, workflowId: workflowIds.screen(D), args: [{ date: D }], staticSummary: `Screen ${D}`,
+      taskQueue: config.temporal.taskQueue,
+      workflowId: workflowIds.screen(D),
+      args: [{ date: D }],
+      staticSummary: `Screen ${D}`,
     });
     await h.result();
     const desc = await h.describe();

@@ -147,13 +147,27 @@ describe('signal (WF3)', () => {
       requests++;
       const u = new URL(req.url ?? '/', 'http://x');
       const sym = u.searchParams.get('symbol') ?? '';
-      const items = (news[sym] ?? []).map((n, i) => ({ category: 'company', datetime: n.datetime, headline: n.headline, id: sym.length * 1000 + i, image: '', related: sym, source: 'Test', summary: '', url: `https://example.test/${sym}/${i}` }));
+      const items = (news[sym] ?? []).map((n, i) => ({
+        category: 'company',
+        datetime: n.datetime,
+        headline: n.headline,
+        id: sym.length * 1000 + i,
+        image: '',
+        related: sym,
+        source: 'Test',
+        summary: '',
+        url: `https://example.test/${sym}/${i}`,
+      }));
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(items));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
-    const newsConfig = testConfig({ FINNHUB_API_KEY: 'test-key', FINNHUB_BASE_URL: `http://127.0.0.1:${port}`, FINNHUB_PER_MINUTE: '6000' });
+    const newsConfig = testConfig({
+      FINNHUB_API_KEY: 'test-key',
+      FINNHUB_BASE_URL: `http://127.0.0.1:${port}`,
+      FINNHUB_PER_MINUTE: '6000',
+    });
     const w2 = await startTestWorker(newsConfig);
     try {
       const r = await runSignal(client, newsConfig.temporal.taskQueue, { date: D });
@@ -161,7 +175,8 @@ describe('signal (WF3)', () => {
       expect(requests).toBeGreaterThanOrEqual(20);
       const rows = await createSignalRepo(db).getSignalResults(D);
       const by = new Map(rows.map((x) => [x.symbol, x]));
-      for (const x of rows) if (x.symbol !== good && x.symbol !== bad) expect(x).toMatchObject({ hasSentiment: false, sentimentScore: 50, newsCount: 0 });
+      for (const x of rows)
+        if (x.symbol !== good && x.symbol !== bad) expect(x).toMatchObject({ hasSentiment: false, sentimentScore: 50, newsCount: 0 });
       expect(by.get(good)).toMatchObject({ hasSentiment: true, newsCount: 2 });
       expect(by.get(bad)).toMatchObject({ hasSentiment: true, newsCount: 1 });
 
@@ -200,7 +215,11 @@ describe('signal (WF3)', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
-    const outageConfig = testConfig({ FINNHUB_API_KEY: 'test-key', FINNHUB_BASE_URL: `http://127.0.0.1:${port}`, FINNHUB_PER_MINUTE: '6000' });
+    const outageConfig = testConfig({
+      FINNHUB_API_KEY: 'test-key',
+      FINNHUB_BASE_URL: `http://127.0.0.1:${port}`,
+      FINNHUB_PER_MINUTE: '6000',
+    });
     const w3 = await startTestWorker(outageConfig);
     try {
       const r = await runSignal(client, outageConfig.temporal.taskQueue, { date: D });
@@ -213,7 +232,9 @@ describe('signal (WF3)', () => {
       expect(report).toMatch(/> \*\*Warning:\*\* news unavailable/);
       // The branch gave up after its own two attempts, not after the outage window.
       const history = await client.workflow.getHandle(`signal-${D}`).fetchHistory();
-      const sentimentFailures = history.events!.filter((e) => e.activityTaskStartedEventAttributes && (e.activityTaskStartedEventAttributes.attempt ?? 1) === 2);
+      const sentimentFailures = history.events!.filter(
+        (e) => e.activityTaskStartedEventAttributes && (e.activityTaskStartedEventAttributes.attempt ?? 1) === 2,
+      );
       expect(sentimentFailures.length).toBeGreaterThanOrEqual(1);
     } finally {
       await w3.stop();

@@ -23,12 +23,22 @@ let env: NodeJS.ProcessEnv = {};
 
 beforeAll(async () => {
   [temporalPort, uiPort, pgPort] = [await freePort(), await freePort(), await freePort()];
-  env = { ...process.env, QUANT_DATA_DIR: dataDir, TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), EMBEDDED_PG_PORT: String(pgPort) };
+  env = {
+    ...process.env,
+    QUANT_DATA_DIR: dataDir,
+    TEMPORAL_PORT: String(temporalPort),
+    TEMPORAL_UI_PORT: String(uiPort),
+    EMBEDDED_PG_PORT: String(pgPort),
+  };
   for (const k of ['TEMPORAL_ADDRESS', 'DATABASE_URL']) delete env[k];
 });
 
 function quant(...args: string[]): string {
-  return execFileSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), ...args], { env, cwd: repoRoot, encoding: 'utf8' });
+  return execFileSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), ...args], {
+    env,
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
 }
 
 async function searchAttributes(): Promise<Record<string, unknown>> {
@@ -58,8 +68,18 @@ describe('quant stack', () => {
 
     // The SQLite file holds every history, the logs whatever was logged: owner-only (issue 11, point 13).
     const mode = (p: string) => (statSync(join(dataDir, p)).mode & 0o777).toString(8);
-    expect({ db: mode('temporal.db'), logs: mode('logs'), temporalLog: mode('logs/temporal.log'), postgresLog: mode('logs/postgres.log'), run: mode('run') }).toEqual({
-      db: '600', logs: '700', temporalLog: '600', postgresLog: '600', run: '700',
+    expect({
+      db: mode('temporal.db'),
+      logs: mode('logs'),
+      temporalLog: mode('logs/temporal.log'),
+      postgresLog: mode('logs/postgres.log'),
+      run: mode('run'),
+    }).toEqual({
+      db: '600',
+      logs: '700',
+      temporalLog: '600',
+      postgresLog: '600',
+      run: '700',
     });
     if (existsSync(join(dataDir, 'temporal.db-wal'))) expect(mode('temporal.db-wal')).toBe('600');
 
@@ -75,7 +95,9 @@ describe('quant stack', () => {
     await client.connect();
     const tables = await client.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1");
     await client.end();
-    expect(tables.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['fanout_runs', 'fanout_results', 'fanout_aggregates', 'schema_migrations']));
+    expect(tables.rows.map((r) => r.table_name)).toEqual(
+      expect.arrayContaining(['fanout_runs', 'fanout_results', 'fanout_aggregates', 'schema_migrations']),
+    );
 
     expect(quant('stack', 'down')).toMatch(/stopped temporal, postgres/);
     expect(quant('stack', 'status')).toMatch(/temporal\s+stopped[\s\S]*postgres\s+stopped/);

@@ -21,10 +21,26 @@ describe('temporal workflow start --type orchestrator', () => {
     const runKey = uniqueName('cli');
     const workflowId = `orchestrator-${runKey}`;
     const temporal = resolveTemporalCli({ cliPath: process.env.TEMPORAL_CLI_PATH });
-    const input = JSON.stringify({ numContracts: 3, runIngestion: false, runValidation: true, dataset: ds.dataset, outputPrefix: 'fanout' });
+    const input = JSON.stringify({
+      numContracts: 3,
+      runIngestion: false,
+      runValidation: true,
+      dataset: ds.dataset,
+      outputPrefix: 'fanout',
+    });
     const printed = execFileSync(temporal, [
-      'workflow', 'start', '--address', testEnv().temporalAddress, '--task-queue', config.temporal.taskQueue,
-      '--type', 'orchestrator', '--workflow-id', workflowId, '--input', input,
+      'workflow',
+      'start',
+      '--address',
+      testEnv().temporalAddress,
+      '--task-queue',
+      config.temporal.taskQueue,
+      '--type',
+      'orchestrator',
+      '--workflow-id',
+      workflowId,
+      '--input',
+      input,
     ]).toString();
     expect(printed).toContain(workflowId);
     const result = (await stack.client.workflow.getHandle(workflowId).result()) as OrchestratorResult;

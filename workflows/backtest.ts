@@ -60,11 +60,20 @@ export async function backtest(input: BacktestInput = {}): Promise<BacktestResul
   const p = resolved.params;
   const base = { date, start: p.start, end: p.end, initialCapital: p.initialCapital };
   if (resolved.status === 'no_signals') {
-    const fin = await acts.finishBacktest.executeWithOptions(
-      { summary: `no signals in ${p.start} .. ${p.end}` }, [{ params: p, signalDates: 0, signalCurveKey: null, benchmarkCurveKey: null }],
-    );
+    const fin = await acts.finishBacktest.executeWithOptions({ summary: `no signals in ${p.start} .. ${p.end}` }, [
+      { params: p, signalDates: 0, signalCurveKey: null, benchmarkCurveKey: null },
+    ]);
     setCurrentDetails(`no signals in ${p.start} .. ${p.end}`);
-    return { ...base, status: 'no_signals', signalDates: 0, signal: null, benchmark: null, excess: null, reportKey: fin.reportKey, chartKey: null };
+    return {
+      ...base,
+      status: 'no_signals',
+      signalDates: 0,
+      signal: null,
+      benchmark: null,
+      excess: null,
+      reportKey: fin.reportKey,
+      chartKey: null,
+    };
   }
   setCurrentDetails(`loading ${resolved.signalDates} signal dates`);
   const data = await acts.loadBacktestData.executeWithOptions(

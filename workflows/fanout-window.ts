@@ -60,18 +60,20 @@ export async function runChildrenWindowed(input: WindowInput, progress: FanoutPr
       staticSummary: `Analyze ${contract} for run ${input.runKey}`,
       parentClosePolicy: ParentClosePolicy.TERMINATE,
       typedSearchAttributes: runTags({ pipeline: PIPELINE_FANOUT, runDate, contract }),
-    }).then(
-      () => {
-        progress.completed++;
-      },
-      (err) => {
-        progress.failed++;
-        failures.push({ contract, error: rootMessage(err) });
-      },
-    ).finally(() => {
-      progress.running--;
-      onSettled?.();
-    });
+    })
+      .then(
+        () => {
+          progress.completed++;
+        },
+        (err) => {
+          progress.failed++;
+          failures.push({ contract, error: rootMessage(err) });
+        },
+      )
+      .finally(() => {
+        progress.running--;
+        onSettled?.();
+      });
   }
   await condition(() => progress.running === 0);
   return failures;

@@ -11,9 +11,7 @@
  * every 100 chunks so its history stays small. Bars never pass through
  * history: the activities hand each other object keys.
  */
-import {
-  ApplicationFailure, continueAsNew, executeChild, proxyActivities, setCurrentDetails, workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew, executeChild, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { SymbolFailure } from '../activities/ingest';
 import { PIPELINE_DAILY, workflowIds } from './names';
@@ -127,13 +125,36 @@ interface PipelineParams {
 /** fetch -> validate -> (Postgres || Parquet) -> quality. Throws after the store steps' retries. */
 async function runPipeline(p: PipelineParams): Promise<IngestResult> {
   setCurrentDetails(`fetching ${p.from ?? p.to}..${p.to}`);
-  const fetched = await acts.fetchMarketData({ runKey: p.runKey, from: p.from, to: p.to, lookbackDays: p.lookbackDays, symbols: p.symbols, requireTradingDay: p.requireTradingDay });
+  const fetched = await acts.fetchMarketData({
+    runKey: p.runKey,
+    from: p.from,
+    to: p.to,
+    lookbackDays: p.lookbackDays,
+    symbols: p.symbols,
+    requireTradingDay: p.requireTradingDay,
+  });
   const base = {
-    date: p.runDate, provider: fetched.provider, from: fetched.from, to: fetched.to, symbols: fetched.symbols.length, tradingDays: fetched.tradingDays.length,
-    barsFetched: fetched.bars, failures: fetched.failures,
+    date: p.runDate,
+    provider: fetched.provider,
+    from: fetched.from,
+    to: fetched.to,
+    symbols: fetched.symbols.length,
+    tradingDays: fetched.tradingDays.length,
+    barsFetched: fetched.bars,
+    failures: fetched.failures,
   };
   if (fetched.stagingKey === null) {
-    return { ...base, status: 'no_trading_data', rowsWritten: 0, rowsUnchanged: 0, rejectedTicks: 0, parquetFiles: 0, qualityScore: null, staleSymbols: [], reportKey: null };
+    return {
+      ...base,
+      status: 'no_trading_data',
+      rowsWritten: 0,
+      rowsUnchanged: 0,
+      rejectedTicks: 0,
+      parquetFiles: 0,
+      qualityScore: null,
+      staleSymbols: [],
+      reportKey: null,
+    };
   }
   setCurrentDetails(`validating ${fetched.bars} bars`);
   const validated = await acts.validateMarketData({ runKey: p.runKey, stagingKey: fetched.stagingKey });
@@ -146,14 +167,34 @@ async function runPipeline(p: PipelineParams): Promise<IngestResult> {
   if (pq.status === 'rejected') throw ApplicationFailure.nonRetryable(`storing to Parquet failed: ${message(pq.reason)}`, 'StoreFailed');
   setCurrentDetails('checking quality');
   const q = await acts.checkIngestQuality({
-    runKey: p.runKey, runDate: p.runDate, provider: fetched.provider, from: fetched.from, to: fetched.to, symbols: fetched.symbols,
-    tradingDays: fetched.tradingDays, failures: fetched.failures, validatedKey: validated.validatedKey, rejected: validated.rejected,
-    rejectedSample: validated.rejectedSample, stored: pg.value, parquet: pq.value, runRows: p.runRows, reportName: p.reportName, markerKey: p.markerKey,
+    runKey: p.runKey,
+    runDate: p.runDate,
+    provider: fetched.provider,
+    from: fetched.from,
+    to: fetched.to,
+    symbols: fetched.symbols,
+    tradingDays: fetched.tradingDays,
+    failures: fetched.failures,
+    validatedKey: validated.validatedKey,
+    rejected: validated.rejected,
+    rejectedSample: validated.rejectedSample,
+    stored: pg.value,
+    parquet: pq.value,
+    runRows: p.runRows,
+    reportName: p.reportName,
+    markerKey: p.markerKey,
   });
   setCurrentDetails(`done: ${validated.kept} bars, quality ${q.qualityScore.toFixed(3)}`);
   return {
-    ...base, status: 'completed', rowsWritten: pg.value.written, rowsUnchanged: pg.value.unchanged, rejectedTicks: validated.rejected,
-    parquetFiles: pq.value.files, qualityScore: q.qualityScore, staleSymbols: q.staleSymbols, reportKey: q.reportKey,
+    ...base,
+    status: 'completed',
+    rowsWritten: pg.value.written,
+    rowsUnchanged: pg.value.unchanged,
+    rejectedTicks: validated.rejected,
+    parquetFiles: pq.value.files,
+    qualityScore: q.qualityScore,
+    staleSymbols: q.staleSymbols,
+    reportKey: q.reportKey,
   };
 }
 
@@ -171,15 +212,31 @@ export async function ingest(input: IngestInput = {}): Promise<IngestResult> {
   const reportName = `ingest-${date}`;
   let result: IngestResult;
   try {
-    result = await runPipeline({ runKey: workflowInfo().workflowId, runDate: date, to: date, lookbackDays: input.lookbackDays, symbols: input.symbols, requireTradingDay: true, runRows: 'single', reportName });
+    result = await runPipeline({
+      runKey: workflowInfo().workflowId,
+      runDate: date,
+      to: date,
+      lookbackDays: input.lookbackDays,
+      symbols: input.symbols,
+      requireTradingDay: true,
+      runRows: 'single',
+      reportName,
+    });
   } catch (err) {
     const reason = message(err);
-    const invalid = (err as { cause?: { type?: string } }).cause?.type === 'InvalidInput' || (err as { type?: string }).type === 'InvalidInput';
-    if (!invalid) await acts.recordIngestOutcome({ runDate: date, status: 'failed', symbols: input.symbols ?? [], error: reason, reportName });
+    const invalid =
+      (err as { cause?: { type?: string } }).cause?.type === 'InvalidInput' || (err as { type?: string }).type === 'InvalidInput';
+    if (!invalid)
+      await acts.recordIngestOutcome({ runDate: date, status: 'failed', symbols: input.symbols ?? [], error: reason, reportName });
     throw ApplicationFailure.nonRetryable(`ingest ${date} failed: ${reason}`, invalid ? 'InvalidInput' : 'IngestFailed');
   }
   if (result.status === 'no_trading_data') {
-    const { reportKey } = await acts.recordIngestOutcome({ runDate: date, status: 'no_trading_data', symbols: input.symbols ?? [], reportName });
+    const { reportKey } = await acts.recordIngestOutcome({
+      runDate: date,
+      status: 'no_trading_data',
+      symbols: input.symbols ?? [],
+      reportName,
+    });
     setCurrentDetails(`no trading data on ${date}`);
     return { ...result, reportKey };
   }
@@ -192,8 +249,14 @@ export async function ingestBackfillChunk(input: IngestChunkInput): Promise<Inge
   // A chunk carries its backfill's date (set by the parent at its start); started alone, its own last date.
   tagRun({ pipeline: PIPELINE_DAILY, runDate: inheritedRunDate() ?? input.to });
   return runPipeline({
-    runKey: workflowInfo().workflowId, runDate: input.to, from: input.from, to: input.to, symbols: input.symbols, requireTradingDay: false,
-    runRows: 'perDay', markerKey: input.markerKey,
+    runKey: workflowInfo().workflowId,
+    runDate: input.to,
+    from: input.from,
+    to: input.to,
+    symbols: input.symbols,
+    requireTradingDay: false,
+    runRows: 'perDay',
+    markerKey: input.markerKey,
   });
 }
 
@@ -235,7 +298,14 @@ export async function ingestBackfill(input: IngestBackfillInput): Promise<Ingest
           staticSummary: `Ingest backfill chunk ${c.n}: ${c.from} .. ${c.to} (${c.days} trading days)`,
           typedSearchAttributes: runTags({ pipeline: PIPELINE_DAILY, runDate: input.to }),
         });
-        lines.push({ n: c.n, from: c.from, to: c.to, status: 'completed', rows: r.rowsWritten + r.rowsUnchanged, quality: r.qualityScore ?? undefined });
+        lines.push({
+          n: c.n,
+          from: c.from,
+          to: c.to,
+          status: 'completed',
+          rows: r.rowsWritten + r.rowsUnchanged,
+          quality: r.qualityScore ?? undefined,
+        });
       } catch (err) {
         lines.push({ n: c.n, from: c.from, to: c.to, status: 'failed', error: message(err).slice(0, 300) });
       }
@@ -248,11 +318,23 @@ export async function ingestBackfill(input: IngestBackfillInput): Promise<Ingest
     await continueAsNew<typeof ingestBackfill>({ ...input, resume: { nextChunk: thisRun[thisRun.length - 1].n + 1, chunks: lines } });
   }
   lines.sort((a, b) => a.n - b.n);
-  const { reportKey } = await acts.writeBackfillReport({ backfillKey: key, from: input.from, to: input.to, symbols: input.symbols?.length ?? 49, chunks: lines });
+  const { reportKey } = await acts.writeBackfillReport({
+    backfillKey: key,
+    from: input.from,
+    to: input.to,
+    symbols: input.symbols?.length ?? 49,
+    chunks: lines,
+  });
   const count = (s: BackfillChunkLine['status']) => lines.filter((l) => l.status === s).length;
   const result = {
-    from: input.from, to: input.to, chunks: lines.length, completed: count('completed'), skipped: count('skipped'), failed: count('failed'),
-    rowsStored: lines.reduce((s, l) => s + (l.status === 'completed' ? (l.rows ?? 0) : 0), 0), reportKey,
+    from: input.from,
+    to: input.to,
+    chunks: lines.length,
+    completed: count('completed'),
+    skipped: count('skipped'),
+    failed: count('failed'),
+    rowsStored: lines.reduce((s, l) => s + (l.status === 'completed' ? (l.rows ?? 0) : 0), 0),
+    reportKey,
   };
   if (result.failed > 0) {
     const first = lines.find((l) => l.status === 'failed');

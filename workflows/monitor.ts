@@ -69,15 +69,29 @@ export async function monitor(input: MonitorInput = {}): Promise<MonitorResult> 
     const msg = `loading the snapshots of ${date} failed: ${failureText(err)}`;
     setCurrentDetails(`degraded: ${msg}`);
     return {
-      date, status: 'degraded', snapshotDate: null, totalValue: null, dailyPnl: null, mtdPnl: null, ytdPnl: null, unrealizedPnl: null, risk: null,
-      alerts: [], stored: false, reportKey: null, chartKey: null, errors: [msg],
+      date,
+      status: 'degraded',
+      snapshotDate: null,
+      totalValue: null,
+      dailyPnl: null,
+      mtdPnl: null,
+      ytdPnl: null,
+      unrealizedPnl: null,
+      risk: null,
+      alerts: [],
+      stored: false,
+      reportKey: null,
+      chartKey: null,
+      errors: [msg],
       report: `# Portfolio monitor ${date}\n\nThe monitor could not load the portfolio: ${msg}\n`,
     };
   }
   setCurrentDetails(computation.status === 'completed' ? `${computation.summary.alerts.length} alerts; storing` : 'no portfolio yet');
   const [stored, report] = await Promise.all([
     acts.storeMonitoringRun.executeWithOptions({ startToCloseTimeout: '1 minute', summary: `monitoring_runs ${date}` }, [{ computation }]),
-    acts.writeMonitorReport.executeWithOptions({ startToCloseTimeout: '1 minute', summary: `report monitor-${date}.md + equity SVG` }, [{ computation }]),
+    acts.writeMonitorReport.executeWithOptions({ startToCloseTimeout: '1 minute', summary: `report monitor-${date}.md + equity SVG` }, [
+      { computation },
+    ]),
   ]);
   const errors = [stored.error, report.error].filter((e): e is string => e !== null);
   const s = computation.status === 'completed' ? computation.summary : null;
@@ -91,7 +105,9 @@ export async function monitor(input: MonitorInput = {}): Promise<MonitorResult> 
     mtdPnl: s?.mtdPnl ?? null,
     ytdPnl: s?.ytdPnl ?? null,
     unrealizedPnl: s?.unrealizedPnl ?? null,
-    risk: s ? { sharpe: s.risk.sharpe, sortino: s.risk.sortino, maxDrawdown: s.risk.maxDrawdown, var95: s.risk.var95, returns: s.risk.returns } : null,
+    risk: s
+      ? { sharpe: s.risk.sharpe, sortino: s.risk.sortino, maxDrawdown: s.risk.maxDrawdown, var95: s.risk.var95, returns: s.risk.returns }
+      : null,
     alerts: (s?.alerts ?? []).map((a) => ({ kind: a.kind, symbol: a.symbol, message: a.message })),
     stored: stored.stored,
     reportKey: report.reportKey,

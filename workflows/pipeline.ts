@@ -68,8 +68,12 @@ export async function pipeline(input: PipelineInput = {}): Promise<PipelineResul
     typedSearchAttributes: tags,
   });
   const ingestLine = {
-    status: ingested.status, symbols: ingested.symbols, rowsWritten: ingested.rowsWritten, qualityScore: ingested.qualityScore,
-    reportKey: ingested.reportKey, failures: ingested.failures.length,
+    status: ingested.status,
+    symbols: ingested.symbols,
+    rowsWritten: ingested.rowsWritten,
+    qualityScore: ingested.qualityScore,
+    reportKey: ingested.reportKey,
+    failures: ingested.failures.length,
   };
   if (ingested.status === 'no_trading_data') {
     setCurrentDetails(`no trading data on ${date}`);
@@ -83,8 +87,15 @@ export async function pipeline(input: PipelineInput = {}): Promise<PipelineResul
     staticSummary: `WF2 screen ${date}`,
     typedSearchAttributes: tags,
   });
-  const screenLine = { status: screened.status, symbols: screened.symbols, clusters: screened.clusters, quintileCounts: screened.quintileCounts, reportKey: screened.reportKey };
-  if (screened.status === 'no_trading_data') return { date, status: 'no_trading_data', ingest: ingestLine, screen: screenLine, signal: null };
+  const screenLine = {
+    status: screened.status,
+    symbols: screened.symbols,
+    clusters: screened.clusters,
+    quintileCounts: screened.quintileCounts,
+    reportKey: screened.reportKey,
+  };
+  if (screened.status === 'no_trading_data')
+    return { date, status: 'no_trading_data', ingest: ingestLine, screen: screenLine, signal: null };
 
   setCurrentDetails(`WF3 signal ${date}`);
   const signalled = await executeChild(signal, {
@@ -115,7 +126,14 @@ export async function pipeline(input: PipelineInput = {}): Promise<PipelineResul
       staticSummary: `WF5 monitor ${date}`,
       typedSearchAttributes: tags,
     });
-    monitored = { status: m.status, totalValue: m.totalValue, dailyPnl: m.dailyPnl, alerts: m.alerts.length, errors: m.errors, reportKey: m.reportKey };
+    monitored = {
+      status: m.status,
+      totalValue: m.totalValue,
+      dailyPnl: m.dailyPnl,
+      alerts: m.alerts.length,
+      errors: m.errors,
+      reportKey: m.reportKey,
+    };
     setCurrentDetails(`WF6 backtest ${date}`);
     const b = await executeChild(backtest, {
       workflowId: workflowIds.backtest(date),
@@ -132,7 +150,11 @@ export async function pipeline(input: PipelineInput = {}): Promise<PipelineResul
     ingest: ingestLine,
     screen: screenLine,
     signal: {
-      status: signalled.status, symbols: signalled.symbols, withNews: signalled.withNews, distribution: signalled.distribution, reportKey: signalled.reportKey,
+      status: signalled.status,
+      symbols: signalled.symbols,
+      withNews: signalled.withNews,
+      distribution: signalled.distribution,
+      reportKey: signalled.reportKey,
       // A degraded WF3 (news outage) says so in the pipeline's result too.
       ...(signalled.warnings?.length ? { warnings: signalled.warnings } : {}),
     },

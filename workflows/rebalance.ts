@@ -45,15 +45,31 @@ export async function rebalance(input: RebalanceInput = {}): Promise<RebalanceRe
   if (ctx.status === 'no_trading_data') {
     setCurrentDetails(`no trading data on ${date}`);
     return {
-      date, status: 'no_trading_data', outcome: null, trades: 0, snapshot: null, signalsUsed: 0, orders: 0, cashBefore: 0, cashAfter: null,
-      infeasible: false, infeasibleReason: null, flags: [], targetWeightsKey: null, tradeOrdersKey: null, reportKey: null,
+      date,
+      status: 'no_trading_data',
+      outcome: null,
+      trades: 0,
+      snapshot: null,
+      signalsUsed: 0,
+      orders: 0,
+      cashBefore: 0,
+      cashAfter: null,
+      infeasible: false,
+      infeasibleReason: null,
+      flags: [],
+      targetWeightsKey: null,
+      tradeOrdersKey: null,
+      reportKey: null,
     };
   }
   if (ctx.status === 'already_executed') {
     setCurrentDetails(`${date} was already executed: nothing traded again`);
     const s = ctx.snapshot;
     return {
-      ...ctx.run, date, status: 'already_executed', trades: ctx.run.orders,
+      ...ctx.run,
+      date,
+      status: 'already_executed',
+      trades: ctx.run.orders,
       snapshot: s ? { cash: s.cash, positionsValue: s.positionsValue, totalValue: s.totalValue } : null,
     };
   }
@@ -76,7 +92,12 @@ export async function rebalance(input: RebalanceInput = {}): Promise<RebalanceRe
   );
   setCurrentDetails(`done: ${plan.outcome}, ${exec.trades} trades, total ${exec.totalValue.toFixed(2)}`);
   return {
-    ...summary, date, status: exec.alreadyExecuted ? 'already_executed' : 'executed', trades: exec.trades, reportKey: report.reportKey,
-    cashAfter: exec.cash, snapshot: { cash: exec.cash, positionsValue: exec.positionsValue, totalValue: exec.totalValue },
+    ...summary,
+    date,
+    status: exec.alreadyExecuted ? 'already_executed' : 'executed',
+    trades: exec.trades,
+    reportKey: report.reportKey,
+    cashAfter: exec.cash,
+    snapshot: { cash: exec.cash, positionsValue: exec.positionsValue, totalValue: exec.totalValue },
   };
 }

@@ -47,7 +47,16 @@ export async function screen(input: ScreenInput = {}): Promise<ScreenResult> {
   );
   if (loaded.status === 'no_trading_data') {
     setCurrentDetails(`no trading data on ${date}`);
-    return { date, status: 'no_trading_data', symbols: 0, skipped: [], clusters: 0, quintileCounts: [0, 0, 0, 0, 0], parquetKey: null, reportKey: null };
+    return {
+      date,
+      status: 'no_trading_data',
+      symbols: 0,
+      skipped: [],
+      clusters: 0,
+      quintileCounts: [0, 0, 0, 0, 0],
+      parquetKey: null,
+      reportKey: null,
+    };
   }
   setCurrentDetails(`metrics for ${loaded.symbols} symbols`);
   const metrics = await acts.computeScreenMetrics.executeWithOptions(
@@ -56,8 +65,12 @@ export async function screen(input: ScreenInput = {}): Promise<ScreenResult> {
   );
   setCurrentDetails('clustering and scoring');
   const [clusters, scores] = await Promise.all([
-    acts.clusterSymbols.executeWithOptions({ startToCloseTimeout: '5 minutes', summary: `k-means, elbow K (${metrics.symbols} symbols)` }, [{ date, metricsKey: metrics.metricsKey }]),
-    acts.scoreSymbols.executeWithOptions({ startToCloseTimeout: '5 minutes', summary: 'composite score, z-scores, ranks, quintiles' }, [{ date, metricsKey: metrics.metricsKey, weights: input.weights }]),
+    acts.clusterSymbols.executeWithOptions({ startToCloseTimeout: '5 minutes', summary: `k-means, elbow K (${metrics.symbols} symbols)` }, [
+      { date, metricsKey: metrics.metricsKey },
+    ]),
+    acts.scoreSymbols.executeWithOptions({ startToCloseTimeout: '5 minutes', summary: 'composite score, z-scores, ranks, quintiles' }, [
+      { date, metricsKey: metrics.metricsKey, weights: input.weights },
+    ]),
   ]);
   const merged = await acts.mergeScreening.executeWithOptions(
     { startToCloseTimeout: '5 minutes', summary: `merge scores and ${clusters.k} clusters` },
@@ -70,11 +83,27 @@ export async function screen(input: ScreenInput = {}): Promise<ScreenResult> {
   );
   const report = await acts.writeScreenReport.executeWithOptions(
     { startToCloseTimeout: '5 minutes', summary: `report screen-${date}.md` },
-    [{ date, mergedKey: merged.mergedKey, k: clusters.k, inertias: clusters.inertias, weights: scores.weights, skipped: loaded.skipped, parquetKey: stored.parquetKey }],
+    [
+      {
+        date,
+        mergedKey: merged.mergedKey,
+        k: clusters.k,
+        inertias: clusters.inertias,
+        weights: scores.weights,
+        skipped: loaded.skipped,
+        parquetKey: stored.parquetKey,
+      },
+    ],
   );
   setCurrentDetails(`done: ${merged.symbols} symbols, K = ${clusters.k}`);
   return {
-    date, status: 'completed', symbols: merged.symbols, skipped: loaded.skipped.map((s) => s.symbol), clusters: clusters.k,
-    quintileCounts: merged.quintileCounts, parquetKey: stored.parquetKey, reportKey: report.reportKey,
+    date,
+    status: 'completed',
+    symbols: merged.symbols,
+    skipped: loaded.skipped.map((s) => s.symbol),
+    clusters: clusters.k,
+    quintileCounts: merged.quintileCounts,
+    parquetKey: stored.parquetKey,
+    reportKey: report.reportKey,
   };
 }

@@ -53,13 +53,25 @@ export async function signal(input: SignalInput = {}): Promise<SignalResult> {
   );
   if (ctx.status === 'no_trading_data') {
     setCurrentDetails(`no trading data on ${date}`);
-    return { date, status: 'no_trading_data', symbols: 0, withNews: 0, weights: null, distribution: null, parquetKey: null, reportKey: null };
+    return {
+      date,
+      status: 'no_trading_data',
+      symbols: 0,
+      withNews: 0,
+      weights: null,
+      distribution: null,
+      parquetKey: null,
+      reportKey: null,
+    };
   }
   const n = ctx.candidates.length;
   const branch = { date, candidates: ctx.candidates };
   setCurrentDetails(`three branches for ${n} symbols`);
   const [technical, fundamental, sentiment] = await Promise.all([
-    acts.technicalBranch.executeWithOptions({ startToCloseTimeout: '5 minutes', summary: `technical: SMA 50/200, MACD, Bollinger (${n} symbols)` }, [branch]),
+    acts.technicalBranch.executeWithOptions(
+      { startToCloseTimeout: '5 minutes', summary: `technical: SMA 50/200, MACD, Bollinger (${n} symbols)` },
+      [branch],
+    ),
     acts.fundamentalBranch.executeWithOptions(
       { startToCloseTimeout: '15 minutes', summary: `fundamental: P/E vs sector, yield, ROE, D/E, current ratio (${n} symbols)` },
       [{ ...branch, universe: ctx.universe }],
@@ -67,7 +79,10 @@ export async function signal(input: SignalInput = {}): Promise<SignalResult> {
     // News is optional: after the providers' own retries and a few attempts here, the branch degrades to
     // neutral instead of holding the day's rebalance for an outage window (as a missing API key does).
     acts.sentimentBranch
-      .executeWithOptions({ startToCloseTimeout: '15 minutes', retry: NEWS_RETRY, summary: `sentiment: 7 days of news, classified (${n} symbols)` }, [branch])
+      .executeWithOptions(
+        { startToCloseTimeout: '15 minutes', retry: NEWS_RETRY, summary: `sentiment: 7 days of news, classified (${n} symbols)` },
+        [branch],
+      )
       .then(
         (r) => ({ ok: true as const, ...r }),
         (err: unknown) => {
@@ -76,25 +91,49 @@ export async function signal(input: SignalInput = {}): Promise<SignalResult> {
         },
       ),
   ]);
-  const warnings = sentiment.ok ? [] : [`news unavailable (${sentiment.error.slice(0, 300)}): sentiment is neutral (50, has_sentiment = false) for all ${n} symbols`];
+  const warnings = sentiment.ok
+    ? []
+    : [`news unavailable (${sentiment.error.slice(0, 300)}): sentiment is neutral (50, has_sentiment = false) for all ${n} symbols`];
   if (!sentiment.ok) setCurrentDetails(`degraded: ${warnings[0]}`);
   const combined = await acts.combineSignals.executeWithOptions(
     { startToCloseTimeout: '1 minute', summary: 'combine technical, fundamental, sentiment' },
-    [{ date, candidates: ctx.candidates, technicalKey: technical.key, fundamentalKey: fundamental.key, sentimentKey: sentiment.ok ? sentiment.key : null, weights: input.weights }],
+    [
+      {
+        date,
+        candidates: ctx.candidates,
+        technicalKey: technical.key,
+        fundamentalKey: fundamental.key,
+        sentimentKey: sentiment.ok ? sentiment.key : null,
+        weights: input.weights,
+      },
+    ],
   );
   setCurrentDetails('storing');
   const stored = await acts.storeSignals.executeWithOptions(
     { startToCloseTimeout: '5 minutes', summary: `store ${n} signals (Postgres + Parquet)` },
     [{ date, combinedKey: combined.combinedKey, weights: combined.weights, distribution: combined.distribution }],
   );
-  const report = await acts.writeSignalReport.executeWithOptions(
-    { startToCloseTimeout: '1 minute', summary: `report signal-${date}.md` },
-    [{ date, combinedKey: combined.combinedKey, weights: combined.weights, distribution: combined.distribution, parquetKey: stored.parquetKey, ...(warnings.length ? { warnings } : {}) }],
-  );
+  const report = await acts.writeSignalReport.executeWithOptions({ startToCloseTimeout: '1 minute', summary: `report signal-${date}.md` }, [
+    {
+      date,
+      combinedKey: combined.combinedKey,
+      weights: combined.weights,
+      distribution: combined.distribution,
+      parquetKey: stored.parquetKey,
+      ...(warnings.length ? { warnings } : {}),
+    },
+  ]);
   const d = combined.distribution;
   setCurrentDetails(`done: ${d.strong_buy} strong buy, ${d.buy} buy, ${d.hold} hold, ${d.sell} sell, ${d.strong_sell} strong sell`);
   return {
-    date, status: 'completed', symbols: n, withNews: sentiment.ok ? sentiment.withNews : 0, ...(warnings.length ? { warnings } : {}), weights: combined.weights, distribution: combined.distribution,
-    parquetKey: stored.parquetKey, reportKey: report.reportKey,
+    date,
+    status: 'completed',
+    symbols: n,
+    withNews: sentiment.ok ? sentiment.withNews : 0,
+    ...(warnings.length ? { warnings } : {}),
+    weights: combined.weights,
+    distribution: combined.distribution,
+    parquetKey: stored.parquetKey,
+    reportKey: report.reportKey,
   };
 }

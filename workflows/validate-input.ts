@@ -17,5 +17,10 @@ import { checkInput, describeProblems } from './inputs';
 export function validateInput<S extends z.ZodType>(workflow: string, schema: S, input: unknown): z.output<S> {
   const r = checkInput(schema, input);
   if (r.ok) return r.value;
-  throw ApplicationFailure.create({ type: 'InvalidInput', message: describeProblems(workflow, r.problems), nonRetryable: true, details: r.problems });
+  throw ApplicationFailure.create({
+    type: 'InvalidInput',
+    message: describeProblems(workflow, r.problems),
+    nonRetryable: true,
+    details: r.problems,
+  });
 }

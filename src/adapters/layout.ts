@@ -32,7 +32,8 @@ export const layout = {
   /** WF1 claim-check files of one run (raw and validated bars), keyed by the run's workflow ID. */
   ingestStaging: (runKey: string, name: string) => `work/ingest/staging/${runKey}/${name}`,
   /** Completion marker of one backfill chunk: a rerun of the backfill skips chunks that have one. */
-  ingestChunkMarker: (backfillKey: string, chunk: number) => `work/ingest/backfill/${backfillKey}/chunk-${String(chunk).padStart(4, '0')}.json`,
+  ingestChunkMarker: (backfillKey: string, chunk: number) =>
+    `work/ingest/backfill/${backfillKey}/chunk-${String(chunk).padStart(4, '0')}.json`,
   /** reports/<workflow>/year=YYYY/month=MM/day=DD/<name>.md */
   report: (workflow: string, date: Date, name: string) => `reports/${workflow}/${datePath(date)}/${name}.md`,
   /** A file that a report links to, next to it: reports/<workflow>/year=.../<file> (e.g. an SVG chart). */

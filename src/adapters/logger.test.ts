@@ -24,7 +24,14 @@ describe('createJsonLogger', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain('\n');
     const [rec] = records();
-    expect(rec).toMatchObject({ level: 'info', msg: 'activity completed', workflowId: 'analyze-AAPL-r1', runId: 'abc', activity: 'saveResults', durationMs: 12 });
+    expect(rec).toMatchObject({
+      level: 'info',
+      msg: 'activity completed',
+      workflowId: 'analyze-AAPL-r1',
+      runId: 'abc',
+      activity: 'saveResults',
+      durationMs: 12,
+    });
     expect(rec.activityType).toBeUndefined();
     expect(rec.workflowRunId).toBeUndefined();
     expect(rec.taskToken).toBeUndefined();
@@ -44,7 +51,10 @@ describe('createJsonLogger', () => {
     const dbUrl = 'postgres://quant:s3cr3t-pw@postgres:5432/quant';
     const { logger, lines } = capture({ secretValues: [dbUrl, 'AKIAEXAMPLEKEY', undefined] });
     logger.info(`connecting to ${dbUrl}`, {
-      config: { postgres: { url: dbUrl }, objectStore: { secretAccessKey: 'xyz', accessKeyId: 'AKIAEXAMPLEKEY', endpoint: 'http://minio:9000' } },
+      config: {
+        postgres: { url: dbUrl },
+        objectStore: { secretAccessKey: 'xyz', accessKeyId: 'AKIAEXAMPLEKEY', endpoint: 'http://minio:9000' },
+      },
       FINNHUB_API_KEY: 'finn',
       note: 'key AKIAEXAMPLEKEY used',
       err: new Error(`failed to reach ${dbUrl}`),
@@ -60,9 +70,20 @@ describe('createJsonLogger', () => {
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic.self = cyclic;
     const err = Object.assign(new Error('bad row'), { type: 'InvalidPrice' });
-    const line = format({ level: 'ERROR', message: 'x', timestampNanos: 1_700_000_000_000_000_000n, meta: { err, n: 5n, cyclic, level: 'spoofed' } });
+    const line = format({
+      level: 'ERROR',
+      message: 'x',
+      timestampNanos: 1_700_000_000_000_000_000n,
+      meta: { err, n: 5n, cyclic, level: 'spoofed' },
+    });
     const rec = JSON.parse(line);
-    expect(rec).toMatchObject({ level: 'error', service: 'quant-worker', n: '5', err: { name: 'Error', message: 'bad row', type: 'InvalidPrice' }, cyclic: { a: 1, self: '[circular]' } });
+    expect(rec).toMatchObject({
+      level: 'error',
+      service: 'quant-worker',
+      n: '5',
+      err: { name: 'Error', message: 'bad row', type: 'InvalidPrice' },
+      cyclic: { a: 1, self: '[circular]' },
+    });
     expect(rec.time).toBe('2023-11-14T22:13:20.000Z');
   });
 });

@@ -27,7 +27,8 @@ export interface JsonLoggerOptions {
   base?: Record<string, unknown>;
 }
 
-const SECRET_KEY = /(secret|password|passwd|token|api[-_]?key|authorization|credential|access[-_]?key|database[-_]?url|connection[-_]?string)/i;
+const SECRET_KEY =
+  /(secret|password|passwd|token|api[-_]?key|authorization|credential|access[-_]?key|database[-_]?url|connection[-_]?string)/i;
 const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^:/\s@]*):([^@\s/]+)@/gi;
 const MAX_DEPTH = 5;
 

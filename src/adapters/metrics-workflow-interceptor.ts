@@ -6,13 +6,7 @@
  * the bundle script and dev workers register it via
  * `metricsWorkflowInterceptorModule()`.
  */
-import {
-  ContinueAsNew,
-  isCancellation,
-  proxySinks,
-  TemporalFailure,
-  type WorkflowInterceptorsFactory,
-} from '@temporalio/workflow';
+import { ContinueAsNew, isCancellation, proxySinks, TemporalFailure, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
 import type { QuantMetricsSinks, WorkflowOutcome } from './metrics';
 
 const { quantMetrics } = proxySinks<QuantMetricsSinks>();

@@ -7,7 +7,16 @@ import { parquetMetadata } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFsObjectStore } from './object-store/fs-store';
 import type { ObjectStore } from './object-store/types';
-import { ParquetFormatError, ParquetSchemaError, objectStoreAsyncBuffer, parquetColumnNames, parquetSchemaInfo, readParquet, writeParquet, type ParquetColumn } from './parquet';
+import {
+  ParquetFormatError,
+  ParquetSchemaError,
+  objectStoreAsyncBuffer,
+  parquetColumnNames,
+  parquetSchemaInfo,
+  readParquet,
+  writeParquet,
+  type ParquetColumn,
+} from './parquet';
 
 const ts = [Date.UTC(2000, 0, 27, 14, 30), Date.UTC(2000, 0, 27, 15, 30), Date.UTC(2000, 0, 27, 16, 30)];
 const sample: ParquetColumn[] = [
@@ -87,7 +96,15 @@ describe('writeParquet / readParquet', () => {
     try {
       const file = join(dir, 'x.parquet');
       await writeFile(file, writeParquet(sample, { metadata: { source: 'test' } }));
-      const out = execFileSync('python3', ['-c', 'import sys,pyarrow.parquet as pq; t=pq.read_table(sys.argv[1]); print(t.schema.field("timestamp").type, t.schema.field("close").type, t.num_rows, t.column("timestamp")[0])', file], { encoding: 'utf8' });
+      const out = execFileSync(
+        'python3',
+        [
+          '-c',
+          'import sys,pyarrow.parquet as pq; t=pq.read_table(sys.argv[1]); print(t.schema.field("timestamp").type, t.schema.field("close").type, t.num_rows, t.column("timestamp")[0])',
+          file,
+        ],
+        { encoding: 'utf8' },
+      );
       expect(out.trim()).toBe('timestamp[ms, tz=UTC] double 3 2000-01-27 14:30:00+00:00');
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -103,8 +120,11 @@ describe('reading from an object store by byte ranges', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'qw-pq-'));
     store = createFsObjectStore({ root, bucket: 'b' });
-    const cols: ParquetColumn[] = [{ name: 'timestamp', type: 'timestamp', data: Float64Array.from({ length: nRows }, (_, i) => Date.UTC(2001, 0, 1) + i * 3_600_000) }];
-    for (let c = 0; c < nCols; c++) cols.push({ name: `C${c}`, type: 'double', data: Float64Array.from({ length: nRows }, (_, i) => c * 1000 + i + Math.sin(i * c)) });
+    const cols: ParquetColumn[] = [
+      { name: 'timestamp', type: 'timestamp', data: Float64Array.from({ length: nRows }, (_, i) => Date.UTC(2001, 0, 1) + i * 3_600_000) },
+    ];
+    for (let c = 0; c < nCols; c++)
+      cols.push({ name: `C${c}`, type: 'double', data: Float64Array.from({ length: nRows }, (_, i) => c * 1000 + i + Math.sin(i * c)) });
     await store.put('wide.parquet', writeParquet(cols));
     await store.put('truncated.parquet', (await store.get('wide.parquet')).subarray(0, 100_000));
     await store.put('garbage.parquet', 'this is a CSV file,not parquet\n1,2\n'.repeat(10));

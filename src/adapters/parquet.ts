@@ -38,7 +38,8 @@ export interface WriteParquetOptions {
 /** A range-readable file: bytes, hyparquet's AsyncBuffer, or one from `objectStoreAsyncBuffer`. `name` labels errors. */
 export type ParquetSource = Uint8Array | (AsyncBuffer & { name?: string });
 
-export type ParquetColumnValues = Float64Array | Int32Array | BigInt64Array | string[] | boolean[] | (number | bigint | string | boolean | null)[];
+export type ParquetColumnValues =
+  Float64Array | Int32Array | BigInt64Array | string[] | boolean[] | (number | bigint | string | boolean | null)[];
 
 export interface ParquetTable {
   numRows: number;
@@ -104,7 +105,8 @@ export function writeParquet(columns: ParquetColumn[], opts: WriteParquetOptions
   const numRows = columns[0].data.length;
   const seen = new Set<string>();
   for (const c of columns) {
-    if (c.data.length !== numRows) throw new Error(`writeParquet: column ${c.name} has ${c.data.length} rows, ${columns[0].name} has ${numRows}`);
+    if (c.data.length !== numRows)
+      throw new Error(`writeParquet: column ${c.name} has ${c.data.length} rows, ${columns[0].name} has ${numRows}`);
     if (seen.has(c.name)) throw new Error(`writeParquet: duplicate column ${c.name}`);
     seen.add(c.name);
   }
@@ -159,7 +161,8 @@ function assertNoNulls(c: ParquetColumn): void {
   const d = c.data as ArrayLike<unknown>;
   if (d instanceof Float64Array || d instanceof Int32Array || d instanceof BigInt64Array) return;
   for (let i = 0; i < d.length; i++) {
-    if (d[i] === null || d[i] === undefined) throw new Error(`writeParquet: column ${c.name} row ${i} is null but the column is not nullable`);
+    if (d[i] === null || d[i] === undefined)
+      throw new Error(`writeParquet: column ${c.name} row ${i} is null but the column is not nullable`);
   }
 }
 
@@ -223,13 +226,20 @@ function describeColumn(el: SchemaElement): ParquetColumnInfo {
     return { name: el.name, type: 'timestamp', nullable, timestampUnit: lt.unit, isAdjustedToUTC: lt.isAdjustedToUTC };
   }
   if (el.type === 'INT64' && (el.converted_type === 'TIMESTAMP_MILLIS' || el.converted_type === 'TIMESTAMP_MICROS')) {
-    return { name: el.name, type: 'timestamp', nullable, timestampUnit: el.converted_type === 'TIMESTAMP_MILLIS' ? 'MILLIS' : 'MICROS', isAdjustedToUTC: true };
+    return {
+      name: el.name,
+      type: 'timestamp',
+      nullable,
+      timestampUnit: el.converted_type === 'TIMESTAMP_MILLIS' ? 'MILLIS' : 'MICROS',
+      isAdjustedToUTC: true,
+    };
   }
   if (el.type === 'DOUBLE') return { name: el.name, type: 'double', nullable };
   if (el.type === 'INT32' && !el.converted_type && !lt) return { name: el.name, type: 'int32', nullable };
   if (el.type === 'INT64' && !el.converted_type && !lt) return { name: el.name, type: 'int64', nullable };
   if (el.type === 'BOOLEAN') return { name: el.name, type: 'boolean', nullable };
-  if (el.type === 'BYTE_ARRAY' && (el.converted_type === 'UTF8' || lt?.type === 'STRING')) return { name: el.name, type: 'string', nullable };
+  if (el.type === 'BYTE_ARRAY' && (el.converted_type === 'UTF8' || lt?.type === 'STRING'))
+    return { name: el.name, type: 'string', nullable };
   return { name: el.name, type: `other:${el.type ?? 'group'}${el.converted_type ? `/${el.converted_type}` : ''}`, nullable };
 }
 
@@ -295,7 +305,11 @@ export async function readParquet(source: ParquetSource, opts: ReadParquetOption
   const wanted = opts.columns ?? info.columns.map((c) => c.name);
   const missing = wanted.filter((c) => !byName.has(c));
   if (missing.length > 0) {
-    throw new ParquetSchemaError(label, missing, `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (file has ${summariseNames(info.columns.map((c) => c.name))})`);
+    throw new ParquetSchemaError(
+      label,
+      missing,
+      `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (file has ${summariseNames(info.columns.map((c) => c.name))})`,
+    );
   }
   const numRows = info.numRows;
   const out: Record<string, ParquetColumnValues> = {};
@@ -353,7 +367,10 @@ function summariseNames(names: string[]): string {
  *   const file = await objectStoreAsyncBuffer(store, 'datasets/synthetic/spx_holdings_hourly.parquet');
  *   await readParquet(file, { columns: ['timestamp', 'AAPL'] });
  */
-export async function objectStoreAsyncBuffer(store: ObjectStore, key: string): Promise<AsyncBuffer & { name: string; bytesRead: () => number }> {
+export async function objectStoreAsyncBuffer(
+  store: ObjectStore,
+  key: string,
+): Promise<AsyncBuffer & { name: string; bytesRead: () => number }> {
   const byteLength = await store.size(key);
   let bytesRead = 0;
   return {
@@ -366,7 +383,9 @@ export async function objectStoreAsyncBuffer(store: ObjectStore, key: string): P
       if (e <= s) return new ArrayBuffer(0);
       const bytes = await store.getRange(key, s, e - s);
       bytesRead += bytes.byteLength;
-      return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
+      return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+        ? (bytes.buffer as ArrayBuffer)
+        : (bytes.slice().buffer as ArrayBuffer);
     },
   };
 }

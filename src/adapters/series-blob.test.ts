@@ -19,7 +19,9 @@ describe('series blob', () => {
   });
   it('rejects truncated and foreign bytes, naming the object', () => {
     const bytes = encodeSeries({ a: Float64Array.of(1, 2, 3) });
-    expect(() => decodeSeries(bytes.subarray(0, bytes.length - 8), 'fanout/r/input/AAPL.f64')).toThrowError(/fanout\/r\/input\/AAPL\.f64: \d+ bytes, expected \d+ \(truncated\?\)/);
+    expect(() => decodeSeries(bytes.subarray(0, bytes.length - 8), 'fanout/r/input/AAPL.f64')).toThrowError(
+      /fanout\/r\/input\/AAPL\.f64: \d+ bytes, expected \d+ \(truncated\?\)/,
+    );
     expect(() => decodeSeries(new TextEncoder().encode('PAR1xxxxxxxx'))).toThrowError(SeriesBlobError);
   });
   it('rejects columns of different lengths', () => {

@@ -29,7 +29,8 @@ export class SeriesBlobError extends QuantError {
 export function encodeSeries(columns: Record<string, Float64Array>): Uint8Array {
   const names = Object.keys(columns);
   const rows = names.length ? columns[names[0]].length : 0;
-  for (const n of names) if (columns[n].length !== rows) throw new RangeError(`column ${n} has ${columns[n].length} rows, expected ${rows}`);
+  for (const n of names)
+    if (columns[n].length !== rows) throw new RangeError(`column ${n} has ${columns[n].length} rows, expected ${rows}`);
   const header = new TextEncoder().encode(JSON.stringify({ rows, columns: names }));
   const dataStart = Math.ceil((8 + header.length) / 8) * 8;
   const out = new Uint8Array(dataStart + names.length * rows * 8);
@@ -42,7 +43,8 @@ export function encodeSeries(columns: Record<string, Float64Array>): Uint8Array 
 }
 
 export function decodeSeries(bytes: Uint8Array, label = 'series blob'): Record<string, Float64Array> {
-  if (bytes.length < 8 || new TextDecoder().decode(bytes.subarray(0, 4)) !== MAGIC) throw new SeriesBlobError(`${label}: not a series blob`);
+  if (bytes.length < 8 || new TextDecoder().decode(bytes.subarray(0, 4)) !== MAGIC)
+    throw new SeriesBlobError(`${label}: not a series blob`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getUint32(4, true);
   let header: { rows: number; columns: string[] };

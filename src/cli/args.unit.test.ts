@@ -4,7 +4,9 @@ import { intOption, parseCommandArgs, UsageError } from './args';
 
 describe('quant argument parsing', () => {
   it('names an unknown option', () => {
-    expect(() => parseCommandArgs(['--contrcts', '5'], { contracts: { type: 'string' } }, 'quant run orchestrator')).toThrowError(/--contrcts/);
+    expect(() => parseCommandArgs(['--contrcts', '5'], { contracts: { type: 'string' } }, 'quant run orchestrator')).toThrowError(
+      /--contrcts/,
+    );
   });
   it('names an option missing its value', () => {
     expect(() => parseCommandArgs(['--contracts'], { contracts: { type: 'string' } }, 'u')).toThrowError(/--contracts/);

@@ -33,7 +33,9 @@ export async function runDemo(config: Config, opts: { contracts: number }): Prom
     log(`2/5 dataset "${config.fanout.defaultDataset}" (generated once; 418 contracts x 28,048 hourly bars)`);
     const t0 = Date.now();
     const ds = await ingestHourlyDataset(store, { dataset: config.fanout.defaultDataset, provider: 'synthetic', seed: config.data.seed });
-    log(`    ${ds.skipped ? 'found' : 'generated'} ${ds.contracts} contracts x ${ds.bars} bars in ${((Date.now() - t0) / 1000).toFixed(1)} s (sha256 ${ds.datasetHash.slice(0, 12)}...)`);
+    log(
+      `    ${ds.skipped ? 'found' : 'generated'} ${ds.contracts} contracts x ${ds.bars} bars in ${((Date.now() - t0) / 1000).toFixed(1)} s (sha256 ${ds.datasetHash.slice(0, 12)}...)`,
+    );
     log('3/5 starting a worker on task queue ' + config.temporal.taskQueue);
     return buildWorker({ config, temporalAddress: e.temporalAddress, databaseUrl: e.databaseUrl });
   })();
@@ -41,8 +43,13 @@ export async function runDemo(config: Config, opts: { contracts: number }): Prom
   try {
     await handle.worker.runUntil(async () => {
       const input = {
-        numContracts: opts.contracts, runIngestion: false, runValidation: true, dataset: config.fanout.defaultDataset,
-        outputPrefix: config.fanout.outputPrefix, failContracts: [], maxConcurrentChildren: config.fanout.maxConcurrentChildren,
+        numContracts: opts.contracts,
+        runIngestion: false,
+        runValidation: true,
+        dataset: config.fanout.defaultDataset,
+        outputPrefix: config.fanout.outputPrefix,
+        failContracts: [],
+        maxConcurrentChildren: config.fanout.maxConcurrentChildren,
       };
       const runKey = defaultRunKey(input, new Date());
       const started = await startOrchestrator(client, config.temporal.taskQueue, { ...input, runKey });
@@ -53,19 +60,35 @@ export async function runDemo(config: Config, opts: { contracts: number }): Prom
       const agg = await runAggregate(client, config.temporal.taskQueue, runKey);
       const rows = await createFanoutRepo(db).listResults(runKey);
       log('');
-      log(mdTable(
-        ['Contract', 'Bars', 'Trades', 'Good', 'Bad', 'Success %', 'Avg beta', 'Avg VIX', 'P&L %'],
-        rows.map((r) => [r.contract, r.bars, r.totalTrades, r.goodTrades, r.badTrades, fmt(r.successRate), fmt(r.avgBeta, 3), fmt(r.avgVix), fmt(r.pnlPct)]),
-      ));
+      log(
+        mdTable(
+          ['Contract', 'Bars', 'Trades', 'Good', 'Bad', 'Success %', 'Avg beta', 'Avg VIX', 'P&L %'],
+          rows.map((r) => [
+            r.contract,
+            r.bars,
+            r.totalTrades,
+            r.goodTrades,
+            r.badTrades,
+            fmt(r.successRate),
+            fmt(r.avgBeta, 3),
+            fmt(r.avgVix),
+            fmt(r.pnlPct),
+          ]),
+        ),
+      );
       log('');
       log(`run ${runKey}: ${result.succeeded} succeeded, ${result.failed} failed, validation ${result.validation}`);
-      log(`portfolio: total P&L ${fmt(agg.totalPnlPct)} %, Sharpe ${fmt(agg.sharpe, 3)}, win rate ${agg.winRate === null ? 'n/a' : fmt(agg.winRate * 100) + ' %'}`);
+      log(
+        `portfolio: total P&L ${fmt(agg.totalPnlPct)} %, Sharpe ${fmt(agg.sharpe, 3)}, win rate ${agg.winRate === null ? 'n/a' : fmt(agg.winRate * 100) + ' %'}`,
+      );
       const store = createObjectStore(config);
       log(`run report:       ${store.locate(result.reportKey)}`);
       log(`portfolio report: ${store.locate(agg.reportKey)}`);
       if (e.uiUrl) {
         log(`Web UI:           ${e.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${started.workflowId}`);
-        log(`children by contract: ${e.uiUrl}/namespaces/${config.temporal.namespace}/workflows?query=${encodeURIComponent("Pipeline='fanout' AND Contract='AAPL'")}`);
+        log(
+          `children by contract: ${e.uiUrl}/namespaces/${config.temporal.namespace}/workflows?query=${encodeURIComponent("Pipeline='fanout' AND Contract='AAPL'")}`,
+        );
       }
       log('The stack stays up for browsing; stop it with: npx quant stack down');
     });

@@ -68,21 +68,37 @@ type Command = (argv: string[], config: Config) => Promise<void | number>;
 const EXIT_PARTIAL = 3;
 
 const ORCHESTRATOR_OPTIONS: Record<string, string> = {
-  numContracts: '--contracts', dataset: '--dataset', outputPrefix: '--output-prefix', failContracts: '--fail', runKey: '--run-key',
-  maxConcurrentChildren: 'FANOUT_MAX_CONCURRENT_CHILDREN', maxChildrenPerParent: 'FANOUT_MAX_CHILDREN_PER_PARENT',
+  numContracts: '--contracts',
+  dataset: '--dataset',
+  outputPrefix: '--output-prefix',
+  failContracts: '--fail',
+  runKey: '--run-key',
+  maxConcurrentChildren: 'FANOUT_MAX_CONCURRENT_CHILDREN',
+  maxChildrenPerParent: 'FANOUT_MAX_CHILDREN_PER_PARENT',
 };
 
 /** The input that reruns only the failed contracts of a recorded run, under its run key. */
-async function retryFailedInput(databaseUrl: string, runKey: string, outputPrefix: string, config: Config): Promise<OrchestratorInput & { runKey: string }> {
+async function retryFailedInput(
+  databaseUrl: string,
+  runKey: string,
+  outputPrefix: string,
+  config: Config,
+): Promise<OrchestratorInput & { runKey: string }> {
   const db = createPool(databaseUrl, 2);
   try {
     const run = await createFanoutRepo(db).getRun(runKey);
     if (!run) throw new UsageError(`--retry-failed: no fan-out run with run key "${runKey}" (see quant runs list)`);
     if (run.status === 'running') throw new UsageError(`--retry-failed: run "${runKey}" is still running; wait for it to end`);
-    if (run.failedContracts.length === 0) throw new UsageError(`--retry-failed: run "${runKey}" has no failed contracts (status ${run.status})`);
+    if (run.failedContracts.length === 0)
+      throw new UsageError(`--retry-failed: run "${runKey}" has no failed contracts (status ${run.status})`);
     return {
-      runKey, numContracts: run.numContracts, dataset: run.dataset, outputPrefix, onlyContracts: run.failedContracts,
-      maxConcurrentChildren: config.fanout.maxConcurrentChildren, maxChildrenPerParent: config.fanout.maxChildrenPerParent,
+      runKey,
+      numContracts: run.numContracts,
+      dataset: run.dataset,
+      outputPrefix,
+      onlyContracts: run.failedContracts,
+      maxConcurrentChildren: config.fanout.maxConcurrentChildren,
+      maxChildrenPerParent: config.fanout.maxChildrenPerParent,
     };
   } finally {
     await db.end();
@@ -154,7 +170,17 @@ const commands: Record<string, Command | Record<string, Command>> = {
   data: {
     generate: async (argv, config) => {
       const usage = 'quant data generate [--dataset synthetic] [--contracts N] [--bars N] [--seed N] [--force]';
-      const o = parseCommandArgs(argv, { dataset: { type: 'string' }, contracts: { type: 'string' }, bars: { type: 'string' }, seed: { type: 'string' }, force: { type: 'boolean' } }, usage);
+      const o = parseCommandArgs(
+        argv,
+        {
+          dataset: { type: 'string' },
+          contracts: { type: 'string' },
+          bars: { type: 'string' },
+          seed: { type: 'string' },
+          force: { type: 'boolean' },
+        },
+        usage,
+      );
       const store = createObjectStore(config);
       const t0 = Date.now();
       const r = await ingestHourlyDataset(store, {
@@ -165,7 +191,9 @@ const commands: Record<string, Command | Record<string, Command>> = {
         bars: o.bars === undefined ? undefined : intOption('bars', o.bars, 28048, 2),
         force: o.force,
       });
-      out(`${r.skipped ? 'kept existing' : 'generated'} dataset ${r.dataset}: ${r.contracts} contracts x ${r.bars} bars, sha256 ${r.datasetHash} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      out(
+        `${r.skipped ? 'kept existing' : 'generated'} dataset ${r.dataset}: ${r.contracts} contracts x ${r.bars} bars, sha256 ${r.datasetHash} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+      );
       out(`location: ${store.locate(`datasets/${r.dataset}`)}`);
     },
   },
@@ -178,19 +206,36 @@ const commands: Record<string, Command | Record<string, Command>> = {
     rebalance: rebalanceRunCommand,
     ...monitorBacktestRunCommands,
     orchestrator: async (argv, config) => {
-      const usage = 'quant run orchestrator [--contracts 10] [--ingest] [--validate] [--wait] [--dataset D] [--fail A,B] [--run-key K] [--output-prefix P] | --retry-failed RUNKEY [--wait]';
-      const o = parseCommandArgs(argv, {
-        contracts: { type: 'string' }, ingest: { type: 'boolean' }, validate: { type: 'boolean' }, wait: { type: 'boolean' },
-        dataset: { type: 'string' }, fail: { type: 'string' }, 'run-key': { type: 'string' }, 'output-prefix': { type: 'string' },
-        'retry-failed': { type: 'string' },
-      }, usage);
+      const usage =
+        'quant run orchestrator [--contracts 10] [--ingest] [--validate] [--wait] [--dataset D] [--fail A,B] [--run-key K] [--output-prefix P] | --retry-failed RUNKEY [--wait]';
+      const o = parseCommandArgs(
+        argv,
+        {
+          contracts: { type: 'string' },
+          ingest: { type: 'boolean' },
+          validate: { type: 'boolean' },
+          wait: { type: 'boolean' },
+          dataset: { type: 'string' },
+          fail: { type: 'string' },
+          'run-key': { type: 'string' },
+          'output-prefix': { type: 'string' },
+          'retry-failed': { type: 'string' },
+        },
+        usage,
+      );
       const e = stackEndpoints(config);
       let input: OrchestratorInput & { runKey: string };
       if (o['retry-failed'] !== undefined) {
         for (const k of ['contracts', 'ingest', 'validate', 'dataset', 'fail', 'run-key'] as const) {
           if (o[k] !== undefined) throw new UsageError(`--retry-failed reruns a recorded run as it was: drop --${k}`, usage);
         }
-        const runKey = checkedInput('orchestrator', orchestratorInputSchema, { numContracts: 1, runKey: o['retry-failed'] }, { runKey: '--retry-failed' }, usage).runKey!;
+        const runKey = checkedInput(
+          'orchestrator',
+          orchestratorInputSchema,
+          { numContracts: 1, runKey: o['retry-failed'] },
+          { runKey: '--retry-failed' },
+          usage,
+        ).runKey!;
         input = await retryFailedInput(e.databaseUrl, runKey, o['output-prefix'] ?? config.fanout.outputPrefix, config);
       } else {
         const draft: OrchestratorInput = {
@@ -199,7 +244,12 @@ const commands: Record<string, Command | Record<string, Command>> = {
           runValidation: !!o.validate,
           dataset: o.dataset ?? config.fanout.defaultDataset,
           outputPrefix: o['output-prefix'] ?? config.fanout.outputPrefix,
-          failContracts: o.fail ? o.fail.split(',').map((s) => s.trim()).filter(Boolean) : [],
+          failContracts: o.fail
+            ? o.fail
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean)
+            : [],
           maxConcurrentChildren: config.fanout.maxConcurrentChildren,
           maxChildrenPerParent: config.fanout.maxChildrenPerParent,
         };
@@ -211,14 +261,18 @@ const commands: Record<string, Command | Record<string, Command>> = {
       const client = await connectClient(e.temporalAddress, config.temporal.namespace);
       try {
         const started = await startOrchestrator(client, config.temporal.taskQueue, input);
-        out(`${started.attached ? 'attached to running' : 'started'} ${started.workflowId}${input.onlyContracts ? ` (retrying ${input.onlyContracts.length} failed contracts)` : ''}`);
+        out(
+          `${started.attached ? 'attached to running' : 'started'} ${started.workflowId}${input.onlyContracts ? ` (retrying ${input.onlyContracts.length} failed contracts)` : ''}`,
+        );
         if (e.uiUrl) out(`Web UI: ${e.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${started.workflowId}`);
         if (o.wait) {
           const bar = createProgressPrinter();
           const r = await followOrchestrator(client, started.workflowId, (p) => bar.update(p));
           out(JSON.stringify(r, null, 2));
           if (r.status === 'partial') {
-            err(`quant: run ${r.runKey} is PARTIAL: ${r.failed} of ${r.total} contracts failed; rerun them with: quant run orchestrator --retry-failed ${r.runKey}`);
+            err(
+              `quant: run ${r.runKey} is PARTIAL: ${r.failed} of ${r.total} contracts failed; rerun them with: quant run orchestrator --retry-failed ${r.runKey}`,
+            );
             return EXIT_PARTIAL;
           }
         }
@@ -228,10 +282,20 @@ const commands: Record<string, Command | Record<string, Command>> = {
     },
     'analyze-symbol': async (argv, config) => {
       const usage = 'quant run analyze-symbol --contract AAPL [--run K] [--dataset D] [--output-prefix P]';
-      const o = parseCommandArgs(argv, { contract: { type: 'string' }, run: { type: 'string' }, dataset: { type: 'string' }, 'output-prefix': { type: 'string' } }, usage);
+      const o = parseCommandArgs(
+        argv,
+        { contract: { type: 'string' }, run: { type: 'string' }, dataset: { type: 'string' }, 'output-prefix': { type: 'string' } },
+        usage,
+      );
       if (!o.contract) throw new UsageError('--contract is required', usage);
       const runKey = o.run ?? `reprocess-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}`;
-      checkedInput('analyzeSymbol', analyzeSymbolInputSchema, { runKey, contract: o.contract, dataset: o.dataset ?? config.fanout.defaultDataset, outputPrefix: o['output-prefix'] ?? 'fanout' }, { runKey: '--run', contract: '--contract', dataset: '--dataset', outputPrefix: '--output-prefix' }, usage);
+      checkedInput(
+        'analyzeSymbol',
+        analyzeSymbolInputSchema,
+        { runKey, contract: o.contract, dataset: o.dataset ?? config.fanout.defaultDataset, outputPrefix: o['output-prefix'] ?? 'fanout' },
+        { runKey: '--run', contract: '--contract', dataset: '--dataset', outputPrefix: '--output-prefix' },
+        usage,
+      );
       const e = stackEndpoints(config);
       const client = await connectClient(e.temporalAddress, config.temporal.namespace);
       try {
@@ -239,7 +303,14 @@ const commands: Record<string, Command | Record<string, Command>> = {
           // A standalone reprocess needs its run row for the summary row's foreign key.
           const db = createPool(e.databaseUrl, 2);
           try {
-            await createFanoutRepo(db).startRun({ runKey, workflowId: workflowIds.analyzeSymbol(o.contract, runKey), dataset: o.dataset ?? config.fanout.defaultDataset, datasetHash: 'n/a', configHash: 'n/a', numContracts: 1 });
+            await createFanoutRepo(db).startRun({
+              runKey,
+              workflowId: workflowIds.analyzeSymbol(o.contract, runKey),
+              dataset: o.dataset ?? config.fanout.defaultDataset,
+              datasetHash: 'n/a',
+              configHash: 'n/a',
+              numContracts: 1,
+            });
           } finally {
             await db.end();
           }
@@ -248,7 +319,14 @@ const commands: Record<string, Command | Record<string, Command>> = {
           taskQueue: config.temporal.taskQueue,
           workflowId: workflowIds.analyzeSymbol(o.contract, runKey),
           workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-          args: [{ runKey, contract: o.contract, dataset: o.dataset ?? config.fanout.defaultDataset, outputPrefix: o['output-prefix'] ?? config.fanout.outputPrefix }],
+          args: [
+            {
+              runKey,
+              contract: o.contract,
+              dataset: o.dataset ?? config.fanout.defaultDataset,
+              outputPrefix: o['output-prefix'] ?? config.fanout.outputPrefix,
+            },
+          ],
           staticSummary: `Reprocess ${o.contract} (run ${runKey})`,
         });
         out(JSON.stringify(r, null, 2));
@@ -260,11 +338,23 @@ const commands: Record<string, Command | Record<string, Command>> = {
       const usage = 'quant run aggregate --run K [--output-prefix P]';
       const o = parseCommandArgs(argv, { run: { type: 'string' }, 'output-prefix': { type: 'string' } }, usage);
       if (!o.run) throw new UsageError('--run is required', usage);
-      checkedInput('aggregatePortfolio', aggregatePortfolioInputSchema, { runKey: o.run, outputPrefix: o['output-prefix'] ?? 'fanout' }, { runKey: '--run', outputPrefix: '--output-prefix' }, usage);
+      checkedInput(
+        'aggregatePortfolio',
+        aggregatePortfolioInputSchema,
+        { runKey: o.run, outputPrefix: o['output-prefix'] ?? 'fanout' },
+        { runKey: '--run', outputPrefix: '--output-prefix' },
+        usage,
+      );
       const e = stackEndpoints(config);
       const client = await connectClient(e.temporalAddress, config.temporal.namespace);
       try {
-        out(JSON.stringify(await runAggregate(client, config.temporal.taskQueue, o.run, o['output-prefix'] ?? config.fanout.outputPrefix), null, 2));
+        out(
+          JSON.stringify(
+            await runAggregate(client, config.temporal.taskQueue, o.run, o['output-prefix'] ?? config.fanout.outputPrefix),
+            null,
+            2,
+          ),
+        );
       } finally {
         await client.connection.close();
       }
@@ -281,7 +371,9 @@ const commands: Record<string, Command | Record<string, Command>> = {
           // PARTIAL / FAILED in capitals: a run that lost contracts must not read like a finished one.
           const status = r.status === 'completed' || r.status === 'running' ? r.status : r.status.toUpperCase();
           const reason = r.status === 'failed' && r.failureReason ? `  reason: ${r.failureReason.slice(0, 120)}` : '';
-          out(`${r.startedAt.toISOString()}  ${r.runKey.padEnd(36)} ${status.padEnd(9)} ${String(r.succeeded).padStart(5)} ok ${String(r.failed).padStart(4)} failed  validation ${r.validationStatus ?? '-'}  ${r.reportKey ?? ''}${reason}`);
+          out(
+            `${r.startedAt.toISOString()}  ${r.runKey.padEnd(36)} ${status.padEnd(9)} ${String(r.succeeded).padStart(5)} ok ${String(r.failed).padStart(4)} failed  validation ${r.validationStatus ?? '-'}  ${r.reportKey ?? ''}${reason}`,
+          );
         }
       } finally {
         await db.end();
@@ -304,7 +396,12 @@ export async function main(argv: string[]): Promise<number> {
     command = entry;
     args = sub === undefined ? [] : [sub, ...rest];
   } else {
-    if (!sub || !entry[sub]) throw new UsageError(`unknown subcommand "${name} ${sub ?? ''}"; expected one of: ${Object.keys(entry).map((s) => `${name} ${s}`).join(', ')}`);
+    if (!sub || !entry[sub])
+      throw new UsageError(
+        `unknown subcommand "${name} ${sub ?? ''}"; expected one of: ${Object.keys(entry)
+          .map((s) => `${name} ${s}`)
+          .join(', ')}`,
+      );
     command = entry[sub];
     args = rest;
   }

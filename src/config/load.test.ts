@@ -104,18 +104,29 @@ describe('loadConfig', () => {
   it('takes ports only as decimal integers 1-65535', () => {
     for (const bad of ['1e4', '0x4331', '0', '65536', '80.5', ' 80', '-1', '']) {
       if (bad === '') continue; // empty env values count as unset
-      expect(() => loadConfig({ TEMPORAL_PORT: bad }), bad).toThrowError(/temporal\.port \(TEMPORAL_PORT\): must be a decimal integer 1-65535/);
+      expect(() => loadConfig({ TEMPORAL_PORT: bad }), bad).toThrowError(
+        /temporal\.port \(TEMPORAL_PORT\): must be a decimal integer 1-65535/,
+      );
     }
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     const file = join(dir, 'hex.yaml');
     writeFileSync(file, 'temporal:\n  port: 0x4331\n  uiPort: 1e4\n');
-    expect(() => loadConfig({ QUANT_CONFIG_FILE: file })).toThrowError(/temporal\.port \(TEMPORAL_PORT\): must be a decimal[\s\S]*temporal\.uiPort/);
-    expect(loadConfig({ TEMPORAL_PORT: '10000', METRICS_PORT: '1' })).toMatchObject({ temporal: { port: 10000 }, worker: { metricsPort: 1 } });
+    expect(() => loadConfig({ QUANT_CONFIG_FILE: file })).toThrowError(
+      /temporal\.port \(TEMPORAL_PORT\): must be a decimal[\s\S]*temporal\.uiPort/,
+    );
+    expect(loadConfig({ TEMPORAL_PORT: '10000', METRICS_PORT: '1' })).toMatchObject({
+      temporal: { port: 10000 },
+      worker: { metricsPort: 1 },
+    });
   });
 
   it('checks the SDK metrics port beside METRICS_PORT: METRICS_PORT=65535 needs SDK_METRICS_PORT', () => {
-    expect(() => loadConfig({ METRICS_PORT: '65535' })).toThrowError(/worker\.sdkMetricsPort \(SDK_METRICS_PORT\): METRICS_PORT 65535 leaves no port/);
-    expect(() => loadConfig({ METRICS_PORT: '9500', SDK_METRICS_PORT: '9500' })).toThrowError(/SDK_METRICS_PORT\): must differ from METRICS_PORT/);
+    expect(() => loadConfig({ METRICS_PORT: '65535' })).toThrowError(
+      /worker\.sdkMetricsPort \(SDK_METRICS_PORT\): METRICS_PORT 65535 leaves no port/,
+    );
+    expect(() => loadConfig({ METRICS_PORT: '9500', SDK_METRICS_PORT: '9500' })).toThrowError(
+      /SDK_METRICS_PORT\): must differ from METRICS_PORT/,
+    );
     const c = loadConfig({ METRICS_PORT: '65535', SDK_METRICS_PORT: '9465' });
     expect(sdkMetricsPort(c)).toBe(9465);
     expect(sdkMetricsPort(loadConfig({ METRICS_PORT: '9600' }))).toBe(9601);

@@ -70,7 +70,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     } catch (err) {
       throw new ConfigError([`QUANT_CONFIG_FILE (${file}): ${(err as Error).message}`]);
     }
-    if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError([`QUANT_CONFIG_FILE (${file}): must be a mapping of settings`]);
+    if (typeof raw !== 'object' || Array.isArray(raw))
+      throw new ConfigError([`QUANT_CONFIG_FILE (${file}): must be a mapping of settings`]);
     const unknown = unknownKeys(raw);
     if (unknown.length) throw new ConfigError(unknown.map((p) => `QUANT_CONFIG_FILE (${file}): ${p}`));
   }
@@ -107,7 +108,13 @@ export function stableHash(value: unknown): string {
     Array.isArray(v)
       ? v.map(canonical)
       : v && typeof v === 'object'
-        ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+        ? Object.fromEntries(
+            Object.keys(v as object)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
         : v;
-  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('hex');
 }

@@ -80,9 +80,15 @@ export interface Allocation {
  *   pensionAllocation([{ symbol: 'A', sector: 'Tech', recommendation: 'strong_buy' }]).weights // { A: 0.05 }
  */
 export function pensionAllocation(candidates: readonly AllocationCandidate[], policy: Partial<AllocationPolicy> = {}): Allocation {
-  const p: AllocationPolicy = { ...DEFAULT_ALLOCATION_POLICY, ...policy, multipliers: { ...DEFAULT_ALLOCATION_POLICY.multipliers, ...policy.multipliers } };
-  if (!(p.maxStockWeight > 0 && p.maxStockWeight <= 1)) throw new DomainInputError('INVALID_PARAMETER', `maxStockWeight is ${p.maxStockWeight}`);
-  if (!(p.maxSectorWeight > 0 && p.maxSectorWeight <= 1)) throw new DomainInputError('INVALID_PARAMETER', `maxSectorWeight is ${p.maxSectorWeight}`);
+  const p: AllocationPolicy = {
+    ...DEFAULT_ALLOCATION_POLICY,
+    ...policy,
+    multipliers: { ...DEFAULT_ALLOCATION_POLICY.multipliers, ...policy.multipliers },
+  };
+  if (!(p.maxStockWeight > 0 && p.maxStockWeight <= 1))
+    throw new DomainInputError('INVALID_PARAMETER', `maxStockWeight is ${p.maxStockWeight}`);
+  if (!(p.maxSectorWeight > 0 && p.maxSectorWeight <= 1))
+    throw new DomainInputError('INVALID_PARAMETER', `maxSectorWeight is ${p.maxSectorWeight}`);
   if (!(p.cashReserve >= 0 && p.cashReserve < 1)) throw new DomainInputError('INVALID_PARAMETER', `cashReserve is ${p.cashReserve}`);
   for (const [k, v] of Object.entries(p.multipliers)) {
     if (!(v >= 0) || !Number.isFinite(v)) throw new DomainInputError('INVALID_PARAMETER', `multiplier for ${k} is ${v}`);

@@ -20,6 +20,11 @@ describe('mapLimit', () => {
     expect(await mapLimit([1, 2], 0, async (x) => x + 1)).toEqual([2, 3]);
   });
   it('rejects with the first failure', async () => {
-    await expect(mapLimit([1, 2, 3], 2, async (x) => { if (x === 2) throw new Error('boom 2'); return x; })).rejects.toThrow('boom 2');
+    await expect(
+      mapLimit([1, 2, 3], 2, async (x) => {
+        if (x === 2) throw new Error('boom 2');
+        return x;
+      }),
+    ).rejects.toThrow('boom 2');
   });
 });

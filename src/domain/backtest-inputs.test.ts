@@ -4,7 +4,15 @@
  * values written out by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { checkBacktestParams, closeMatrix, earliestSignalDay, equityOn, InvalidBacktestInput, marketOf, signalDaysOf } from './backtest-inputs';
+import {
+  checkBacktestParams,
+  closeMatrix,
+  earliestSignalDay,
+  equityOn,
+  InvalidBacktestInput,
+  marketOf,
+  signalDaysOf,
+} from './backtest-inputs';
 import { DEFAULT_COST_MODEL } from './costs';
 
 const defaults = { lookbackDays: 365, initialCapital: 100_000 };
@@ -12,11 +20,19 @@ const defaults = { lookbackDays: 365, initialCapital: 100_000 };
 describe('checkBacktestParams', () => {
   it('defaults: end = run date, search from lookbackDays before it, configured capital, default costs', () => {
     // 2024 is a leap year: 2024-05-15 minus 365 days is 2023-05-16
-    expect(checkBacktestParams({ date: '2024-05-15' }, defaults)).toEqual({ end: '2024-05-15', from: '2023-05-16', initialCapital: 100_000, costModel: DEFAULT_COST_MODEL });
+    expect(checkBacktestParams({ date: '2024-05-15' }, defaults)).toEqual({
+      end: '2024-05-15',
+      from: '2023-05-16',
+      initialCapital: 100_000,
+      costModel: DEFAULT_COST_MODEL,
+    });
   });
 
   it('an explicit window, capital and a partial cost model override the defaults', () => {
-    const r = checkBacktestParams({ date: '2024-05-15', start: '2024-01-02', end: '2024-03-29', initialCapital: 5000, costModel: { spreadBps: 0 } }, defaults);
+    const r = checkBacktestParams(
+      { date: '2024-05-15', start: '2024-01-02', end: '2024-03-29', initialCapital: 5000, costModel: { spreadBps: 0 } },
+      defaults,
+    );
     expect(r).toEqual({ end: '2024-03-29', from: '2024-01-02', initialCapital: 5000, costModel: { ...DEFAULT_COST_MODEL, spreadBps: 0 } });
   });
 
@@ -37,7 +53,9 @@ describe('checkBacktestParams', () => {
     expect(bad({ date: '2024-05-15', start: '2024-05-16' })).toBe('backtest start 2024-05-16 is after its end 2024-05-15');
     expect(bad({ date: '2024-05-15', initialCapital: 0 })).toBe('backtest initial capital must be positive, got 0');
     expect(bad({ date: '2024-05-15', initialCapital: Infinity })).toBe('backtest initial capital must be positive, got Infinity');
-    expect(bad({ date: '2024-05-15', costModel: { commissionPerShare: -1 } })).toBe('backtest cost parameter commissionPerShare must be >= 0, got -1');
+    expect(bad({ date: '2024-05-15', costModel: { commissionPerShare: -1 } })).toBe(
+      'backtest cost parameter commissionPerShare must be >= 0, got -1',
+    );
   });
 });
 
@@ -50,7 +68,13 @@ describe('signal days', () => {
 
   it('groups by date in order of appearance, a missing sector becomes Unknown', () => {
     expect(signalDaysOf(rows)).toEqual([
-      { date: '2024-01-03', candidates: [{ symbol: 'B', sector: 'Tech', recommendation: 'buy' }, { symbol: 'C', sector: 'Energy', recommendation: 'hold' }] },
+      {
+        date: '2024-01-03',
+        candidates: [
+          { symbol: 'B', sector: 'Tech', recommendation: 'buy' },
+          { symbol: 'C', sector: 'Energy', recommendation: 'hold' },
+        ],
+      },
       { date: '2024-01-02', candidates: [{ symbol: 'A', sector: 'Unknown', recommendation: 'strong_buy' }] },
     ]);
   });
@@ -64,10 +88,22 @@ describe('signal days', () => {
 describe('closeMatrix / marketOf', () => {
   it('puts each close at (symbol, date) over the sorted dates, null where there is no bar', () => {
     const m = closeMatrix(
-      [{ symbol: 'A', date: '2024-01-03', adjClose: 2 }, { symbol: 'B', date: '2024-01-02', adjClose: 5 }, { symbol: 'A', date: '2024-01-02', adjClose: 1 }, { symbol: 'Z', date: '2024-01-04', adjClose: 9 }],
+      [
+        { symbol: 'A', date: '2024-01-03', adjClose: 2 },
+        { symbol: 'B', date: '2024-01-02', adjClose: 5 },
+        { symbol: 'A', date: '2024-01-02', adjClose: 1 },
+        { symbol: 'Z', date: '2024-01-04', adjClose: 9 },
+      ],
       ['A', 'B'],
     );
-    expect(m).toEqual({ dates: ['2024-01-02', '2024-01-03', '2024-01-04'], symbols: ['A', 'B'], closes: [[1, 2, null], [5, null, null]] });
+    expect(m).toEqual({
+      dates: ['2024-01-02', '2024-01-03', '2024-01-04'],
+      symbols: ['A', 'B'],
+      closes: [
+        [1, 2, null],
+        [5, null, null],
+      ],
+    });
     const market = marketOf(m);
     expect(Array.from(market.closes[1])).toEqual([5, NaN, NaN]);
     expect(market.dates).toEqual(m.dates);

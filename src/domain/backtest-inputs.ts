@@ -49,15 +49,21 @@ export class InvalidBacktestInput extends QuantError {
  *   // { end: '2024-05-15', from: '2023-05-16', initialCapital: 100000, costModel: DEFAULT_COST_MODEL }
  */
 export function checkBacktestParams(
-  input: BacktestParamsInput, defaults: { lookbackDays: number; initialCapital: number },
+  input: BacktestParamsInput,
+  defaults: { lookbackDays: number; initialCapital: number },
 ): { end: string; from: string; initialCapital: number; costModel: CostModel } {
   const end = input.end ?? input.date;
-  for (const [k, v] of [['start', input.start], ['end', end]] as const) {
+  for (const [k, v] of [
+    ['start', input.start],
+    ['end', end],
+  ] as const) {
     if (v !== undefined && !isIsoDate(v)) throw new InvalidBacktestInput(`backtest ${k} "${v}" must be a date YYYY-MM-DD`);
   }
-  if (input.start !== undefined && input.start > end) throw new InvalidBacktestInput(`backtest start ${input.start} is after its end ${end}`);
+  if (input.start !== undefined && input.start > end)
+    throw new InvalidBacktestInput(`backtest start ${input.start} is after its end ${end}`);
   const initialCapital = input.initialCapital ?? defaults.initialCapital;
-  if (!(initialCapital > 0) || !Number.isFinite(initialCapital)) throw new InvalidBacktestInput(`backtest initial capital must be positive, got ${initialCapital}`);
+  if (!(initialCapital > 0) || !Number.isFinite(initialCapital))
+    throw new InvalidBacktestInput(`backtest initial capital must be positive, got ${initialCapital}`);
   const costModel = { ...DEFAULT_COST_MODEL, ...input.costModel };
   for (const [k, v] of Object.entries(costModel)) {
     if (!(v >= 0) || !Number.isFinite(v)) throw new InvalidBacktestInput(`backtest cost parameter ${k} must be >= 0, got ${v}`);
@@ -74,7 +80,9 @@ export function checkBacktestParams(
  *   signalDaysOf([{ date: 'd1', symbol: 'A', sector: null, signal: 'buy' }])
  *   // [{ date: 'd1', candidates: [{ symbol: 'A', sector: 'Unknown', recommendation: 'buy' }] }]
  */
-export function signalDaysOf(signals: readonly { date: string; symbol: string; sector: string | null; signal: AllocationCandidate['recommendation'] }[]): SignalDay[] {
+export function signalDaysOf(
+  signals: readonly { date: string; symbol: string; sector: string | null; signal: AllocationCandidate['recommendation'] }[],
+): SignalDay[] {
   const byDate = new Map<string, SignalDay>();
   for (const s of signals) {
     const d = byDate.get(s.date) ?? { date: s.date, candidates: [] };

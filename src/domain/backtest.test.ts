@@ -8,8 +8,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  backtestMetrics, compareBacktests, executionIndex, monthlyReturns, simulateBuyAndHold, simulateSignalPortfolio,
-  type BacktestMarket, type SignalDay,
+  backtestMetrics,
+  compareBacktests,
+  executionIndex,
+  monthlyReturns,
+  simulateBuyAndHold,
+  simulateSignalPortfolio,
+  type BacktestMarket,
+  type SignalDay,
 } from './backtest';
 import { equalWeightBenchmark } from './returns';
 
@@ -51,7 +57,10 @@ describe('no look-ahead', () => {
 
   it('future prices never fill a missing bar: a symbol first priced after the signal is skipped', () => {
     const m: BacktestMarket = { dates: DATES.slice(0, 4), symbols: ['Z'], closes: [[NaN, NaN, 5, 6]] };
-    const sim = simulateSignalPortfolio(m, [{ date: '2024-01-01', candidates: [{ symbol: 'Z', sector: 'S', recommendation: 'buy' }] }], { initialCapital: 1000, policy: LOOSE });
+    const sim = simulateSignalPortfolio(m, [{ date: '2024-01-01', candidates: [{ symbol: 'Z', sector: 'S', recommendation: 'buy' }] }], {
+      initialCapital: 1000,
+      policy: LOOSE,
+    });
     expect(sim.trades).toBe(0);
     expect(sim.notes.join(' ')).toMatch(/without a price/);
   });
@@ -62,12 +71,17 @@ describe('benchmark', () => {
     const m: BacktestMarket = {
       dates: DATES,
       symbols: ['A', 'B', 'C'],
-      closes: [[10, 11, 12, 11, 13, 14, 13, 15], [100, 98, 97, 99, 101, 100, 102, 104], [7, 7, 8, NaN, 9, 8, 8, 9]],
+      closes: [
+        [10, 11, 12, 11, 13, 14, 13, 15],
+        [100, 98, 97, 99, 101, 100, 102, 104],
+        [7, 7, 8, NaN, 9, 8, 8, 9],
+      ],
     };
     const first: SignalDay = {
       date: DATES[1],
       candidates: [
-        { symbol: 'A', sector: 'S1', recommendation: 'buy' }, { symbol: 'B', sector: 'S2', recommendation: 'strong_buy' },
+        { symbol: 'A', sector: 'S1', recommendation: 'buy' },
+        { symbol: 'B', sector: 'S2', recommendation: 'strong_buy' },
         { symbol: 'C', sector: 'S3', recommendation: 'hold' },
       ],
     };
@@ -80,28 +94,35 @@ describe('benchmark', () => {
 describe('accounting', () => {
   it('random markets and signal cadences: equity stays positive, costs are paid, reruns are identical', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -0.08, max: 0.08, noNaN: true }), { minLength: 30, maxLength: 30 }), fc.integer({ min: 1, max: 9 }), (shocks, every) => {
-        const syms = ['A', 'B', 'C', 'D'];
-        const closes = syms.map((_, k) => {
-          const out: number[] = [];
-          let p = 20 + 10 * k;
-          for (let t = 0; t < 30; t++) out.push((p *= 1 + shocks[(t + 7 * k) % 30]));
-          return out;
-        });
-        const dates = Array.from({ length: 30 }, (_, t) => new Date(Date.UTC(2024, 0, 1 + t)).toISOString().slice(0, 10));
-        const m: BacktestMarket = { dates, symbols: syms, closes };
-        const recs = ['strong_buy', 'buy', 'hold', 'sell'] as const;
-        const days: SignalDay[] = dates.filter((_, t) => t % every === 0).map((date, j) => ({
-          date, candidates: syms.map((symbol, k) => ({ symbol, sector: `S${k}`, recommendation: recs[(j + k) % 4] })),
-        }));
-        const sim = simulateSignalPortfolio(m, days, { initialCapital: 100_000, policy: LOOSE });
-        expect(sim.equity.every((v) => v > 0)).toBe(true);
-        const total = sim.equity.at(-1)! - sim.initialCapital;
-        expect(Number.isFinite(total)).toBe(true);
-        expect(sim.costs).toBeGreaterThan(0);
-        // Re-running gives identical bytes (determinism).
-        expect(simulateSignalPortfolio(m, days, { initialCapital: 100_000, policy: LOOSE }).equity).toEqual(sim.equity);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -0.08, max: 0.08, noNaN: true }), { minLength: 30, maxLength: 30 }),
+        fc.integer({ min: 1, max: 9 }),
+        (shocks, every) => {
+          const syms = ['A', 'B', 'C', 'D'];
+          const closes = syms.map((_, k) => {
+            const out: number[] = [];
+            let p = 20 + 10 * k;
+            for (let t = 0; t < 30; t++) out.push((p *= 1 + shocks[(t + 7 * k) % 30]));
+            return out;
+          });
+          const dates = Array.from({ length: 30 }, (_, t) => new Date(Date.UTC(2024, 0, 1 + t)).toISOString().slice(0, 10));
+          const m: BacktestMarket = { dates, symbols: syms, closes };
+          const recs = ['strong_buy', 'buy', 'hold', 'sell'] as const;
+          const days: SignalDay[] = dates
+            .filter((_, t) => t % every === 0)
+            .map((date, j) => ({
+              date,
+              candidates: syms.map((symbol, k) => ({ symbol, sector: `S${k}`, recommendation: recs[(j + k) % 4] })),
+            }));
+          const sim = simulateSignalPortfolio(m, days, { initialCapital: 100_000, policy: LOOSE });
+          expect(sim.equity.every((v) => v > 0)).toBe(true);
+          const total = sim.equity.at(-1)! - sim.initialCapital;
+          expect(Number.isFinite(total)).toBe(true);
+          expect(sim.costs).toBeGreaterThan(0);
+          // Re-running gives identical bytes (determinism).
+          expect(simulateSignalPortfolio(m, days, { initialCapital: 100_000, policy: LOOSE }).equity).toEqual(sim.equity);
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -119,9 +140,24 @@ describe('metrics', () => {
     const m: BacktestMarket = {
       dates: DATES,
       symbols: ['A', 'B'],
-      closes: [[10, 11, 10.5, 11.5, 12, 11, 11.8, 12.4], [20, 19, 19.5, 21, 20, 20.5, 22, 21]],
+      closes: [
+        [10, 11, 10.5, 11.5, 12, 11, 11.8, 12.4],
+        [20, 19, 19.5, 21, 20, 20.5, 22, 21],
+      ],
     };
-    const sig = simulateSignalPortfolio(m, [{ date: DATES[0], candidates: [{ symbol: 'A', sector: 'S', recommendation: 'buy' }, { symbol: 'B', sector: 'T', recommendation: 'strong_buy' }] }], { initialCapital: 25_000, policy: LOOSE });
+    const sig = simulateSignalPortfolio(
+      m,
+      [
+        {
+          date: DATES[0],
+          candidates: [
+            { symbol: 'A', sector: 'S', recommendation: 'buy' },
+            { symbol: 'B', sector: 'T', recommendation: 'strong_buy' },
+          ],
+        },
+      ],
+      { initialCapital: 25_000, policy: LOOSE },
+    );
     const eq = [sig.initialCapital, ...sig.equity];
     const r = eq.slice(1).map((v, i) => v / eq[i] - 1);
     const rf = Math.pow(1.05, 1 / 252) - 1;
@@ -142,7 +178,11 @@ describe('metrics', () => {
     expect(got.maxDrawdown).toBeCloseTo(mdd, 12);
     expect(got.cagr).toBeCloseTo(cagr, 9);
     expect(got.calmar).toBeCloseTo(cagr / mdd, 9);
-    const bench = simulateBuyAndHold(m, { date: DATES[0], candidates: [{ symbol: 'A', sector: 'S', recommendation: 'buy' }] }, { initialCapital: 25_000 });
+    const bench = simulateBuyAndHold(
+      m,
+      { date: DATES[0], candidates: [{ symbol: 'A', sector: 'S', recommendation: 'buy' }] },
+      { initialCapital: 25_000 },
+    );
     const c = compareBacktests(sig, bench, 0.05);
     expect(c.excess.cagr).toBeCloseTo(c.signal.cagr - c.benchmark.cagr, 12);
     expect(c.excess.maxDrawdown).toBeCloseTo(c.signal.maxDrawdown - c.benchmark.maxDrawdown, 12);

@@ -92,11 +92,15 @@ function checkInput(market: BacktestMarket, params: BacktestParams): void {
   }
   for (let k = 0; k < market.symbols.length; k++) {
     if (market.closes[k].length !== market.dates.length) {
-      throw new DomainInputError('LENGTH_MISMATCH', `closes of ${market.symbols[k]}: ${market.closes[k].length} values for ${market.dates.length} dates`);
+      throw new DomainInputError(
+        'LENGTH_MISMATCH',
+        `closes of ${market.symbols[k]}: ${market.closes[k].length} values for ${market.dates.length} dates`,
+      );
     }
   }
   for (let t = 1; t < market.dates.length; t++) {
-    if (!(market.dates[t] > market.dates[t - 1])) throw new DomainInputError('INVALID_PARAMETER', `dates not ascending at ${market.dates[t]}`);
+    if (!(market.dates[t] > market.dates[t - 1]))
+      throw new DomainInputError('INVALID_PARAMETER', `dates not ascending at ${market.dates[t]}`);
   }
 }
 
@@ -126,7 +130,10 @@ function markToMarket(state: PortfolioState, price: (s: string) => number): numb
 }
 
 function rebalanceTo(
-  state: PortfolioState, targetWeights: Record<string, number>, price: (s: string) => number, params: BacktestParams,
+  state: PortfolioState,
+  targetWeights: Record<string, number>,
+  price: (s: string) => number,
+  params: BacktestParams,
 ): { state: PortfolioState; trades: number; costs: number } {
   const prices: Record<string, number> = {};
   const holdings: Record<string, number> = {};
@@ -136,8 +143,12 @@ function rebalanceTo(
   }
   for (const s of Object.keys(targetWeights)) prices[s] = price(s);
   const plan = generateOrders({
-    targetWeights, holdings, prices, cash: Math.max(0, state.cash),
-    minTradeValue: params.minTradeValue ?? 100, costModel: params.costModel ?? DEFAULT_COST_MODEL,
+    targetWeights,
+    holdings,
+    prices,
+    cash: Math.max(0, state.cash),
+    minTradeValue: params.minTradeValue ?? 100,
+    costModel: params.costModel ?? DEFAULT_COST_MODEL,
   });
   let next = state;
   let costs = 0;
@@ -148,7 +159,12 @@ function rebalanceTo(
   return { state: next, trades: plan.orders.length, costs };
 }
 
-function finish(dates: string[], equity: number[], initialCapital: number, extra: Omit<SimulationResult, 'dates' | 'equity' | 'returns' | 'initialCapital'>): SimulationResult {
+function finish(
+  dates: string[],
+  equity: number[],
+  initialCapital: number,
+  extra: Omit<SimulationResult, 'dates' | 'equity' | 'returns' | 'initialCapital'>,
+): SimulationResult {
   const returns = equity.map((v, i) => v / (i === 0 ? initialCapital : equity[i - 1]) - 1);
   return { dates, equity, returns, initialCapital, ...extra };
 }
@@ -165,7 +181,11 @@ function finish(dates: string[], equity: number[], initialCapital: number, extra
  * @example
  *   simulateSignalPortfolio(market, [{ date: '2024-01-02', candidates }], { initialCapital: 25_000 }).equity
  */
-export function simulateSignalPortfolio(market: BacktestMarket, signalDays: readonly SignalDay[], params: BacktestParams): SimulationResult {
+export function simulateSignalPortfolio(
+  market: BacktestMarket,
+  signalDays: readonly SignalDay[],
+  params: BacktestParams,
+): SimulationResult {
   checkInput(market, params);
   const notes: string[] = [];
   // Signal days on the same execution day: the latest signal date wins (it is the newest information at that close).
@@ -223,7 +243,13 @@ export function simulateBuyAndHold(market: BacktestMarket, firstDay: SignalDay |
   checkInput(market, params);
   const notes: string[] = [];
   const t0 = firstDay ? executionIndex(market.dates, firstDay.date) : -1;
-  if (!firstDay || t0 < 0) return finish([], [], params.initialCapital, { executionDates: [], trades: 0, costs: 0, notes: ['no first signal day within the market dates'] });
+  if (!firstDay || t0 < 0)
+    return finish([], [], params.initialCapital, {
+      executionDates: [],
+      trades: 0,
+      costs: 0,
+      notes: ['no first signal day within the market dates'],
+    });
   const px = lastPrices(market);
   for (let t = 0; t < t0; t++) px.advance(t);
   let state = emptyPortfolio(params.initialCapital);
@@ -234,7 +260,9 @@ export function simulateBuyAndHold(market: BacktestMarket, firstDay: SignalDay |
   for (let t = t0; t < market.dates.length; t++) {
     px.advance(t);
     if (t === t0) {
-      const names = firstDay.candidates.filter((c) => (c.recommendation === 'buy' || c.recommendation === 'strong_buy') && px.price(c.symbol) > 0);
+      const names = firstDay.candidates.filter(
+        (c) => (c.recommendation === 'buy' || c.recommendation === 'strong_buy') && px.price(c.symbol) > 0,
+      );
       if (names.length === 0) notes.push(`${firstDay.date}: no buy or strong-buy name with a price; the benchmark holds cash`);
       const w = Object.fromEntries(names.map((c) => [c.symbol, 1 / names.length]));
       const r = rebalanceTo(state, w, px.price, params);
@@ -262,8 +290,14 @@ export function simulateBuyAndHold(market: BacktestMarket, firstDay: SignalDay |
 export function backtestMetrics(returns: readonly number[], riskFreeRate: number, periodsPerYear = 252): BacktestMetrics {
   const s = performanceSummary(returns, { periodsPerYear, riskFreeRate });
   return {
-    periods: s.periods, totalReturn: s.totalReturn, cagr: s.cagr, volatility: s.volatility,
-    sharpe: s.sharpe, sortino: s.sortino, maxDrawdown: s.maxDrawdown, calmar: s.calmar,
+    periods: s.periods,
+    totalReturn: s.totalReturn,
+    cagr: s.cagr,
+    volatility: s.volatility,
+    sharpe: s.sharpe,
+    sortino: s.sortino,
+    maxDrawdown: s.maxDrawdown,
+    calmar: s.calmar,
   };
 }
 
@@ -281,8 +315,13 @@ export function compareBacktests(signal: SimulationResult, benchmark: Simulation
     signal: a,
     benchmark: b,
     excess: {
-      totalReturn: a.totalReturn - b.totalReturn, cagr: a.cagr - b.cagr, volatility: a.volatility - b.volatility,
-      sharpe: a.sharpe - b.sharpe, sortino: a.sortino - b.sortino, maxDrawdown: a.maxDrawdown - b.maxDrawdown, calmar: a.calmar - b.calmar,
+      totalReturn: a.totalReturn - b.totalReturn,
+      cagr: a.cagr - b.cagr,
+      volatility: a.volatility - b.volatility,
+      sharpe: a.sharpe - b.sharpe,
+      sortino: a.sortino - b.sortino,
+      maxDrawdown: a.maxDrawdown - b.maxDrawdown,
+      calmar: a.calmar - b.calmar,
     },
   };
 }

@@ -29,16 +29,21 @@ describe('transactionCost', () => {
   });
   it('property: costs are >= 0 and rise with trade size', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 1e6, noNaN: true }), fc.double({ min: 0.01, max: 5000, noNaN: true }), (a, b, p) => {
-        const [lo, hi] = a <= b ? [a, b] : [b, a];
-        const cl = transactionCost(lo, p);
-        const ch = transactionCost(hi, p);
-        for (const k of ['commission', 'spread', 'exchangeFee', 'marketImpact', 'total'] as const) {
-          expect(cl[k]).toBeGreaterThanOrEqual(0);
-          expect(ch[k]).toBeGreaterThanOrEqual(cl[k]);
-        }
-        if (hi > lo * (1 + 1e-9) + 1e-6) expect(ch.total).toBeGreaterThan(cl.total);
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 1e6, noNaN: true }),
+        fc.double({ min: 0, max: 1e6, noNaN: true }),
+        fc.double({ min: 0.01, max: 5000, noNaN: true }),
+        (a, b, p) => {
+          const [lo, hi] = a <= b ? [a, b] : [b, a];
+          const cl = transactionCost(lo, p);
+          const ch = transactionCost(hi, p);
+          for (const k of ['commission', 'spread', 'exchangeFee', 'marketImpact', 'total'] as const) {
+            expect(cl[k]).toBeGreaterThanOrEqual(0);
+            expect(ch[k]).toBeGreaterThanOrEqual(cl[k]);
+          }
+          if (hi > lo * (1 + 1e-9) + 1e-6) expect(ch.total).toBeGreaterThan(cl.total);
+        },
+      ),
     );
   });
 });

@@ -73,7 +73,10 @@ export class PortfolioAccumulator {
   private good = 0;
   private bad = 0;
 
-  constructor(readonly bars: number, private readonly periodsPerYear = HOURLY_PERIODS_PER_YEAR) {
+  constructor(
+    readonly bars: number,
+    private readonly periodsPerYear = HOURLY_PERIODS_PER_YEAR,
+  ) {
     this.sum = new Float64Array(bars);
   }
 

@@ -6,9 +6,18 @@ import { chooseK, clusterLabels, elbowK, kmeans, standardizeColumns } from './km
 
 // Three well-separated blobs of four points each, written down by hand.
 const BLOBS = [
-  [0, 0], [0, 1], [1, 0], [1, 1],
-  [10, 10], [10, 11], [11, 10], [11, 11],
-  [0, 20], [0, 21], [1, 20], [1, 21],
+  [0, 0],
+  [0, 1],
+  [1, 0],
+  [1, 1],
+  [10, 10],
+  [10, 11],
+  [11, 10],
+  [11, 11],
+  [0, 20],
+  [0, 21],
+  [1, 20],
+  [1, 21],
 ];
 
 describe('kmeans', () => {
@@ -47,7 +56,14 @@ describe('kmeans', () => {
   it('property: inertia never increases across iterations', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.double({ min: -10, max: 10, noNaN: true }), fc.double({ min: -10, max: 10, noNaN: true }), fc.double({ min: -10, max: 10, noNaN: true })), { minLength: 1, maxLength: 120 }),
+        fc.array(
+          fc.tuple(
+            fc.double({ min: -10, max: 10, noNaN: true }),
+            fc.double({ min: -10, max: 10, noNaN: true }),
+            fc.double({ min: -10, max: 10, noNaN: true }),
+          ),
+          { minLength: 1, maxLength: 120 },
+        ),
         fc.integer({ min: 1, max: 10 }),
         fc.integer({ min: 0, max: 2 ** 31 }),
         (pts, k, seed) => {
@@ -61,8 +77,20 @@ describe('kmeans', () => {
 
 describe('standardizeColumns', () => {
   it('z-scores each column (ddof 0); constant column and NaN cells become 0', () => {
-    expect(standardizeColumns([[1, 10], [3, 10]])).toEqual([[-1, 0], [1, 0]]);
-    const s = standardizeColumns([[1, 5], [NaN, 5], [3, 5]]);
+    expect(
+      standardizeColumns([
+        [1, 10],
+        [3, 10],
+      ]),
+    ).toEqual([
+      [-1, 0],
+      [1, 0],
+    ]);
+    const s = standardizeColumns([
+      [1, 5],
+      [NaN, 5],
+      [3, 5],
+    ]);
     expect(s[1][0]).toBe(0);
     expect(standardizeColumns([])).toEqual([]);
   });
@@ -89,6 +117,17 @@ describe('elbow choice of K', () => {
 
 describe('clusterLabels', () => {
   it('labels momentum and volatility levels and keeps labels unique', () => {
-    expect(clusterLabels([[1, -1], [-1, 1], [0, 0], [0.1, 0.1]], 0, 1)).toEqual(['HiMom-LoVol', 'LoMom-HiVol', 'MidMom-MidVol', 'MidMom-MidVol-2']);
+    expect(
+      clusterLabels(
+        [
+          [1, -1],
+          [-1, 1],
+          [0, 0],
+          [0.1, 0.1],
+        ],
+        0,
+        1,
+      ),
+    ).toEqual(['HiMom-LoVol', 'LoMom-HiVol', 'MidMom-MidVol', 'MidMom-MidVol-2']);
   });
 });

@@ -7,7 +7,9 @@ import { DEFAULT_MONITOR_THRESHOLDS, monitorSummary, periodStarts, type MonitorI
 
 const base = (over: Partial<MonitorInput> = {}): MonitorInput => ({
   latest: {
-    date: '2025-03-14', cash: 1000, totalValue: 10_000,
+    date: '2025-03-14',
+    cash: 1000,
+    totalValue: 10_000,
     positions: [
       { symbol: 'A', shares: 10, avgCost: 50, price: 60, sector: 'Tech' }, // 600 = 6 %
       { symbol: 'B', shares: 20, avgCost: 100, price: 95, sector: 'Health' }, // 1900, about -5 %
@@ -35,7 +37,10 @@ describe('monitorSummary', () => {
     expect(a).toMatchObject({ marketValue: 600, unrealizedPnl: 100, dayPnl: 20 });
     expect(a.weight).toBeCloseTo(0.06, 12);
     expect(s.positions.find((p) => p.symbol === 'B')!.dayPnl).toBeNaN();
-    expect(s.sectors.map((x) => [x.sector, x.value])).toEqual([['Tech', 7100], ['Health', 1900]]);
+    expect(s.sectors.map((x) => [x.sector, x.value])).toEqual([
+      ['Tech', 7100],
+      ['Health', 1900],
+    ]);
     expect(s.alerts).toEqual([]);
   });
 
@@ -52,12 +57,25 @@ describe('monitorSummary', () => {
     // C weighs 6500 / 10000 = 0.65 -> use thresholds around the actual values
     // exactly at the thresholds (the same float expressions the summary computes): nothing fires
     const probe = monitorSummary(base({ window: [100, 90, 90] }));
-    const th = { maxDrawdown: probe.risk.maxDrawdown, maxPositionWeight: 6500 / 10_000, maxVar95: -probe.risk.var95, maxUnrealizedLoss: -(95 / 100 - 1) };
+    const th = {
+      maxDrawdown: probe.risk.maxDrawdown,
+      maxPositionWeight: 6500 / 10_000,
+      maxVar95: -probe.risk.var95,
+      maxUnrealizedLoss: -(95 / 100 - 1),
+    };
     const at = base({ thresholds: th, window: [100, 90, 90] });
     expect(probe.risk.maxDrawdown).toBeCloseTo(0.1, 12);
     expect(kinds(at)).toEqual([]);
     const down = (x: number) => x * (1 - 1e-9);
-    const above = base({ thresholds: { maxDrawdown: down(th.maxDrawdown), maxPositionWeight: down(th.maxPositionWeight), maxVar95: down(th.maxVar95), maxUnrealizedLoss: down(th.maxUnrealizedLoss) }, window: [100, 90, 90] });
+    const above = base({
+      thresholds: {
+        maxDrawdown: down(th.maxDrawdown),
+        maxPositionWeight: down(th.maxPositionWeight),
+        maxVar95: down(th.maxVar95),
+        maxUnrealizedLoss: down(th.maxUnrealizedLoss),
+      },
+      window: [100, 90, 90],
+    });
     expect(kinds(above)).toEqual(['drawdown', 'position_weight:C', 'var95', 'unrealized_loss:B']);
     // VaR 95 of [-0.1, 0] = -0.1 + 0.95 x 0.1 = -0.005 (linear interpolation): 0.5 % loss
     expect(monitorSummary(above).risk.var95).toBeCloseTo(-0.1 + 0.05 * 0.1, 12);

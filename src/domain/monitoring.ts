@@ -36,7 +36,12 @@ export interface MonitorThresholds {
   maxUnrealizedLoss: number;
 }
 
-export const DEFAULT_MONITOR_THRESHOLDS: MonitorThresholds = { maxDrawdown: 0.05, maxPositionWeight: 0.07, maxVar95: 0.03, maxUnrealizedLoss: 0.1 };
+export const DEFAULT_MONITOR_THRESHOLDS: MonitorThresholds = {
+  maxDrawdown: 0.05,
+  maxPositionWeight: 0.07,
+  maxVar95: 0.03,
+  maxUnrealizedLoss: 0.1,
+};
 
 export interface MonitorInput {
   /** The latest snapshot on or before the run date, with positions. */
@@ -60,7 +65,15 @@ export interface MonitorInput {
  */
 export type MonitorComputation =
   | { status: 'no_portfolio'; date: string }
-  | { status: 'completed'; date: string; summary: MonitorSummary; curve: { dates: string[]; values: number[] }; windowDays: number; riskFreeRate: number; thresholds: MonitorThresholds };
+  | {
+      status: 'completed';
+      date: string;
+      summary: MonitorSummary;
+      curve: { dates: string[]; values: number[] };
+      windowDays: number;
+      riskFreeRate: number;
+      thresholds: MonitorThresholds;
+    };
 
 /**
  * The bases of month-to-date and year-to-date P&L for a snapshot date: the
@@ -179,7 +192,8 @@ export function monitorSummary(input: MonitorInput): MonitorSummary {
     s.positions++;
     bySector.set(l.sector, s);
   }
-  const sectors = [...bySector].map(([sector, s]) => ({ sector, value: s.value, weight: total !== 0 ? s.value / total : NaN, positions: s.positions }))
+  const sectors = [...bySector]
+    .map(([sector, s]) => ({ sector, value: s.value, weight: total !== 0 ? s.value / total : NaN, positions: s.positions }))
     .sort((a, b) => b.value - a.value || a.sector.localeCompare(b.sector));
 
   const w = input.window;
@@ -198,19 +212,41 @@ export function monitorSummary(input: MonitorInput): MonitorSummary {
 
   const alerts: MonitorAlert[] = [];
   if (risk.maxDrawdown > th.maxDrawdown) {
-    alerts.push({ kind: 'drawdown', value: risk.maxDrawdown, threshold: th.maxDrawdown, message: `max drawdown over the window ${pct(risk.maxDrawdown)} is above ${pct(th.maxDrawdown)}` });
+    alerts.push({
+      kind: 'drawdown',
+      value: risk.maxDrawdown,
+      threshold: th.maxDrawdown,
+      message: `max drawdown over the window ${pct(risk.maxDrawdown)} is above ${pct(th.maxDrawdown)}`,
+    });
   }
   for (const l of lines) {
     if (l.weight > th.maxPositionWeight) {
-      alerts.push({ kind: 'position_weight', symbol: l.symbol, value: l.weight, threshold: th.maxPositionWeight, message: `${l.symbol} is ${pct(l.weight)} of the portfolio, above ${pct(th.maxPositionWeight)}` });
+      alerts.push({
+        kind: 'position_weight',
+        symbol: l.symbol,
+        value: l.weight,
+        threshold: th.maxPositionWeight,
+        message: `${l.symbol} is ${pct(l.weight)} of the portfolio, above ${pct(th.maxPositionWeight)}`,
+      });
     }
   }
   if (-risk.var95 > th.maxVar95) {
-    alerts.push({ kind: 'var95', value: -risk.var95, threshold: th.maxVar95, message: `one-day VaR 95 is ${pct(-risk.var95)} of the portfolio, above ${pct(th.maxVar95)}` });
+    alerts.push({
+      kind: 'var95',
+      value: -risk.var95,
+      threshold: th.maxVar95,
+      message: `one-day VaR 95 is ${pct(-risk.var95)} of the portfolio, above ${pct(th.maxVar95)}`,
+    });
   }
   for (const l of lines) {
     if (-l.unrealizedPct > th.maxUnrealizedLoss) {
-      alerts.push({ kind: 'unrealized_loss', symbol: l.symbol, value: -l.unrealizedPct, threshold: th.maxUnrealizedLoss, message: `${l.symbol} is down ${pct(-l.unrealizedPct)} from its average cost, more than ${pct(th.maxUnrealizedLoss)}` });
+      alerts.push({
+        kind: 'unrealized_loss',
+        symbol: l.symbol,
+        value: -l.unrealizedPct,
+        threshold: th.maxUnrealizedLoss,
+        message: `${l.symbol} is down ${pct(-l.unrealizedPct)} from its average cost, more than ${pct(th.maxUnrealizedLoss)}`,
+      });
     }
   }
 

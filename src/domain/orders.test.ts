@@ -56,7 +56,14 @@ describe('generateOrders', () => {
   it('property: whole shares, no trade below the minimum, cash never negative, no overshoot of a target', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.double({ min: 0, max: 0.2, noNaN: true }), fc.integer({ min: 0, max: 500 }), fc.double({ min: 1, max: 900, noNaN: true })), { minLength: 1, maxLength: 12 }),
+        fc.array(
+          fc.tuple(
+            fc.double({ min: 0, max: 0.2, noNaN: true }),
+            fc.integer({ min: 0, max: 500 }),
+            fc.double({ min: 1, max: 900, noNaN: true }),
+          ),
+          { minLength: 1, maxLength: 12 },
+        ),
         fc.double({ min: 0, max: 200_000, noNaN: true }),
         (rows, cash) => {
           const targetWeights: Record<string, number> = {};

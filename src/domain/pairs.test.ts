@@ -3,7 +3,17 @@ import { DomainInputError } from './errors';
 import { expectClose, expectSeriesClose } from './__fixtures__/expect-close';
 import { monthlyStocks } from './__fixtures__/vega';
 import { normalCdf, olsFit } from './ols';
-import { adfTest, engleGranger, halfLife, hedgeRatio, mackinnonCriticalValues, mackinnonPValue, pairPositions, rollingZScore, spread } from './pairs';
+import {
+  adfTest,
+  engleGranger,
+  halfLife,
+  hedgeRatio,
+  mackinnonCriticalValues,
+  mackinnonPValue,
+  pairPositions,
+  rollingZScore,
+  spread,
+} from './pairs';
 import { mulberry32 } from './random';
 
 // Expected values come from scripts/reference/pairs.py: statsmodels 0.15.0
@@ -123,7 +133,10 @@ describe('hand-worked and edge cases', () => {
     expect(adfTest(new Array(50).fill(3)).statistic).toBeNaN();
     expect(adfTest([1, 2, NaN, 4, 5, 6, 7, 8]).statistic).toBeNaN();
     const x = Array.from({ length: 50 }, (_, i) => Math.sin(i) + i);
-    const eg = engleGranger(x.map((v) => 2 * v + 1), x);
+    const eg = engleGranger(
+      x.map((v) => 2 * v + 1),
+      x,
+    );
     expect(eg.statistic).toBeNaN();
     expect(eg.cointegrated).toBe(false);
     expect(() => engleGranger([1, 2], [1])).toThrow(DomainInputError);
@@ -139,9 +152,23 @@ describe('hand-worked and edge cases', () => {
     expectClose(normalCdf(0), 0.5, 2e-7);
   });
   it('olsFit: exact line with intercept, and singular design', () => {
-    const f = olsFit([1, 3, 5], [[1, 1, 1], [0, 1, 2]])!;
+    const f = olsFit(
+      [1, 3, 5],
+      [
+        [1, 1, 1],
+        [0, 1, 2],
+      ],
+    )!;
     expectClose(f.coef[0], 1);
     expectClose(f.coef[1], 2);
-    expect(olsFit([1, 2, 3], [[1, 1, 1], [2, 2, 2]])).toBeNull();
+    expect(
+      olsFit(
+        [1, 2, 3],
+        [
+          [1, 1, 1],
+          [2, 2, 2],
+        ],
+      ),
+    ).toBeNull();
   });
 });

@@ -59,7 +59,8 @@ export function spread(y: Series, x: Series, beta: number, alpha = 0): Float64Ar
  *   rollingZScore(spreadSeries, 20)
  */
 export function rollingZScore(s: Series, lookback = 20): Float64Array {
-  if (!Number.isInteger(lookback) || lookback < 2) throw new DomainInputError('INVALID_PARAMETER', `lookback must be an integer >= 2, got ${lookback}`);
+  if (!Number.isInteger(lookback) || lookback < 2)
+    throw new DomainInputError('INVALID_PARAMETER', `lookback must be an integer >= 2, got ${lookback}`);
   const n = s.length;
   const out = new Float64Array(n).fill(NaN);
   let nans = 0;
@@ -347,7 +348,15 @@ export interface EngleGrangerResult extends AdfResult {
 export function engleGranger(y: Series, x: Series, options: { maxLag?: number; autolag?: 'aic' | null } = {}): EngleGrangerResult {
   if (y.length !== x.length) throw new DomainInputError('LENGTH_MISMATCH', `cointegration legs differ: ${y.length} vs ${x.length}`);
   const hedge = hedgeRatio(y, x);
-  const bad = { statistic: NaN, usedLag: 0, nobs: 0, pValue: NaN, criticalValues: mackinnonCriticalValues(2, 'c', y.length - 1), hedge, cointegrated: false };
+  const bad = {
+    statistic: NaN,
+    usedLag: 0,
+    nobs: 0,
+    pValue: NaN,
+    criticalValues: mackinnonCriticalValues(2, 'c', y.length - 1),
+    hedge,
+    cointegrated: false,
+  };
   if (hedge.beta !== hedge.beta || !(hedge.rSquared < 1 - 1e-10)) return bad;
   const resid = spread(y, x, hedge.beta, hedge.alpha);
   const adf = adfCore(resid, options.maxLag, options.autolag === undefined ? 'aic' : options.autolag, 'n', 2, 'c', y.length - 1);

@@ -38,7 +38,11 @@ describe('rebalanceFlags', () => {
   it('flags stale held symbols with their last price, then unpriced buys', () => {
     const flags = rebalanceFlags({ date: '2024-03-27', stale: ['XOM'], unpriced: ['NVDA'] }, held);
     expect(flags).toEqual([
-      { type: 'stale_price', symbol: 'XOM', message: 'XOM has no price on 2024-03-27: kept at its last price 118.20 of 2024-03-26 and not traded' },
+      {
+        type: 'stale_price',
+        symbol: 'XOM',
+        message: 'XOM has no price on 2024-03-27: kept at its last price 118.20 of 2024-03-26 and not traded',
+      },
       { type: 'no_price', symbol: 'NVDA', message: 'NVDA is rated buy but has no price on 2024-03-27: not bought' },
     ]);
   });

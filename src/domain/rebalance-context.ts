@@ -19,7 +19,10 @@ export interface RebalanceFlag {
  * @example
  *   symbolsToPrice([{ symbol: 'A', ... }], [{ symbol: 'A', ... }, { symbol: 'B', ... }]) // ['A', 'B']
  */
-export function symbolsToPrice(positions: readonly Pick<HeldPosition, 'symbol'>[], signals: readonly Pick<DaySignal, 'symbol'>[]): string[] {
+export function symbolsToPrice(
+  positions: readonly Pick<HeldPosition, 'symbol'>[],
+  signals: readonly Pick<DaySignal, 'symbol'>[],
+): string[] {
   return [...new Set([...positions.map((p) => p.symbol), ...signals.map((s) => s.symbol)])];
 }
 
@@ -32,7 +35,12 @@ export function symbolsToPrice(positions: readonly Pick<HeldPosition, 'symbol'>[
  *   dividendsDue('KO', [{ date: '2024-03-14', amount: 0.485 }], '2024-03-01', '2024-03-27')
  *   // [{ symbol: 'KO', exDate: '2024-03-14', amount: 0.485 }]
  */
-export function dividendsDue(symbol: string, dividends: readonly { date: string; amount: number }[], from: string, to: string): DueDividend[] {
+export function dividendsDue(
+  symbol: string,
+  dividends: readonly { date: string; amount: number }[],
+  from: string,
+  to: string,
+): DueDividend[] {
   return dividends.filter((d) => d.date >= from && d.date <= to).map((d) => ({ symbol, exDate: d.date, amount: d.amount }));
 }
 
@@ -48,13 +56,21 @@ const price = (x: number | undefined) => (x !== undefined && Number.isFinite(x) 
  *   rebalanceFlags(day, positions)[0].message
  *   // 'XOM has no price on 2024-03-27: kept at its last price 118.20 of 2024-03-26 and not traded'
  */
-export function rebalanceFlags(day: Pick<RebalanceDay, 'date' | 'stale' | 'unpriced'>, positions: readonly HeldPosition[]): RebalanceFlag[] {
+export function rebalanceFlags(
+  day: Pick<RebalanceDay, 'date' | 'stale' | 'unpriced'>,
+  positions: readonly HeldPosition[],
+): RebalanceFlag[] {
   const last = new Map(positions.map((p) => [p.symbol, p]));
   return [
     ...day.stale.map((s): RebalanceFlag => ({
-      type: 'stale_price', symbol: s,
+      type: 'stale_price',
+      symbol: s,
       message: `${s} has no price on ${day.date}: kept at its last price ${price(last.get(s)?.lastPrice)} of ${last.get(s)?.lastPriceDate} and not traded`,
     })),
-    ...day.unpriced.map((s): RebalanceFlag => ({ type: 'no_price', symbol: s, message: `${s} is rated buy but has no price on ${day.date}: not bought` })),
+    ...day.unpriced.map((s): RebalanceFlag => ({
+      type: 'no_price',
+      symbol: s,
+      message: `${s} is rated buy but has no price on ${day.date}: not bought`,
+    })),
   ];
 }

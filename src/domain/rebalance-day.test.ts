@@ -51,7 +51,13 @@ describe('rebalanceDay bad input', () => {
   });
 
   it('caps infeasible: reported, the unplaced weight stays in cash', () => {
-    const d = rebalanceDay({ ...base, cash: 100_000, positions: [], prices: { S00: 40, S01: 60, S02: 25 }, signals: [sig('S00', 80), sig('S01', 90), sig('S02', 62)] });
+    const d = rebalanceDay({
+      ...base,
+      cash: 100_000,
+      positions: [],
+      prices: { S00: 40, S01: 60, S02: 25 },
+      signals: [sig('S00', 80), sig('S01', 90), sig('S02', 62)],
+    });
     expect(d.infeasible).toBe(true);
     expect(d.infeasibleReason).toMatch(/caps allow only 15\.00% invested/);
     // targets apply to the value before the trades (costs then lower the total a little)
@@ -63,9 +69,15 @@ describe('rebalanceDay bad input', () => {
 describe('rebalanceDay accounting (property)', () => {
   const day = fc.record({
     moves: fc.array(fc.double({ min: -0.08, max: 0.08, noNaN: true }), { minLength: SYMBOLS.length, maxLength: SYMBOLS.length }),
-    scores: fc.array(fc.option(fc.double({ min: 20, max: 95, noNaN: true }), { nil: undefined }), { minLength: SYMBOLS.length, maxLength: SYMBOLS.length }),
+    scores: fc.array(fc.option(fc.double({ min: 20, max: 95, noNaN: true }), { nil: undefined }), {
+      minLength: SYMBOLS.length,
+      maxLength: SYMBOLS.length,
+    }),
     missing: fc.array(fc.boolean(), { minLength: SYMBOLS.length, maxLength: SYMBOLS.length }),
-    dividends: fc.array(fc.option(fc.double({ min: 0.01, max: 2, noNaN: true }), { nil: undefined, freq: 4 }), { minLength: SYMBOLS.length, maxLength: SYMBOLS.length }),
+    dividends: fc.array(fc.option(fc.double({ min: 0.01, max: 2, noNaN: true }), { nil: undefined, freq: 4 }), {
+      minLength: SYMBOLS.length,
+      maxLength: SYMBOLS.length,
+    }),
   });
 
   it('cash + positions value + costs paid = previous total + market P&L + dividends, every day', () => {
@@ -78,9 +90,13 @@ describe('rebalanceDay accounting (property)', () => {
           const date = `2024-01-${String(k + 2).padStart(2, '0')}`;
           level = Object.fromEntries(SYMBOLS.map((s, i) => [s, level[s] * (1 + d.moves[i])]));
           const prices = Object.fromEntries(SYMBOLS.filter((_, i) => !(d.missing[i] && k % 3 === 1)).map((s) => [s, level[s]]));
-          const signals: DaySignal[] = SYMBOLS.flatMap((s, i) => (d.scores[i] === undefined ? [] : [{ symbol: s, sector: sectorOf(s), signal: classifyScore(d.scores[i]!), score: d.scores[i]! }]));
+          const signals: DaySignal[] = SYMBOLS.flatMap((s, i) =>
+            d.scores[i] === undefined ? [] : [{ symbol: s, sector: sectorOf(s), signal: classifyScore(d.scores[i]!), score: d.scores[i]! }],
+          );
           const held = new Set(positions.map((p) => p.symbol));
-          const dividends: DueDividend[] = SYMBOLS.flatMap((s, i) => (d.dividends[i] !== undefined && held.has(s) ? [{ symbol: s, exDate: date, amount: d.dividends[i]! }] : []));
+          const dividends: DueDividend[] = SYMBOLS.flatMap((s, i) =>
+            d.dividends[i] !== undefined && held.has(s) ? [{ symbol: s, exDate: date, amount: d.dividends[i]! }] : [],
+          );
           const prevTotal = cash + positions.reduce((a, p) => a + p.shares * p.lastPrice, 0);
           const marketPnl = positions.reduce((a, p) => a + p.shares * ((prices[p.symbol] ?? p.lastPrice) - p.lastPrice), 0);
           const r = rebalanceDay({ date, cash, positions, prices, signals, dividends, minTradeValue: 100 });
@@ -97,7 +113,14 @@ describe('rebalanceDay accounting (property)', () => {
             }
           }
           cash = r.after.cash;
-          positions = r.after.positions.map((p) => ({ symbol: p.symbol, shares: p.shares, avgCost: p.avgCost, lastPrice: p.price, lastPriceDate: p.priceDate, sector: p.sector }));
+          positions = r.after.positions.map((p) => ({
+            symbol: p.symbol,
+            shares: p.shares,
+            avgCost: p.avgCost,
+            lastPrice: p.price,
+            lastPriceDate: p.priceDate,
+            sector: p.sector,
+          }));
         });
       }),
       { numRuns: 150, seed: 4242 },

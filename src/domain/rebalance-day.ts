@@ -208,11 +208,17 @@ export function rebalanceDay(input: RebalanceDayInput): RebalanceDay {
   const staleSet = new Set(stale);
   const mark = (s: string) => priceOf(s) ?? held.get(s)!.lastPrice;
   const valueOf = (st: PortfolioState, symbols: (s: string) => boolean) =>
-    sum(Object.entries(st.positions).filter(([s]) => symbols(s)).map(([s, p]) => p.shares * mark(s)));
+    sum(
+      Object.entries(st.positions)
+        .filter(([s]) => symbols(s))
+        .map(([s, p]) => p.shares * mark(s)),
+    );
 
   const signals = [...input.signals].sort((a, b) => a.symbol.localeCompare(b.symbol));
   const scoreOf = new Map(signals.map((s) => [s.symbol, s.score]));
-  const unpriced = signals.filter((s) => (s.signal === 'strong_buy' || s.signal === 'buy') && priceOf(s.symbol) === undefined).map((s) => s.symbol);
+  const unpriced = signals
+    .filter((s) => (s.signal === 'strong_buy' || s.signal === 'buy') && priceOf(s.symbol) === undefined)
+    .map((s) => s.symbol);
   let allocation: Allocation | null = null;
   let targets: TargetWeight[] = [];
   let orders: PlannedOrder[] = [];
@@ -227,7 +233,14 @@ export function rebalanceDay(input: RebalanceDayInput): RebalanceDay {
     const capped = new Set(allocation.cappedSymbols);
     targets = signals
       .filter((s) => (allocation!.weights[s.symbol] ?? 0) > 0)
-      .map((s) => ({ symbol: s.symbol, sector: s.sector, signal: s.signal, score: s.score, weight: allocation!.weights[s.symbol], capped: capped.has(s.symbol) }));
+      .map((s) => ({
+        symbol: s.symbol,
+        sector: s.sector,
+        signal: s.signal,
+        score: s.score,
+        weight: allocation!.weights[s.symbol],
+        capped: capped.has(s.symbol),
+      }));
 
     const tradeableValue = state.cash + valueOf(state, (s) => !staleSet.has(s));
     const totalValue = tradeableValue + valueOf(state, (s) => staleSet.has(s));
@@ -245,10 +258,20 @@ export function rebalanceDay(input: RebalanceDayInput): RebalanceDay {
       prices[s] = priceOf(s)!;
     }
     for (const s of Object.keys(weights)) prices[s] = priceOf(s)!;
-    const plan = generateOrders({ targetWeights: weights, holdings, prices, cash: state.cash, minTradeValue: input.minTradeValue, costModel });
+    const plan = generateOrders({
+      targetWeights: weights,
+      holdings,
+      prices,
+      cash: state.cash,
+      minTradeValue: input.minTradeValue,
+      costModel,
+    });
     for (const k of plan.skipped) {
       rejected.push({
-        symbol: k.symbol, side: k.shares < 0 ? 'sell' : 'buy', shares: Math.abs(k.shares), notional: k.notional,
+        symbol: k.symbol,
+        side: k.shares < 0 ? 'sell' : 'buy',
+        shares: Math.abs(k.shares),
+        notional: k.notional,
         reason: k.notional < input.minTradeValue ? 'min_trade_value' : 'insufficient_cash',
       });
     }
@@ -266,29 +289,41 @@ export function rebalanceDay(input: RebalanceDayInput): RebalanceDay {
     }
     // sells first (generateOrders' order), so buys are paid from their proceeds
     orders = [...orders.filter((o) => o.side === 'sell'), ...orders.filter((o) => o.side === 'buy')];
-    for (const o of orders) state = applyFill(state, { symbol: o.symbol, side: o.side, shares: o.shares, price: o.price, cost: o.cost.total });
+    for (const o of orders)
+      state = applyFill(state, { symbol: o.symbol, side: o.side, shares: o.shares, price: o.price, cost: o.cost.total });
 
     if (orders.length > 0) outcome = 'traded';
     else {
-      const tooSmall = targets.length > 0 && targets.every((t) => {
-        const p = priceOf(t.symbol);
-        return p === undefined || t.weight * totalValue < Math.max(input.minTradeValue, p);
-      });
+      const tooSmall =
+        targets.length > 0 &&
+        targets.every((t) => {
+          const p = priceOf(t.symbol);
+          return p === undefined || t.weight * totalValue < Math.max(input.minTradeValue, p);
+        });
       outcome = tooSmall && Object.keys(holdings).length === 0 ? 'capital_too_small' : 'no_trades';
     }
   }
 
-  const positions: MarkedPosition[] = Object.keys(state.positions).sort().map((s) => {
-    const p = state.positions[s];
-    const prev = held.get(s);
-    const price = mark(s) ?? NaN;
-    const isStale = staleSet.has(s);
-    return {
-      symbol: s, shares: p.shares, avgCost: p.avgCost, sector: prev?.sector ?? signals.find((x) => x.symbol === s)?.sector ?? null,
-      lastPrice: price, lastPriceDate: isStale ? prev!.lastPriceDate : input.date,
-      price, priceDate: isStale ? prev!.lastPriceDate : input.date, marketValue: p.shares * price, stale: isStale,
-    };
-  });
+  const positions: MarkedPosition[] = Object.keys(state.positions)
+    .sort()
+    .map((s) => {
+      const p = state.positions[s];
+      const prev = held.get(s);
+      const price = mark(s) ?? NaN;
+      const isStale = staleSet.has(s);
+      return {
+        symbol: s,
+        shares: p.shares,
+        avgCost: p.avgCost,
+        sector: prev?.sector ?? signals.find((x) => x.symbol === s)?.sector ?? null,
+        lastPrice: price,
+        lastPriceDate: isStale ? prev!.lastPriceDate : input.date,
+        price,
+        priceDate: isStale ? prev!.lastPriceDate : input.date,
+        marketValue: p.shares * price,
+        stale: isStale,
+      };
+    });
   const positionsValue = sum(positions.map((p) => p.marketValue));
   const infeasible = allocation !== null && !allocation.feasible;
   return {

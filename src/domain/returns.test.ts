@@ -62,8 +62,18 @@ describe('equalWeightBenchmark', () => {
     expectClose(equalWeightBenchmark(four, { rebalance: 'daily' }).wealth[122], 3.227058741533836);
   });
   it('hand-worked, NaN carried forward, unbuyable series left out, empty', () => {
-    expectSeriesClose(equalWeightBenchmark([[100, 110], [50, 50]]).wealth, [1, 1.05]);
-    const b = equalWeightBenchmark([[100, NaN, 120], [NaN, 5, 5], [10, 10, 10]]);
+    expectSeriesClose(
+      equalWeightBenchmark([
+        [100, 110],
+        [50, 50],
+      ]).wealth,
+      [1, 1.05],
+    );
+    const b = equalWeightBenchmark([
+      [100, NaN, 120],
+      [NaN, 5, 5],
+      [10, 10, 10],
+    ]);
     expect(b.included).toEqual([0, 2]);
     expectSeriesClose(b.wealth, [1, 1, 1.1]);
     expect(equalWeightBenchmark([]).wealth.length).toBe(0);

@@ -154,10 +154,7 @@ export interface BenchmarkPath {
  * @example
  *   equalWeightBenchmark([[100, 110], [50, 50]]).wealth // [1, 1.05]
  */
-export function equalWeightBenchmark(
-  prices: Series[],
-  options: { rebalance?: 'none' | 'daily' } = {},
-): BenchmarkPath {
+export function equalWeightBenchmark(prices: Series[], options: { rebalance?: 'none' | 'daily' } = {}): BenchmarkPath {
   const included: number[] = [];
   for (let i = 0; i < prices.length; i++) if (prices[i].length > 0 && prices[i][0] > 0) included.push(i);
   let bars = Infinity;

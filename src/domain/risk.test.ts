@@ -145,23 +145,30 @@ describe('properties', () => {
   });
   it('VaR equals the sort-based numpy percentile', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 1, maxLength: 300 }), fc.double({ min: 0.5, max: 0.999, noNaN: true }), (xs, c) => {
-        const s = [...xs].sort((a, b) => a - b);
-        const h = (s.length - 1) * (1 - c);
-        const lo = Math.floor(h);
-        const ref = lo + 1 < s.length ? s[lo] + (h - lo) * (s[lo + 1] - s[lo]) : s[lo];
-        expectClose(historicalVaR(xs, c), ref, 1e-12, 1e-15);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 1, maxLength: 300 }),
+        fc.double({ min: 0.5, max: 0.999, noNaN: true }),
+        (xs, c) => {
+          const s = [...xs].sort((a, b) => a - b);
+          const h = (s.length - 1) * (1 - c);
+          const lo = Math.floor(h);
+          const ref = lo + 1 < s.length ? s[lo] + (h - lo) * (s[lo + 1] - s[lo]) : s[lo];
+          expectClose(historicalVaR(xs, c), ref, 1e-12, 1e-15);
+        },
+      ),
     );
   });
   it('no statistic returns Infinity', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constant(0), fc.constant(NaN), fc.double({ min: -1, max: 1, noNaN: true })), { maxLength: 30 }), (xs) => {
-        const s = performanceSummary(xs);
-        for (const v of Object.values(s)) expect(Number.isFinite(v) || Number.isNaN(v)).toBe(true);
-        const b = beta(xs, [...xs].reverse());
-        expect(Number.isFinite(b) || Number.isNaN(b)).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.constant(0), fc.constant(NaN), fc.double({ min: -1, max: 1, noNaN: true })), { maxLength: 30 }),
+        (xs) => {
+          const s = performanceSummary(xs);
+          for (const v of Object.values(s)) expect(Number.isFinite(v) || Number.isNaN(v)).toBe(true);
+          const b = beta(xs, [...xs].reverse());
+          expect(Number.isFinite(b) || Number.isNaN(b)).toBe(true);
+        },
+      ),
     );
   });
 });

@@ -263,10 +263,7 @@ export interface PerformanceSummary {
  * @example
  *   performanceSummary(dailyReturns, { periodsPerYear: 252, riskFreeRate: 0.02 }).sharpe
  */
-export function performanceSummary(
-  returns: Series,
-  options: AnnualisationOptions & { varConfidence?: number } = {},
-): PerformanceSummary {
+export function performanceSummary(returns: Series, options: AnnualisationOptions & { varConfidence?: number } = {}): PerformanceSummary {
   const p = options.periodsPerYear ?? 252;
   let n = 0;
   for (let i = 0; i < returns.length; i++) if (returns[i] === returns[i]) n++;

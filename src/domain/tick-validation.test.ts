@@ -2,7 +2,17 @@
 import { describe, expect, it } from 'vitest';
 import { qualityScore, spreadBps, staleSymbols, validateTicks, type TickBar } from './tick-validation';
 
-const bar = (over: Partial<TickBar> = {}): TickBar => ({ symbol: 'A', date: '2024-01-02', open: 100, high: 102, low: 99, close: 101, adjClose: 101, volume: 1000, ...over });
+const bar = (over: Partial<TickBar> = {}): TickBar => ({
+  symbol: 'A',
+  date: '2024-01-02',
+  open: 100,
+  high: 102,
+  low: 99,
+  close: 101,
+  adjClose: 101,
+  volume: 1000,
+  ...over,
+});
 
 describe('spreadBps', () => {
   it('is 10,000 x (high - low) / close', () => {
@@ -51,11 +61,19 @@ describe('validateTicks', () => {
 
 describe('qualityScore', () => {
   it('is present / expected per symbol and their mean overall', () => {
-    const q = qualityScore(['A', 'B', 'C'], ['d1', 'd2', 'd3', 'd4'], [
-      { symbol: 'A', date: 'd1' }, { symbol: 'A', date: 'd2' }, { symbol: 'A', date: 'd3' }, { symbol: 'A', date: 'd4' },
-      { symbol: 'B', date: 'd1' }, { symbol: 'B', date: 'd1' }, // duplicates count once
-      { symbol: 'B', date: 'x9' }, // not an expected day: ignored
-    ]);
+    const q = qualityScore(
+      ['A', 'B', 'C'],
+      ['d1', 'd2', 'd3', 'd4'],
+      [
+        { symbol: 'A', date: 'd1' },
+        { symbol: 'A', date: 'd2' },
+        { symbol: 'A', date: 'd3' },
+        { symbol: 'A', date: 'd4' },
+        { symbol: 'B', date: 'd1' },
+        { symbol: 'B', date: 'd1' }, // duplicates count once
+        { symbol: 'B', date: 'x9' }, // not an expected day: ignored
+      ],
+    );
     expect(q.perSymbol).toEqual([
       { symbol: 'A', expected: 4, present: 4, score: 1 },
       { symbol: 'B', expected: 4, present: 1, score: 0.25 },

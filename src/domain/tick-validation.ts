@@ -61,7 +61,10 @@ export function spreadBps(bar: { high: number; low: number; close: number }): nu
  *   validateTicks([{ symbol: 'A', date: '2024-01-02', open: 100, high: 112, low: 99, close: 100, adjClose: 100, volume: 1 }])
  *   // rejected: spread 1300 bps > 1000
  */
-export function validateTicks<B extends TickBar>(bars: readonly B[], opts: TickValidationOptions = {}): { kept: B[]; rejected: RejectedTick[] } {
+export function validateTicks<B extends TickBar>(
+  bars: readonly B[],
+  opts: TickValidationOptions = {},
+): { kept: B[]; rejected: RejectedTick[] } {
   const max = opts.maxSpreadBps ?? DEFAULT_MAX_SPREAD_BPS;
   const kept: B[] = [];
   const rejected: RejectedTick[] = [];
@@ -140,7 +143,11 @@ export interface StaleSymbol {
  *   staleSymbols({ A: '2024-01-02', B: '2024-01-05' }, ['2024-01-02', '2024-01-03', '2024-01-04', '2024-01-05'], 2)
  *   // [{ symbol: 'A', lastDate: '2024-01-02', tradingDaysBehind: 3 }]
  */
-export function staleSymbols(lastBarDates: Readonly<Record<string, string | null>>, tradingDays: readonly string[], staleAfterDays: number): StaleSymbol[] {
+export function staleSymbols(
+  lastBarDates: Readonly<Record<string, string | null>>,
+  tradingDays: readonly string[],
+  staleAfterDays: number,
+): StaleSymbol[] {
   const out: StaleSymbol[] = [];
   for (const [symbol, lastDate] of Object.entries(lastBarDates)) {
     let behind = 0;

@@ -77,14 +77,31 @@ describe('trading calendar', () => {
 describe('bar clock', () => {
   it('puts 8 bars a day at 09:30, 10:00 .. 16:00 New York time', () => {
     const ts = hourlyBarTimestamps('2000-01-27', '2000-01-27');
-    expect(Array.from(ts, (t) => new Date(t).toISOString().slice(11, 16))).toEqual(['14:30', '15:00', '16:00', '17:00', '18:00', '19:00', '20:00', '21:00']);
+    expect(Array.from(ts, (t) => new Date(t).toISOString().slice(11, 16))).toEqual([
+      '14:30',
+      '15:00',
+      '16:00',
+      '17:00',
+      '18:00',
+      '19:00',
+      '20:00',
+      '21:00',
+    ]);
     const summer = hourlyBarTimestamps('2005-07-01', '2005-07-01');
     expect(new Date(summer[0]).toISOString()).toBe('2005-07-01T13:30:00.000Z');
     expect(new Date(summer[7]).toISOString()).toBe('2005-07-01T20:00:00.000Z');
   });
 
   it('applies US daylight saving exactly as the tz database does, every trading day 2000-2025', () => {
-    const fmt = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    const fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone: 'America/New_York',
+      hour12: false,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
     for (const day of tradingDays('2000-01-01', '2025-12-31')) {
       const t = newYorkToUtc(day, BAR_MINUTES_ET[0]);
       const parts = Object.fromEntries(fmt.formatToParts(new Date(t)).map((p) => [p.type, p.value]));
@@ -106,7 +123,15 @@ describe('lastCompletedSession', () => {
   // Expected sessions: NYSE's published 2026 holiday list (Thanksgiving 2026-11-26). The New York
   // clock of each instant comes from the IANA zone database through Intl, not from newYorkToUtc.
   const nyClock = (iso: string) =>
-    new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'America/New_York',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(iso));
   it.each([
     ['2026-12-03T20:59:00Z', '2026-12-03, 15:59', '2026-12-02'],
     ['2026-12-03T21:00:00Z', '2026-12-03, 16:00', '2026-12-03'],

@@ -11,21 +11,51 @@ import { DEFAULT_COST_MODEL } from '../domain/costs';
 import { renderBacktestReport, renderNoSignalsBacktestReport } from './backtest-report';
 
 const params: ResolvedBacktestParams = {
-  date: '2024-02-29', start: '2024-01-30', end: '2024-02-29', initialCapital: 1000, costModel: DEFAULT_COST_MODEL, minTradeValue: 100, riskFreeRate: 0.05,
+  date: '2024-02-29',
+  start: '2024-01-30',
+  end: '2024-02-29',
+  initialCapital: 1000,
+  costModel: DEFAULT_COST_MODEL,
+  minTradeValue: 100,
+  riskFreeRate: 0.05,
 };
 const sim = (equity: number[], trades: number, costs: number, notes: string[] = []): SimulationResult => ({
-  dates: ['2024-01-30', '2024-01-31', '2024-02-29'], equity, returns: [], initialCapital: 1000, executionDates: ['2024-01-30'], trades, costs, notes,
+  dates: ['2024-01-30', '2024-01-31', '2024-02-29'],
+  equity,
+  returns: [],
+  initialCapital: 1000,
+  executionDates: ['2024-01-30'],
+  trades,
+  costs,
+  notes,
 });
 const signal = sim([1050, 1100, 1155], 12, 3.456, ['AAPL skipped: no price on 2024-01-30']);
 const benchmark = sim([1000, 1050, 1050], 4, 1);
-const m = (x: number): BacktestMetrics => ({ periods: 3, totalReturn: x, cagr: x * 2, volatility: 0.1, sharpe: 1.234, sortino: 2.5, maxDrawdown: 0.02, calmar: NaN });
+const m = (x: number): BacktestMetrics => ({
+  periods: 3,
+  totalReturn: x,
+  cagr: x * 2,
+  volatility: 0.1,
+  sharpe: 1.234,
+  sortino: 2.5,
+  maxDrawdown: 0.02,
+  calmar: NaN,
+});
 const comparison: BacktestComparison = {
-  signal: m(0.155), benchmark: m(0.05),
+  signal: m(0.155),
+  benchmark: m(0.05),
   excess: { totalReturn: 0.105, cagr: 0.21, volatility: 0, sharpe: 0, sortino: 0, maxDrawdown: 0, calmar: NaN },
 };
 
 describe('renderBacktestReport', () => {
-  const md = renderBacktestReport({ params, signalDates: 9, signal, benchmark, comparison, chartFile: 'backtest-2024-01-30_2024-02-29-equity.svg' });
+  const md = renderBacktestReport({
+    params,
+    signalDates: 9,
+    signal,
+    benchmark,
+    comparison,
+    chartFile: 'backtest-2024-01-30_2024-02-29-equity.svg',
+  });
   const lines = md.split('\n');
 
   it('states the setup: window, allocation, capital, the default cost model, rf and the chart', () => {

@@ -29,8 +29,13 @@ export interface BacktestReportInput {
 export function renderBacktestReport(r: BacktestReportInput): string {
   const { params: p, signal: sig, benchmark: bench, comparison: c } = r;
   const rows: [string, keyof BacktestComparison['excess'], (x: number) => string][] = [
-    ['total return', 'totalReturn', pct], ['CAGR', 'cagr', pct], ['volatility', 'volatility', pct], ['Sharpe', 'sharpe', (x) => fmt(x, 2)],
-    ['Sortino', 'sortino', (x) => fmt(x, 2)], ['max drawdown', 'maxDrawdown', pct], ['Calmar', 'calmar', (x) => fmt(x, 2)],
+    ['total return', 'totalReturn', pct],
+    ['CAGR', 'cagr', pct],
+    ['volatility', 'volatility', pct],
+    ['Sharpe', 'sharpe', (x) => fmt(x, 2)],
+    ['Sortino', 'sortino', (x) => fmt(x, 2)],
+    ['max drawdown', 'maxDrawdown', pct],
+    ['Calmar', 'calmar', (x) => fmt(x, 2)],
   ];
   const ms = monthlyReturns(sig);
   const mb = new Map(monthlyReturns(bench).map((m) => [m.month, m.return]));
@@ -47,20 +52,31 @@ export function renderBacktestReport(r: BacktestReportInput): string {
     '',
     '## Comparison',
     '',
-    mdTable(['metric', 'signal portfolio', 'buy and hold', 'excess'], rows.map(([label, k, f]) => [label, f(c.signal[k]), f(c.benchmark[k]), f(c.excess[k])])),
+    mdTable(
+      ['metric', 'signal portfolio', 'buy and hold', 'excess'],
+      rows.map(([label, k, f]) => [label, f(c.signal[k]), f(c.benchmark[k]), f(c.excess[k])]),
+    ),
     '',
-    mdTable(['', 'signal portfolio', 'buy and hold'], [
-      ['final value', `$${fmt(sig.equity.at(-1), 2)}`, `$${fmt(bench.equity.at(-1), 2)}`],
-      ['trades', sig.trades, bench.trades],
-      ['costs paid', `$${fmt(sig.costs, 2)}`, `$${fmt(bench.costs, 2)}`],
-      ['days', sig.equity.length, bench.equity.length],
-    ]),
+    mdTable(
+      ['', 'signal portfolio', 'buy and hold'],
+      [
+        ['final value', `$${fmt(sig.equity.at(-1), 2)}`, `$${fmt(bench.equity.at(-1), 2)}`],
+        ['trades', sig.trades, bench.trades],
+        ['costs paid', `$${fmt(sig.costs, 2)}`, `$${fmt(bench.costs, 2)}`],
+        ['days', sig.equity.length, bench.equity.length],
+      ],
+    ),
     '',
     '## Per-period returns (calendar months)',
     '',
-    mdTable(['month', 'signal portfolio', 'buy and hold', 'difference'], ms.map((m) => [m.month, pct(m.return), pct(mb.get(m.month) ?? NaN), pct(m.return - (mb.get(m.month) ?? NaN))])),
+    mdTable(
+      ['month', 'signal portfolio', 'buy and hold', 'difference'],
+      ms.map((m) => [m.month, pct(m.return), pct(mb.get(m.month) ?? NaN), pct(m.return - (mb.get(m.month) ?? NaN))]),
+    ),
     '',
-    ...(sig.notes.length + bench.notes.length > 0 ? ['## Notes', '', ...[...sig.notes, ...bench.notes].slice(0, 30).map((n) => `- ${n}`), ''] : []),
+    ...(sig.notes.length + bench.notes.length > 0
+      ? ['## Notes', '', ...[...sig.notes, ...bench.notes].slice(0, 30).map((n) => `- ${n}`), '']
+      : []),
   ].join('\n');
 }
 

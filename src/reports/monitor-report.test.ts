@@ -9,7 +9,9 @@ import { renderMonitorReport } from './monitor-report';
 
 const summary = monitorSummary({
   latest: {
-    date: '2025-03-14', cash: 1000, totalValue: 10_000,
+    date: '2025-03-14',
+    cash: 1000,
+    totalValue: 10_000,
     positions: [
       { symbol: 'A', shares: 10, avgCost: 50, price: 60, sector: 'Tech' },
       { symbol: 'B', shares: 20, avgCost: 100, price: 95, sector: 'Health' },
@@ -24,8 +26,13 @@ const summary = monitorSummary({
   thresholds: DEFAULT_MONITOR_THRESHOLDS,
 });
 const completed: MonitorComputation = {
-  status: 'completed', date: '2025-03-15', summary, curve: { dates: ['2025-03-13', '2025-03-14'], values: [9_900, 10_000] },
-  windowDays: 30, riskFreeRate: 0.05, thresholds: DEFAULT_MONITOR_THRESHOLDS,
+  status: 'completed',
+  date: '2025-03-15',
+  summary,
+  curve: { dates: ['2025-03-13', '2025-03-14'], values: [9_900, 10_000] },
+  windowDays: 30,
+  riskFreeRate: 0.05,
+  thresholds: DEFAULT_MONITOR_THRESHOLDS,
 };
 
 describe('renderMonitorReport', () => {

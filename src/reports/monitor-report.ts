@@ -8,7 +8,10 @@ import type { MonitorComputation } from '../domain/monitoring';
 import { fmt, mdTable, pct } from './markdown';
 
 /** Dollars with thousands separators and two decimals, `-$1,234.50`; NaN -> 'n/a'. */
-const money = (x: number) => (Number.isFinite(x) ? `${x < 0 ? '-' : ''}$${Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}` : 'n/a');
+const money = (x: number) =>
+  Number.isFinite(x)
+    ? `${x < 0 ? '-' : ''}$${Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
+    : 'n/a';
 
 /**
  * The Markdown monitor report. `chartFile` is the SVG's file name (it sits
@@ -19,13 +22,28 @@ const money = (x: number) => (Number.isFinite(x) ? `${x < 0 ? '-' : ''}$${Math.a
  */
 export function renderMonitorReport(c: MonitorComputation, chartFile: string, notes: readonly string[] = []): string {
   if (c.status === 'no_portfolio') {
-    return [`# Portfolio monitor ${c.date}`, '', 'No portfolio snapshot on or before this date: run `rebalance` (WF4) first.', ...notes.map((n) => `- ${n}`), ''].join('\n');
+    return [
+      `# Portfolio monitor ${c.date}`,
+      '',
+      'No portfolio snapshot on or before this date: run `rebalance` (WF4) first.',
+      ...notes.map((n) => `- ${n}`),
+      '',
+    ].join('\n');
   }
   const s = c.summary;
   const byPnl = [...s.positions].sort((a, b) => b.unrealizedPct - a.unrealizedPct || a.symbol.localeCompare(b.symbol));
   const posLine = (p: (typeof s.positions)[number]) => [
-    p.symbol, p.sector, fmt(p.shares, 0), fmt(p.avgCost, 2), fmt(p.price, 2), money(p.marketValue), pct(p.weight), money(p.unrealizedPnl), pct(p.unrealizedPct),
-    Number.isFinite(p.dayPnl) ? money(p.dayPnl) : 'new', p.stale ? 'stale price' : '',
+    p.symbol,
+    p.sector,
+    fmt(p.shares, 0),
+    fmt(p.avgCost, 2),
+    fmt(p.price, 2),
+    money(p.marketValue),
+    pct(p.weight),
+    money(p.unrealizedPnl),
+    pct(p.unrealizedPct),
+    Number.isFinite(p.dayPnl) ? money(p.dayPnl) : 'new',
+    p.stale ? 'stale price' : '',
   ];
   const head = ['symbol', 'sector', 'shares', 'avg cost', 'price', 'value', 'weight', 'unrealized', 'unrealized %', 'day P&L', ''];
   const th = c.thresholds;
@@ -44,31 +62,54 @@ export function renderMonitorReport(c: MonitorComputation, chartFile: string, no
     '',
     '## P&L',
     '',
-    mdTable(['period', 'P&L', 'return'], [
-      ['day (last two snapshots)', money(s.dailyPnl), pct(s.dailyReturn)],
-      ['month to date', money(s.mtdPnl), pct(s.mtdReturn)],
-      ['year to date', money(s.ytdPnl), pct(s.ytdReturn)],
-      ['unrealized (open positions)', money(s.unrealizedPnl), ''],
-    ]),
+    mdTable(
+      ['period', 'P&L', 'return'],
+      [
+        ['day (last two snapshots)', money(s.dailyPnl), pct(s.dailyReturn)],
+        ['month to date', money(s.mtdPnl), pct(s.mtdReturn)],
+        ['year to date', money(s.ytdPnl), pct(s.ytdReturn)],
+        ['unrealized (open positions)', money(s.unrealizedPnl), ''],
+      ],
+    ),
     '',
     '## Winners and losers',
     '',
-    byPnl.length ? mdTable(['', ...head], [...byPnl.slice(0, 5).map((p) => ['winner', ...posLine(p)]), ...byPnl.slice(-5).reverse().filter((p) => !byPnl.slice(0, 5).includes(p)).map((p) => ['loser', ...posLine(p)])]) : '_no positions_',
+    byPnl.length
+      ? mdTable(
+          ['', ...head],
+          [
+            ...byPnl.slice(0, 5).map((p) => ['winner', ...posLine(p)]),
+            ...byPnl
+              .slice(-5)
+              .reverse()
+              .filter((p) => !byPnl.slice(0, 5).includes(p))
+              .map((p) => ['loser', ...posLine(p)]),
+          ],
+        )
+      : '_no positions_',
     '',
     '## Risk',
     '',
     `Window: the last ${s.risk.returns} snapshot returns (configured ${c.windowDays}); rf ${pct(c.riskFreeRate)} a year, (1 + rf)^(1/252) - 1 per day.`,
     '',
-    mdTable(['metric', 'value'], [
-      ['Sharpe (annualised)', fmt(s.risk.sharpe, 2)],
-      ['Sortino (annualised)', fmt(s.risk.sortino, 2)],
-      ['max drawdown', pct(s.risk.maxDrawdown)],
-      ['VaR 95 (historical, one day)', `${pct(-s.risk.var95)} = ${money(s.risk.var95Value)}`],
-    ]),
+    mdTable(
+      ['metric', 'value'],
+      [
+        ['Sharpe (annualised)', fmt(s.risk.sharpe, 2)],
+        ['Sortino (annualised)', fmt(s.risk.sortino, 2)],
+        ['max drawdown', pct(s.risk.maxDrawdown)],
+        ['VaR 95 (historical, one day)', `${pct(-s.risk.var95)} = ${money(s.risk.var95Value)}`],
+      ],
+    ),
     '',
     '## Sectors',
     '',
-    s.sectors.length ? mdTable(['sector', 'positions', 'value', 'weight'], s.sectors.map((x) => [x.sector, x.positions, money(x.value), pct(x.weight)])) : '_no positions_',
+    s.sectors.length
+      ? mdTable(
+          ['sector', 'positions', 'value', 'weight'],
+          s.sectors.map((x) => [x.sector, x.positions, money(x.value), pct(x.weight)]),
+        )
+      : '_no positions_',
     '',
     '## Alerts',
     '',

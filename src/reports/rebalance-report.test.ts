@@ -10,7 +10,12 @@ import { renderRebalanceReport, type RebalanceReportInput } from './rebalance-re
 
 const cost = { notional: 510, commission: 1, spread: 0.5, exchangeFee: 0.25, marketImpact: 0.25, total: 2 };
 const day: RebalanceDay = {
-  date: '2024-03-27', outcome: 'traded', infeasible: false, infeasibleReason: null, stale: ['XOM'], unpriced: [],
+  date: '2024-03-27',
+  outcome: 'traded',
+  infeasible: false,
+  infeasibleReason: null,
+  stale: ['XOM'],
+  unpriced: [],
   dividends: [{ symbol: 'XOM', exDate: '2024-03-26', amountPerShare: 0.95, shares: 10, cash: 9.5, reinvestedShares: 0 }],
   allocation: null,
   targets: [{ symbol: 'AAPL', sector: 'Tech', signal: 'strong_buy', score: 82.34, weight: 0.05, capped: true }],
@@ -18,18 +23,45 @@ const day: RebalanceDay = {
   rejected: [{ symbol: 'MSFT', side: 'buy', shares: 1, notional: 420, reason: 'net_alpha', netAlpha: -1.5 }],
   before: { cash: 10_000, positionsValue: 1182, totalValue: 11_182 },
   after: {
-    cash: 9497.5, positionsValue: 1692, totalValue: 11_189.5,
+    cash: 9497.5,
+    positionsValue: 1692,
+    totalValue: 11_189.5,
     positions: [
-      { symbol: 'AAPL', shares: 3, avgCost: 170, lastPrice: 170, lastPriceDate: '2024-03-27', sector: 'Tech', price: 170, priceDate: '2024-03-27', marketValue: 510, stale: false },
-      { symbol: 'XOM', shares: 10, avgCost: 100, lastPrice: 118.2, lastPriceDate: '2024-03-26', sector: 'Energy', price: 118.2, priceDate: '2024-03-26', marketValue: 1182, stale: true },
+      {
+        symbol: 'AAPL',
+        shares: 3,
+        avgCost: 170,
+        lastPrice: 170,
+        lastPriceDate: '2024-03-27',
+        sector: 'Tech',
+        price: 170,
+        priceDate: '2024-03-27',
+        marketValue: 510,
+        stale: false,
+      },
+      {
+        symbol: 'XOM',
+        shares: 10,
+        avgCost: 100,
+        lastPrice: 118.2,
+        lastPriceDate: '2024-03-26',
+        sector: 'Energy',
+        price: 118.2,
+        priceDate: '2024-03-26',
+        marketValue: 1182,
+        stale: true,
+      },
     ],
   },
-  costs: 2, dividendCash: 9.5,
+  costs: 2,
+  dividendCash: 9.5,
 };
 const input: RebalanceReportInput = {
-  day, signalsUsed: 7,
+  day,
+  signalsUsed: 7,
   flags: [{ type: 'stale_price', message: 'XOM has no price on 2024-03-27: kept at its last price 118.20 of 2024-03-26 and not traded' }],
-  targetWeightsKey: 'rebalancing/tw.parquet', tradeOrdersKey: 'rebalancing/to.parquet',
+  targetWeightsKey: 'rebalancing/tw.parquet',
+  tradeOrdersKey: 'rebalancing/to.parquet',
   execution: { alreadyExecuted: false, cash: 9497.5, positionsValue: 1692, totalValue: 11_189.5, costsPaidCum: 12, dividendsCum: 20 },
 };
 
@@ -51,7 +83,9 @@ describe('renderRebalanceReport', () => {
     expect(lines).toContain('| after (snapshot) | 9497.50 | 1692.00 | 11189.50 |');
     expect(md).toContain('Costs today 2.00 (cumulative 12.00); dividends today 9.50 (cumulative 20.00).');
     // The default policy: 3x / 2x, caps 5% / 25%, 5% cash; the alpha rule 4% a year over 63 days.
-    expect(md).toContain('Pension allocation: strong buy 3x, buy 2x; caps 5% per stock, 25% per sector, 5% cash. Parquet: `rebalancing/tw.parquet`.');
+    expect(md).toContain(
+      'Pension allocation: strong buy 3x, buy 2x; caps 5% per stock, 25% per sector, 5% cash. Parquet: `rebalancing/tw.parquet`.',
+    );
     expect(md).toContain('Expected alpha = (score - 50) / 50 x 4% a year x 63/252 years x notional;');
     expect(lines).toContain('| AAPL | Tech | strong_buy | 82.3 | 5.00 | yes |');
     expect(lines).toContain('| buy | AAPL | 3 | 170.00 | 510.00 | 1.00 | 0.50 | 0.25 | 0.25 | 2.00 | -0.71 |');
@@ -64,7 +98,15 @@ describe('renderRebalanceReport', () => {
 
   it('says when nothing was booked again, when the caps were infeasible, and renders empty sections', () => {
     const empty: RebalanceDay = {
-      ...day, outcome: 'capital_too_small', infeasible: true, infeasibleReason: 'caps allow only 15.00% invested', stale: [], dividends: [], targets: [], orders: [], rejected: [],
+      ...day,
+      outcome: 'capital_too_small',
+      infeasible: true,
+      infeasibleReason: 'caps allow only 15.00% invested',
+      stale: [],
+      dividends: [],
+      targets: [],
+      orders: [],
+      rejected: [],
       after: { ...day.after, positions: [] },
     };
     const text = renderRebalanceReport({ ...input, day: empty, flags: [], execution: { ...input.execution, alreadyExecuted: true } });

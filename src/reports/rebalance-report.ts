@@ -17,7 +17,14 @@ export interface RebalanceReportInput {
   targetWeightsKey: string | null;
   tradeOrdersKey: string | null;
   /** The booked snapshot (or the stored one when the date had already been executed). */
-  execution: { alreadyExecuted: boolean; cash: number; positionsValue: number; totalValue: number; costsPaidCum: number; dividendsCum: number };
+  execution: {
+    alreadyExecuted: boolean;
+    cash: number;
+    positionsValue: number;
+    totalValue: number;
+    costsPaidCum: number;
+    dividendsCum: number;
+  };
 }
 
 const OUTCOME_TEXT: Record<RebalanceOutcome, string> = {
@@ -55,10 +62,13 @@ export function renderRebalanceReport(r: RebalanceReportInput): string {
     '',
     '## Account',
     '',
-    mdTable(['', 'cash', 'positions', 'total'], [
-      ['before (last snapshot prices)', money(d.before.cash), money(d.before.positionsValue), money(d.before.totalValue)],
-      ['after (snapshot)', money(e.cash), money(e.positionsValue), money(e.totalValue)],
-    ]),
+    mdTable(
+      ['', 'cash', 'positions', 'total'],
+      [
+        ['before (last snapshot prices)', money(d.before.cash), money(d.before.positionsValue), money(d.before.totalValue)],
+        ['after (snapshot)', money(e.cash), money(e.positionsValue), money(e.totalValue)],
+      ],
+    ),
     '',
     `Costs today ${money(d.costs)} (cumulative ${money(e.costsPaidCum)}); dividends today ${money(d.dividendCash)} (cumulative ${money(e.dividendsCum)}).`,
     '',
@@ -67,7 +77,10 @@ export function renderRebalanceReport(r: RebalanceReportInput): string {
     `Pension allocation: strong buy ${p.multipliers.strong_buy}x, buy ${p.multipliers.buy}x; caps ${p.maxStockWeight * 100}% per stock, ${p.maxSectorWeight * 100}% per sector, ${p.cashReserve * 100}% cash. Parquet: \`${r.targetWeightsKey}\`.`,
     '',
     d.targets.length
-      ? mdTable(['symbol', 'sector', 'signal', 'score', 'weight %', 'capped'], d.targets.map((t) => [t.symbol, t.sector ?? '-', t.signal, fmt(t.score, 1), fmt(t.weight * 100, 2), t.capped ? 'yes' : '']))
+      ? mdTable(
+          ['symbol', 'sector', 'signal', 'score', 'weight %', 'capped'],
+          d.targets.map((t) => [t.symbol, t.sector ?? '-', t.signal, fmt(t.score, 1), fmt(t.weight * 100, 2), t.capped ? 'yes' : '']),
+        )
       : '_none_',
     '',
     '## Orders',
@@ -75,31 +88,73 @@ export function renderRebalanceReport(r: RebalanceReportInput): string {
     `Expected alpha = (score - 50) / 50 x ${a.annualAlpha * 100}% a year x ${a.horizonDays}/252 years x notional; a buy is proposed only when expected alpha - 2 x cost (round trip) > 0. Parquet: \`${r.tradeOrdersKey}\`.`,
     '',
     d.orders.length
-      ? mdTable(['side', 'symbol', 'shares', 'price', 'notional', 'commission', 'spread', 'exchange fee', 'impact', 'total cost', 'net alpha'],
-        d.orders.map((o) => [o.side, o.symbol, fmt(o.shares, 4).replace(/\.?0+$/, ''), money(o.price), money(o.notional), money(o.cost.commission), money(o.cost.spread),
-          money(o.cost.exchangeFee), money(o.cost.marketImpact), money(o.cost.total), money(o.netAlpha)]))
+      ? mdTable(
+          ['side', 'symbol', 'shares', 'price', 'notional', 'commission', 'spread', 'exchange fee', 'impact', 'total cost', 'net alpha'],
+          d.orders.map((o) => [
+            o.side,
+            o.symbol,
+            fmt(o.shares, 4).replace(/\.?0+$/, ''),
+            money(o.price),
+            money(o.notional),
+            money(o.cost.commission),
+            money(o.cost.spread),
+            money(o.cost.exchangeFee),
+            money(o.cost.marketImpact),
+            money(o.cost.total),
+            money(o.netAlpha),
+          ]),
+        )
       : '_no orders_',
     '',
     '## Rejected trades',
     '',
     d.rejected.length
-      ? mdTable(['side', 'symbol', 'shares', 'notional', 'reason'], d.rejected.map((x) => [x.side, x.symbol, fmt(x.shares, 0), money(x.notional), x.reason + (x.netAlpha !== undefined ? ` (${money(x.netAlpha)})` : '')]))
+      ? mdTable(
+          ['side', 'symbol', 'shares', 'notional', 'reason'],
+          d.rejected.map((x) => [
+            x.side,
+            x.symbol,
+            fmt(x.shares, 0),
+            money(x.notional),
+            x.reason + (x.netAlpha !== undefined ? ` (${money(x.netAlpha)})` : ''),
+          ]),
+        )
       : '_none_',
     '',
     '## Dividends (reinvested)',
     '',
     d.dividends.length
-      ? mdTable(['symbol', 'ex-date', 'per share', 'shares', 'cash', 'reinvested shares'], d.dividends.map((x) => [x.symbol, x.exDate, fmt(x.amountPerShare, 4), fmt(x.shares, 4), money(x.cash), fmt(x.reinvestedShares, 4)]))
+      ? mdTable(
+          ['symbol', 'ex-date', 'per share', 'shares', 'cash', 'reinvested shares'],
+          d.dividends.map((x) => [
+            x.symbol,
+            x.exDate,
+            fmt(x.amountPerShare, 4),
+            fmt(x.shares, 4),
+            money(x.cash),
+            fmt(x.reinvestedShares, 4),
+          ]),
+        )
       : '_none_',
     '',
     '## Positions after',
     '',
     d.after.positions.length
-      ? mdTable(['symbol', 'shares', 'avg cost', 'price', 'value', 'weight %', 'note'], d.after.positions.map((x) => [
-        x.symbol, fmt(x.shares, 4), money(x.avgCost), money(x.price), money(x.marketValue), fmt((x.marketValue / d.after.totalValue) * 100, 2),
-        x.stale ? `stale: last price of ${x.priceDate}` : '',
-      ]))
+      ? mdTable(
+          ['symbol', 'shares', 'avg cost', 'price', 'value', 'weight %', 'note'],
+          d.after.positions.map((x) => [
+            x.symbol,
+            fmt(x.shares, 4),
+            money(x.avgCost),
+            money(x.price),
+            money(x.marketValue),
+            fmt((x.marketValue / d.after.totalValue) * 100, 2),
+            x.stale ? `stale: last price of ${x.priceDate}` : '',
+          ]),
+        )
       : '_all cash_',
     '',
-  ].filter((line, i, all) => line !== '' || all[i - 1] !== '').join('\n');
+  ]
+    .filter((line, i, all) => line !== '' || all[i - 1] !== '')
+    .join('\n');
 }

@@ -9,7 +9,13 @@ import { plotArea, renderLineChart } from './svg-chart';
 function polylines(svg: string): Map<string, [number, number][]> {
   const out = new Map<string, [number, number][]>();
   for (const m of svg.matchAll(/<polyline data-series="([^"]*)"[^>]*points="([^"]*)"/g)) {
-    const pts = m[2].trim() === '' ? [] : m[2].trim().split(/\s+/).map((p) => p.split(',').map(Number) as [number, number]);
+    const pts =
+      m[2].trim() === ''
+        ? []
+        : m[2]
+            .trim()
+            .split(/\s+/)
+            .map((p) => p.split(',').map(Number) as [number, number]);
     out.set(m[1], pts);
   }
   return out;
@@ -17,7 +23,13 @@ function polylines(svg: string): Map<string, [number, number][]> {
 
 describe('renderLineChart', () => {
   it('is well-formed SVG with one polyline per series', () => {
-    const svg = renderLineChart([{ name: 'a', values: [1, 2, 3] }, { name: 'b <&>', values: [3, 2, 1] }], { title: 'T & U', labels: ['d0', 'd1', 'd2'] });
+    const svg = renderLineChart(
+      [
+        { name: 'a', values: [1, 2, 3] },
+        { name: 'b <&>', values: [3, 2, 1] },
+      ],
+      { title: 'T & U', labels: ['d0', 'd1', 'd2'] },
+    );
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.trim().endsWith('</svg>')).toBe(true);
     expect(svg).toContain('T &amp; U');
@@ -29,10 +41,25 @@ describe('renderLineChart', () => {
   it('maps every point linearly: x by index, y by value within [min, max]', () => {
     const a = [100, 105, 98, 120, 110];
     const b = [100, 101, 102, 103, 104];
-    const svg = renderLineChart([{ name: 'a', values: a }, { name: 'b', values: b }], { width: 500, height: 300 });
-    const area = plotArea([{ name: 'a', values: a }, { name: 'b', values: b }], { width: 500, height: 300 });
+    const svg = renderLineChart(
+      [
+        { name: 'a', values: a },
+        { name: 'b', values: b },
+      ],
+      { width: 500, height: 300 },
+    );
+    const area = plotArea(
+      [
+        { name: 'a', values: a },
+        { name: 'b', values: b },
+      ],
+      { width: 500, height: 300 },
+    );
     expect(area).toMatchObject({ yMin: 98, yMax: 120, points: 5 });
-    for (const [name, data] of [['a', a], ['b', b]] as const) {
+    for (const [name, data] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
       const pts = polylines(svg).get(name)!;
       expect(pts).toHaveLength(data.length);
       pts.forEach(([px, py], i) => {

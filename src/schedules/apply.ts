@@ -7,7 +7,13 @@
  * a static summary, an overlap policy and a catch-up window; the scheduled
  * run's ID is `<workflow>-<slot time>` (the server appends the time).
  */
-import { ScheduleAlreadyRunning, type Client, type ScheduleOptions, type ScheduleSummary, type ScheduleUpdateOptions } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  type Client,
+  type ScheduleOptions,
+  type ScheduleSummary,
+  type ScheduleUpdateOptions,
+} from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { PIPELINE_DAILY, SEARCH_ATTRIBUTES } from '../../workflows/names';
 import { OVERLAP_POLICIES, scheduleHash, type ScheduleEntry } from './config';
@@ -39,7 +45,10 @@ export function scheduleOptions(entry: ScheduleEntry, taskQueue: string): Schedu
       staticSummary: `${SUMMARIES[entry.workflow] ?? entry.workflow} (schedule ${entry.id}, ${entry.cron} UTC)`,
     },
     policies: { overlap: OVERLAP_POLICIES[entry.overlap], catchupWindow: entry.catchupWindow as Duration },
-    state: { paused: entry.paused, note: entry.note ?? (entry.paused ? 'paused by the schedules file' : 'applied from the schedules file') },
+    state: {
+      paused: entry.paused,
+      note: entry.note ?? (entry.paused ? 'paused by the schedules file' : 'applied from the schedules file'),
+    },
   };
 }
 
@@ -61,7 +70,11 @@ export async function applySchedule(client: Client, entry: ScheduleEntry, taskQu
   return 'updated';
 }
 
-export async function applySchedules(client: Client, entries: readonly ScheduleEntry[], taskQueue: string): Promise<{ id: string; outcome: ApplyOutcome }[]> {
+export async function applySchedules(
+  client: Client,
+  entries: readonly ScheduleEntry[],
+  taskQueue: string,
+): Promise<{ id: string; outcome: ApplyOutcome }[]> {
   const out: { id: string; outcome: ApplyOutcome }[] = [];
   for (const e of entries) out.push({ id: e.id, outcome: await applySchedule(client, e, taskQueue) });
   return out;
@@ -106,7 +119,13 @@ export async function triggerSchedule(client: Client, id: string): Promise<void>
 }
 
 /** Take the actions of every slot in [from, to] (UTC dates, inclusive of `to`'s day); runs start with their slot's nominal time. */
-export async function backfillSchedule(client: Client, id: string, from: string, to: string, overlap: keyof typeof OVERLAP_POLICIES = 'BufferAll'): Promise<void> {
+export async function backfillSchedule(
+  client: Client,
+  id: string,
+  from: string,
+  to: string,
+  overlap: keyof typeof OVERLAP_POLICIES = 'BufferAll',
+): Promise<void> {
   const start = new Date(`${from}T00:00:00Z`);
   const end = new Date(`${to}T23:59:59Z`);
   if (!(start.getTime() <= end.getTime())) throw new Error(`backfill: --from ${from} is after --to ${to}`);

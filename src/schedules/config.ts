@@ -40,13 +40,20 @@ export const scheduleEntrySchema = z
   })
   .strict();
 
-export const schedulesFileSchema = z.object({ schedules: z.array(scheduleEntrySchema).nullish().transform((v) => v ?? []) }).superRefine((f, ctx) => {
-  const seen = new Set<string>();
-  f.schedules.forEach((s, i) => {
-    if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['schedules', i, 'id'], message: `duplicate schedule id ${s.id}` });
-    seen.add(s.id);
+export const schedulesFileSchema = z
+  .object({
+    schedules: z
+      .array(scheduleEntrySchema)
+      .nullish()
+      .transform((v) => v ?? []),
+  })
+  .superRefine((f, ctx) => {
+    const seen = new Set<string>();
+    f.schedules.forEach((s, i) => {
+      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['schedules', i, 'id'], message: `duplicate schedule id ${s.id}` });
+      seen.add(s.id);
+    });
   });
-});
 
 export type ScheduleEntry = z.infer<typeof scheduleEntrySchema>;
 
@@ -66,7 +73,11 @@ export function parseSchedules(text: string, file = '<schedules>'): ScheduleEntr
     throw new SchedulesFileError(file, [(err as Error).message]);
   }
   const r = schedulesFileSchema.safeParse(raw);
-  if (!r.success) throw new SchedulesFileError(file, r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  if (!r.success)
+    throw new SchedulesFileError(
+      file,
+      r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
   return r.data.schedules;
 }
 
@@ -82,12 +93,27 @@ export function loadSchedulesFile(file: string): ScheduleEntry[] {
 
 /** A stable hash of one entry plus the task queue: `apply` updates a schedule only when this changed. */
 export function scheduleHash(entry: ScheduleEntry, taskQueue: string): string {
-  const canon = JSON.stringify([entry.id, entry.workflow, entry.cron, entry.overlap, entry.catchupWindow, entry.paused, sortKeys(entry.input), entry.note ?? null, taskQueue]);
+  const canon = JSON.stringify([
+    entry.id,
+    entry.workflow,
+    entry.cron,
+    entry.overlap,
+    entry.catchupWindow,
+    entry.paused,
+    sortKeys(entry.input),
+    entry.note ?? null,
+    taskQueue,
+  ]);
   return createHash('sha256').update(canon).digest('hex').slice(0, 16);
 }
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+    );
   return v;
 }

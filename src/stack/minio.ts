@@ -49,7 +49,9 @@ export function resolveMinioBinary(opts: { log?: (msg: string) => void } = {}): 
       stdio: ['ignore', 'inherit', 'inherit'],
     });
   } catch (err) {
-    throw new Error(`could not build MinIO with go install ${MINIO_MODULE}: ${(err as Error).message}. Set MINIO_PATH to an existing binary.`);
+    throw new Error(
+      `could not build MinIO with go install ${MINIO_MODULE}: ${(err as Error).message}. Set MINIO_PATH to an existing binary.`,
+    );
   }
   return cached;
 }
@@ -97,16 +99,20 @@ export async function startMinio(opts: StartMinioOptions): Promise<RunningMinio>
   const fd = openSync(logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(binary, ['server', opts.dataDir, '--address', `127.0.0.1:${port}`, '--console-address', `127.0.0.1:${consolePort}`, '--quiet'], {
-      env: {
-        ...process.env,
-        MINIO_ROOT_USER: accessKeyId,
-        MINIO_ROOT_PASSWORD: secretAccessKey,
-        MINIO_UPDATE: 'off',
-        MINIO_CALLHOME_ENABLE: 'off',
+    child = spawn(
+      binary,
+      ['server', opts.dataDir, '--address', `127.0.0.1:${port}`, '--console-address', `127.0.0.1:${consolePort}`, '--quiet'],
+      {
+        env: {
+          ...process.env,
+          MINIO_ROOT_USER: accessKeyId,
+          MINIO_ROOT_PASSWORD: secretAccessKey,
+          MINIO_UPDATE: 'off',
+          MINIO_CALLHOME_ENABLE: 'off',
+        },
+        stdio: ['ignore', fd, fd],
       },
-      stdio: ['ignore', fd, fd],
-    });
+    );
   } finally {
     closeSync(fd);
   }

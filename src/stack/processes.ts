@@ -82,5 +82,7 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
     }
     await sleep(250);
   }
-  throw new Error(`${what} did not become ready within ${Math.round(timeoutMs / 1000)} s${lastError ? `: ${(lastError as Error).message}` : ''}${hint ? ` (${hint})` : ''}`);
+  throw new Error(
+    `${what} did not become ready within ${Math.round(timeoutMs / 1000)} s${lastError ? `: ${(lastError as Error).message}` : ''}${hint ? ` (${hint})` : ''}`,
+  );
 }

@@ -52,7 +52,9 @@ export function resolveTemporalCli(opts: { cliPath?: string; log?: (msg: string)
       stdio: ['ignore', 'inherit', 'inherit'],
     });
   } catch (err) {
-    throw new Error(`could not build the Temporal CLI with go install ${TEMPORAL_CLI_MODULE}: ${(err as Error).message}. Set TEMPORAL_CLI_PATH to an existing binary.`);
+    throw new Error(
+      `could not build the Temporal CLI with go install ${TEMPORAL_CLI_MODULE}: ${(err as Error).message}. Set TEMPORAL_CLI_PATH to an existing binary.`,
+    );
   }
   return cached;
 }

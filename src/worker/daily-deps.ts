@@ -34,11 +34,16 @@ export function buildDailyDeps(config: Config, db: Db, _store: ObjectStore): Dai
       signals: createSignalRepo(db),
       marketData,
       news,
-      sentimentClassifier: () => (classifier ??= createSentimentClassifier(config).catch((err: unknown) => {
-        classifier = null; // a failed load is retried by the next activity attempt
-        throw err;
-      })),
-      signalWeights: { technical: config.signals.technicalWeight, fundamental: config.signals.fundamentalWeight, sentiment: config.signals.sentimentWeight },
+      sentimentClassifier: () =>
+        (classifier ??= createSentimentClassifier(config).catch((err: unknown) => {
+          classifier = null; // a failed load is retried by the next activity attempt
+          throw err;
+        })),
+      signalWeights: {
+        technical: config.signals.technicalWeight,
+        fundamental: config.signals.fundamentalWeight,
+        sentiment: config.signals.sentimentWeight,
+      },
     },
     async close() {
       if (classifier) await (await classifier.catch(() => null))?.close();
@@ -52,13 +57,22 @@ export function buildMonitorBacktestDeps(config: Config, db: Db): Omit<MonitorDe
   return {
     monitoring: createMonitoringRepo(db),
     monitorSettings: {
-      windowDays: m.windowDays, riskFreeRate: m.riskFreeRate, initialCapital: config.portfolio.initialCapital,
-      thresholds: { maxDrawdown: m.maxDrawdown, maxPositionWeight: m.maxPositionWeight, maxVar95: m.maxVar95, maxUnrealizedLoss: m.maxUnrealizedLoss },
+      windowDays: m.windowDays,
+      riskFreeRate: m.riskFreeRate,
+      initialCapital: config.portfolio.initialCapital,
+      thresholds: {
+        maxDrawdown: m.maxDrawdown,
+        maxPositionWeight: m.maxPositionWeight,
+        maxVar95: m.maxVar95,
+        maxUnrealizedLoss: m.maxUnrealizedLoss,
+      },
     },
     backtests: createBacktestRepo(db),
     backtestSettings: {
-      lookbackDays: config.backtest.lookbackDays, initialCapital: config.portfolio.initialCapital,
-      minTradeValue: config.portfolio.minTradeValue, riskFreeRate: m.riskFreeRate,
+      lookbackDays: config.backtest.lookbackDays,
+      initialCapital: config.portfolio.initialCapital,
+      minTradeValue: config.portfolio.minTradeValue,
+      riskFreeRate: m.riskFreeRate,
     },
   };
 }

@@ -106,7 +106,11 @@ export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandl
     sinks: createMetricsSinks(metrics),
     interceptors: {
       // Outermost first: metrics see the final outcome, the outage window sees every attempt's error.
-      activity: [createActivityMetricsInterceptor(metrics), createOutageWindowInterceptor(config.worker.retryOutageWindowSeconds * 1000), createLivenessHeartbeatInterceptor()],
+      activity: [
+        createActivityMetricsInterceptor(metrics),
+        createOutageWindowInterceptor(config.worker.retryOutageWindowSeconds * 1000),
+        createLivenessHeartbeatInterceptor(),
+      ],
       ...(bundlePath ? {} : { workflowModules: [metricsWorkflowInterceptorModule()] }),
     },
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,

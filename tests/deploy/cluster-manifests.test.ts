@@ -80,7 +80,11 @@ describe('deploy/grafana-dashboard.json', () => {
   const exprs: string[] = dashboard.panels.flatMap((p: { targets?: Array<{ expr: string }> }) => (p.targets ?? []).map((t) => t.expr));
 
   it('has a panel for each of our metrics and the SDK schedule-to-start latency', () => {
-    for (const name of Object.values(METRIC_NAMES)) expect(exprs.some((e) => e.includes(name)), name).toBe(true);
+    for (const name of Object.values(METRIC_NAMES))
+      expect(
+        exprs.some((e) => e.includes(name)),
+        name,
+      ).toBe(true);
     expect(exprs.some((e) => e.includes('temporal_workflow_task_schedule_to_start_latency'))).toBe(true);
   });
 
@@ -112,7 +116,9 @@ describe('.github/workflows/deploy.yml', () => {
     expect(build.with).toMatchObject({ file: 'Dockerfile.arm64', platforms: 'linux/arm64' });
     expect(image.steps.some((s: { uses?: string }) => s.uses?.startsWith('docker/setup-buildx-action'))).toBe(true);
     expect(deploy.needs).toBe('image');
-    expect(deploy.steps.some((s: { run?: string }) => /helm upgrade --install quant-workflows helm\/quant-workflows/.test(s.run ?? ''))).toBe(true);
+    expect(
+      deploy.steps.some((s: { run?: string }) => /helm upgrade --install quant-workflows helm\/quant-workflows/.test(s.run ?? '')),
+    ).toBe(true);
   });
 
   it('passes secrets through env, never interpolated into scripts', () => {

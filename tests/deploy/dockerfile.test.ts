@@ -146,7 +146,9 @@ describe('Dockerfile.arm64', () => {
       expect(i.args, `line ${i.line}`).not.toMatch(/(^|\s)\.env\b|\.pem\b|\.key\b|id_rsa/);
       expect(i.args, `line ${i.line}: COPY . . would send local state into the image`).not.toMatch(/^\.\s+\.?\/?$/);
     }
-    const ignore = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    const ignore = readFileSync(join(root, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     for (const entry of ['.git', 'node_modules', '.data', '.env', 'dist']) expect(ignore).toContain(entry);
     expect(ignore).not.toContain('.npmrc');
   });

@@ -229,7 +229,9 @@ describe('helm template with values missing', () => {
   });
 
   it('refuses a secret-looking extra env var in values', () => {
-    expect(helmTemplateError([...dev, '--set', 'config.extraEnv.FINNHUB_API_KEY=abc'])).toContain('config.extraEnv.FINNHUB_API_KEY looks like a secret');
+    expect(helmTemplateError([...dev, '--set', 'config.extraEnv.FINNHUB_API_KEY=abc'])).toContain(
+      'config.extraEnv.FINNHUB_API_KEY looks like a secret',
+    );
   });
 });
 

@@ -25,7 +25,6 @@ const root = join(__dirname, '..', '..');
 const out = join(root, '.cache', 'prod-dist');
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 
-
 async function waitFor(url: string, status: number, timeoutMs: number, proc: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -106,7 +105,13 @@ describe('production worker from the prebuilt bundle', () => {
   it('serves health and (before any run) our metric names', async () => {
     expect((await fetch(`${metricsUrl}/healthz`)).status).toBe(200);
     const body = await (await fetch(`${metricsUrl}/metrics`)).text();
-    for (const name of ['quant_contracts_analyzed_total', 'quant_workflow_runs_total', 'quant_trades_total', 'quant_data_quality_score', 'quant_activity_duration_seconds']) {
+    for (const name of [
+      'quant_contracts_analyzed_total',
+      'quant_workflow_runs_total',
+      'quant_trades_total',
+      'quant_data_quality_score',
+      'quant_activity_duration_seconds',
+    ]) {
       expect(body).toContain(`# TYPE ${name} `);
     }
   });
@@ -147,7 +152,9 @@ describe('production worker from the prebuilt bundle', () => {
     });
     expect(records.length).toBeGreaterThan(0);
     for (const r of records) expect(r).toMatchObject({ level: expect.any(String), msg: expect.any(String), time: expect.any(String) });
-    expect(records.some((r) => typeof r.workflowId === 'string' && typeof r.runId === 'string' && typeof r.activity === 'string')).toBe(true);
+    expect(records.some((r) => typeof r.workflowId === 'string' && typeof r.runId === 'string' && typeof r.activity === 'string')).toBe(
+      true,
+    );
     const password = new URL(testEnv().databaseUrl).password;
     if (password) expect(stdout.join('\n')).not.toContain(password);
   });
@@ -171,6 +178,7 @@ describe('production worker with missing settings', () => {
     proc.stderr!.on('data', (c: Buffer) => (output += c.toString()));
     const code = await exited(proc);
     expect(code).not.toBe(0);
-    for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']) expect(output).toContain(name);
+    for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'])
+      expect(output).toContain(name);
   }, 60_000);
 });

@@ -16,15 +16,7 @@ export type OrderType = 'market' | 'limit';
 export type TimeInForce = 'day' | 'gtc';
 
 /** Alpaca's order life cycle, which the paper broker follows too. */
-export type BrokerOrderStatus =
-  | 'new'
-  | 'accepted'
-  | 'pending_new'
-  | 'partially_filled'
-  | 'filled'
-  | 'canceled'
-  | 'expired'
-  | 'rejected';
+export type BrokerOrderStatus = 'new' | 'accepted' | 'pending_new' | 'partially_filled' | 'filled' | 'canceled' | 'expired' | 'rejected';
 
 /** Statuses after which an order can no longer fill. */
 export const FINAL_ORDER_STATUSES: ReadonlySet<BrokerOrderStatus> = new Set(['filled', 'canceled', 'expired', 'rejected']);

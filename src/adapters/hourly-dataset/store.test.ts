@@ -74,7 +74,10 @@ describe('writeHourlyDataset / readDatasetManifest', () => {
     ]);
     expect(await readDatasetManifest(store, 'basic')).toEqual(m);
     const holdings = await store.get(datasetKeys('basic').holdings);
-    expect(m.files['spx_holdings_hourly.parquet']).toEqual({ sha256: createHash('sha256').update(holdings).digest('hex'), bytes: holdings.byteLength });
+    expect(m.files['spx_holdings_hourly.parquet']).toEqual({
+      sha256: createHash('sha256').update(holdings).digest('hex'),
+      bytes: holdings.byteLength,
+    });
     expect(m.datasetHash).toBe(datasetHashOf(m.files));
     const info = await parquetSchemaInfo(await objectStoreAsyncBuffer(store, datasetKeys('basic').holdings));
     expect(info.columns[0]).toMatchObject({ name: 'timestamp', type: 'timestamp', timestampUnit: 'MILLIS', isAdjustedToUTC: true });
@@ -90,7 +93,9 @@ describe('writeHourlyDataset / readDatasetManifest', () => {
     expect(b.datasetHash).toBe(a.datasetHash);
     expect(c.datasetHash).not.toBe(a.datasetHash);
     for (const k of ['holdings', 'spx', 'vix'] as const) {
-      expect(Buffer.from(await store.get(datasetKeys('det-a')[k])).equals(Buffer.from(await store.get(datasetKeys('det-b')[k])))).toBe(true);
+      expect(Buffer.from(await store.get(datasetKeys('det-a')[k])).equals(Buffer.from(await store.get(datasetKeys('det-b')[k])))).toBe(
+        true,
+      );
     }
   });
 
@@ -137,7 +142,12 @@ describe('readContractSeries', () => {
 
   it('rejects a market file missing its close column, and a missing file', async () => {
     const ds = small();
-    await writeCustom('no-close', ds, { vix: [{ name: 'timestamp', type: 'timestamp', data: ds.timestamps }, { name: 'level', type: 'double', data: ds.vix }] });
+    await writeCustom('no-close', ds, {
+      vix: [
+        { name: 'timestamp', type: 'timestamp', data: ds.timestamps },
+        { name: 'level', type: 'double', data: ds.vix },
+      ],
+    });
     const e = await errorOf(readContractSeries(store, 'no-close', 'AAPL'));
     expect(e).toBeInstanceOf(MissingColumnError);
     expect(e.type).toBe('MissingColumn');
@@ -146,7 +156,12 @@ describe('readContractSeries', () => {
     await writeCustom('no-ts', ds, { spx: [{ name: 'close', type: 'double', data: ds.spx }] });
     expect((await errorOf(readContractSeries(store, 'no-ts', 'AAPL'))).message).toMatch(/spx_hourly\.parquet: missing column "timestamp"/);
 
-    await writeCustom('int-close', ds, { spx: [{ name: 'timestamp', type: 'timestamp', data: ds.timestamps }, { name: 'close', type: 'int32', data: Int32Array.from(ds.spx) }] });
+    await writeCustom('int-close', ds, {
+      spx: [
+        { name: 'timestamp', type: 'timestamp', data: ds.timestamps },
+        { name: 'close', type: 'int32', data: Int32Array.from(ds.spx) },
+      ],
+    });
     expect((await errorOf(readContractSeries(store, 'int-close', 'AAPL'))).message).toMatch(/column "close" is int32, expected DOUBLE/);
 
     await writeHourlyDataset(store, 'gone', ds, { seed: 1 });
@@ -170,7 +185,9 @@ describe('readContractSeries', () => {
       expect(e.type).toBe('BadPrice');
       const be = e as unknown as BadPriceError;
       expect([be.series, be.row, be.timestamp]).toEqual(['MSFT', row, ds.timestamps[row]]);
-      expect(e.message).toContain(`bad price in MSFT (dataset "bad-${label}") at row ${row} (${new Date(ds.timestamps[row]).toISOString()}): ${words}`);
+      expect(e.message).toContain(
+        `bad price in MSFT (dataset "bad-${label}") at row ${row} (${new Date(ds.timestamps[row]).toISOString()}): ${words}`,
+      );
       // other contracts of the same dataset still load
       await expect(readContractSeries(store, `bad-${label}`, 'AAPL')).resolves.toBeDefined();
     }
@@ -182,7 +199,12 @@ describe('readContractSeries', () => {
 
   it('rejects a VIX shorter than the prices and an SPX on other bars', async () => {
     const ds = small();
-    await writeCustom('short-vix', ds, { vix: [{ name: 'timestamp', type: 'timestamp', data: ds.timestamps.slice(0, 390) }, { name: 'close', type: 'double', data: ds.vix.slice(0, 390) }] });
+    await writeCustom('short-vix', ds, {
+      vix: [
+        { name: 'timestamp', type: 'timestamp', data: ds.timestamps.slice(0, 390) },
+        { name: 'close', type: 'double', data: ds.vix.slice(0, 390) },
+      ],
+    });
     const e = await errorOf(readContractSeries(store, 'short-vix', 'AAPL'));
     expect(e).toBeInstanceOf(MisalignedSeriesError);
     expect(e.type).toBe('MisalignedSeries');
@@ -190,7 +212,12 @@ describe('readContractSeries', () => {
 
     const shifted = ds.timestamps.slice();
     for (let i = 200; i < shifted.length; i++) shifted[i] += 60_000;
-    await writeCustom('shifted-spx', ds, { spx: [{ name: 'timestamp', type: 'timestamp', data: shifted }, { name: 'close', type: 'double', data: ds.spx }] });
+    await writeCustom('shifted-spx', ds, {
+      spx: [
+        { name: 'timestamp', type: 'timestamp', data: shifted },
+        { name: 'close', type: 'double', data: ds.spx },
+      ],
+    });
     const s = await errorOf(readContractSeries(store, 'shifted-spx', 'AAPL'));
     expect(s).toBeInstanceOf(MisalignedSeriesError);
     expect(s.message).toMatch(/SPX .* first mismatch at row 200/);
@@ -219,7 +246,10 @@ describe('importHourlyDatasetFromFiles (file provider)', () => {
     await mkdir(dir, { recursive: true });
     const ts: ParquetColumn = { name: 'timestamp', type: 'timestamp', data: ds.timestamps };
     const files: Record<string, ParquetColumn[]> = {
-      'spx_holdings_hourly.parquet': [ts, ...ds.contracts.map((c, i): ParquetColumn => ({ name: c.symbol, type: 'double', data: ds.prices[i] }))],
+      'spx_holdings_hourly.parquet': [
+        ts,
+        ...ds.contracts.map((c, i): ParquetColumn => ({ name: c.symbol, type: 'double', data: ds.prices[i] })),
+      ],
       'spx_hourly.parquet': [ts, { name: 'close', type: 'double', data: ds.spx }],
       'vix_hourly.parquet': [ts, { name: 'close', type: 'double', data: ds.vix }],
     };
@@ -275,20 +305,33 @@ pq.write_table(pa.table({'timestamp': ts, 'close': [20.0] * 20}), d + '/vix_hour
     expect(await errorOf(importHourlyDatasetFromFiles(store, 'x1', dirMissing))).toBeInstanceOf(MissingFileError);
 
     const dirNoClose = join(root, 'src-noclose');
-    await writeDir(dirNoClose, ds, (f) => (f['spx_hourly.parquet'] = [f['spx_hourly.parquet'][0], { name: 'price', type: 'double', data: ds.spx }]));
+    await writeDir(
+      dirNoClose,
+      ds,
+      (f) => (f['spx_hourly.parquet'] = [f['spx_hourly.parquet'][0], { name: 'price', type: 'double', data: ds.spx }]),
+    );
     const e = await errorOf(importHourlyDatasetFromFiles(store, 'x2', dirNoClose));
     expect(e).toBeInstanceOf(MissingColumnError);
     expect(e.message).toBe(`${join(dirNoClose, 'spx_hourly.parquet')}: missing column "close"`);
 
     const dirStr = join(root, 'src-str');
-    await writeDir(dirStr, ds, (f) => f['spx_holdings_hourly.parquet'].push({ name: 'NOTE', type: 'string', data: Array.from({ length: 400 }, () => 'x') }));
-    expect((await errorOf(importHourlyDatasetFromFiles(store, 'x3', dirStr))).message).toMatch(/column "NOTE" is string, expected DOUBLE prices/);
+    await writeDir(dirStr, ds, (f) =>
+      f['spx_holdings_hourly.parquet'].push({ name: 'NOTE', type: 'string', data: Array.from({ length: 400 }, () => 'x') }),
+    );
+    expect((await errorOf(importHourlyDatasetFromFiles(store, 'x3', dirStr))).message).toMatch(
+      /column "NOTE" is string, expected DOUBLE prices/,
+    );
 
     const dirShort = join(root, 'src-short');
-    await writeDir(dirShort, ds, (f) => (f['vix_hourly.parquet'] = [
-      { name: 'timestamp', type: 'timestamp', data: ds.timestamps.slice(0, 399) },
-      { name: 'close', type: 'double', data: ds.vix.slice(0, 399) },
-    ]));
+    await writeDir(
+      dirShort,
+      ds,
+      (f) =>
+        (f['vix_hourly.parquet'] = [
+          { name: 'timestamp', type: 'timestamp', data: ds.timestamps.slice(0, 399) },
+          { name: 'close', type: 'double', data: ds.vix.slice(0, 399) },
+        ]),
+    );
     expect(await errorOf(importHourlyDatasetFromFiles(store, 'x4', dirShort))).toBeInstanceOf(MisalignedSeriesError);
     // nothing was written for the rejected imports
     expect(await store.list('datasets/x')).toEqual([]);

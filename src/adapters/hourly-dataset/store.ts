@@ -20,7 +20,15 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { ObjectStore } from '../object-store/types';
 import { ObjectNotFoundError } from '../object-store/types';
-import { objectStoreAsyncBuffer, parquetSchemaInfo, readParquet, writeParquet, type ParquetColumn, type ParquetSchemaInfo, type ParquetSource } from '../parquet';
+import {
+  objectStoreAsyncBuffer,
+  parquetSchemaInfo,
+  readParquet,
+  writeParquet,
+  type ParquetColumn,
+  type ParquetSchemaInfo,
+  type ParquetSource,
+} from '../parquet';
 import type { HourlyDataset } from './synthetic';
 import { HOURLY_UNIVERSE } from './universe';
 import { QuantError } from '../../domain/errors';
@@ -132,7 +140,8 @@ export class BadPriceError extends DatasetError {
   }
 }
 
-const describeBad = (v: number | null) => (v === null || Number.isNaN(v) ? 'missing (NaN/null)' : v === 0 ? 'zero' : v < 0 ? `negative (${v})` : `not finite (${v})`);
+const describeBad = (v: number | null) =>
+  v === null || Number.isNaN(v) ? 'missing (NaN/null)' : v === 0 ? 'zero' : v < 0 ? `negative (${v})` : `not finite (${v})`;
 
 export class MisalignedSeriesError extends DatasetError {
   readonly type = 'MisalignedSeries';
@@ -225,8 +234,10 @@ export async function readDatasetManifest(store: ObjectStore, name: string): Pro
     throw new BadManifestError(name, `not JSON (${(err as Error).message})`);
   }
   const parsed = datasetManifestSchema.safeParse(json);
-  if (!parsed.success) throw new BadManifestError(name, parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
-  if (parsed.data.datasetHash !== datasetHashOf(parsed.data.files)) throw new BadManifestError(name, 'datasetHash does not match the file hashes');
+  if (!parsed.success)
+    throw new BadManifestError(name, parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+  if (parsed.data.datasetHash !== datasetHashOf(parsed.data.files))
+    throw new BadManifestError(name, 'datasetHash does not match the file hashes');
   return parsed.data;
 }
 
@@ -247,20 +258,32 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * @example
  *   await writeHourlyDataset(store, 'synthetic', generateHourlyDataset({ seed: 1 }), { seed: 1 });
  */
-export async function writeHourlyDataset(store: ObjectStore, name: string, dataset: HourlyDataset, meta: WriteDatasetMeta = {}): Promise<DatasetManifest> {
+export async function writeHourlyDataset(
+  store: ObjectStore,
+  name: string,
+  dataset: HourlyDataset,
+  meta: WriteDatasetMeta = {},
+): Promise<DatasetManifest> {
   const keys = datasetKeys(name);
   const n = dataset.timestamps.length;
-  if (dataset.prices.length !== dataset.contracts.length) throw new Error(`dataset ${name}: ${dataset.prices.length} price series for ${dataset.contracts.length} contracts`);
+  if (dataset.prices.length !== dataset.contracts.length)
+    throw new Error(`dataset ${name}: ${dataset.prices.length} price series for ${dataset.contracts.length} contracts`);
   // The name stays out of the files, so the same data under another name has the same hash.
-  const kv: Record<string, string> = meta.seed !== undefined ? { seed: String(meta.seed), generator: 'quant-workflows synthetic hourly v1' } : {};
+  const kv: Record<string, string> =
+    meta.seed !== undefined ? { seed: String(meta.seed), generator: 'quant-workflows synthetic hourly v1' } : {};
   const ts: ParquetColumn = { name: 'timestamp', type: 'timestamp', data: dataset.timestamps };
   const files: Record<string, Uint8Array> = {
-    [HOLDINGS_FILE]: writeParquet([ts, ...dataset.contracts.map((c, i): ParquetColumn => ({ name: c.symbol, type: 'double', data: dataset.prices[i] }))], { metadata: kv }),
+    [HOLDINGS_FILE]: writeParquet(
+      [ts, ...dataset.contracts.map((c, i): ParquetColumn => ({ name: c.symbol, type: 'double', data: dataset.prices[i] }))],
+      { metadata: kv },
+    ),
     [SPX_FILE]: writeParquet([ts, { name: 'close', type: 'double', data: dataset.spx }], { metadata: kv }),
     [VIX_FILE]: writeParquet([ts, { name: 'close', type: 'double', data: dataset.vix }], { metadata: kv }),
   };
   for (const f of DATA_FILES) await store.put(keys.prefix + f, files[f], { contentType: 'application/vnd.apache.parquet' });
-  const entries = Object.fromEntries(DATA_FILES.map((f) => [f, { sha256: sha256(files[f]), bytes: files[f].byteLength }])) as DatasetManifest['files'];
+  const entries = Object.fromEntries(
+    DATA_FILES.map((f) => [f, { sha256: sha256(files[f]), bytes: files[f].byteLength }]),
+  ) as DatasetManifest['files'];
   const manifest: DatasetManifest = {
     name,
     provider: meta.seed !== undefined ? 'synthetic' : 'file',
@@ -292,7 +315,12 @@ function requireColumns(info: ParquetSchemaInfo, file: string, wanted: { name: s
   for (const w of wanted) {
     const col = info.columns.find((c) => c.name === w.name);
     if (!col) throw new MissingColumnError(file, w.name);
-    if (col.type !== w.type) throw new MissingColumnError(file, w.name, `column "${w.name}" is ${col.type}, expected ${w.type === 'double' ? 'DOUBLE' : 'a TIMESTAMP'}`);
+    if (col.type !== w.type)
+      throw new MissingColumnError(
+        file,
+        w.name,
+        `column "${w.name}" is ${col.type}, expected ${w.type === 'double' ? 'DOUBLE' : 'a TIMESTAMP'}`,
+      );
   }
 }
 
@@ -314,22 +342,39 @@ function checkPrices(series: string, dataset: string, values: Float64Array, ts: 
 function checkTimestamps(file: string, ts: Float64Array): void {
   for (let i = 0; i < ts.length; i++) {
     if (!Number.isFinite(ts[i])) throw new BadTimestampError(file, i, 'missing timestamp');
-    if (i > 0 && !(ts[i] > ts[i - 1])) throw new BadTimestampError(file, i, `timestamps not strictly increasing (${iso(ts[i - 1])} then ${iso(ts[i])})`);
+    if (i > 0 && !(ts[i] > ts[i - 1]))
+      throw new BadTimestampError(file, i, `timestamps not strictly increasing (${iso(ts[i - 1])} then ${iso(ts[i])})`);
   }
 }
 
-function checkAligned(series: string, dataset: string, prices: Float64Array, ts: Float64Array, other: Float64Array, otherTs: Float64Array): void {
+function checkAligned(
+  series: string,
+  dataset: string,
+  prices: Float64Array,
+  ts: Float64Array,
+  other: Float64Array,
+  otherTs: Float64Array,
+): void {
   if (other.length !== prices.length) {
     throw new MisalignedSeriesError(series, dataset, `${series} has ${other.length} bars, the prices have ${prices.length}`);
   }
   for (let i = 0; i < ts.length; i++) {
     if (otherTs[i] !== ts[i]) {
-      throw new MisalignedSeriesError(series, dataset, `first mismatch at row ${i}: prices at ${iso(ts[i])}, ${series} at ${Number.isFinite(otherTs[i]) ? iso(otherTs[i]) : 'no timestamp'}`);
+      throw new MisalignedSeriesError(
+        series,
+        dataset,
+        `first mismatch at row ${i}: prices at ${iso(ts[i])}, ${series} at ${Number.isFinite(otherTs[i]) ? iso(otherTs[i]) : 'no timestamp'}`,
+      );
     }
   }
 }
 
-async function readColumns(store: ObjectStore, dataset: string, key: string, cols: { name: string; type: 'timestamp' | 'double' }[]): Promise<Float64Array[]> {
+async function readColumns(
+  store: ObjectStore,
+  dataset: string,
+  key: string,
+  cols: { name: string; type: 'timestamp' | 'double' }[],
+): Promise<Float64Array[]> {
   const file = await objectStoreAsyncBuffer(store, key).catch((err: unknown) => {
     if (err instanceof ObjectNotFoundError) throw new MissingFileError(dataset, key);
     throw err;
@@ -395,7 +440,12 @@ export interface ImportOptions {
  * @example
  *   await importHourlyDatasetFromFiles(store, 'vendor-2013', '/data/hourly');
  */
-export async function importHourlyDatasetFromFiles(store: ObjectStore, name: string, dir: string, opts: ImportOptions = {}): Promise<DatasetManifest> {
+export async function importHourlyDatasetFromFiles(
+  store: ObjectStore,
+  name: string,
+  dir: string,
+  opts: ImportOptions = {},
+): Promise<DatasetManifest> {
   const keys = datasetKeys(name);
   const bytes: Record<string, Uint8Array> = {};
   for (const f of DATA_FILES) {
@@ -412,9 +462,11 @@ export async function importHourlyDatasetFromFiles(store: ObjectStore, name: str
   const hInfo = await parquetSchemaInfo(src(HOLDINGS_FILE));
   requireColumns(hInfo, join(dir, HOLDINGS_FILE), [{ name: 'timestamp', type: 'timestamp' }]);
   const contractCols = hInfo.columns.filter((c) => c.name !== 'timestamp');
-  if (contractCols.length === 0) throw new MissingColumnError(join(dir, HOLDINGS_FILE), '<contract>', 'no contract columns besides "timestamp"');
+  if (contractCols.length === 0)
+    throw new MissingColumnError(join(dir, HOLDINGS_FILE), '<contract>', 'no contract columns besides "timestamp"');
   for (const c of contractCols) {
-    if (c.type !== 'double') throw new MissingColumnError(join(dir, HOLDINGS_FILE), c.name, `column "${c.name}" is ${c.type}, expected DOUBLE prices`);
+    if (c.type !== 'double')
+      throw new MissingColumnError(join(dir, HOLDINGS_FILE), c.name, `column "${c.name}" is ${c.type}, expected DOUBLE prices`);
   }
   const { columns: hCols } = await readParquet(src(HOLDINGS_FILE), { columns: ['timestamp'] });
   const timestamps = asFloat64(hCols.timestamp);
@@ -436,7 +488,9 @@ export async function importHourlyDatasetFromFiles(store: ObjectStore, name: str
 
   const sectorOf = new Map(HOURLY_UNIVERSE.map((c) => [c.symbol, c.sector as string]));
   for (const f of DATA_FILES) await store.put(keys.prefix + f, bytes[f], { contentType: 'application/vnd.apache.parquet' });
-  const entries = Object.fromEntries(DATA_FILES.map((f) => [f, { sha256: sha256(bytes[f]), bytes: bytes[f].byteLength }])) as DatasetManifest['files'];
+  const entries = Object.fromEntries(
+    DATA_FILES.map((f) => [f, { sha256: sha256(bytes[f]), bytes: bytes[f].byteLength }]),
+  ) as DatasetManifest['files'];
   const manifest: DatasetManifest = {
     name,
     provider: 'file',

@@ -74,7 +74,8 @@ describe('generateHourlyDataset', () => {
 
   it('gives positive, finite prices and an SPX that is the equal-weight index of the constituents', () => {
     const ds = generateHourlyDataset({ seed: 3, contracts: 40, bars: 3000 });
-    for (const p of [...ds.prices, ds.spx, ds.vix]) for (const v of p) if (!(v > 0 && Number.isFinite(v))) throw new Error(`bad value ${v}`);
+    for (const p of [...ds.prices, ds.spx, ds.vix])
+      for (const v of p) if (!(v > 0 && Number.isFinite(v))) throw new Error(`bad value ${v}`);
     expect(ds.spx[0]).toBe(SPX_BASE);
     for (const t of [1, 100, 2999]) {
       const expected = (SPX_BASE / 40) * ds.prices.reduce((s, p) => s + p[t] / p[0], 0);

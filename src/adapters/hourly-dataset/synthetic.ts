@@ -29,7 +29,14 @@
  * constituents present, does depend on which contracts are in the dataset.
  */
 import { deriveSeed, mulberry32, normalSampler } from '../../domain/random';
-import { BARS_PER_DAY, DATASET_BARS, DATASET_CALENDAR, DATASET_FIRST_DAY, DATASET_LAST_DAY, hourlyBarTimestamps } from '../../domain/trading-calendar';
+import {
+  BARS_PER_DAY,
+  DATASET_BARS,
+  DATASET_CALENDAR,
+  DATASET_FIRST_DAY,
+  DATASET_LAST_DAY,
+  hourlyBarTimestamps,
+} from '../../domain/trading-calendar';
 import { HOURLY_UNIVERSE, HOURLY_UNIVERSE_SIZE, universeOf } from './universe';
 
 export interface DatasetContract {
@@ -162,7 +169,8 @@ export function generateHourlyDataset(opts: GenerateOptions): HourlyDataset {
   if (!Number.isInteger(opts.seed)) throw new RangeError(`seed must be an integer, got ${opts.seed}`);
   if (!Number.isInteger(bars) || bars < 2) throw new RangeError(`bars must be an integer >= 2, got ${bars}`);
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`contracts must be a positive integer, got ${n}`);
-  if (opts.universe && n > opts.universe.length) throw new RangeError(`contracts (${n}) exceeds the given universe (${opts.universe.length})`);
+  if (opts.universe && n > opts.universe.length)
+    throw new RangeError(`contracts (${n}) exceeds the given universe (${opts.universe.length})`);
   const chosen = n <= universe.length ? universe.slice(0, n) : universeOf(n);
   const contracts = chosen.map((c) => ({ symbol: c.symbol, sector: c.sector as string }));
   const seen = new Set<string>();

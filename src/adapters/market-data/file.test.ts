@@ -17,7 +17,8 @@ import type { EodBar } from './types';
 let dir: string;
 let bars: EodBar[];
 const header = 'date,symbol,open,high,low,close,adj_close,volume';
-const toCsv = (list: EodBar[]) => [header, ...list.map((b) => [b.date, b.symbol, b.open, b.high, b.low, b.close, b.adjClose, b.volume].join(','))].join('\n');
+const toCsv = (list: EodBar[]) =>
+  [header, ...list.map((b) => [b.date, b.symbol, b.open, b.high, b.low, b.close, b.adjClose, b.volume].join(','))].join('\n');
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'qw-file-provider-'));
@@ -29,8 +30,20 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describeDataProviderContract('file (CSV)', async () => ({ provider: createFileProvider({ path: join(dir, 'bars.csv') }), symbols: ['AAPL', 'KO'], unknown: 'ZZZZ', from: '2024-02-01', to: '2024-03-15' }));
-describeDataProviderContract('file (Parquet)', async () => ({ provider: createFileProvider({ path: join(dir, 'bars.parquet') }), symbols: ['AAPL', 'KO'], unknown: 'ZZZZ', from: '2024-02-01', to: '2024-03-15' }));
+describeDataProviderContract('file (CSV)', async () => ({
+  provider: createFileProvider({ path: join(dir, 'bars.csv') }),
+  symbols: ['AAPL', 'KO'],
+  unknown: 'ZZZZ',
+  from: '2024-02-01',
+  to: '2024-03-15',
+}));
+describeDataProviderContract('file (Parquet)', async () => ({
+  provider: createFileProvider({ path: join(dir, 'bars.parquet') }),
+  symbols: ['AAPL', 'KO'],
+  unknown: 'ZZZZ',
+  from: '2024-02-01',
+  to: '2024-03-15',
+}));
 
 describe('file provider', () => {
   it('imports the same bars from CSV and Parquet as were written', async () => {
@@ -65,15 +78,21 @@ describe('file provider', () => {
 
   it('a missing column is an error naming it', async () => {
     await writeFile(join(dir, 'no-adj.csv'), 'date,symbol,open,high,low,close,volume\n2024-01-02,AAPL,1,2,0.5,1.5,10\n');
-    await expect(createFileProvider({ path: join(dir, 'no-adj.csv') }).fetchEod(['AAPL'], '2024-01-01', '2024-01-31')).rejects.toThrow(/missing column adj_close/);
-    await expect(createFileProvider({ path: join(dir, 'absent.csv') }).fetchEod(['AAPL'], '2024-01-01', '2024-01-31')).rejects.toThrow(/cannot read/);
+    await expect(createFileProvider({ path: join(dir, 'no-adj.csv') }).fetchEod(['AAPL'], '2024-01-01', '2024-01-31')).rejects.toThrow(
+      /missing column adj_close/,
+    );
+    await expect(createFileProvider({ path: join(dir, 'absent.csv') }).fetchEod(['AAPL'], '2024-01-01', '2024-01-31')).rejects.toThrow(
+      /cannot read/,
+    );
   });
 
   it('refuses input that is not text with NotTextFile, quoting only a short escaped excerpt', async () => {
     // A zip header followed by binary noise, as in the drill's garbage CSV.
     const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, ...Array.from({ length: 4000 }, (_, i) => (i * 37) % 256)]);
     await writeFile(join(dir, 'garbage.csv'), zip);
-    const err = await createFileProvider({ path: join(dir, 'garbage.csv') }).fetchEod(['AAPL'], '2024-01-01', '2024-01-31').catch((e: unknown) => e);
+    const err = await createFileProvider({ path: join(dir, 'garbage.csv') })
+      .fetchEod(['AAPL'], '2024-01-01', '2024-01-31')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotTextFileError);
     expect(err).toMatchObject({ type: 'NotTextFile', retryable: false });
     const message = (err as Error).message;
@@ -82,18 +101,28 @@ describe('file provider', () => {
     expect(message).not.toMatch(/[\u0000-\u0008\u007f-\uffff]/);
 
     // Latin-1 text is not UTF-8.
-    expect(() => decodeCsvText(new Uint8Array([0x64, 0x61, 0x74, 0x65, 0x0a, 0xe9, 0xff]), 'latin1.csv')).toThrow(/latin1.csv: not a text file: not valid UTF-8/);
-    expect(() => decodeCsvText(new TextEncoder().encode('date,symbol\n2024-01-02,AA\u0007PL\n'), 'bell.csv')).toThrow(/control character U\+0007 on line 2/);
+    expect(() => decodeCsvText(new Uint8Array([0x64, 0x61, 0x74, 0x65, 0x0a, 0xe9, 0xff]), 'latin1.csv')).toThrow(
+      /latin1.csv: not a text file: not valid UTF-8/,
+    );
+    expect(() => decodeCsvText(new TextEncoder().encode('date,symbol\n2024-01-02,AA\u0007PL\n'), 'bell.csv')).toThrow(
+      /control character U\+0007 on line 2/,
+    );
     expect(decodeCsvText(new TextEncoder().encode('\ufeffdate,symbol\n'), 'bom.csv')).toBe('date,symbol\n');
   });
 
   it('a file without one valid row is an EmptyImport, not an empty success', async () => {
     expect(() => parseBarsCsv(`${header}\n`, 'header-only.csv')).toThrow(EmptyImportError);
-    expect(() => parseBarsCsv(`${header}\n`, 'header-only.csv')).toThrow(/header-only.csv: no valid rows: the file has a header and no data rows/);
+    expect(() => parseBarsCsv(`${header}\n`, 'header-only.csv')).toThrow(
+      /header-only.csv: no valid rows: the file has a header and no data rows/,
+    );
     const badDates = [header, '2024-13-01,AAPL,1,2,0.5,1.5,1.5,10', '02/01/2024,AAPL,1,2,0.5,1.5,1.5,10'].join('\n');
-    expect(() => parseBarsCsv(badDates, 'dates.csv')).toThrow(/dates.csv: no valid rows: all 2 data rows are malformed \(first: line 2: date/);
+    expect(() => parseBarsCsv(badDates, 'dates.csv')).toThrow(
+      /dates.csv: no valid rows: all 2 data rows are malformed \(first: line 2: date/,
+    );
     await writeFile(join(dir, 'empty.parquet'), barsToParquet([]));
-    await expect(createFileProvider({ path: join(dir, 'empty.parquet') }).fetchEod(['AAPL'], '2024-01-01', '2024-01-31')).rejects.toThrow(EmptyImportError);
+    await expect(createFileProvider({ path: join(dir, 'empty.parquet') }).fetchEod(['AAPL'], '2024-01-01', '2024-01-31')).rejects.toThrow(
+      EmptyImportError,
+    );
   });
 
   it('rejects the whole file on duplicate (symbol, date) rows, listing each repeat by line', async () => {
@@ -116,7 +145,9 @@ describe('file provider', () => {
       { line: 5, firstLine: 2, symbol: 'AAPL', date: '2024-01-02' },
       { line: 6, firstLine: 3, symbol: 'KO', date: '2024-01-02' },
     ]);
-    expect((err as Error).message).toBe('dups.csv: 2 duplicate (symbol, date) rows, file rejected (nothing imported): line 5 repeats AAPL 2024-01-02 of line 2; line 6 repeats KO 2024-01-02 of line 3');
+    expect((err as Error).message).toBe(
+      'dups.csv: 2 duplicate (symbol, date) rows, file rejected (nothing imported): line 5 repeats AAPL 2024-01-02 of line 2; line 6 repeats KO 2024-01-02 of line 3',
+    );
 
     await writeFile(join(dir, 'dups.parquet'), barsToParquet([bars[0], bars[1], bars[0]]));
     await expect(createFileProvider({ path: join(dir, 'dups.parquet') }).fetchEod(['AAPL'], '2024-01-01', '2024-03-31')).rejects.toThrow(

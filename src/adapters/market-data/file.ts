@@ -26,13 +26,21 @@ export interface FileProviderOptions {
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d, 'not a calendar date');
+  .refine(
+    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d,
+    'not a calendar date',
+  );
 const num = z.coerce.number({ error: 'not a number' }).refine(Number.isFinite, 'not a finite number');
 
 /** One imported row, after coercion from text. */
 export const fileRowSchema = z.object({
   date: isoDate,
-  symbol: z.string().trim().min(1, 'empty symbol').max(20, 'symbol longer than 20 characters').regex(/^[^\s\p{Cc}]+$/u, 'symbol has spaces or control characters'),
+  symbol: z
+    .string()
+    .trim()
+    .min(1, 'empty symbol')
+    .max(20, 'symbol longer than 20 characters')
+    .regex(/^[^\s\p{Cc}]+$/u, 'symbol has spaces or control characters'),
   open: num,
   high: num,
   low: num,
@@ -81,7 +89,10 @@ export function decodeCsvText(bytes: Uint8Array, label: string): string {
   const control = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f]/.exec(text);
   if (control) {
     const line = text.slice(0, control.index).split('\n').length;
-    throw new NotTextFileError(label, `control character U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()} on line ${line}`);
+    throw new NotTextFileError(
+      label,
+      `control character U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()} on line ${line}`,
+    );
   }
   return text;
 }
@@ -100,7 +111,11 @@ function findDuplicates(rows: ReadonlyArray<{ line: number; bar: EodBar }>) {
 }
 
 /** The whole-file rules every format shares: at least one valid row, no repeated (symbol, date). */
-function checkImport(rows: ReadonlyArray<{ line: number; bar: EodBar }>, rejectedRows: RejectedRow[], label: string): { bars: EodBar[]; rejectedRows: RejectedRow[] } {
+function checkImport(
+  rows: ReadonlyArray<{ line: number; bar: EodBar }>,
+  rejectedRows: RejectedRow[],
+  label: string,
+): { bars: EodBar[]; rejectedRows: RejectedRow[] } {
   if (rows.length === 0) {
     const detail = rejectedRows.length
       ? `all ${rejectedRows.length} data rows are malformed (first: line ${rejectedRows[0].line}: ${rejectedRows[0].message})`
@@ -126,7 +141,11 @@ export function parseBarsCsv(text: string, label: string): { bars: EodBar[]; rej
   const lines = text.split(/\r?\n/);
   const header = splitCsvLine(lines[0] ?? '').map((h) => h.trim().toLowerCase());
   const missing = BAR_COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length) throw new MarketDataFileError(label, `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header starts ${escapedExcerpt(lines[0] ?? '', 80)})`);
+  if (missing.length)
+    throw new MarketDataFileError(
+      label,
+      `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header starts ${escapedExcerpt(lines[0] ?? '', 80)})`,
+    );
   const idx = Object.fromEntries(BAR_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<(typeof BAR_COLUMNS)[number], number>;
   const rows: Array<{ line: number; bar: EodBar }> = [];
   const rejectedRows: RejectedRow[] = [];
@@ -150,7 +169,19 @@ export function parseBarsCsv(text: string, label: string): { bars: EodBar[]; rej
       continue;
     }
     const v = r.data;
-    rows.push({ line: i + 1, bar: { symbol: v.symbol, date: v.date, open: v.open, high: v.high, low: v.low, close: v.close, adjClose: v.adj_close, volume: v.volume } });
+    rows.push({
+      line: i + 1,
+      bar: {
+        symbol: v.symbol,
+        date: v.date,
+        open: v.open,
+        high: v.high,
+        low: v.low,
+        close: v.close,
+        adjClose: v.adj_close,
+        volume: v.volume,
+      },
+    });
   }
   return checkImport(rows, rejectedRows, label);
 }
@@ -158,7 +189,11 @@ export function parseBarsCsv(text: string, label: string): { bars: EodBar[]; rej
 async function parseBarsParquet(bytes: Uint8Array, label: string): Promise<{ bars: EodBar[]; rejectedRows: RejectedRow[] }> {
   const names = await parquetColumnNames(bytes, { label });
   const missing = BAR_COLUMNS.filter((c) => !names.includes(c));
-  if (missing.length) throw new MarketDataFileError(label, `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (file has ${escapedExcerpt(names.join(', '), 80)})`);
+  if (missing.length)
+    throw new MarketDataFileError(
+      label,
+      `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (file has ${escapedExcerpt(names.join(', '), 80)})`,
+    );
   const t = await readParquet(bytes, { columns: [...BAR_COLUMNS], label });
   const c = t.columns;
   const rows: Array<{ line: number; bar: EodBar }> = [];
@@ -168,7 +203,9 @@ async function parseBarsParquet(bytes: Uint8Array, label: string): Promise<{ bar
     const raw = {
       date: typeof d === 'string' ? d : d === null ? '' : new Date(Number(d)).toISOString().slice(0, 10),
       symbol: c.symbol[i] === null ? '' : String(c.symbol[i]),
-      ...Object.fromEntries(['open', 'high', 'low', 'close', 'adj_close', 'volume'].map((k) => [k, c[k][i] === null ? NaN : Number(c[k][i])])),
+      ...Object.fromEntries(
+        ['open', 'high', 'low', 'close', 'adj_close', 'volume'].map((k) => [k, c[k][i] === null ? NaN : Number(c[k][i])]),
+      ),
     };
     const r = fileRowSchema.safeParse(raw);
     if (!r.success) {
@@ -176,7 +213,19 @@ async function parseBarsParquet(bytes: Uint8Array, label: string): Promise<{ bar
       continue;
     }
     const v = r.data;
-    rows.push({ line: i + 2, bar: { symbol: v.symbol, date: v.date, open: v.open, high: v.high, low: v.low, close: v.close, adjClose: v.adj_close, volume: v.volume } });
+    rows.push({
+      line: i + 2,
+      bar: {
+        symbol: v.symbol,
+        date: v.date,
+        open: v.open,
+        high: v.high,
+        low: v.low,
+        close: v.close,
+        adjClose: v.adj_close,
+        volume: v.volume,
+      },
+    });
   }
   return checkImport(rows, rejectedRows, label);
 }
@@ -197,7 +246,9 @@ export function createFileProvider(opts: FileProviderOptions): DataProvider {
         loaded = null;
         throw new MarketDataFileError(opts.path, `cannot read: ${(err as Error).message}`);
       }
-      const parsed = /\.parquet$/i.test(opts.path) ? await parseBarsParquet(bytes, opts.path) : parseBarsCsv(decodeCsvText(bytes, opts.path), opts.path);
+      const parsed = /\.parquet$/i.test(opts.path)
+        ? await parseBarsParquet(bytes, opts.path)
+        : parseBarsCsv(decodeCsvText(bytes, opts.path), opts.path);
       const bySymbol = new Map<string, EodBar[]>();
       for (const b of parsed.bars) (bySymbol.get(b.symbol) ?? bySymbol.set(b.symbol, []).get(b.symbol)!).push(b);
       for (const list of bySymbol.values()) list.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));

@@ -6,7 +6,11 @@ import { DAILY_UNIVERSE } from '../hourly-dataset/universe';
 import { tradingDays } from '../../domain/trading-calendar';
 
 describeDataProviderContract('synthetic', async () => ({
-  provider: createSyntheticProvider({ seed: 7 }), symbols: ['AAPL', 'KO'], unknown: 'ZZZZ', from: '2023-01-01', to: '2023-12-31',
+  provider: createSyntheticProvider({ seed: 7 }),
+  symbols: ['AAPL', 'KO'],
+  unknown: 'ZZZZ',
+  from: '2023-01-01',
+  to: '2023-12-31',
 }));
 
 describe('synthetic provider', () => {
@@ -20,7 +24,11 @@ describe('synthetic provider', () => {
 
   it('has bars only on NYSE trading days, with rare gaps, and no bars on a holiday', async () => {
     const p = createSyntheticProvider({ seed: 7 });
-    const r = await p.fetchEod(DAILY_UNIVERSE.map((c) => c.symbol), '2022-01-01', '2022-12-31');
+    const r = await p.fetchEod(
+      DAILY_UNIVERSE.map((c) => c.symbol),
+      '2022-01-01',
+      '2022-12-31',
+    );
     const days = new Set(tradingDays('2022-01-01', '2022-12-31'));
     expect(r.bars.every((b) => days.has(b.date))).toBe(true);
     const expected = days.size * 49;
@@ -42,7 +50,11 @@ describe('synthetic provider', () => {
 
   it('generates 10 years x 49 symbols in well under two seconds', async () => {
     const t0 = performance.now();
-    const r = await createSyntheticProvider({ seed: 99 }).fetchEod(DAILY_UNIVERSE.map((c) => c.symbol), '2015-01-01', '2024-12-31');
+    const r = await createSyntheticProvider({ seed: 99 }).fetchEod(
+      DAILY_UNIVERSE.map((c) => c.symbol),
+      '2015-01-01',
+      '2024-12-31',
+    );
     expect(r.bars.length).toBeGreaterThan(120_000);
     expect(performance.now() - t0).toBeLessThan(2000);
   });

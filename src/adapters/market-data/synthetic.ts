@@ -154,7 +154,17 @@ function sectorShocks(seed: number, c: MarketCache, sector: string): number[] {
 function extendPath(seed: number, c: MarketCache, symbol: string, p: SymbolParams): SymbolPath {
   let path = c.paths.get(symbol);
   if (!path) {
-    path = { open: [], high: [], low: [], close: [], adj: [], volume: [], present: [], dividend: [], state: { price: p.p0, factor: 1, lastDivKey: -1 } };
+    path = {
+      open: [],
+      high: [],
+      low: [],
+      close: [],
+      adj: [],
+      volume: [],
+      present: [],
+      dividend: [],
+      state: { price: p.p0, factor: 1, lastDivKey: -1 },
+    };
     c.paths.set(symbol, path);
   }
   if (path.close.length >= c.dates.length) return path;
@@ -243,7 +253,11 @@ export function createSyntheticProvider(opts: SyntheticProviderOptions): DataPro
     if (!ISO_DATE.test(from) || !ISO_DATE.test(to)) throw new RangeError(`dates must be YYYY-MM-DD, got ${from}..${to}`);
     const c = cacheFor(seed);
     extendDates(seed, c, Number(to.slice(0, 4)));
-    return { c, lo: lowerBound(c, from < SYNTHETIC_EPOCH ? SYNTHETIC_EPOCH : from), hi: lowerBound(c, to > c.dates[c.dates.length - 1] ? '9999' : `${to}\u0000`) };
+    return {
+      c,
+      lo: lowerBound(c, from < SYNTHETIC_EPOCH ? SYNTHETIC_EPOCH : from),
+      hi: lowerBound(c, to > c.dates[c.dates.length - 1] ? '9999' : `${to}\u0000`),
+    };
   };
 
   return {
@@ -262,7 +276,14 @@ export function createSyntheticProvider(opts: SyntheticProviderOptions): DataPro
         for (let i = lo; i < hi; i++) {
           if (!path.present[i]) continue;
           bars.push({
-            symbol, date: c.dates[i], open: path.open[i], high: path.high[i], low: path.low[i], close: path.close[i], adjClose: path.adj[i], volume: path.volume[i],
+            symbol,
+            date: c.dates[i],
+            open: path.open[i],
+            high: path.high[i],
+            low: path.low[i],
+            close: path.close[i],
+            adjClose: path.adj[i],
+            volume: path.volume[i],
           });
         }
       }

@@ -16,7 +16,14 @@ const TO = '2024-03-08';
 
 describeDataProviderContract('yahoo (recorded, loopback)', async () => {
   const server = await startYahooFixtureServer();
-  return { provider: createYahooProvider({ baseUrl: server.baseUrl, delayMs: 0, retryBaseMs: 5 }), symbols: ['AAPL', 'MSFT'], unknown: 'ZZZZ', from: FROM, to: TO, cleanup: server.close };
+  return {
+    provider: createYahooProvider({ baseUrl: server.baseUrl, delayMs: 0, retryBaseMs: 5 }),
+    symbols: ['AAPL', 'MSFT'],
+    unknown: 'ZZZZ',
+    from: FROM,
+    to: TO,
+    cleanup: server.close,
+  };
 });
 
 describe('yahoo provider', () => {
@@ -70,7 +77,15 @@ describe('yahoo provider', () => {
   it('reads fundamentals through the cookie and crumb handshake', async () => {
     const p = createYahooProvider({ baseUrl: server.baseUrl, delayMs: 0, retryBaseMs: 5 });
     const f = await p.fetchFundamentals('AAPL');
-    expect(f).toEqual({ symbol: 'AAPL', sector: 'Technology', peRatio: 26.89, dividendYield: 0.0056, roe: 1.5427, debtToEquity: expect.closeTo(1.458, 10), currentRatio: 1.037 });
+    expect(f).toEqual({
+      symbol: 'AAPL',
+      sector: 'Technology',
+      peRatio: 26.89,
+      dividendYield: 0.0056,
+      roe: 1.5427,
+      debtToEquity: expect.closeTo(1.458, 10),
+      currentRatio: 1.037,
+    });
     // The library fetches cookie + crumb once per process (the contract suite above may have done it);
     // the fixture server answers quoteSummary without a crumb with 401, so success proves the crumb was sent.
     expect(server.seen).toContain('/query2.finance.yahoo.com/v10/finance/quoteSummary/AAPL');

@@ -53,7 +53,9 @@ export const chartResultSchema = z.object({
   meta: z.looseObject({ symbol: z.string(), gmtoffset: num.optional() }),
   timestamp: z.array(epochOrDate).optional(),
   indicators: z.object({
-    quote: z.array(z.object({ open: nullableSeries, high: nullableSeries, low: nullableSeries, close: nullableSeries, volume: nullableSeries })),
+    quote: z.array(
+      z.object({ open: nullableSeries, high: nullableSeries, low: nullableSeries, close: nullableSeries, volume: nullableSeries }),
+    ),
     adjclose: z.array(z.object({ adjclose: nullableSeries })).optional(),
   }),
   events: z.looseObject({ dividends: z.record(z.string(), z.object({ amount: num, date: epochOrDate })).optional() }).optional(),
@@ -64,7 +66,9 @@ const rawOrNumber = z.union([num, z.looseObject({ raw: num })]).transform((v) =>
 /** The quoteSummary modules we read; every field optional (missing = neutral). */
 export const quoteSummarySchema = z.object({
   summaryDetail: z.looseObject({ trailingPE: rawOrNumber.optional(), dividendYield: rawOrNumber.optional() }).optional(),
-  financialData: z.looseObject({ returnOnEquity: rawOrNumber.optional(), debtToEquity: rawOrNumber.optional(), currentRatio: rawOrNumber.optional() }).optional(),
+  financialData: z
+    .looseObject({ returnOnEquity: rawOrNumber.optional(), debtToEquity: rawOrNumber.optional(), currentRatio: rawOrNumber.optional() })
+    .optional(),
   assetProfile: z.looseObject({ sector: z.string().optional() }).optional(),
 });
 
@@ -99,8 +103,14 @@ function isRetryable(err: unknown): boolean {
 
 function classify(symbol: string, err: unknown): SymbolFailure {
   const msg = (err as Error)?.message ?? String(err);
-  if (/no data found|symbol may be delisted|quote not found|not found/i.test(msg)) return { symbol, type: 'UnknownSymbol', message: `${symbol}: ${msg}` };
-  if (err instanceof SyntaxError || err instanceof z.ZodError || err instanceof MalformedResponseError || /unexpected result|cannot read propert|undefined/i.test(msg)) {
+  if (/no data found|symbol may be delisted|quote not found|not found/i.test(msg))
+    return { symbol, type: 'UnknownSymbol', message: `${symbol}: ${msg}` };
+  if (
+    err instanceof SyntaxError ||
+    err instanceof z.ZodError ||
+    err instanceof MalformedResponseError ||
+    /unexpected result|cannot read propert|undefined/i.test(msg)
+  ) {
     return { symbol, type: 'MalformedResponse', message: `${symbol}: malformed response: ${msg.slice(0, 300)}` };
   }
   return { symbol, type: 'ProviderError', message: `${symbol}: ${msg.slice(0, 300)}` };
@@ -116,7 +126,11 @@ export function createYahooProvider(opts: YahooProviderOptions = {}): DataProvid
   const maxRetries = opts.maxRetries ?? 4;
   const retryBaseMs = opts.retryBaseMs ?? 500;
   const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, dir: () => undefined };
-  const yf = new YahooFinance({ suppressNotices: ['yahooSurvey'], validation: { logErrors: false, logOptionsErrors: false }, logger: silent });
+  const yf = new YahooFinance({
+    suppressNotices: ['yahooSurvey'],
+    validation: { logErrors: false, logOptionsErrors: false },
+    logger: silent,
+  });
   let requests = 0;
   const transport = yahooTransport(opts.baseUrl);
   yf._env.fetch = ((input: string | URL | Request, init?: RequestInit) => {
@@ -148,9 +162,18 @@ export function createYahooProvider(opts: YahooProviderOptions = {}): DataProvid
   async function chart(symbol: string, from: string, to: string) {
     const period1 = Date.parse(`${from}T00:00:00Z`) / 1000;
     const period2 = Date.parse(`${to}T00:00:00Z`) / 1000 + DAY_S;
-    const raw = await withRetry(() => yf.chart(symbol, { period1, period2, interval: '1d', events: 'div', return: 'object' } as never, { validateResult: false }));
+    const raw = await withRetry(() =>
+      yf.chart(symbol, { period1, period2, interval: '1d', events: 'div', return: 'object' } as never, { validateResult: false }),
+    );
     const parsed = chartResultSchema.safeParse(raw);
-    if (!parsed.success) throw new MalformedResponseError(symbol, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).slice(0, 3).join('; '));
+    if (!parsed.success)
+      throw new MalformedResponseError(
+        symbol,
+        parsed.error.issues
+          .map((i) => `${i.path.join('.')}: ${i.message}`)
+          .slice(0, 3)
+          .join('; '),
+      );
     return parsed.data;
   }
 
@@ -191,7 +214,9 @@ export function createYahooProvider(opts: YahooProviderOptions = {}): DataProvid
     async fetchFundamentals(symbol): Promise<Fundamentals> {
       let raw: unknown;
       try {
-        raw = await withRetry(() => yf.quoteSummary(symbol, { modules: ['summaryDetail', 'financialData', 'assetProfile'] }, { validateResult: false }));
+        raw = await withRetry(() =>
+          yf.quoteSummary(symbol, { modules: ['summaryDetail', 'financialData', 'assetProfile'] }, { validateResult: false }),
+        );
       } catch (err) {
         const f = classify(symbol, err);
         if (f.type === 'UnknownSymbol') throw new UnknownSymbolError(symbol, f.message);
@@ -199,7 +224,14 @@ export function createYahooProvider(opts: YahooProviderOptions = {}): DataProvid
         throw err;
       }
       const parsed = quoteSummarySchema.safeParse(raw);
-      if (!parsed.success) throw new MalformedResponseError(symbol, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).slice(0, 3).join('; '));
+      if (!parsed.success)
+        throw new MalformedResponseError(
+          symbol,
+          parsed.error.issues
+            .map((i) => `${i.path.join('.')}: ${i.message}`)
+            .slice(0, 3)
+            .join('; '),
+        );
       const s = parsed.data;
       return {
         symbol,

@@ -98,7 +98,11 @@ export function describeNewsProviderContract(setup: NewsContractSetup): void {
     });
 
     it('retries a 429, waiting as Retry-After says', async () => {
-      server.queue(setup.path, { status: 429, body: { error: 'API limit reached. Please try again later.' }, headers: { 'retry-after': '3' } });
+      server.queue(setup.path, {
+        status: 429,
+        body: { error: 'API limit reached. Please try again later.' },
+        headers: { 'retry-after': '3' },
+      });
       setup.serveHappy(server);
       const items = await provider.companyNews('AAPL', '2025-01-06', '2025-01-10');
       expect(items.map((i) => i.headline)).toEqual(setup.expectedHeadlines);

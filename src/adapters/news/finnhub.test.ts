@@ -12,7 +12,8 @@ describeNewsProviderContract({
   providerName: 'finnhub',
   path: '/company-news',
   keyParam: 'token',
-  make: ({ baseUrl, apiKey, clock, logger }) => createFinnhubNewsProvider({ apiKey, baseUrl, clock, logger, perMinute: 6000, retry: { maxAttempts: 4, baseDelayMs: 1000 } }),
+  make: ({ baseUrl, apiKey, clock, logger }) =>
+    createFinnhubNewsProvider({ apiKey, baseUrl, clock, logger, perMinute: 6000, retry: { maxAttempts: 4, baseDelayMs: 1000 } }),
   serveHappy: (server) => server.setDefault('/company-news', { body: fixture('finnhub-company-news-aapl.json') }),
   emptyBody: [],
   wrongShapeBody: fixture('finnhub-company-news-wrong-shape.json'),
@@ -68,6 +69,12 @@ describe('finnhub rate limit', () => {
     const news = createFinnhubNewsProvider({ apiKey: 'k-rate-test', baseUrl: `${server.url}/`, clock: createFakeClock() });
     await news.companyNews('brk.b', '2025-01-06', '2025-01-10');
     const q = server.requests[0].searchParams;
-    expect([server.requests[0].pathname, q.get('symbol'), q.get('from'), q.get('to'), q.get('token')]).toEqual(['/company-news', 'BRK.B', '2025-01-06', '2025-01-10', 'k-rate-test']);
+    expect([server.requests[0].pathname, q.get('symbol'), q.get('from'), q.get('to'), q.get('token')]).toEqual([
+      '/company-news',
+      'BRK.B',
+      '2025-01-06',
+      '2025-01-10',
+      'k-rate-test',
+    ]);
   });
 });

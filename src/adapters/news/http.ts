@@ -185,25 +185,44 @@ export async function getJson<T>(o: GetJsonOptions<T>): Promise<T> {
       res = await doFetch(o.url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
       text = await res.text();
     } catch (err) {
-      const cause = err instanceof Error ? `${err.name}: ${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ''}` : String(err);
+      const cause =
+        err instanceof Error ? `${err.name}: ${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ''}` : String(err);
       lastError = fail(`request failed: ${cause}`, 'network', true);
       if (attempt < maxAttempts) {
         const wait = Math.min(cap, base * 2 ** (attempt - 1));
-        o.logger?.warn('news request failed, retrying', { provider: o.provider, what: o.what, attempt, waitMs: wait, error: lastError.message });
+        o.logger?.warn('news request failed, retrying', {
+          provider: o.provider,
+          what: o.what,
+          attempt,
+          waitMs: wait,
+          error: lastError.message,
+        });
         await clock.sleep(wait);
       }
       continue;
     }
     if (res.status === 429 || res.status >= 500) {
-      lastError = fail(`HTTP ${res.status}${res.status === 429 ? ' (rate limited)' : ''}: ${text.slice(0, 200)}`, res.status === 429 ? 'rate_limited' : 'server', true, res.status);
+      lastError = fail(
+        `HTTP ${res.status}${res.status === 429 ? ' (rate limited)' : ''}: ${text.slice(0, 200)}`,
+        res.status === 429 ? 'rate_limited' : 'server',
+        true,
+        res.status,
+      );
       if (attempt < maxAttempts) {
         const wait = Math.min(cap, retryAfterMs(res.headers.get('retry-after'), clock) ?? base * 2 ** (attempt - 1));
-        o.logger?.warn('news request got a transient error, retrying', { provider: o.provider, what: o.what, status: res.status, attempt, waitMs: wait });
+        o.logger?.warn('news request got a transient error, retrying', {
+          provider: o.provider,
+          what: o.what,
+          status: res.status,
+          attempt,
+          waitMs: wait,
+        });
         await clock.sleep(wait);
       }
       continue;
     }
-    if (res.status === 401 || res.status === 403) throw fail(`HTTP ${res.status}: the API key was refused: ${text.slice(0, 200)}`, 'auth', false, res.status);
+    if (res.status === 401 || res.status === 403)
+      throw fail(`HTTP ${res.status}: the API key was refused: ${text.slice(0, 200)}`, 'auth', false, res.status);
     if (res.status < 200 || res.status >= 300) throw fail(`HTTP ${res.status}: ${text.slice(0, 200)}`, 'client', false, res.status);
     let body: unknown;
     try {
@@ -226,14 +245,16 @@ export function dayRange(provider: string, from: string, to: string): { start: n
   const day = /^\d{4}-\d{2}-\d{2}$/;
   const start = day.test(from) ? Date.parse(`${from}T00:00:00.000Z`) : NaN;
   const end = day.test(to) ? Date.parse(`${to}T23:59:59.999Z`) : NaN;
-  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new NewsProviderError(`${provider}: dates must be YYYY-MM-DD, got ${from}..${to}`, provider, 'client', false);
+  if (!Number.isFinite(start) || !Number.isFinite(end))
+    throw new NewsProviderError(`${provider}: dates must be YYYY-MM-DD, got ${from}..${to}`, provider, 'client', false);
   if (start > end) throw new NewsProviderError(`${provider}: from ${from} is after to ${to}`, provider, 'client', false);
   return { start, end };
 }
 
 /** A symbol as the providers accept it (letters, digits, '.', '-', '^', '='); throws otherwise. */
 export function checkSymbol(provider: string, symbol: string): string {
-  if (!/^[A-Za-z0-9.^=-]{1,20}$/.test(symbol)) throw new NewsProviderError(`${provider}: invalid symbol ${JSON.stringify(symbol)}`, provider, 'client', false);
+  if (!/^[A-Za-z0-9.^=-]{1,20}$/.test(symbol))
+    throw new NewsProviderError(`${provider}: invalid symbol ${JSON.stringify(symbol)}`, provider, 'client', false);
   return symbol.toUpperCase();
 }
 

@@ -21,8 +21,11 @@ describe('createNewsProvider', () => {
     warn: (m, meta) => logs.push(JSON.stringify({ level: 'warn', m, meta })),
   };
   const config = (news: Record<string, unknown>) =>
-    configSchema.parse({ news: { finnhubBaseUrl: `${server.url}/finnhub/api/v1`, marketauxBaseUrl: `${server.url}/marketaux/v1`, ...news } });
-  const build = (news: Record<string, unknown>) => createNewsProvider(config(news), { logger, clock: createFakeClock(), retry: { maxAttempts: 3, baseDelayMs: 500 } });
+    configSchema.parse({
+      news: { finnhubBaseUrl: `${server.url}/finnhub/api/v1`, marketauxBaseUrl: `${server.url}/marketaux/v1`, ...news },
+    });
+  const build = (news: Record<string, unknown>) =>
+    createNewsProvider(config(news), { logger, clock: createFakeClock(), retry: { maxAttempts: 3, baseDelayMs: 500 } });
 
   beforeAll(async () => {
     server = await startRecordedServer();
@@ -33,7 +36,9 @@ describe('createNewsProvider', () => {
   beforeEach(() => {
     server.reset();
     logs = [];
-    server.setDefault('/marketaux/v1/news/all', (url) => ({ body: fixture(url.searchParams.get('page') === '2' ? 'marketaux-news-aapl-page2.json' : 'marketaux-news-aapl-page1.json') }));
+    server.setDefault('/marketaux/v1/news/all', (url) => ({
+      body: fixture(url.searchParams.get('page') === '2' ? 'marketaux-news-aapl-page2.json' : 'marketaux-news-aapl-page1.json'),
+    }));
   });
 
   it('uses Finnhub when it has news', async () => {
@@ -47,7 +52,11 @@ describe('createNewsProvider', () => {
 
   it('falls back to Marketaux when Finnhub returns nothing', async () => {
     server.setDefault('/finnhub/api/v1/company-news', { body: [] });
-    const items = await build({ finnhubApiKey: FINNHUB_KEY, marketauxApiKey: MARKETAUX_KEY }).companyNews('AAPL', '2025-01-06', '2025-01-10');
+    const items = await build({ finnhubApiKey: FINNHUB_KEY, marketauxApiKey: MARKETAUX_KEY }).companyNews(
+      'AAPL',
+      '2025-01-06',
+      '2025-01-10',
+    );
     expect(items).toHaveLength(5);
     expect(new Set(items.map((i) => i.provider))).toEqual(new Set(['marketaux']));
     expect(server.requests[0].searchParams.get('token')).toBe(FINNHUB_KEY);
@@ -56,7 +65,11 @@ describe('createNewsProvider', () => {
 
   it('falls back to Marketaux when Finnhub fails after its retries, logging without the key', async () => {
     server.setDefault('/finnhub/api/v1/company-news', { status: 500, body: 'oops' });
-    const items = await build({ finnhubApiKey: FINNHUB_KEY, marketauxApiKey: MARKETAUX_KEY }).companyNews('AAPL', '2025-01-06', '2025-01-10');
+    const items = await build({ finnhubApiKey: FINNHUB_KEY, marketauxApiKey: MARKETAUX_KEY }).companyNews(
+      'AAPL',
+      '2025-01-06',
+      '2025-01-10',
+    );
     expect(items).toHaveLength(5);
     expect(server.requests.filter((r) => r.pathname.startsWith('/finnhub')).length).toBe(3);
     expect(logs.some((l) => l.includes('using the fallback'))).toBe(true);
@@ -126,6 +139,8 @@ describe('TokenBucket', () => {
 describe('redactSecrets', () => {
   it('masks key query parameters and literal secrets, also URL-encoded', () => {
     expect(redactSecrets('GET http://h/company-news?symbol=A&token=abc&x=1')).toBe('GET http://h/company-news?symbol=A&token=***&x=1');
-    expect(redactSecrets('GET http://h/news/all?api_token=k%2B1&page=1 then k+1', ['k+1'])).toBe('GET http://h/news/all?api_token=***&page=1 then ***');
+    expect(redactSecrets('GET http://h/news/all?api_token=k%2B1&page=1 then k+1', ['k+1'])).toBe(
+      'GET http://h/news/all?api_token=***&page=1 then ***',
+    );
   });
 });

@@ -33,7 +33,11 @@ export function createDisabledNewsProvider(): NewsProvider {
  * `primary`, and `fallback` when the primary returns no items or throws.
  * When both fail, the error names both (the primary's as `cause`).
  */
-export function createFallbackNewsProvider(primary: NewsProvider, fallback: NewsProvider, logger: NewsLogger = stderrNewsLogger): NewsProvider {
+export function createFallbackNewsProvider(
+  primary: NewsProvider,
+  fallback: NewsProvider,
+  logger: NewsLogger = stderrNewsLogger,
+): NewsProvider {
   return {
     name: `${primary.name}+${fallback.name}`,
     async companyNews(symbol, from, to): Promise<NewsItem[]> {
@@ -44,7 +48,12 @@ export function createFallbackNewsProvider(primary: NewsProvider, fallback: News
       } catch (err) {
         if (err instanceof NewsProviderError && err.kind === 'client') throw err; // a bad symbol or date is bad for the fallback too
         primaryError = err;
-        logger.warn('primary news provider failed, using the fallback', { provider: primary.name, fallback: fallback.name, symbol, error: err instanceof Error ? err.message : String(err) });
+        logger.warn('primary news provider failed, using the fallback', {
+          provider: primary.name,
+          fallback: fallback.name,
+          symbol,
+          error: err instanceof Error ? err.message : String(err),
+        });
       }
       try {
         return await fallback.companyNews(symbol, from, to);
@@ -52,7 +61,12 @@ export function createFallbackNewsProvider(primary: NewsProvider, fallback: News
         if (primaryError === undefined) throw err;
         const msg = (e: unknown) => (e instanceof Error ? e.message : String(e));
         const retryable = [primaryError, err].some((e) => e instanceof NewsProviderError && e.retryable);
-        const combined = new NewsProviderError(`all news providers failed for ${symbol}: ${msg(primaryError)}; ${msg(err)}`, `${primary.name}+${fallback.name}`, 'server', retryable);
+        const combined = new NewsProviderError(
+          `all news providers failed for ${symbol}: ${msg(primaryError)}; ${msg(err)}`,
+          `${primary.name}+${fallback.name}`,
+          'server',
+          retryable,
+        );
         (combined as { cause?: unknown }).cause = primaryError;
         throw combined;
       }
@@ -69,8 +83,12 @@ export function createNewsProvider(config: Pick<Config, 'news'>, deps: NewsProvi
   const n = config.news;
   const logger = deps.logger ?? stderrNewsLogger;
   const common = { clock: deps.clock, fetch: deps.fetch, retry: deps.retry, logger };
-  const finnhub = n.finnhubApiKey ? createFinnhubNewsProvider({ ...common, apiKey: n.finnhubApiKey, baseUrl: n.finnhubBaseUrl, perMinute: n.finnhubPerMinute }) : undefined;
-  const marketaux = n.marketauxApiKey ? createMarketauxNewsProvider({ ...common, apiKey: n.marketauxApiKey, baseUrl: n.marketauxBaseUrl }) : undefined;
+  const finnhub = n.finnhubApiKey
+    ? createFinnhubNewsProvider({ ...common, apiKey: n.finnhubApiKey, baseUrl: n.finnhubBaseUrl, perMinute: n.finnhubPerMinute })
+    : undefined;
+  const marketaux = n.marketauxApiKey
+    ? createMarketauxNewsProvider({ ...common, apiKey: n.marketauxApiKey, baseUrl: n.marketauxBaseUrl })
+    : undefined;
   if (finnhub && marketaux) return createFallbackNewsProvider(finnhub, marketaux, logger);
   if (finnhub || marketaux) return (finnhub ?? marketaux)!;
   logger.info('news disabled: neither FINNHUB_API_KEY nor MARKETAUX_API_KEY is set; sentiment is neutral (50, has_sentiment=false)', {});

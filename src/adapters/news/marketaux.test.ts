@@ -8,16 +8,22 @@ import { describeNewsProviderContract } from './contract';
 import { createMarketauxNewsProvider } from './marketaux';
 
 const servePages = (server: RecordedServer) =>
-  server.setDefault('/news/all', (url) => ({ body: fixture(url.searchParams.get('page') === '2' ? 'marketaux-news-aapl-page2.json' : 'marketaux-news-aapl-page1.json') }));
+  server.setDefault('/news/all', (url) => ({
+    body: fixture(url.searchParams.get('page') === '2' ? 'marketaux-news-aapl-page2.json' : 'marketaux-news-aapl-page1.json'),
+  }));
 
 describeNewsProviderContract({
   providerName: 'marketaux',
   path: '/news/all',
   keyParam: 'api_token',
-  make: ({ baseUrl, apiKey, clock, logger }) => createMarketauxNewsProvider({ apiKey, baseUrl, clock, logger, perMinute: 6000, retry: { maxAttempts: 4, baseDelayMs: 1000 } }),
+  make: ({ baseUrl, apiKey, clock, logger }) =>
+    createMarketauxNewsProvider({ apiKey, baseUrl, clock, logger, perMinute: 6000, retry: { maxAttempts: 4, baseDelayMs: 1000 } }),
   serveHappy: servePages,
   emptyBody: fixture('marketaux-news-empty.json'),
-  wrongShapeBody: { meta: { found: 1, returned: 1, limit: 3, page: 1 }, data: [{ uuid: 'x', title: 42, published_at: '2025-01-08T00:00:00.000000Z' }] },
+  wrongShapeBody: {
+    meta: { found: 1, returned: 1, limit: 3, page: 1 },
+    data: [{ uuid: 'x', title: 42, published_at: '2025-01-08T00:00:00.000000Z' }],
+  },
   unauthorizedBody: fixture('marketaux-invalid-token.json'),
   expectedHeadlines: [
     'Apple Stock Falls After Downgrade Over Weak iPhone Outlook',

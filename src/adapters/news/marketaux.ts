@@ -31,7 +31,12 @@ const marketauxArticle = z.object({
 });
 
 export const marketauxNewsSchema = z.object({
-  meta: z.object({ found: z.number().int().nonnegative(), returned: z.number().int().nonnegative(), limit: z.number().int().nonnegative(), page: z.number().int().positive() }),
+  meta: z.object({
+    found: z.number().int().nonnegative(),
+    returned: z.number().int().nonnegative(),
+    limit: z.number().int().nonnegative(),
+    page: z.number().int().positive(),
+  }),
   data: z.array(marketauxArticle),
 });
 

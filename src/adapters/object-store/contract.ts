@@ -111,7 +111,11 @@ export function describeObjectStoreContract(name: string, make: () => Promise<Co
     });
 
     it('throws ObjectNotFoundError naming the key for get, getRange and size', async () => {
-      for (const op of [() => store.get('missing/obj.bin'), () => store.getRange('missing/obj.bin', 0, 10), () => store.size('missing/obj.bin')]) {
+      for (const op of [
+        () => store.get('missing/obj.bin'),
+        () => store.getRange('missing/obj.bin', 0, 10),
+        () => store.size('missing/obj.bin'),
+      ]) {
         const err = await op().then(
           () => undefined,
           (e: unknown) => e,

@@ -11,7 +11,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ObjectNotFoundError, ObjectStoreUnavailableError, assertRange, assertValidKey, assertValidPrefix, toBytes, type ObjectStore } from './types';
+import {
+  ObjectNotFoundError,
+  ObjectStoreUnavailableError,
+  assertRange,
+  assertValidKey,
+  assertValidPrefix,
+  toBytes,
+  type ObjectStore,
+} from './types';
 
 export interface FsObjectStoreOptions {
   /** Directory holding one sub-directory per bucket. Created on first write. */
@@ -46,13 +54,17 @@ export function createFsObjectStore(opts: FsObjectStoreOptions): ObjectStore {
       st = await stat(bucketDir);
     } catch (statErr) {
       if ((statErr as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw new ObjectStoreUnavailableError(`fs object store unavailable: bucket ${bucketDir}: ${(statErr as Error).message}`, { cause: err });
+      throw new ObjectStoreUnavailableError(`fs object store unavailable: bucket ${bucketDir}: ${(statErr as Error).message}`, {
+        cause: err,
+      });
     }
-    if (!st.isDirectory()) throw new ObjectStoreUnavailableError(`fs object store unavailable: bucket ${bucketDir} is not a directory`, { cause: err });
+    if (!st.isDirectory())
+      throw new ObjectStoreUnavailableError(`fs object store unavailable: bucket ${bucketDir} is not a directory`, { cause: err });
   };
   const notFound = async (key: string, err: unknown): Promise<never> => {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EIO') throw new ObjectStoreUnavailableError(`fs object store unavailable: ${key}: ${(err as Error).message}`, { cause: err });
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EIO')
+      throw new ObjectStoreUnavailableError(`fs object store unavailable: ${key}: ${(err as Error).message}`, { cause: err });
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') {
       await assertBucketUsable(err);
       throw new ObjectNotFoundError(key, `fs bucket ${bucketDir}`);
@@ -73,7 +85,8 @@ export function createFsObjectStore(opts: FsObjectStoreOptions): ObjectStore {
         // S3 allows `a/b` and `a/b/c` side by side; a filesystem cannot. Say so rather than ENOTDIR.
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOTDIR' || code === 'EEXIST') await assertBucketUsable(err);
-        if (code === 'ENOTDIR' || code === 'EEXIST') throw new Error(`fs object store: cannot put ${key}: a prefix of it is already an object`, { cause: err });
+        if (code === 'ENOTDIR' || code === 'EEXIST')
+          throw new Error(`fs object store: cannot put ${key}: a prefix of it is already an object`, { cause: err });
         throw err;
       }
       const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}${TMP_SUFFIX}`);

@@ -21,7 +21,8 @@ export function createObjectStore(config: Config): ObjectStore {
   const os = config.objectStore;
   if (os.kind === 's3') {
     // The schema's superRefine guarantees these for kind s3; checked again so a hand-built config fails clearly.
-    if (!os.endpoint || !os.accessKeyId || !os.secretAccessKey) throw new Error('objectStore.kind is s3 but endpoint, accessKeyId or secretAccessKey is missing');
+    if (!os.endpoint || !os.accessKeyId || !os.secretAccessKey)
+      throw new Error('objectStore.kind is s3 but endpoint, accessKeyId or secretAccessKey is missing');
     return createS3ObjectStore({
       endpoint: os.endpoint,
       region: os.region,

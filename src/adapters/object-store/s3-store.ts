@@ -68,7 +68,10 @@ export function createS3ObjectStore(opts: S3ObjectStoreOptions): S3ObjectStore {
       return await res.Body.transformToByteArray();
     } catch (err) {
       if (isNotFound(err)) throw new ObjectNotFoundError(key, where);
-      if ((err as Error).name === 'NoSuchBucket') throw new Error(`bucket ${Bucket} does not exist at ${opts.endpoint ?? 'AWS'} (reading ${key}); create it with ensureBucket()`, { cause: err });
+      if ((err as Error).name === 'NoSuchBucket')
+        throw new Error(`bucket ${Bucket} does not exist at ${opts.endpoint ?? 'AWS'} (reading ${key}); create it with ensureBucket()`, {
+          cause: err,
+        });
       // An empty object has no satisfiable range; a range past the end is empty like on the fs store.
       if ((err as S3ServiceException).name === 'InvalidRange') return new Uint8Array(0);
       throw err;

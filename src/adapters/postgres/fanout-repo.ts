@@ -88,7 +88,14 @@ export function createFanoutRepo(db: Db) {
 
     async finishRun(
       runKey: string,
-      f: { status: 'completed' | 'partial' | 'failed'; succeeded: number; failed: number; failedContracts: string[]; reportKey: string | null; failureReason?: string | null },
+      f: {
+        status: 'completed' | 'partial' | 'failed';
+        succeeded: number;
+        failed: number;
+        failedContracts: string[];
+        reportKey: string | null;
+        failureReason?: string | null;
+      },
     ): Promise<void> {
       await db.query(
         `UPDATE fanout_runs SET status = $2, succeeded = $3, failed = $4, failed_contracts = $5::jsonb, report_key = $6, failure_reason = $7,

@@ -133,7 +133,14 @@ async function latestSnapshotWith(c: pg.PoolClient | Db): Promise<SnapshotRow | 
 }
 
 async function rollbackSummaryWith(c: pg.PoolClient | Db, toDate: string): Promise<RollbackSummary> {
-  const r = await c.query<{ trades: number; dividends: number; snapshots: number; runs: number; restored_from: string | null; dates: string[] | null }>(
+  const r = await c.query<{
+    trades: number;
+    dividends: number;
+    snapshots: number;
+    runs: number;
+    restored_from: string | null;
+    dates: string[] | null;
+  }>(
     `SELECT (SELECT count(*)::int FROM trades WHERE run_date > $1::date) AS trades,
             (SELECT count(*)::int FROM dividends WHERE run_date > $1::date) AS dividends,
             (SELECT count(*)::int FROM portfolio_snapshots WHERE snapshot_date > $1::date) AS snapshots,
@@ -147,7 +154,15 @@ async function rollbackSummaryWith(c: pg.PoolClient | Db, toDate: string): Promi
     [toDate],
   );
   const x = r.rows[0];
-  return { toDate, restoredFrom: x.restored_from, trades: x.trades, dividends: x.dividends, snapshots: x.snapshots, runs: x.runs, removedDates: x.dates ?? [] };
+  return {
+    toDate,
+    restoredFrom: x.restored_from,
+    trades: x.trades,
+    dividends: x.dividends,
+    snapshots: x.snapshots,
+    runs: x.runs,
+    removedDates: x.dates ?? [],
+  };
 }
 
 export function createPortfolioRepo(db: Db) {
@@ -282,7 +297,15 @@ export function createPortfolioRepo(db: Db) {
         await c.query(
           `INSERT INTO portfolio_rollbacks (to_date, restored_from, trades, dividends, snapshots, runs, removed_dates)
            VALUES ($1::date, $2::date, $3, $4, $5, $6, $7::jsonb)`,
-          [toDate, summary.restoredFrom, summary.trades, summary.dividends, summary.snapshots, summary.runs, JSON.stringify(summary.removedDates)],
+          [
+            toDate,
+            summary.restoredFrom,
+            summary.trades,
+            summary.dividends,
+            summary.snapshots,
+            summary.runs,
+            JSON.stringify(summary.removedDates),
+          ],
         );
         return summary;
       });

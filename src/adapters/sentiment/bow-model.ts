@@ -106,7 +106,8 @@ export function parseLabelledCsv(csv: string, source = 'csv'): LabelledHeadline[
   return rows.map((r, k) => {
     const label = (r[li] ?? '').trim();
     const text = (r[ti] ?? '').trim();
-    if (!LABELS.has(label)) throw new Error(`${source}:${lines[k]}: unknown label ${JSON.stringify(label)} (positive, neutral or negative)`);
+    if (!LABELS.has(label))
+      throw new Error(`${source}:${lines[k]}: unknown label ${JSON.stringify(label)} (positive, neutral or negative)`);
     if (!text) throw new Error(`${source}:${lines[k]}: empty text`);
     return { label: label as SentimentLabel, text, line: lines[k] };
   });
@@ -167,10 +168,23 @@ export function trainBowModel(rows: readonly LabelledHeadline[], options: BowTra
     for (let q = 0; q < W.length; q++) W[q] -= opts.learningRate * (gW[q] / n + opts.l2 * W[q]);
     for (let k = 0; k < K; k++) b[k] -= opts.learningRate * (gb[k] / n);
   }
-  return { vocab, unigramCount: unigrams.length, weights: Float32Array.from(W), bias: Float32Array.from(b), labels: BOW_LABELS, options: opts };
+  return {
+    vocab,
+    unigramCount: unigrams.length,
+    weights: Float32Array.from(W),
+    bias: Float32Array.from(b),
+    labels: BOW_LABELS,
+    options: opts,
+  };
 }
 
-function softmaxRow(x: ReadonlyArray<readonly [number, number]>, W: ArrayLike<number>, b: ArrayLike<number>, K: number, out: Float64Array): void {
+function softmaxRow(
+  x: ReadonlyArray<readonly [number, number]>,
+  W: ArrayLike<number>,
+  b: ArrayLike<number>,
+  K: number,
+  out: Float64Array,
+): void {
   for (let k = 0; k < K; k++) out[k] = b[k];
   for (const [j, v] of x) for (let k = 0; k < K; k++) out[k] += v * W[j * K + k];
   let max = -Infinity;
@@ -200,7 +214,8 @@ export function bowModelToOnnx(model: BowModel, metadata: Record<string, string>
   for (const g of model.vocab) pool.push(...g.split(' '));
   return encodeOnnxModel({
     graphName: 'quant_headline_sentiment',
-    docString: 'Financial headline sentiment: word-stem 1-2-gram counts -> multinomial logistic regression. Built by scripts/build-sentiment-model.ts.',
+    docString:
+      'Financial headline sentiment: word-stem 1-2-gram counts -> multinomial logistic regression. Built by scripts/build-sentiment-model.ts.',
     nodes: [
       {
         opType: 'TfIdfVectorizer',
@@ -219,7 +234,13 @@ export function bowModelToOnnx(model: BowModel, metadata: Record<string, string>
       },
       { opType: 'MatMul', name: 'linear', inputs: ['counts', 'weights'], outputs: ['scores'] },
       { opType: 'Add', name: 'bias', inputs: ['scores', 'bias'], outputs: ['logits'] },
-      { opType: 'Softmax', name: 'softmax', inputs: ['logits'], outputs: ['probabilities'], attributes: { axis: { kind: 'int', value: -1 } } },
+      {
+        opType: 'Softmax',
+        name: 'softmax',
+        inputs: ['logits'],
+        outputs: ['probabilities'],
+        attributes: { axis: { kind: 'int', value: -1 } },
+      },
     ],
     initializers: [
       { name: 'weights', dims: [V, K], type: OnnxDataType.FLOAT, data: model.weights },
@@ -244,7 +265,11 @@ export interface BowEvaluation {
 }
 
 /** Accuracy, confusion matrix and per-class precision/recall of predicted label indexes against labelled rows. */
-export function evaluatePredictions(rows: readonly LabelledHeadline[], predicted: readonly number[], labels: readonly SentimentLabel[] = BOW_LABELS): BowEvaluation {
+export function evaluatePredictions(
+  rows: readonly LabelledHeadline[],
+  predicted: readonly number[],
+  labels: readonly SentimentLabel[] = BOW_LABELS,
+): BowEvaluation {
   const K = labels.length;
   const confusion = Array.from({ length: K }, () => new Array<number>(K).fill(0));
   rows.forEach((r, i) => confusion[labels.indexOf(r.label)][predicted[i]]++);
@@ -266,17 +291,30 @@ const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
  * Train on `train`, evaluate on the held-out `test`, and return every file of
  * the model directory (name -> contents). Byte-identical for identical inputs.
  */
-export function buildSentimentModelFiles(train: readonly LabelledHeadline[], test: readonly LabelledHeadline[], options: BowTrainOptions = {}): { files: Record<string, Uint8Array>; model: BowModel; test: BowEvaluation; train: BowEvaluation } {
+export function buildSentimentModelFiles(
+  train: readonly LabelledHeadline[],
+  test: readonly LabelledHeadline[],
+  options: BowTrainOptions = {},
+): { files: Record<string, Uint8Array>; model: BowModel; test: BowEvaluation; train: BowEvaluation } {
   const model = trainBowModel(train, options);
-  const evalOn = (rows: readonly LabelledHeadline[]) => evaluatePredictions(rows, rows.map((r) => argmax(predictBow(model, r.text))));
+  const evalOn = (rows: readonly LabelledHeadline[]) =>
+    evaluatePredictions(
+      rows,
+      rows.map((r) => argmax(predictBow(model, r.text))),
+    );
   const trainEval = evalOn(train);
   const testEval = evalOn(test);
-  const onnx = bowModelToOnnx(model, { test_accuracy: testEval.accuracy.toFixed(4), test_examples: String(testEval.n), train_examples: String(train.length) });
+  const onnx = bowModelToOnnx(model, {
+    test_accuracy: testEval.accuracy.toFixed(4),
+    test_examples: String(testEval.n),
+    train_examples: String(train.length),
+  });
   const enc = (s: string) => new TextEncoder().encode(s);
   const preprocessing = {
     type: 'quant-headline-bow',
     version: HEADLINE_TOKENS_VERSION,
-    description: 'NFKC, lower case, words and numbers, possessive dropped, n\'t -> not, numbers -> <num>/<pct>, light suffix stemming (src/adapters/sentiment/headline-tokens.ts); the 1-2-gram vocabulary lookup is inside model.onnx',
+    description:
+      "NFKC, lower case, words and numbers, possessive dropped, n't -> not, numbers -> <num>/<pct>, light suffix stemming (src/adapters/sentiment/headline-tokens.ts); the 1-2-gram vocabulary lookup is inside model.onnx",
     input: 'tokens',
     output: 'probabilities',
     padding: '',
@@ -287,7 +325,9 @@ export function buildSentimentModelFiles(train: readonly LabelledHeadline[], tes
     `| --- | ${labels.map(() => '---:').join(' | ')} |`,
     ...labels.map((l, k) => `| ${l} | ${testEval.confusion[k].join(' | ')} |`),
   ].join('\n');
-  const perClass = labels.map((l) => `| ${l} | ${pct(testEval.perClass[l].precision)} | ${pct(testEval.perClass[l].recall)} | ${testEval.perClass[l].support} |`).join('\n');
+  const perClass = labels
+    .map((l) => `| ${l} | ${pct(testEval.perClass[l].precision)} | ${pct(testEval.perClass[l].recall)} | ${testEval.perClass[l].support} |`)
+    .join('\n');
   const readme = `# Shipped headline sentiment model
 
 Three classes (negative, neutral, positive) over English financial news

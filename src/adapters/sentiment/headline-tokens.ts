@@ -54,7 +54,10 @@ export function stem(word: string): string {
  *   // ['appl', 'profit', 'surg', '<pct>', 'doe', 'not', 'disappoint']
  */
 export function headlineTokens(text: string): string[] {
-  const norm = text.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'");
+  const norm = text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u02bc]/g, "'");
   const out: string[] = [];
   for (const m of norm.matchAll(WORD)) {
     const tok = m[0];

@@ -11,7 +11,13 @@ import { createOnnxSentimentClassifier, type OnnxSentimentClassifierOptions } fr
 import type { SentimentClassifier } from './types';
 
 export type { SentimentClassifier, SentimentLabel, SentimentPrediction } from './types';
-export { createOnnxSentimentClassifier, measureClassifierThroughput, SentimentModelError, type ClassifierThroughput, type OnnxSentimentClassifierOptions } from './onnx-classifier';
+export {
+  createOnnxSentimentClassifier,
+  measureClassifierThroughput,
+  SentimentModelError,
+  type ClassifierThroughput,
+  type OnnxSentimentClassifierOptions,
+} from './onnx-classifier';
 
 /**
  * The shipped model directory, found from this file so it works from any
@@ -19,15 +25,19 @@ export { createOnnxSentimentClassifier, measureClassifierThroughput, SentimentMo
  * compiled `dist/src/adapters/sentiment/` (the image copies `models/` beside `dist/`).
  */
 export const SHIPPED_SENTIMENT_MODEL_DIR =
-  [resolve(__dirname, '../../../models/sentiment'), resolve(__dirname, '../../../../models/sentiment')].find((d) => existsSync(resolve(d, 'model.onnx'))) ??
-  resolve(__dirname, '../../../models/sentiment');
+  [resolve(__dirname, '../../../models/sentiment'), resolve(__dirname, '../../../../models/sentiment')].find((d) =>
+    existsSync(resolve(d, 'model.onnx')),
+  ) ?? resolve(__dirname, '../../../models/sentiment');
 
 /**
  * @example
  *   const clf = await createSentimentClassifier(loadConfig());
  *   const preds = await clf.classify(headlines.map((h) => h.headline));
  */
-export async function createSentimentClassifier(config: Pick<Config, 'sentiment'>, options: Omit<OnnxSentimentClassifierOptions, 'modelDir'> = {}): Promise<SentimentClassifier> {
+export async function createSentimentClassifier(
+  config: Pick<Config, 'sentiment'>,
+  options: Omit<OnnxSentimentClassifierOptions, 'modelDir'> = {},
+): Promise<SentimentClassifier> {
   const modelDir = config.sentiment.modelDir ? resolve(config.sentiment.modelDir) : SHIPPED_SENTIMENT_MODEL_DIR;
   return createOnnxSentimentClassifier({ ...options, modelDir });
 }

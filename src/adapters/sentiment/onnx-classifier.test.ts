@@ -39,7 +39,18 @@ describe('headline tokens', () => {
     expect(stem('cut')).toBe('cut');
   });
   it('normalises case, possessives, negations and numbers', () => {
-    expect(headlineTokens("Apple’s profit surges 30%, doesn't disappoint on $4.5 billion")).toEqual(['appl', 'profit', 'surg', '<pct>', 'doe', 'not', 'disappoint', 'on', '<num>', 'billion']);
+    expect(headlineTokens("Apple’s profit surges 30%, doesn't disappoint on $4.5 billion")).toEqual([
+      'appl',
+      'profit',
+      'surg',
+      '<pct>',
+      'doe',
+      'not',
+      'disappoint',
+      'on',
+      '<num>',
+      'billion',
+    ]);
     expect(headlineTokens('')).toEqual([]);
     expect(headlineTokens('!!! --- ???')).toEqual([]);
   });
@@ -60,7 +71,13 @@ describe('shipped model', () => {
   });
 
   it('classifies obvious headlines and returns consistent probabilities', async () => {
-    const preds = await clf.classify(['Nvidia shares soar after record profit beats estimates', 'Retailer shares plunge after profit warning and dividend cut', 'Company to hold annual shareholder meeting on May 5', '', '???']);
+    const preds = await clf.classify([
+      'Nvidia shares soar after record profit beats estimates',
+      'Retailer shares plunge after profit warning and dividend cut',
+      'Company to hold annual shareholder meeting on May 5',
+      '',
+      '???',
+    ]);
     expect(preds.map((p) => p.label).slice(0, 3)).toEqual(['positive', 'negative', 'neutral']);
     for (const p of preds) {
       const s = p.probabilities.positive + p.probabilities.neutral + p.probabilities.negative;
@@ -77,7 +94,10 @@ describe('shipped model', () => {
   it(`scores above ${ACCURACY_FLOOR * 100} % on the held-out set, as its README states`, async () => {
     const test = parseLabelledCsv(await readFile(join(ROOT, 'data/sentiment/test.csv'), 'utf8'));
     const preds = await clf.classify(test.map((r) => r.text));
-    const evaluation = evaluatePredictions(test, preds.map((p) => BOW_LABELS.indexOf(p.label)));
+    const evaluation = evaluatePredictions(
+      test,
+      preds.map((p) => BOW_LABELS.indexOf(p.label)),
+    );
     expect(evaluation.n).toBeGreaterThanOrEqual(100);
     expect(evaluation.accuracy).toBeGreaterThan(ACCURACY_FLOOR);
     const readme = await readFile(join(ROOT, 'models/sentiment/README.md'), 'utf8');
@@ -108,7 +128,11 @@ describe('shipped model', () => {
 
   it('measures throughput', async () => {
     const test = parseLabelledCsv(await readFile(join(ROOT, 'data/sentiment/test.csv'), 'utf8'));
-    const t = await measureClassifierThroughput(clf, test.map((r) => r.text), { rounds: 3 });
+    const t = await measureClassifierThroughput(
+      clf,
+      test.map((r) => r.text),
+      { rounds: 3 },
+    );
     expect(t.headlines).toBe(test.length * 3);
     expect(t.headlinesPerSecond).toBeGreaterThan(0);
     console.log(`shipped model throughput: ${Math.round(t.headlinesPerSecond)} headlines/s`);
@@ -116,8 +140,15 @@ describe('shipped model', () => {
 
   it('rebuilds byte-identically with the build script', async () => {
     const out = join(tmp, 'rebuilt');
-    await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'scripts/build-sentiment-model.ts'), '--out', out], { cwd: ROOT });
-    const hash = async (p: string) => createHash('sha256').update(await readFile(p)).digest('hex');
+    await promisify(execFile)(
+      process.execPath,
+      [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'scripts/build-sentiment-model.ts'), '--out', out],
+      { cwd: ROOT },
+    );
+    const hash = async (p: string) =>
+      createHash('sha256')
+        .update(await readFile(p))
+        .digest('hex');
     const shipped = (await readdir(join(ROOT, 'models/sentiment'))).sort();
     expect((await readdir(out)).sort()).toEqual(shipped);
     for (const f of shipped) expect(await hash(join(out, f)), f).toBe(await hash(join(ROOT, 'models/sentiment', f)));

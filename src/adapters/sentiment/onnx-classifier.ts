@@ -63,10 +63,14 @@ const LABEL_ALIASES: Record<string, SentimentLabel> = {
 export function mapLabels(names: readonly string[], modelDir: string): SentimentLabel[] {
   const out = names.map((n) => {
     const l = LABEL_ALIASES[n.trim().toLowerCase()];
-    if (!l) throw new SentimentModelError(`${modelDir}: label ${JSON.stringify(n)} is not positive, neutral or negative; add a labels.json such as ["negative","neutral","positive"] in output order`);
+    if (!l)
+      throw new SentimentModelError(
+        `${modelDir}: label ${JSON.stringify(n)} is not positive, neutral or negative; add a labels.json such as ["negative","neutral","positive"] in output order`,
+      );
     return l;
   });
-  if (!out.includes('positive') || !out.includes('negative')) throw new SentimentModelError(`${modelDir}: labels ${JSON.stringify(names)} must include positive and negative`);
+  if (!out.includes('positive') || !out.includes('negative'))
+    throw new SentimentModelError(`${modelDir}: labels ${JSON.stringify(names)} must include positive and negative`);
   if (new Set(out).size !== out.length) throw new SentimentModelError(`${modelDir}: labels ${JSON.stringify(names)} repeat a class`);
   return out;
 }
@@ -125,14 +129,23 @@ function toPrediction(probs: readonly number[], labels: readonly SentimentLabel[
 type BatchRunner = (texts: readonly string[]) => Promise<number[][]>;
 
 async function bowRunner(session: ort.InferenceSession, modelDir: string, k: number): Promise<BatchRunner> {
-  const pre = (await readJson(join(modelDir, 'preprocessing.json'))) as { type?: string; version?: number; input?: string; output?: string };
+  const pre = (await readJson(join(modelDir, 'preprocessing.json'))) as {
+    type?: string;
+    version?: number;
+    input?: string;
+    output?: string;
+  };
   if (pre.type !== 'quant-headline-bow' || pre.version !== HEADLINE_TOKENS_VERSION) {
-    throw new SentimentModelError(`${modelDir}/preprocessing.json: type ${pre.type} version ${pre.version} is not supported (quant-headline-bow version ${HEADLINE_TOKENS_VERSION})`);
+    throw new SentimentModelError(
+      `${modelDir}/preprocessing.json: type ${pre.type} version ${pre.version} is not supported (quant-headline-bow version ${HEADLINE_TOKENS_VERSION})`,
+    );
   }
   const input = pre.input ?? 'tokens';
   const output = pre.output ?? 'probabilities';
   if (!session.inputNames.includes(input) || !session.outputNames.includes(output)) {
-    throw new SentimentModelError(`${modelDir}/model.onnx: expected input ${input} and output ${output}, has ${session.inputNames.join(',')} -> ${session.outputNames.join(',')}`);
+    throw new SentimentModelError(
+      `${modelDir}/model.onnx: expected input ${input} and output ${output}, has ${session.inputNames.join(',')} -> ${session.outputNames.join(',')}`,
+    );
   }
   return async (texts) => {
     const tokens = texts.map(headlineTokens);
@@ -145,8 +158,16 @@ async function bowRunner(session: ort.InferenceSession, modelDir: string, k: num
   };
 }
 
-async function hfRunner(session: ort.InferenceSession, modelDir: string, k: number, maxLengthOpt: number | undefined): Promise<BatchRunner> {
-  const tokenizerJson = (await readJson(join(modelDir, 'tokenizer.json'))) as { truncation?: { max_length?: number } | null; padding?: { pad_id?: number } | null };
+async function hfRunner(
+  session: ort.InferenceSession,
+  modelDir: string,
+  k: number,
+  maxLengthOpt: number | undefined,
+): Promise<BatchRunner> {
+  const tokenizerJson = (await readJson(join(modelDir, 'tokenizer.json'))) as {
+    truncation?: { max_length?: number } | null;
+    padding?: { pad_id?: number } | null;
+  };
   const configPath = join(modelDir, 'tokenizer_config.json');
   const tokenizerConfig = (existsSync(configPath) ? await readJson(configPath) : {}) as { model_max_length?: number; pad_token?: string };
   let tokenizer: Tokenizer;
@@ -158,10 +179,16 @@ async function hfRunner(session: ort.InferenceSession, modelDir: string, k: numb
   const configMax = tokenizerConfig.model_max_length;
   const maxLength = maxLengthOpt ?? tokenizerJson.truncation?.max_length ?? (configMax && configMax < 100_000 ? configMax : 512);
   const padToken = typeof tokenizerConfig.pad_token === 'string' ? tokenizerConfig.pad_token : undefined;
-  const padId = tokenizerJson.padding?.pad_id ?? (padToken ? tokenizer.token_to_id(padToken) : undefined) ?? tokenizer.token_to_id('<pad>') ?? tokenizer.token_to_id('[PAD]') ?? 0;
+  const padId =
+    tokenizerJson.padding?.pad_id ??
+    (padToken ? tokenizer.token_to_id(padToken) : undefined) ??
+    tokenizer.token_to_id('<pad>') ??
+    tokenizer.token_to_id('[PAD]') ??
+    0;
   const special = new Set([...tokenizer.get_added_tokens_decoder().entries()].filter(([, t]) => t.special).map(([id]) => id));
   for (const name of ['input_ids', 'attention_mask']) {
-    if (!session.inputNames.includes(name)) throw new SentimentModelError(`${modelDir}/model.onnx: no input ${name} (inputs: ${session.inputNames.join(', ')})`);
+    if (!session.inputNames.includes(name))
+      throw new SentimentModelError(`${modelDir}/model.onnx: no input ${name} (inputs: ${session.inputNames.join(', ')})`);
   }
   const withTypes = session.inputNames.includes('token_type_ids');
   const output = session.outputNames.includes('logits') ? 'logits' : session.outputNames[0];
@@ -169,7 +196,8 @@ async function hfRunner(session: ort.InferenceSession, modelDir: string, k: numb
     const encoded = texts.map((t) => {
       let ids = tokenizer.encode(t).ids;
       // Keep the closing special token ([SEP], </s>) when truncating, as the HF tokenizers do.
-      if (ids.length > maxLength) ids = special.has(ids[ids.length - 1]) ? [...ids.slice(0, maxLength - 1), ids[ids.length - 1]] : ids.slice(0, maxLength);
+      if (ids.length > maxLength)
+        ids = special.has(ids[ids.length - 1]) ? [...ids.slice(0, maxLength - 1), ids[ids.length - 1]] : ids.slice(0, maxLength);
       return ids;
     });
     const width = Math.max(1, ...encoded.map((e) => e.length));
@@ -190,7 +218,9 @@ async function hfRunner(session: ort.InferenceSession, modelDir: string, k: numb
     const out = await session.run(feeds);
     const logits = out[output];
     if (logits.dims.length !== 2 || logits.dims[0] !== n || logits.dims[1] !== k) {
-      throw new SentimentModelError(`${modelDir}/model.onnx: output ${output} has shape [${logits.dims.join(', ')}], expected [${n}, ${k}] for ${k} labels`);
+      throw new SentimentModelError(
+        `${modelDir}/model.onnx: output ${output} has shape [${logits.dims.join(', ')}], expected [${n}, ${k}] for ${k} labels`,
+      );
     }
     const data = logits.data as Float32Array;
     return texts.map((_, i) => softmax(data, i * k, k));
@@ -212,11 +242,16 @@ export async function createOnnxSentimentClassifier(options: OnnxSentimentClassi
   const modelPath = join(modelDir, 'model.onnx');
   if (!existsSync(modelPath)) throw new SentimentModelError(`${modelDir}: no model.onnx`);
   const hf = existsSync(join(modelDir, 'tokenizer.json'));
-  if (!hf && !existsSync(join(modelDir, 'preprocessing.json'))) throw new SentimentModelError(`${modelDir}: neither tokenizer.json (Hugging Face) nor preprocessing.json (shipped model)`);
+  if (!hf && !existsSync(join(modelDir, 'preprocessing.json')))
+    throw new SentimentModelError(`${modelDir}: neither tokenizer.json (Hugging Face) nor preprocessing.json (shipped model)`);
   const labels = mapLabels(await readLabelNames(modelDir), modelDir);
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(modelPath, { executionProviders: ['cpu'], intraOpNumThreads: options.intraOpNumThreads ?? 1, interOpNumThreads: 1 });
+    session = await ort.InferenceSession.create(modelPath, {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: options.intraOpNumThreads ?? 1,
+      interOpNumThreads: 1,
+    });
   } catch (err) {
     throw new SentimentModelError(`${modelPath}: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -268,7 +303,11 @@ export interface ClassifierThroughput {
  * @example
  *   const t = await measureClassifierThroughput(clf, headlines); // { headlinesPerSecond: 45000, ... }
  */
-export async function measureClassifierThroughput(classifier: SentimentClassifier, headlines: readonly string[], options: { rounds?: number } = {}): Promise<ClassifierThroughput> {
+export async function measureClassifierThroughput(
+  classifier: SentimentClassifier,
+  headlines: readonly string[],
+  options: { rounds?: number } = {},
+): Promise<ClassifierThroughput> {
   if (headlines.length === 0) throw new RangeError('measureClassifierThroughput: no headlines');
   const rounds = options.rounds ?? 5;
   await classifier.classify(headlines.slice(0, 16));

@@ -192,7 +192,9 @@ function attributeMessage(name: string, a: OnnxAttribute): Record<string, unknow
 function valueInfoMessage(v: OnnxValueInfo): Record<string, unknown> {
   return {
     name: v.name,
-    type: { tensor_type: { elem_type: v.type, shape: { dim: v.shape.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) } } },
+    type: {
+      tensor_type: { elem_type: v.type, shape: { dim: v.shape.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) } },
+    },
   };
 }
 

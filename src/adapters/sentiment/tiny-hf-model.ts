@@ -49,7 +49,8 @@ function logitGraph(vocabSize: number, rowOf: (id: number) => [number, number, n
   });
 }
 
-const added = (tokens: string[]) => tokens.map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
+const added = (tokens: string[]) =>
+  tokens.map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
 
 /**
  * A BERT-like directory: WordPiece tokenizer (lower case, `##` pieces),
@@ -58,7 +59,25 @@ const added = (tokens: string[]) => tokens.map((content, id) => ({ id, content, 
 export async function writeTinyWordPieceModel(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   const specials = ['[PAD]', '[UNK]', '[CLS]', '[SEP]'];
-  const words = ['the', 'company', 'shares', 'gain', 'profit', 'rise', 'loss', 'fall', 'plunge', 'report', 'date', 'on', 'a', '##s', '##es', '##ed', '##ing'];
+  const words = [
+    'the',
+    'company',
+    'shares',
+    'gain',
+    'profit',
+    'rise',
+    'loss',
+    'fall',
+    'plunge',
+    'report',
+    'date',
+    'on',
+    'a',
+    '##s',
+    '##es',
+    '##ed',
+    '##ing',
+  ];
   const vocab: Record<string, number> = {};
   [...specials, ...words].forEach((t, i) => (vocab[t] = i));
   const tokenizer = {
@@ -70,8 +89,18 @@ export async function writeTinyWordPieceModel(dir: string): Promise<void> {
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: {
       type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
-      pair: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }, { Sequence: { id: 'B', type_id: 1 } }, { SpecialToken: { id: '[SEP]', type_id: 1 } }],
+      single: [
+        { SpecialToken: { id: '[CLS]', type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '[SEP]', type_id: 0 } },
+      ],
+      pair: [
+        { SpecialToken: { id: '[CLS]', type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '[SEP]', type_id: 0 } },
+        { Sequence: { id: 'B', type_id: 1 } },
+        { SpecialToken: { id: '[SEP]', type_id: 1 } },
+      ],
       special_tokens: { '[CLS]': { id: '[CLS]', ids: [2], tokens: ['[CLS]'] }, '[SEP]': { id: '[SEP]', ids: [3], tokens: ['[SEP]'] } },
     },
     decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
@@ -84,8 +113,21 @@ export async function writeTinyWordPieceModel(dir: string): Promise<void> {
     return TOKEN_LOGITS[tok] ?? [0, 0.2, 0];
   };
   await writeFile(join(dir, 'tokenizer.json'), JSON.stringify(tokenizer));
-  await writeFile(join(dir, 'tokenizer_config.json'), JSON.stringify({ do_lower_case: true, model_max_length: 512, pad_token: '[PAD]', unk_token: '[UNK]', cls_token: '[CLS]', sep_token: '[SEP]' }));
-  await writeFile(join(dir, 'config.json'), JSON.stringify({ architectures: ['BertForSequenceClassification'], id2label: { '0': 'negative', '1': 'neutral', '2': 'positive' } }));
+  await writeFile(
+    join(dir, 'tokenizer_config.json'),
+    JSON.stringify({
+      do_lower_case: true,
+      model_max_length: 512,
+      pad_token: '[PAD]',
+      unk_token: '[UNK]',
+      cls_token: '[CLS]',
+      sep_token: '[SEP]',
+    }),
+  );
+  await writeFile(
+    join(dir, 'config.json'),
+    JSON.stringify({ architectures: ['BertForSequenceClassification'], id2label: { '0': 'negative', '1': 'neutral', '2': 'positive' } }),
+  );
   await writeFile(join(dir, 'model.onnx'), logitGraph(ids.length, rowOf, true));
 }
 
@@ -125,7 +167,17 @@ export async function writeTinyByteLevelBpeModel(dir: string): Promise<void> {
     pre_tokenizer: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
     post_processor: { type: 'RobertaProcessing', sep: ['</s>', 2], cls: ['<s>', 0], trim_offsets: true, add_prefix_space: true },
     decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
-    model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: '', end_of_word_suffix: '', fuse_unk: false, byte_fallback: false, vocab, merges },
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: '',
+      end_of_word_suffix: '',
+      fuse_unk: false,
+      byte_fallback: false,
+      vocab,
+      merges,
+    },
   };
   const byId = Object.entries(vocab);
   // labels.json order: positive, negative, neutral (as ProsusAI/finbert); the graph's columns follow it.

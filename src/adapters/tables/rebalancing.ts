@@ -41,8 +41,26 @@ export function targetWeightsParquet(d: RebalanceDay): Uint8Array {
  */
 export function tradeOrdersParquet(d: RebalanceDay): Uint8Array {
   const rows = [
-    ...d.orders.map((o) => ({ symbol: o.symbol, side: o.side, shares: o.shares, price: o.price as number | null, notional: o.notional, c: o.cost, net: o.netAlpha as number | null, status: 'proposed' })),
-    ...d.rejected.map((r) => ({ symbol: r.symbol, side: r.side, shares: r.shares, price: null, notional: r.notional, c: null, net: r.netAlpha ?? null, status: `rejected_${r.reason}` })),
+    ...d.orders.map((o) => ({
+      symbol: o.symbol,
+      side: o.side,
+      shares: o.shares,
+      price: o.price as number | null,
+      notional: o.notional,
+      c: o.cost,
+      net: o.netAlpha as number | null,
+      status: 'proposed',
+    })),
+    ...d.rejected.map((r) => ({
+      symbol: r.symbol,
+      side: r.side,
+      shares: r.shares,
+      price: null,
+      notional: r.notional,
+      c: null,
+      net: r.netAlpha ?? null,
+      status: `rejected_${r.reason}`,
+    })),
   ];
   return writeParquet(
     [

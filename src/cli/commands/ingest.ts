@@ -9,7 +9,13 @@ import { stackEndpoints } from '../../stack/stack';
 import { connectClient } from '../fanout-client';
 import { checkedInput, intOption, parseCommandArgs, UsageError } from '../args';
 import { ingestBackfillInputSchema, ingestInputSchema } from '../../../workflows/inputs';
-import { backfillKey, type IngestBackfillInput, type IngestBackfillResult, type IngestInput, type IngestResult } from '../../../workflows/ingest';
+import {
+  backfillKey,
+  type IngestBackfillInput,
+  type IngestBackfillResult,
+  type IngestInput,
+  type IngestResult,
+} from '../../../workflows/ingest';
 import { workflowIds } from '../../../workflows/names';
 import { dailyStartOptions } from './daily-start';
 import { defaultRunDate, refuseFutureRunDate } from '../run-date';
@@ -26,7 +32,12 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
  */
 export async function runIngest(client: Client, taskQueue: string, input: IngestInput & { date: string }): Promise<IngestResult> {
   return client.workflow.execute('ingest', {
-    ...dailyStartOptions(taskQueue, workflowIds.ingest(input.date), input.date, `Ingest EOD ${input.date} (${input.symbols?.length ?? 49} symbols)`),
+    ...dailyStartOptions(
+      taskQueue,
+      workflowIds.ingest(input.date),
+      input.date,
+      `Ingest EOD ${input.date} (${input.symbols?.length ?? 49} symbols)`,
+    ),
     args: [input],
   });
 }
@@ -54,7 +65,18 @@ export async function runIngestBackfill(client: Client, taskQueue: string, input
 
 /** The `quant run ingest` command. */
 export async function ingestCommand(argv: string[], config: Config): Promise<void> {
-  const o = parseCommandArgs(argv, { date: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, symbols: { type: 'string' }, lookback: { type: 'string' }, 'chunk-days': { type: 'string' } }, USAGE);
+  const o = parseCommandArgs(
+    argv,
+    {
+      date: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      symbols: { type: 'string' },
+      lookback: { type: 'string' },
+      'chunk-days': { type: 'string' },
+    },
+    USAGE,
+  );
   for (const k of ['date', 'from', 'to'] as const) {
     const v = o[k];
     if (v !== undefined && !ISO_DATE.test(v)) throw new UsageError(`--${k} must be YYYY-MM-DD, got "${v}"`, USAGE);
@@ -63,21 +85,53 @@ export async function ingestCommand(argv: string[], config: Config): Promise<voi
   if (o.from && o.date) throw new UsageError('use either --date or --from/--to', USAGE);
   if (o.from && o.to && o.from > o.to) throw new UsageError(`--from ${o.from} is after --to ${o.to}`, USAGE);
   for (const d of [o.date, o.to]) if (d !== undefined) refuseFutureRunDate(d, USAGE);
-  const symbols = o.symbols ? o.symbols.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  const symbols = o.symbols
+    ? o.symbols
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
   // The workflow checks the same schema first; checking here means a bad date never starts a run (exit 2).
   const names = { date: '--date', from: '--from', to: '--to', symbols: '--symbols', lookbackDays: '--lookback', chunkDays: '--chunk-days' };
-  const backfill = o.from && o.to
-    ? checkedInput('ingestBackfill', ingestBackfillInputSchema, { from: o.from, to: o.to, symbols, chunkDays: o['chunk-days'] === undefined ? undefined : intOption('chunk-days', o['chunk-days'], 63) }, names, USAGE)
-    : undefined;
+  const backfill =
+    o.from && o.to
+      ? checkedInput(
+          'ingestBackfill',
+          ingestBackfillInputSchema,
+          {
+            from: o.from,
+            to: o.to,
+            symbols,
+            chunkDays: o['chunk-days'] === undefined ? undefined : intOption('chunk-days', o['chunk-days'], 63),
+          },
+          names,
+          USAGE,
+        )
+      : undefined;
   const single = backfill
     ? undefined
-    : checkedInput('ingest', ingestInputSchema, { date: o.date ?? defaultRunDate(), symbols, lookbackDays: o.lookback === undefined ? undefined : intOption('lookback', o.lookback, 0, 0) }, names, USAGE);
+    : checkedInput(
+        'ingest',
+        ingestInputSchema,
+        {
+          date: o.date ?? defaultRunDate(),
+          symbols,
+          lookbackDays: o.lookback === undefined ? undefined : intOption('lookback', o.lookback, 0, 0),
+        },
+        names,
+        USAGE,
+      );
   const e = stackEndpoints(config);
   const client = await connectClient(e.temporalAddress, config.temporal.namespace);
   try {
     let result: unknown;
     if (backfill) {
-      result = await runIngestBackfill(client, config.temporal.taskQueue, { from: backfill.from, to: backfill.to, symbols: backfill.symbols, chunkDays: backfill.chunkDays });
+      result = await runIngestBackfill(client, config.temporal.taskQueue, {
+        from: backfill.from,
+        to: backfill.to,
+        symbols: backfill.symbols,
+        chunkDays: backfill.chunkDays,
+      });
     } else {
       result = await runIngest(client, config.temporal.taskQueue, { ...single, date: single!.date! });
     }

@@ -22,7 +22,6 @@ type Command = (argv: string[], config: Config) => Promise<void>;
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-
 /**
  * WF1 -> ... -> WF6 for one date under `pipeline-<date>`; waits for the result.
  *
@@ -31,22 +30,34 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
  */
 export async function runPipeline(client: Client, taskQueue: string, input: PipelineInput & { date: string }): Promise<PipelineResult> {
   return client.workflow.execute('pipeline', {
-    ...dailyStartOptions(taskQueue, workflowIds.pipeline(input.date), input.date, `Daily pipeline ${input.date}: ingest -> screen -> signal -> rebalance -> monitor -> backtest`),
+    ...dailyStartOptions(
+      taskQueue,
+      workflowIds.pipeline(input.date),
+      input.date,
+      `Daily pipeline ${input.date}: ingest -> screen -> signal -> rebalance -> monitor -> backtest`,
+    ),
     args: [input],
   });
 }
 
 export async function runScreen(client: Client, taskQueue: string, input: ScreenInput & { date: string }): Promise<ScreenResult> {
-  return client.workflow.execute('screen', { ...dailyStartOptions(taskQueue, workflowIds.screen(input.date), input.date, `WF2 screen ${input.date}`), args: [input] });
+  return client.workflow.execute('screen', {
+    ...dailyStartOptions(taskQueue, workflowIds.screen(input.date), input.date, `WF2 screen ${input.date}`),
+    args: [input],
+  });
 }
 
 export async function runSignal(client: Client, taskQueue: string, input: SignalInput & { date: string }): Promise<SignalResult> {
-  return client.workflow.execute('signal', { ...dailyStartOptions(taskQueue, workflowIds.signal(input.date), input.date, `WF3 signal ${input.date}`), args: [input] });
+  return client.workflow.execute('signal', {
+    ...dailyStartOptions(taskQueue, workflowIds.signal(input.date), input.date, `WF3 signal ${input.date}`),
+    args: [input],
+  });
 }
 
 function dateArg(v: string | undefined, usage: string): string {
   if (!v) throw new UsageError('--date is required', usage);
-  if (!ISO_DATE.test(v) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v) throw new UsageError(`--date must be a date YYYY-MM-DD, got "${v}"`, usage);
+  if (!ISO_DATE.test(v) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v)
+    throw new UsageError(`--date must be a date YYYY-MM-DD, got "${v}"`, usage);
   return refuseFutureRunDate(v, usage);
 }
 
@@ -72,7 +83,11 @@ const link = (uiUrl: string | undefined, ns: string, id: string) => (uiUrl ? `We
 export const dailyRunCommands: Record<string, Command> = {
   pipeline: async (argv, config) => {
     const usage = 'quant run pipeline --date YYYY-MM-DD [--lookback-days N] [--sentiment-weight W]';
-    const o = parseCommandArgs(argv, { date: { type: 'string' }, 'lookback-days': { type: 'string' }, 'sentiment-weight': { type: 'string' } }, usage);
+    const o = parseCommandArgs(
+      argv,
+      { date: { type: 'string' }, 'lookback-days': { type: 'string' }, 'sentiment-weight': { type: 'string' } },
+      usage,
+    );
     const date = dateArg(o.date, usage);
     const sentiment = weightArg(o['sentiment-weight'], 'sentiment-weight', usage);
     await withClient(config, async (client, ui) => {
@@ -101,7 +116,13 @@ export const dailyRunCommands: Record<string, Command> = {
     const sentiment = weightArg(o['sentiment-weight'], 'sentiment-weight', usage);
     await withClient(config, async (client, ui) => {
       out(link(ui, config.temporal.namespace, workflowIds.signal(date)));
-      out(JSON.stringify(await runSignal(client, config.temporal.taskQueue, { date, weights: sentiment === undefined ? undefined : { sentiment } }), null, 2));
+      out(
+        JSON.stringify(
+          await runSignal(client, config.temporal.taskQueue, { date, weights: sentiment === undefined ? undefined : { sentiment } }),
+          null,
+          2,
+        ),
+      );
     });
   },
 };

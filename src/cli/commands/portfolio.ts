@@ -88,21 +88,37 @@ export const portfolioCommand: Command = async (argv, config) => {
     const snap = await repo.latestSnapshot();
     const positions = await repo.getPositions();
     if (!snap) {
-      out(`No snapshot yet: the paper account holds its initial capital of ${fmt(config.portfolio.initialCapital)} in cash. Run \`quant run rebalance --date D\`.`);
+      out(
+        `No snapshot yet: the paper account holds its initial capital of ${fmt(config.portfolio.initialCapital)} in cash. Run \`quant run rebalance --date D\`.`,
+      );
       return;
     }
     const value = positions.reduce((a, p) => a + p.shares * p.lastPrice, 0);
     out(`Paper account (last snapshot ${snap.snapshotDate})`);
     out('');
-    out(mdTable(['symbol', 'sector', 'shares', 'avg cost', 'last price', 'price date', 'value', 'weight %', 'unrealized'], positions.map((p) => [
-      p.symbol, p.sector ?? '-', fmt(p.shares, 4), fmt(p.avgCost), fmt(p.lastPrice), p.lastPriceDate, fmt(p.shares * p.lastPrice),
-      fmt((p.shares * p.lastPrice * 100) / (snap.cash + value)), fmt(p.shares * (p.lastPrice - p.avgCost)),
-    ])));
+    out(
+      mdTable(
+        ['symbol', 'sector', 'shares', 'avg cost', 'last price', 'price date', 'value', 'weight %', 'unrealized'],
+        positions.map((p) => [
+          p.symbol,
+          p.sector ?? '-',
+          fmt(p.shares, 4),
+          fmt(p.avgCost),
+          fmt(p.lastPrice),
+          p.lastPriceDate,
+          fmt(p.shares * p.lastPrice),
+          fmt((p.shares * p.lastPrice * 100) / (snap.cash + value)),
+          fmt(p.shares * (p.lastPrice - p.avgCost)),
+        ]),
+      ),
+    );
     out('');
     out(`cash            ${fmt(snap.cash)}`);
     out(`positions value ${fmt(value)}`);
     out(`total value     ${fmt(snap.cash + value)}`);
-    out(`snapshot ${snap.snapshotDate}: total ${fmt(snap.totalValue)} (cash ${fmt(snap.cash)} + positions ${fmt(snap.positionsValue)}), costs paid ${fmt(snap.costsPaidCum)}, dividends ${fmt(snap.dividendsCum)}`);
+    out(
+      `snapshot ${snap.snapshotDate}: total ${fmt(snap.totalValue)} (cash ${fmt(snap.cash)} + positions ${fmt(snap.positionsValue)}), costs paid ${fmt(snap.costsPaidCum)}, dividends ${fmt(snap.dividendsCum)}`,
+    );
   } finally {
     await db.end();
   }

@@ -28,11 +28,13 @@ function dateArg(v: string | undefined, usage: string, required: boolean): strin
     if (required) throw new UsageError('--date is required', usage);
     return undefined;
   }
-  if (!ISO_DATE.test(v) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v) throw new UsageError(`--date must be a date YYYY-MM-DD, got "${v}"`, usage);
+  if (!ISO_DATE.test(v) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v)
+    throw new UsageError(`--date must be a date YYYY-MM-DD, got "${v}"`, usage);
   return v;
 }
 
-const dayPrefix = (workflow: string, date: string) => `reports/${workflow}/year=${date.slice(0, 4)}/month=${date.slice(5, 7)}/day=${date.slice(8, 10)}/`;
+const dayPrefix = (workflow: string, date: string) =>
+  `reports/${workflow}/year=${date.slice(0, 4)}/month=${date.slice(5, 7)}/day=${date.slice(8, 10)}/`;
 
 /**
  * The newest report of `workflow` (or of `date`) and the charts beside it.
@@ -41,7 +43,11 @@ const dayPrefix = (workflow: string, date: string) => `reports/${workflow}/year=
  * @example
  *   await findReport(store, 'monitor', '2026-02-06') // { reportKey: 'reports/monitor/.../monitor-2026-02-06.md', chartKeys: [...] }
  */
-export async function findReport(store: ObjectStore, workflow: string, date?: string): Promise<{ reportKey: string; chartKeys: string[] } | null> {
+export async function findReport(
+  store: ObjectStore,
+  workflow: string,
+  date?: string,
+): Promise<{ reportKey: string; chartKeys: string[] } | null> {
   const keys = await store.list(date ? dayPrefix(workflow, date) : `reports/${workflow}/`);
   const reports = keys.filter((k) => k.endsWith('.md'));
   if (reports.length === 0) return null;
@@ -55,14 +61,17 @@ export async function findReport(store: ObjectStore, workflow: string, date?: st
 export const reportCommand: Command = async (argv, config) => {
   const usage = 'quant report <workflow> [--date YYYY-MM-DD]   e.g. quant report monitor --date 2026-02-06';
   const [workflow, ...rest] = argv;
-  if (!workflow || workflow.startsWith('-')) throw new UsageError('the workflow name is required (monitor, backtest, rebalance, signal, screen, ingest, ...)', usage);
+  if (!workflow || workflow.startsWith('-'))
+    throw new UsageError('the workflow name is required (monitor, backtest, rebalance, signal, screen, ingest, ...)', usage);
   if (!WORKFLOW_NAME.test(workflow)) throw new UsageError(`workflow "${workflow}" is not a workflow name`, usage);
   const o = parseCommandArgs(rest, { date: { type: 'string' } }, usage);
   const date = dateArg(o.date, usage, false);
   const store = createObjectStore(config);
   const found = await findReport(store, workflow, date);
   if (!found) {
-    out(`no ${workflow} report${date ? ` for ${date}` : ''} under ${store.locate(date ? dayPrefix(workflow, date) : `reports/${workflow}/`)}`);
+    out(
+      `no ${workflow} report${date ? ` for ${date}` : ''} under ${store.locate(date ? dayPrefix(workflow, date) : `reports/${workflow}/`)}`,
+    );
     return;
   }
   out(new TextDecoder().decode(await store.get(found.reportKey)));
@@ -70,15 +79,20 @@ export const reportCommand: Command = async (argv, config) => {
   for (const k of found.chartKeys) out(`chart: ${store.locate(k)}`);
 };
 
-
 /** WF5 for one date under `monitor-<date>`; waits for the result. */
 export async function runMonitor(client: Client, taskQueue: string, input: MonitorInput & { date: string }): Promise<MonitorResult> {
-  return client.workflow.execute('monitor', { ...dailyStartOptions(taskQueue, workflowIds.monitor(input.date), input.date, `WF5 monitor ${input.date}`), args: [input] });
+  return client.workflow.execute('monitor', {
+    ...dailyStartOptions(taskQueue, workflowIds.monitor(input.date), input.date, `WF5 monitor ${input.date}`),
+    args: [input],
+  });
 }
 
 /** WF6 ending on `date` (or on `end`) under `backtest-<date>`; waits for the result. */
 export async function runBacktest(client: Client, taskQueue: string, input: BacktestInput & { date: string }): Promise<BacktestResult> {
-  return client.workflow.execute('backtest', { ...dailyStartOptions(taskQueue, workflowIds.backtest(input.date), input.date, `WF6 backtest to ${input.end ?? input.date}`), args: [input] });
+  return client.workflow.execute('backtest', {
+    ...dailyStartOptions(taskQueue, workflowIds.backtest(input.date), input.date, `WF6 backtest to ${input.end ?? input.date}`),
+    args: [input],
+  });
 }
 
 async function withClient<T>(config: Config, fn: (c: Client) => Promise<T>): Promise<T> {
@@ -105,6 +119,8 @@ export const monitorBacktestRunCommands: Record<string, Command> = {
     const start = dateArg(o.start, usage, false);
     const capital = o.capital === undefined ? undefined : Number(o.capital);
     if (capital !== undefined && !(capital > 0)) throw new UsageError(`--capital must be a positive number, got "${o.capital}"`, usage);
-    await withClient(config, async (c) => out(JSON.stringify(await runBacktest(c, config.temporal.taskQueue, { date, start, initialCapital: capital }), null, 2)));
+    await withClient(config, async (c) =>
+      out(JSON.stringify(await runBacktest(c, config.temporal.taskQueue, { date, start, initialCapital: capital }), null, 2)),
+    );
   },
 };

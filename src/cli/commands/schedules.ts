@@ -32,7 +32,12 @@ async function withClient<T>(config: Config, fn: (c: Client) => Promise<T>): Pro
  * @example
  *   await applyConfiguredSchedules(config, client, console.log) // daily-ingest: created ...
  */
-export async function applyConfiguredSchedules(config: Config, client: Client, log: (s: string) => void, file = config.schedulesFile): Promise<void> {
+export async function applyConfiguredSchedules(
+  config: Config,
+  client: Client,
+  log: (s: string) => void,
+  file = config.schedulesFile,
+): Promise<void> {
   if (!file) {
     log('no schedules file configured (QUANT_SCHEDULES_FILE): nothing to apply');
     return;
@@ -59,7 +64,9 @@ export const schedulesCommands: Record<string, Command> = {
     const lines = await withClient(config, listSchedules);
     if (lines.length === 0) out('no schedules');
     for (const s of lines) {
-      out(`${s.id.padEnd(24)} ${s.workflow.padEnd(10)} ${s.paused ? 'PAUSED ' : 'active '} next ${s.nextRuns[0]?.toISOString() ?? '-'}  last ${s.recent.at(-1)?.toISOString() ?? '-'}  ${s.note}`);
+      out(
+        `${s.id.padEnd(24)} ${s.workflow.padEnd(10)} ${s.paused ? 'PAUSED ' : 'active '} next ${s.nextRuns[0]?.toISOString() ?? '-'}  last ${s.recent.at(-1)?.toISOString() ?? '-'}  ${s.note}`,
+      );
     }
   },
   pause: async (argv, config) => {

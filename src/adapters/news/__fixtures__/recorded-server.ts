@@ -68,7 +68,11 @@ export async function startRecordedServer(): Promise<RecordedServer> {
 }
 
 /** A clock for tests: `sleep` returns at once, advancing `now` and recording the wait. */
-export function createFakeClock(start = Date.parse('2025-01-10T12:00:00Z')): { now(): number; sleep(ms: number): Promise<void>; sleeps: number[] } {
+export function createFakeClock(start = Date.parse('2025-01-10T12:00:00Z')): {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  sleeps: number[];
+} {
   let t = start;
   const sleeps: number[] = [];
   return {

@@ -38,7 +38,8 @@ export async function startYahooFixtureServer(): Promise<YahooFixtureServer> {
     if (p === '/finance.yahoo.com/quote/AAPL') {
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
-        'set-cookie': 'A3=d=AQABBKqS7GUCEFake-recorded-cookie&S=AQAAAExample; Expires=Fri, 13 Mar 2099 20:00:00 GMT; Max-Age=31557600; Domain=.yahoo.com; Path=/; SameSite=None; Secure; HttpOnly',
+        'set-cookie':
+          'A3=d=AQABBKqS7GUCEFake-recorded-cookie&S=AQAAAExample; Expires=Fri, 13 Mar 2099 20:00:00 GMT; Max-Age=31557600; Domain=.yahoo.com; Path=/; SameSite=None; Secure; HttpOnly',
       });
       res.end(fixture('quote-page.html'));
       return;
@@ -68,7 +69,8 @@ export async function startYahooFixtureServer(): Promise<YahooFixtureServer> {
     }
     const qs = /^\/query[12]\.finance\.yahoo\.com\/v10\/finance\/quoteSummary\/([^/]+)$/.exec(p);
     if (qs) {
-      if (!url.searchParams.get('crumb')) return json(401, '{"finance":{"result":null,"error":{"code":"Unauthorized","description":"Invalid Crumb"}}}');
+      if (!url.searchParams.get('crumb'))
+        return json(401, '{"finance":{"result":null,"error":{"code":"Unauthorized","description":"Invalid Crumb"}}}');
       if (decodeURIComponent(qs[1]) === 'AAPL') return json(200, fixture('quoteSummary-AAPL.json'));
       return json(404, fixture('quoteSummary-404-not-found.json'));
     }
