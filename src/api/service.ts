@@ -2,7 +2,8 @@
  * The execution service as one unit: repositories, risk cache, executor,
  * event hub and routes around a given broker and quote source; it listens,
  * follows the broker's trade updates (booking fills, publishing order, fill
- * and position events) and closes cleanly. `quant api`, the tests and the
+ * and position events), reconciles its book with the broker's on start
+ * (before it listens) and every API_RECONCILE_SECONDS, and closes cleanly. `quant api`, the tests and the
  * benchmark all start it through `startApiService`.
  */
 import type { FastifyInstance } from 'fastify';
@@ -16,6 +17,13 @@ import type { Config } from '../config/schema';
 import { errorMessage } from '../domain/errors';
 import type { RiskLimits } from '../domain/risk-manager';
 import { FINAL_ORDER_STATUSES } from '../adapters/broker/types';
+import {
+  reconcileOnce,
+  startReconcileLoop,
+  type ReconcileLogger,
+  type ReconcileResult,
+  type ReconcilerDeps,
+} from '../adapters/trading/reconciler';
 import { createEventHub, type EventHub } from './events';
 import { createExecutor } from './executor';
 import { createLoadedQuoteSource, type QuoteSource } from './quotes';
@@ -35,6 +43,8 @@ export interface ApiServiceOptions {
   host?: string;
   clock?: () => number;
   log?: (record: Record<string, unknown>) => void;
+  /** Reconciler settings other than db and broker (tests shorten the halt confirmation). */
+  reconcile?: Omit<ReconcilerDeps, 'db' | 'broker'>;
 }
 
 export interface ApiService {
@@ -99,6 +109,29 @@ async function onTradeUpdates(items: QueuedUpdate[], trading: TradingRepo, cache
 
 const positionsKey = (p: BrokerPosition) => `${p.qty}@${p.avgEntryPrice}`;
 
+/**
+ * Act on a reconciliation: a halt it wrote reaches the risk cache at once
+ * (the next signal is rejected `trading_halted`, not only after the next
+ * reload) and is published as a `halt` event; a booking moved the book, so
+ * the cache reloads it.
+ */
+async function onReconciled(r: ReconcileResult, cache: RiskCache, events: EventHub): Promise<void> {
+  if (r.outcome === 'halted') {
+    if (!cache.halt().halted) cache.setHalt(true, r.haltReason);
+    if (!r.wasHalted) {
+      events.publish('halt', {
+        halted: true,
+        source: 'reconciliation',
+        broker: r.broker,
+        reason: r.haltReason,
+        problems: r.problems,
+        at: r.at,
+      });
+    }
+  }
+  if (r.fillsBooked > 0 || r.ordersUpdated > 0) await cache.refresh();
+}
+
 export async function startApiService(o: ApiServiceOptions): Promise<ApiService> {
   const log = o.log ?? ((r) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...r })}\n`));
   const onError = (what: string, err: unknown) => log({ level: 'error', msg: `${what} failed`, error: errorMessage(err) });
@@ -138,6 +171,15 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
     }
   };
 
+  // Reconcile before anything reads the book: what it books or halts is what the cache loads below,
+  // and a service that cannot reconcile does not start (fail closed).
+  const reconcileLogger: ReconcileLogger = {
+    info: (msg, meta) => log({ level: 'info', msg, ...meta }),
+    error: (msg, meta) => log({ level: 'error', msg, ...meta }),
+  };
+  const reconcileDeps: ReconcilerDeps = { logger: reconcileLogger, ...o.reconcile, db: o.db, broker: o.broker };
+  const started = await reconcileOnce(reconcileDeps);
+
   const cache = createRiskCache({
     broker: o.broker,
     trading,
@@ -149,6 +191,7 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
   });
   await cache.refresh();
   cache.start();
+  if (started.outcome === 'halted') await onReconciled(started, cache, events);
 
   const executor = createExecutor({
     broker: o.broker,
@@ -208,6 +251,9 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (o.port ?? o.config.api.port);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const reconcileLoop = startReconcileLoop(reconcileDeps, o.config.api.reconcileSeconds * 1000, (r) => {
+    onReconciled(r, cache, events).catch((err) => onError('acting on a reconciliation', err));
+  });
 
   return {
     app,
@@ -215,6 +261,7 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
     cache,
     events,
     async close() {
+      await reconcileLoop.stop();
       unsubscribe();
       cache.stop();
       events.close();

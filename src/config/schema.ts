@@ -234,6 +234,8 @@ export const configSchema = z
         maxCorrelation: z.coerce.number().min(-1).max(1).default(0.7),
         /** How often the risk cache reloads account, positions, prices, correlations, strategies and the halt flag. */
         refreshSeconds: z.coerce.number().min(0.1).default(5),
+        /** How often the service reconciles its orders and positions with the broker's (it also does on start, before listening). */
+        reconcileSeconds: z.coerce.number().min(0.1).default(60),
       })
       .prefault({}),
     /** The local paper venue of the execution service (the default broker). */
@@ -376,6 +378,7 @@ export const ENV_NAMES: Record<string, string> = {
   'api.defaultStopLoss': 'RISK_DEFAULT_STOP_LOSS',
   'api.maxCorrelation': 'RISK_MAX_CORRELATION',
   'api.refreshSeconds': 'API_REFRESH_SECONDS',
+  'api.reconcileSeconds': 'API_RECONCILE_SECONDS',
   'paper.startingCash': 'PAPER_STARTING_CASH',
   'paper.spreadBps': 'PAPER_SPREAD_BPS',
   'paper.slippageBps': 'PAPER_SLIPPAGE_BPS',
