@@ -24,6 +24,7 @@ import { applyConfiguredSchedules, schedulesCommands } from './commands/schedule
 import { dailyRunCommands } from './commands/pipeline';
 import { portfolioCommand, rebalanceRunCommand } from './commands/portfolio';
 import { monitorBacktestRunCommands, reportCommand } from './commands/report';
+import { tradingRunCommands } from './commands/trading-run';
 import { runWorker } from '../worker/main';
 import { apiCommand } from './commands/api';
 import { workflowIds } from '../../workflows/names';
@@ -52,6 +53,8 @@ const HELP = `quant: rule-based research and paper-trading workflows on Temporal
   quant run signal --date D [--sentiment-weight W]   WF3 signals for one date (needs WF2's screen)
   quant run rebalance --date D       WF4 paper rebalance for one date (trades once per date)
   quant run monitor|backtest --date D [--start D] [--capital N]   WF5 monitor / WF6 backtest for one date
+  quant run reconciliation [--interval S]   start the broker reconciliation loop (every S s, default 60; until stopped)
+  quant run risk-analysis [--date D]   correlations + stress test of the broker's positions as of D (default today)
   quant portfolio                    positions, cash, value and the last snapshot of the paper account
   quant portfolio rollback --to D [--yes]   undo the paper book after D (one logged transaction; without --yes: show what)
   quant report <workflow> [--date D] print the latest report (or date D's) and where its chart is
@@ -205,6 +208,7 @@ const commands: Record<string, Command | Record<string, Command>> = {
     ingest: ingestCommand,
     rebalance: rebalanceRunCommand,
     ...monitorBacktestRunCommands,
+    ...tradingRunCommands,
     orchestrator: async (argv, config) => {
       const usage =
         'quant run orchestrator [--contracts 10] [--ingest] [--validate] [--wait] [--dataset D] [--fail A,B] [--run-key K] [--output-prefix P] | --retry-failed RUNKEY [--wait]';
