@@ -287,7 +287,7 @@ export async function buildApiServer(d: ApiServerDeps): Promise<FastifyInstance>
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', database: db, risk_cache: d.cache.ready() });
   });
 
-  app.get('/ws', { websocket: true, schema: { summary: 'Live events: order, fill, position, risk_violation (JSON frames)' } }, (socket) => {
+  app.get('/ws', { websocket: true, schema: { summary: 'Live events: order, fill, position, risk_violation, halt (JSON frames)' } }, (socket) => {
     d.events.add(socket);
   });
 
