@@ -287,9 +287,13 @@ export async function buildApiServer(d: ApiServerDeps): Promise<FastifyInstance>
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', database: db, risk_cache: d.cache.ready() });
   });
 
-  app.get('/ws', { websocket: true, schema: { summary: 'Live events: order, fill, position, risk_violation, halt (JSON frames)' } }, (socket) => {
-    d.events.add(socket);
-  });
+  app.get(
+    '/ws',
+    { websocket: true, schema: { summary: 'Live events: order, fill, position, risk_violation, halt (JSON frames)' } },
+    (socket) => {
+      d.events.add(socket);
+    },
+  );
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/docs', { schema: { hide: true } }, async (_request, reply) =>
