@@ -122,10 +122,10 @@ describe('SIGTERM of quant worker under load', () => {
     expect(readFileSync(`/proc/${proc.pid}/cmdline`, 'utf8').split('\0')).toContain('worker');
     expect(childCommands(proc.pid!).filter((c) => c.startsWith('node') || c === 'tsx')).toEqual([]);
 
-    // Under load: signal while the SDK reports activity slots in use.
+    // Under load: signal while the worker says activities are running (its own gauge, read at scrape time).
     const busy = async () => {
       const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text().catch(() => '');
-      const m = /^temporal_worker_task_slots_used\{[^}]*worker_type="ActivityWorker"[^}]*\} (\d+)/m.exec(text);
+      const m = /^quant_worker_activities_in_flight (\d+)/m.exec(text);
       return m !== null && Number(m[1]) > 0;
     };
     const busyDeadline = Date.now() + 60_000;

@@ -9,6 +9,7 @@
  */
 import { hostname } from 'node:os';
 import { Runtime } from '@temporalio/worker';
+import { Gauge } from 'prom-client';
 import { loadConfig } from '../config/load';
 import { sdkMetricsPort, type Config } from '../config/schema';
 import { resolveEndpoints } from '../config/endpoints';
@@ -55,6 +56,16 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   const log = Runtime.instance().logger;
   const metrics = createMetrics();
   const handle = await buildWorker({ config, temporalAddress: endpoints.temporalAddress, databaseUrl: endpoints.databaseUrl, metrics });
+  // Read when scraped (the SDK's own slot gauges are exported on an interval), so a drain
+  // drill or an operator sees what runs at this moment.
+  new Gauge({
+    name: 'quant_worker_activities_in_flight',
+    help: 'Activities this worker is running now',
+    registers: [metrics.registry],
+    collect() {
+      this.set(handle.worker.getStatus().numInFlightActivities);
+    },
+  });
   const dependencies = startDependencyMonitor({
     log,
     checks: [
