@@ -8,8 +8,6 @@
  */
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import type { Config } from '../../config/schema';
-import { stackEndpoints } from '../../stack/stack';
-import { connectClient } from '../fanout-client';
 import { intOption, parseCommandArgs, UsageError } from '../args';
 import { PIPELINE_DAILY, SEARCH_ATTRIBUTES, workflowIds } from '../../../workflows/names';
 import type { PipelineInput, PipelineResult } from '../../../workflows/pipeline';
@@ -17,6 +15,7 @@ import type { ScreenInput, ScreenResult } from '../../../workflows/screen';
 import type { SignalInput, SignalResult } from '../../../workflows/signal';
 import { dailyStartOptions } from './daily-start';
 import { refuseFutureRunDate } from '../run-date';
+import { withClient } from '../with-client';
 
 type Command = (argv: string[], config: Config) => Promise<void>;
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -66,16 +65,6 @@ function weightArg(v: string | undefined, name: string, usage: string): number |
   const n = Number(v);
   if (!(n >= 0 && n <= 1)) throw new UsageError(`--${name} must be a number in [0, 1], got "${v}"`, usage);
   return n;
-}
-
-async function withClient<T>(config: Config, fn: (c: Client, uiUrl?: string) => Promise<T>): Promise<T> {
-  const e = stackEndpoints(config);
-  const client = await connectClient(e.temporalAddress, config.temporal.namespace);
-  try {
-    return await fn(client, e.uiUrl);
-  } finally {
-    await client.connection.close();
-  }
 }
 
 const link = (uiUrl: string | undefined, ns: string, id: string) => (uiUrl ? `Web UI: ${uiUrl}/namespaces/${ns}/workflows/${id}` : '');

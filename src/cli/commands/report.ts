@@ -9,14 +9,13 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@t
 import type { Config } from '../../config/schema';
 import { createObjectStore } from '../../adapters/object-store';
 import type { ObjectStore } from '../../adapters/object-store/types';
-import { stackEndpoints } from '../../stack/stack';
-import { connectClient } from '../fanout-client';
 import { parseCommandArgs, UsageError } from '../args';
 import { refuseFutureRunDate } from '../run-date';
 import { PIPELINE_DAILY, SEARCH_ATTRIBUTES, workflowIds } from '../../../workflows/names';
 import type { MonitorInput, MonitorResult } from '../../../workflows/monitor';
 import type { BacktestInput, BacktestResult } from '../../../workflows/backtest';
 import { dailyStartOptions } from './daily-start';
+import { withClient } from '../with-client';
 
 type Command = (argv: string[], config: Config) => Promise<void>;
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -93,16 +92,6 @@ export async function runBacktest(client: Client, taskQueue: string, input: Back
     ...dailyStartOptions(taskQueue, workflowIds.backtest(input.date), input.date, `WF6 backtest to ${input.end ?? input.date}`),
     args: [input],
   });
-}
-
-async function withClient<T>(config: Config, fn: (c: Client) => Promise<T>): Promise<T> {
-  const e = stackEndpoints(config);
-  const client = await connectClient(e.temporalAddress, config.temporal.namespace);
-  try {
-    return await fn(client);
-  } finally {
-    await client.connection.close();
-  }
 }
 
 export const monitorBacktestRunCommands: Record<string, Command> = {

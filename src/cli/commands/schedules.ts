@@ -5,25 +5,15 @@
  * missing schedules, updates changed ones and leaves the rest untouched.
  */
 import type { Config } from '../../config/schema';
-import { stackEndpoints } from '../../stack/stack';
 import { loadSchedulesFile } from '../../schedules/config';
 import { applySchedules, backfillSchedule, listSchedules, pauseSchedule, triggerSchedule, unpauseSchedule } from '../../schedules/apply';
-import { connectClient } from '../fanout-client';
 import { parseCommandArgs, UsageError } from '../args';
 import type { Client } from '@temporalio/client';
+import { withClient } from '../with-client';
 
 type Command = (argv: string[], config: Config) => Promise<void>;
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-async function withClient<T>(config: Config, fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = await connectClient(stackEndpoints(config).temporalAddress, config.temporal.namespace);
-  try {
-    return await fn(client);
-  } finally {
-    await client.connection.close();
-  }
-}
 
 /**
  * Apply the configured schedules file (no-op without one). Used by

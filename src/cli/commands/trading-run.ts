@@ -11,16 +11,15 @@
  * analysis runs under `risk-analysis-<date>` and the command waits for its
  * result.
  */
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { selectBroker } from '../../config/broker-select';
 import type { Config } from '../../config/schema';
 import { formatIsoDate } from '../../domain/dates';
-import { stackEndpoints } from '../../stack/stack';
 import { checkedInput, parseCommandArgs } from '../args';
-import { connectClient } from '../fanout-client';
 import { reconciliationInputSchema, riskAnalysisInputSchema } from '../../../workflows/inputs';
 import { workflowIds } from '../../../workflows/names';
 import type { RiskAnalysisResult } from '../../../workflows/risk-analysis';
+import { withClient } from '../with-client';
 
 type Command = (argv: string[], config: Config) => Promise<void | number>;
 
@@ -29,16 +28,6 @@ const out = (s: string) => process.stdout.write(`${s}\n`);
 /** An option's number, or the text itself so the schema names it in its error. */
 const numberOption = (v: string | undefined): number | string | undefined =>
   v === undefined ? undefined : v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
-
-async function withClient<T>(config: Config, fn: (c: Client) => Promise<T>): Promise<T> {
-  const e = stackEndpoints(config);
-  const client = await connectClient(e.temporalAddress, config.temporal.namespace);
-  try {
-    return await fn(client);
-  } finally {
-    await client.connection.close();
-  }
-}
 
 export const tradingRunCommands: Record<string, Command> = {
   reconciliation: async (argv, config) => {
