@@ -26,11 +26,12 @@ import {
   outcomeRunRecord,
   resolveFetchWindow,
   stalenessWindow,
+  type BackfillChunkOutcome,
   type BackfillSpan,
   type FetchRequest,
 } from '../src/domain/ingest-day';
 import { qualityScore, staleSymbols, validateTicks, type RejectedTick } from '../src/domain/tick-validation';
-import { renderBackfillReport, renderIngestOutcome, renderIngestReport, type BackfillChunkOutcome } from '../src/reports/ingest-report';
+import { renderBackfillReport, renderIngestOutcome, renderIngestReport } from '../src/reports/ingest-report';
 import { asActivityFailure } from './support/failures';
 import { heartbeat } from './support/heartbeat';
 

@@ -20,6 +20,7 @@ import { inheritedRunDate, runTags, tagRun } from './tag-run';
 import { ingestBackfillChunkInputSchema, ingestBackfillInputSchema, ingestInputSchema } from './inputs';
 import { validateInput } from './validate-input';
 import { LONG_ACTIVITY } from './activity-options';
+import type { BackfillChunkOutcome } from '../src/domain/ingest-day';
 
 export interface IngestInput {
   /** YYYY-MM-DD; default: the previous weekday of the scheduled (or start) time, as for WF2/WF3. */
@@ -58,17 +59,7 @@ export interface IngestBackfillInput {
   /** Chunks running at once (default 4). */
   maxConcurrentChunks?: number;
   /** Internal (continueAsNew): where this run resumes and what earlier runs did. */
-  resume?: { nextChunk: number; chunks: BackfillChunkLine[] };
-}
-
-export interface BackfillChunkLine {
-  n: number;
-  from: string;
-  to: string;
-  status: 'completed' | 'skipped' | 'failed';
-  rows?: number;
-  quality?: number;
-  error?: string;
+  resume?: { nextChunk: number; chunks: BackfillChunkOutcome[] };
 }
 
 export interface IngestBackfillResult {
@@ -279,7 +270,7 @@ export async function ingestBackfill(input: IngestBackfillInput): Promise<Ingest
   tagRun({ pipeline: PIPELINE_DAILY, runDate: input.to });
   const key = backfillKey(input);
   const plan = await acts.planBackfill({ from: input.from, to: input.to, backfillKey: key, chunkDays: input.chunkDays });
-  const lines: BackfillChunkLine[] = [...(input.resume?.chunks ?? [])];
+  const lines: BackfillChunkOutcome[] = [...(input.resume?.chunks ?? [])];
   const start = input.resume?.nextChunk ?? 0;
   const window = Math.max(1, input.maxConcurrentChunks ?? 4);
   const todo = plan.chunks.filter((c) => c.n >= start);
@@ -325,7 +316,7 @@ export async function ingestBackfill(input: IngestBackfillInput): Promise<Ingest
     symbols: input.symbols?.length ?? 49,
     chunks: lines,
   });
-  const count = (s: BackfillChunkLine['status']) => lines.filter((l) => l.status === s).length;
+  const count = (s: BackfillChunkOutcome['status']) => lines.filter((l) => l.status === s).length;
   const result = {
     from: input.from,
     to: input.to,

@@ -258,3 +258,14 @@ export function outcomeRunRecord(x: {
     reportKey,
   };
 }
+
+/** One backfill chunk's outcome: carried through continue-as-new and listed in the backfill report. */
+export interface BackfillChunkOutcome {
+  n: number;
+  from: string;
+  to: string;
+  status: 'completed' | 'skipped' | 'failed';
+  rows?: number;
+  quality?: number;
+  error?: string;
+}

@@ -8,6 +8,7 @@
 import type { IngestFailure } from '../domain/ingest-day';
 import type { RejectedTick, StaleSymbol, SymbolQuality } from '../domain/tick-validation';
 import { mdTable } from './markdown';
+import type { BackfillChunkOutcome } from '../domain/ingest-day';
 
 /** What the ingest run report shows. */
 export interface IngestReportInput {
@@ -91,17 +92,6 @@ export function renderIngestOutcome(x: {
       ? `No trading data: ${x.runDate} is not an NYSE trading day (weekend or holiday). Nothing was fetched or stored.`
       : `FAILED: ${x.error ?? 'unknown error'}. No rows were committed for this run (the Postgres store is one transaction).`;
   return `# Ingest ${x.runDate}\n\nProvider: ${x.provider} · symbols requested: ${x.symbols}\n\n${what}\n`;
-}
-
-/** One chunk's line in the backfill report. */
-export interface BackfillChunkOutcome {
-  n: number;
-  from: string;
-  to: string;
-  status: 'completed' | 'skipped' | 'failed';
-  rows?: number;
-  quality?: number;
-  error?: string;
 }
 
 /** The Markdown report of a backfill: counts by outcome, then one line per chunk. */
