@@ -8,19 +8,16 @@
  * contract, the row's digest matching the file, and no staging left.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { smallDataset, startTestWorker, testClient, testConfig, testEnv, uniqueName } from './helpers';
 import { followOrchestrator, startOrchestrator } from '../src/cli/fanout-client';
-import { createFanoutRepo } from '../src/adapters/postgres/fanout-repo';
 import { createPool, type Db } from '../src/adapters/postgres/pool';
 import { migrate } from '../src/adapters/postgres/migrate';
 import { embeddedPostgresPid, startEmbeddedPostgres, stopEmbeddedPostgres } from '../src/stack/postgres';
 import { freePort } from '../src/stack/free-port';
-import type { ObjectStore } from '../src/adapters/object-store/types';
-import type { FanoutProgress } from '../workflows/fanout-window';
+import { expectConsistent, waitForCompleted } from './fanout-drill';
 
 const OUTAGE_MS = 15_000;
 let client: Client;
@@ -31,35 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.connection.close();
 });
-
-async function waitForCompleted(workflowId: string, atLeast: number): Promise<FanoutProgress> {
-  const handle = client.workflow.getHandle(workflowId);
-  let p: FanoutProgress = { total: 0, completed: 0, failed: 0, running: 0 };
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    p = await handle.query<FanoutProgress>('progress').catch(() => p);
-    if (p.completed >= atLeast) return p;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`run ${workflowId} did not reach ${atLeast} completed contracts: ${JSON.stringify(p)}`);
-}
-
-/** Every contract has one row and one file whose sha256 is the row's; nothing is left in staging. */
-async function expectConsistent(db: Db, store: ObjectStore, runKey: string, contracts: number): Promise<void> {
-  const rows = await createFanoutRepo(db).listResults(runKey);
-  expect(rows).toHaveLength(contracts);
-  const files = await store.list(`fanout/${runKey}/results/`);
-  expect(files.sort()).toEqual(rows.map((r) => r.resultKey).sort());
-  for (const r of rows)
-    expect(
-      createHash('sha256')
-        .update(await store.get(r.resultKey))
-        .digest('hex'),
-    ).toBe(r.resultSha256);
-  expect(await store.list(`fanout/${runKey}/staging/`)).toEqual([]);
-  expect(await store.list(`fanout/${runKey}/input/`)).toEqual([`fanout/${runKey}/input/manifest.json`]);
-  expect(await createFanoutRepo(db).getRun(runKey)).toMatchObject({ status: 'completed', succeeded: contracts, failed: 0 });
-}
 
 describe('a Postgres outage in the middle of a fan-out', () => {
   const pgDir = join(testEnv().dataDir, uniqueName('own-pg'));
@@ -90,7 +58,7 @@ describe('a Postgres outage in the middle of a fan-out', () => {
         runKey,
         maxConcurrentChildren: 4,
       });
-      const before = await waitForCompleted(started.workflowId, 5);
+      const before = await waitForCompleted(client, started.workflowId, 5);
       expect(before.completed).toBeLessThan(30);
       process.kill(embeddedPostgresPid(pgDir)!, 'SIGKILL');
       await new Promise((r) => setTimeout(r, OUTAGE_MS));
@@ -121,7 +89,7 @@ describe('an object store outage in the middle of a fan-out', () => {
         runKey,
         maxConcurrentChildren: 4,
       });
-      await waitForCompleted(started.workflowId, 5);
+      await waitForCompleted(client, started.workflowId, 5);
       // Every read and write of the store now fails (ENOTDIR), as a store that is down would.
       renameSync(bucket, `${bucket}.away`);
       writeFileSync(bucket, 'the object store is down');

@@ -67,6 +67,9 @@ export interface StartMinioOptions {
   binary?: string;
   /** Default 60 s: the first start initialises the data dir. */
   startTimeoutMs?: number;
+  /** Root credentials; random when omitted. A restart on the same data dir passes the first start's pair. */
+  accessKeyId?: string;
+  secretAccessKey?: string;
   log?: (msg: string) => void;
 }
 
@@ -93,8 +96,8 @@ export async function startMinio(opts: StartMinioOptions): Promise<RunningMinio>
   const port = opts.port || (await freePort());
   const consolePort = opts.consolePort || (await freePort());
   mkdirSync(opts.dataDir, { recursive: true });
-  const accessKeyId = `qw${randomBytes(6).toString('hex')}`;
-  const secretAccessKey = randomBytes(24).toString('base64url');
+  const accessKeyId = opts.accessKeyId ?? `qw${randomBytes(6).toString('hex')}`;
+  const secretAccessKey = opts.secretAccessKey ?? randomBytes(24).toString('base64url');
   const logFile = join(opts.dataDir, '..', `minio-${port}.log`);
   const fd = openSync(logFile, 'a');
   let child: ChildProcess;
