@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parquetMetadata } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFsObjectStore } from './object-store/fs-store';
-import type { ObjectStore } from './object-store/types';
+import { ObjectStoreUnavailableError, type ObjectStore } from './object-store/types';
 import {
   ParquetFormatError,
   ParquetSchemaError,
@@ -167,6 +167,22 @@ describe('reading from an object store by byte ranges', () => {
       expect(err).toBeInstanceOf(ParquetFormatError);
       expect((err as Error).message).toMatch(new RegExp(`^${key.replace('.', '\\.')}: not a Parquet file`));
     }
+  });
+
+  it('lets an object store outage under the range reads through as the store error, not as corrupt data', async () => {
+    // The file is fine; the store goes down between the footer and the column pages (an outage is retried, corrupt data is not).
+    const file = await objectStoreAsyncBuffer(store, 'wide.parquet');
+    const meta = await parquetColumnNames(file);
+    expect(meta).toContain('C10');
+    const down = new ObjectStoreUnavailableError('fs object store unavailable: bucket is not a directory');
+    // The footer read succeeds; every read after it (the column pages) fails.
+    const downAfterFooter = (err: Error) => {
+      let reads = 0;
+      return { ...file, slice: (start: number, end?: number) => (reads++ === 0 ? file.slice(start, end) : Promise.reject(err)) };
+    };
+    await expect(readParquet(downAfterFooter(down), { label: 'wide.parquet', columns: ['C10'] })).rejects.toBe(down);
+    const enotdir = Object.assign(new Error('ENOTDIR: not a directory'), { code: 'ENOTDIR' });
+    await expect(readParquet(downAfterFooter(enotdir), { columns: ['C10'] })).rejects.toBe(enotdir);
   });
 
   it('reports a corrupt page (header scribbled over) as a ParquetFormatError', async () => {

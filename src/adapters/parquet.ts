@@ -192,7 +192,17 @@ function toAsyncBuffer(src: ParquetSource): AsyncBuffer {
   return src;
 }
 
-/** Read and parse the footer, turning every failure into a ParquetFormatError that says what is wrong. */
+/**
+ * An error of the object store under the range reads (an outage, a missing
+ * object, a refused connection), not of the bytes: it keeps its own class and
+ * retryability, so an outage is retried instead of failing as corrupt data.
+ * Decoding errors from hyparquet are plain Errors without a system `code`.
+ */
+function isStoreError(err: unknown): boolean {
+  return err instanceof QuantError || (err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string');
+}
+
+/** Read and parse the footer, turning every decoding failure into a ParquetFormatError that says what is wrong. */
 async function readMetadata(file: AsyncBuffer, label: string): Promise<FileMetaData> {
   if (file.byteLength < 12) {
     throw new ParquetFormatError(label, `not a Parquet file (${file.byteLength} bytes; a Parquet file has at least 12)`);
@@ -201,6 +211,7 @@ async function readMetadata(file: AsyncBuffer, label: string): Promise<FileMetaD
     // 64 KiB covers the footer of a 500-column file; hyparquet fetches the rest if it is bigger.
     return await parquetMetadataAsync(file, { initialFetchSize: 1 << 16, parsers: parsers() });
   } catch (err) {
+    if (isStoreError(err)) throw err;
     const head = new Uint8Array(await file.slice(0, 4));
     const magic = String.fromCharCode(...head) === 'PAR1';
     const reason = magic
@@ -342,7 +353,7 @@ export async function readParquet(source: ParquetSource, opts: ReadParquetOption
       },
     });
   } catch (err) {
-    if (err instanceof ParquetFormatError) throw err;
+    if (err instanceof ParquetFormatError || isStoreError(err)) throw err;
     throw new ParquetFormatError(label, `corrupt Parquet data: ${(err as Error).message}`, { cause: err });
   }
   for (const name of wanted) {
