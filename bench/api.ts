@@ -18,7 +18,8 @@
  * Every signal is a BUY of 1 share of one of the 49 synthetic symbols with a
  * unique idempotency key, on an account with 1e9 of cash and a 24/7 venue, so
  * the risk checks all run and pass (rejections are counted and reported).
- * Flags: --rate 200 --steady-s 30 --max-s 30 --connections 50 --ws-clients 1000.
+ * Flags: --rate 200 --steady-s 30 --max-s 30 --connections 50 --ws-clients 1000
+ * [--profile DIR] (CPU profiles of the API and WebSocket-client processes).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -61,8 +62,8 @@ const nextBody = () => {
   });
 };
 
-function spawnNode(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', ...args], {
+function spawnNode(args: string[], env: NodeJS.ProcessEnv, nodeFlags: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeFlags, '--import', 'tsx', ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -159,6 +160,7 @@ async function main() {
       'max-s': { type: 'string' },
       connections: { type: 'string' },
       'ws-clients': { type: 'string' },
+      profile: { type: 'string' },
     },
   });
   const rate = Number(values.rate ?? 200);
@@ -166,6 +168,8 @@ async function main() {
   const maxS = Number(values['max-s'] ?? 30);
   const connections = Number(values.connections ?? 50);
   const wsClients = Number(values['ws-clients'] ?? 1000);
+  // --profile DIR: V8 CPU profiles of the API and WebSocket-client processes (written when they exit), to find where the time goes.
+  const profileFlags = values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [];
 
   const dataDir = mkdtempSync(join(tmpdir(), 'quant-bench-api-'));
   const children: ChildProcess[] = [];
@@ -175,18 +179,26 @@ async function main() {
     await migrate(db);
     const key = (await createApiKeyRepo(db).create('bench', 'trade')).key;
 
-    const api = spawnNode([join('src', 'cli', 'main.ts'), 'api'], {
-      DATABASE_URL: pg.url,
-      QUANT_DATA_DIR: dataDir,
-      API_PORT: String(await freePort()),
-      API_MARKET_HOURS: 'always',
-      PAPER_MARKET_HOURS: 'always',
-      PAPER_STARTING_CASH: '1000000000',
-    });
+    const api = spawnNode(
+      [join('src', 'cli', 'main.ts'), 'api'],
+      {
+        DATABASE_URL: pg.url,
+        QUANT_DATA_DIR: dataDir,
+        API_PORT: String(await freePort()),
+        API_MARKET_HOURS: 'always',
+        PAPER_MARKET_HOURS: 'always',
+        PAPER_STARTING_CASH: '1000000000',
+      },
+      profileFlags,
+    );
     children.push(api);
     const url = new URL((await waitForLine(api, /listening on (http:\/\/\S+)/, 'quant api'))[1]);
 
-    const ws = spawnNode([join('bench', 'api-ws-clients.ts'), `${url.origin.replace(/^http/, 'ws')}/ws`, key, String(wsClients)], {});
+    const ws = spawnNode(
+      [join('bench', 'api-ws-clients.ts'), `${url.origin.replace(/^http/, 'ws')}/ws`, key, String(wsClients)],
+      {},
+      profileFlags,
+    );
     children.push(ws);
     await waitForLine(ws, /^ready$/, 'WebSocket clients');
 
@@ -249,8 +261,9 @@ async function main() {
       )}\n`,
     );
   } finally {
+    const exited = children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : Promise.resolve()));
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 1000));
+    await Promise.race([Promise.all(exited), new Promise((r) => setTimeout(r, 15_000))]);
     await stopEmbeddedPostgres(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
   }

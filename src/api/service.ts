@@ -140,7 +140,7 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
   const apiKeys = createApiKeyRepo(o.db);
   const metrics = createMetrics();
   const tradingMetrics = createTradingMetrics(metrics.registry);
-  const events = createEventHub({ onClientCount: (n) => tradingMetrics.setWsClients(n) });
+  const events = createEventHub({ frameIntervalMs: o.config.api.wsFrameMs, onClientCount: (n) => tradingMetrics.setWsClients(n) });
   const quotes = o.quotes ?? createLoadedQuoteSource(() => trading.latestCloses());
 
   // Mirror positions into broker_positions and publish the ones that changed.

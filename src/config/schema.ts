@@ -236,6 +236,8 @@ export const configSchema = z
         refreshSeconds: z.coerce.number().min(0.1).default(5),
         /** How often the service reconciles its orders and positions with the broker's (it also does on start, before listening). */
         reconcileSeconds: z.coerce.number().min(0.1).default(60),
+        /** Minimum time between two WebSocket frames to a client: events within it share a frame (bounds socket writes at any order rate). */
+        wsFrameMs: z.coerce.number().int().min(0).max(1000).default(100),
       })
       .prefault({}),
     /** The local paper venue of the execution service (the default broker). */
@@ -379,6 +381,7 @@ export const ENV_NAMES: Record<string, string> = {
   'api.maxCorrelation': 'RISK_MAX_CORRELATION',
   'api.refreshSeconds': 'API_REFRESH_SECONDS',
   'api.reconcileSeconds': 'API_RECONCILE_SECONDS',
+  'api.wsFrameMs': 'API_WS_FRAME_MS',
   'paper.startingCash': 'PAPER_STARTING_CASH',
   'paper.spreadBps': 'PAPER_SPREAD_BPS',
   'paper.slippageBps': 'PAPER_SLIPPAGE_BPS',
