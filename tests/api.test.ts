@@ -224,9 +224,34 @@ describe('authentication', () => {
     const { key, row } = await repo.create('to-revoke', 'trade');
     expect((await call(svc.url, key, 'GET', '/orders')).status).toBe(200);
     expect(await repo.revoke(String(row.id))).toBe(true);
-    const revoked = await call(svc.url, key, 'GET', '/orders');
-    expect(revoked.status).toBe(401);
+    // The service trusts a verified key for API_KEY_RECHECK_MS (default 1000) before reading its row again.
+    const revokedAt = Date.now();
+    const revoked = await eventually(
+      'the revoked key refused',
+      async () => {
+        const r = await call(svc.url, key, 'GET', '/orders');
+        return r.status === 401 ? r : undefined;
+      },
+      3_000,
+    );
+    expect(Date.now() - revokedAt).toBeLessThan(1_000 + 500);
     expect(revoked.body).toEqual({ error: 'unauthorized', message: 'unauthorized' });
+  });
+
+  it('a verified key is re-read after the recheck window: a revocation is seen within it, and at once with a window of 0', async () => {
+    let clock = 1_000_000;
+    const windowed = createApiKeyRepo(db, { recheckMs: 1_000, now: () => clock });
+    const everyTime = createApiKeyRepo(db, { recheckMs: 0 });
+    const { key, row } = await windowed.create('recheck', 'read');
+    expect(await windowed.verify(key)).toEqual({ id: row.id, role: 'read' });
+    expect(await everyTime.verify(key)).toEqual({ id: row.id, role: 'read' });
+    await windowed.revoke(row.prefix);
+    expect(await everyTime.verify(key)).toBeNull();
+    clock += 999;
+    expect(await windowed.verify(key)).toEqual({ id: row.id, role: 'read' }); // still inside the window
+    clock += 1;
+    expect(await windowed.verify(key)).toBeNull();
+    expect(await windowed.verify(`${key.slice(0, -1)}x`)).toBeNull(); // a wrong key with a known prefix
   });
 
   it('a read key reads but cannot trade; probes and docs need no key', async () => {

@@ -1,7 +1,10 @@
 /**
  * The live event stream behind `WS /ws`: order, fill, position and
  * risk-violation events. Each WebSocket frame is a JSON array of one or more
- * events in the order they happened.
+ * events in the order they happened. An order is announced when acknowledged
+ * and again only when it moves forward (src/domain/order-progress.ts): a
+ * market order on the paper venue is acknowledged already filled, so the
+ * venue's own "new" and "fill" reports of it add only the `fill` event.
  *
  * Frames are coalesced in time: the first event after a quiet spell goes out
  * on the next turn of the event loop, and events arriving within

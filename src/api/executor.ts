@@ -7,7 +7,8 @@
  * Exactly once:
  * - the signal and its order are written by one statement BEFORE the broker
  *   is called and before the answer says "executed", so a process killed
- *   after answering has the order in `trading_orders`;
+ *   after answering has the order in `trading_orders` (signals arriving
+ *   while a statement runs share the next one: a group commit);
  * - the idempotency key is UNIQUE in `trading_signals`; duplicates in this
  *   process share one in-flight promise, duplicates across processes lose the
  *   insert and read the winner's rows; the broker's client order id is derived
@@ -17,8 +18,10 @@
  */
 import { createHash } from 'node:crypto';
 import { BrokerError, FINAL_ORDER_STATUSES, type Broker, type BrokerOrder } from '../adapters/broker/types';
-import type { ExecutionMetricRecord, OrderRow, SignalRecord, TradingRepo } from '../adapters/postgres/trading-repo';
+import type { ExecutionMetricRecord, NewOrderRecord, OrderRow, SignalRecord, TradingRepo } from '../adapters/postgres/trading-repo';
+import { groupCommit } from '../domain/async';
 import { QuantError, errorMessage } from '../domain/errors';
+import type { OrderProgress } from '../domain/order-progress';
 import { checkSignalLevels, evaluateSignal, type RiskLimits, type RiskSignal } from '../domain/risk-manager';
 import type { EventHub } from './events';
 import type { RiskCache } from './risk-cache';
@@ -62,6 +65,8 @@ export interface ExecutorOptions {
   trading: TradingRepo;
   cache: RiskCache;
   events: EventHub;
+  /** Shared with the trade-update booking so the stream only carries order updates that move an order forward. */
+  progress: OrderProgress;
   metrics: TradingMetrics;
   limits: RiskLimits;
   maxSignalAgeMs: number;
@@ -94,6 +99,8 @@ export interface Executor {
 
 export function createExecutor(o: ExecutorOptions): Executor {
   const clock = o.clock ?? Date.now;
+  // Signals arriving while one batch is being recorded are recorded together by the next statement.
+  const recordExecuted = groupCommit((items: { signal: SignalRecord; order: NewOrderRecord }[]) => o.trading.recordExecutedSignals(items));
   const inflight = new Map<string, Promise<ExecutionResult>>();
   let buffered: ExecutionMetricRecord[] = [];
   const flush = async () => {
@@ -177,7 +184,7 @@ export function createExecutor(o: ExecutorOptions): Executor {
       if (o.onPlaced) o.onPlaced(placed);
       else background(o.trading.markOrderSubmitted(order.clientOrderId, placed), `storing broker order ${placed.id}`);
       if (FINAL_ORDER_STATUSES.has(placed.status)) o.cache.settlePending(updated.clientOrderId);
-      o.events.publish('order', orderToWire(updated));
+      if (o.progress.advances(updated.clientOrderId, updated.status, updated.filledQty)) o.events.publish('order', orderToWire(updated));
       return { kind: 'executed', order: updated, duplicate: false };
     } catch (err) {
       o.cache.settlePending(order.clientOrderId, true);
@@ -232,17 +239,20 @@ export function createExecutor(o: ExecutorOptions): Executor {
       price: decision.price,
       stopLoss: decision.stopLoss,
     });
-    let recorded: Awaited<ReturnType<TradingRepo['recordExecutedSignal']>>;
+    let recorded: Awaited<ReturnType<TradingRepo['recordExecutedSignals']>>[number];
     try {
-      recorded = await o.trading.recordExecutedSignal(record, {
-        clientOrderId,
-        broker: o.broker.name,
-        side: decision.side,
-        qty: decision.qty,
-        orderType: decision.orderType,
-        limitPrice: decision.limitPrice ?? null,
-        stopLoss: decision.stopLoss,
-        takeProfit: decision.takeProfit ?? null,
+      recorded = await recordExecuted({
+        signal: record,
+        order: {
+          clientOrderId,
+          broker: o.broker.name,
+          side: decision.side,
+          qty: decision.qty,
+          orderType: decision.orderType,
+          limitPrice: decision.limitPrice ?? null,
+          stopLoss: decision.stopLoss,
+          takeProfit: decision.takeProfit ?? null,
+        },
       });
     } catch (err) {
       o.cache.settlePending(clientOrderId, true);

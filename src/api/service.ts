@@ -15,6 +15,7 @@ import { createStrategyRepo } from '../adapters/postgres/strategy-repo';
 import { createTradingRepo, type TradingRepo } from '../adapters/postgres/trading-repo';
 import type { Config } from '../config/schema';
 import { errorMessage } from '../domain/errors';
+import { createOrderProgress, type OrderProgress } from '../domain/order-progress';
 import type { RiskLimits } from '../domain/risk-manager';
 import { FINAL_ORDER_STATUSES } from '../adapters/broker/types';
 import {
@@ -74,20 +75,29 @@ interface QueuedUpdate {
 }
 
 /** Book a batch of trade updates and publish what changed; positions follow from the cache's book reload. */
-async function onTradeUpdates(items: QueuedUpdate[], trading: TradingRepo, cache: RiskCache, events: EventHub): Promise<void> {
+async function onTradeUpdates(
+  items: QueuedUpdate[],
+  trading: TradingRepo,
+  cache: RiskCache,
+  events: EventHub,
+  progress: OrderProgress,
+): Promise<void> {
   const booked = await trading.applyTradeUpdates(items.map((x) => x.update));
   let bookMoved = false;
   for (const [i, { update, acknowledgement }] of items.entries()) {
     const b = booked[i];
-    // The executor already published its acknowledgement; only the venue's own updates are news.
+    // The executor already published its acknowledgement; only the venue's own updates can be news, and
+    // only those that move the order forward (a market order is acknowledged already filled).
     if (b && !acknowledgement) {
-      // the stored row is the state after the whole batch; the event says what this update changed
-      events.publish('order', {
-        ...orderToWire(b.order),
-        status: update.order.status,
-        filled_qty: update.order.filledQty,
-        event: update.event,
-      });
+      if (progress.advances(update.order.clientOrderId, update.order.status, update.order.filledQty)) {
+        // the stored row is the state after the whole batch; the event says what this update changed
+        events.publish('order', {
+          ...orderToWire(b.order),
+          status: update.order.status,
+          filled_qty: update.order.filledQty,
+          event: update.event,
+        });
+      }
       if (b.newFill) {
         events.publish('fill', {
           order_id: b.order.id,
@@ -137,22 +147,33 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
   const onError = (what: string, err: unknown) => log({ level: 'error', msg: `${what} failed`, error: errorMessage(err) });
   const trading = createTradingRepo(o.db);
   const strategies = createStrategyRepo(o.db);
-  const apiKeys = createApiKeyRepo(o.db);
+  const apiKeys = createApiKeyRepo(o.db, { recheckMs: o.config.api.keyRecheckMs });
   const metrics = createMetrics();
   const tradingMetrics = createTradingMetrics(metrics.registry);
   const events = createEventHub({ frameIntervalMs: o.config.api.wsFrameMs, onClientCount: (n) => tradingMetrics.setWsClients(n) });
   const quotes = o.quotes ?? createLoadedQuoteSource(() => trading.latestCloses());
 
-  // Mirror positions into broker_positions and publish the ones that changed.
+  // Publish the positions that changed and mirror them into broker_positions: at most one write in flight,
+  // each carrying what changed since the last one written (a full replace first and after a failed write).
   let lastPositions = new Map<string, string>();
+  let mirrored: Map<string, string> | undefined;
   let mirroring = Promise.resolve();
   let nextMirror: BrokerPosition[] | undefined;
+  const writeMirror = async (list: BrokerPosition[]) => {
+    const target = new Map(list.map((p) => [p.symbol, positionsKey(p)]));
+    const before = mirrored;
+    mirrored = undefined; // unknown until this write lands
+    const changed = before ? list.filter((p) => before.get(p.symbol) !== target.get(p.symbol)) : list;
+    const removed = before ? [...before.keys()].filter((s) => !target.has(s)) : 'all-others';
+    if (removed === 'all-others' || changed.length > 0 || removed.length > 0)
+      await trading.mirrorPositions(o.broker.name, changed, removed);
+    mirrored = target;
+  };
   const onPositions = (positions: BrokerPosition[]) => {
     const next = new Map(positions.map((p) => [p.symbol, positionsKey(p)]));
     for (const p of positions) if (lastPositions.get(p.symbol) !== next.get(p.symbol)) events.publish('position', positionToWire(p));
     for (const symbol of lastPositions.keys()) if (!next.has(symbol)) events.publish('position', { symbol, qty: 0, closed: true });
     lastPositions = next;
-    // At most one mirror write in flight; while it runs only the latest list is kept for the next one.
     const idle = nextMirror === undefined;
     nextMirror = positions;
     if (idle) {
@@ -160,7 +181,7 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
         .then(async () => {
           while (nextMirror) {
             const list = nextMirror;
-            await trading.replacePositions(o.broker.name, list);
+            await writeMirror(list);
             if (nextMirror === list) nextMirror = undefined;
           }
         })
@@ -193,11 +214,13 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
   cache.start();
   if (started.outcome === 'halted') await onReconciled(started, cache, events);
 
+  const progress = createOrderProgress();
   const executor = createExecutor({
     broker: o.broker,
     trading,
     cache,
     events,
+    progress,
     metrics: tradingMetrics,
     limits: riskLimitsFromConfig(o.config),
     maxSignalAgeMs: o.config.api.maxSignalAgeSeconds * 1000,
@@ -208,7 +231,9 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
   });
 
   // Trade updates are booked in the order the venue sent them; the ones that arrive while a batch is
-  // being written form the next batch (one transaction each), so a burst of fills does not queue commits.
+  // being written form the next batch (one statement each), so a burst of fills does not queue commits.
+  // The first batch starts after the current turn of the event loop: an order's venue reports ("new",
+  // "fill") and its acknowledgement arrive within one turn and are booked by one UPDATE, not three.
   let queued: QueuedUpdate[] = [];
   let updates = Promise.resolve();
   let draining = false;
@@ -216,10 +241,13 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
     if (draining) return;
     draining = true;
     updates = (async () => {
+      await new Promise((resolve) => setImmediate(resolve));
       while (queued.length > 0) {
         const batch = queued;
         queued = [];
-        await onTradeUpdates(batch, trading, cache, events).catch((err) => onError(`booking ${batch.length} trade update(s)`, err));
+        await onTradeUpdates(batch, trading, cache, events, progress).catch((err) =>
+          onError(`booking ${batch.length} trade update(s)`, err),
+        );
       }
       draining = false;
     })();

@@ -238,6 +238,8 @@ export const configSchema = z
         reconcileSeconds: z.coerce.number().min(0.1).default(60),
         /** Minimum time between two WebSocket frames to a client: events within it share a frame (bounds socket writes at any order rate). */
         wsFrameMs: z.coerce.number().int().min(0).max(1000).default(100),
+        /** How long a verified API key is trusted before its row is read again: a revocation takes effect within it (0 = every request). */
+        keyRecheckMs: z.coerce.number().int().min(0).max(60_000).default(1000),
       })
       .prefault({}),
     /** The local paper venue of the execution service (the default broker). */
@@ -382,6 +384,7 @@ export const ENV_NAMES: Record<string, string> = {
   'api.refreshSeconds': 'API_REFRESH_SECONDS',
   'api.reconcileSeconds': 'API_RECONCILE_SECONDS',
   'api.wsFrameMs': 'API_WS_FRAME_MS',
+  'api.keyRecheckMs': 'API_KEY_RECHECK_MS',
   'paper.startingCash': 'PAPER_STARTING_CASH',
   'paper.spreadBps': 'PAPER_SPREAD_BPS',
   'paper.slippageBps': 'PAPER_SLIPPAGE_BPS',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapLimit } from './async';
+import { groupCommit, mapLimit } from './async';
 
 describe('mapLimit', () => {
   it('keeps input order and never exceeds the limit', async () => {
@@ -26,5 +26,45 @@ describe('mapLimit', () => {
         return x;
       }),
     ).rejects.toThrow('boom 2');
+  });
+});
+
+describe('groupCommit', () => {
+  it('the first item is written at once; items arriving during a write share the next one; answers go to their callers', async () => {
+    const writes: number[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const submit = groupCommit(async (xs: number[]) => {
+      writes.push(xs);
+      if (writes.length === 1) await gate;
+      return xs.map((x) => x * 10);
+    }, 3);
+    const answers = [1, 2, 3, 4, 5].map((x) => submit(x));
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toEqual([[1]]); // 2..5 wait for the first write
+    release();
+    expect(await Promise.all(answers)).toEqual([10, 20, 30, 40, 50]);
+    expect(writes).toEqual([[1], [2, 3, 4], [5]]); // at most 3 per write
+  });
+
+  it('a failed write rejects its own items only, and the next batch is written', async () => {
+    let calls = 0;
+    const submit = groupCommit(async (xs: string[]) => {
+      calls++;
+      if (calls === 1) {
+        await new Promise((r) => setTimeout(r, 10));
+        throw new Error('connection reset');
+      }
+      return xs.map((x) => x.toUpperCase());
+    });
+    const first = submit('a');
+    const second = submit('b');
+    await expect(first).rejects.toThrow('connection reset');
+    expect(await second).toBe('B');
+  });
+
+  it('a write that answers the wrong number of items rejects them all', async () => {
+    const submit = groupCommit(async (xs: number[]) => xs.slice(1));
+    await expect(submit(1)).rejects.toThrow('0 answers for 1 items');
   });
 });

@@ -21,3 +21,39 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   await Promise.all(runners);
   return out;
 }
+
+/**
+ * Group commit: `submit(item)` resolves with `write`'s answer for that item,
+ * and every item submitted while a write runs goes into the next write
+ * (at most `maxBatch` per write). One slow round trip then serves a whole
+ * burst instead of queueing it. A failed write rejects every item in it.
+ * `write` must answer each item, in the order given.
+ *
+ * @example
+ *   const record = groupCommit((rows: Row[]) => repo.insertMany(rows));
+ *   const id = await record(row);
+ */
+export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>, maxBatch = 500): (item: T) => Promise<R> {
+  let queue: { item: T; resolve: (r: R) => void; reject: (err: unknown) => void }[] = [];
+  let writing = false;
+  const drain = async () => {
+    writing = true;
+    while (queue.length > 0) {
+      const batch = queue.slice(0, maxBatch);
+      queue = queue.slice(batch.length);
+      try {
+        const results = await write(batch.map((b) => b.item));
+        if (results.length !== batch.length) throw new Error(`group commit: ${results.length} answers for ${batch.length} items`);
+        batch.forEach((b, i) => b.resolve(results[i]));
+      } catch (err) {
+        batch.forEach((b) => b.reject(err));
+      }
+    }
+    writing = false;
+  };
+  return (item) =>
+    new Promise<R>((resolve, reject) => {
+      queue.push({ item, resolve, reject });
+      if (!writing) void drain();
+    });
+}

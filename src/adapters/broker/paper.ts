@@ -560,8 +560,9 @@ async function writeChanges(db: Db, account: string, changes: Change[]): Promise
   const fills = changes.flatMap((c) => c.fills);
   const ts = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   // A data-modifying CTE always runs to completion; foreign keys (leg -> entry, fill -> order) are checked at the end of the statement.
-  await db.query(
-    `WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true) AS v),
+  await db.query({
+    name: 'paper-venue-write',
+    text: `WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true) AS v),
      upserted AS (
        INSERT INTO paper_venue_orders AS o (id, account, client_order_id, symbol, side, qty, order_type, limit_price, stop_price, time_in_force, status,
          filled_qty, filled_avg_price, expires_at, parent_id, leg_role, reject_reason, submitted_at, updated_at)
@@ -578,7 +579,7 @@ async function writeChanges(db: Db, account: string, changes: Change[]): Promise
        WITH ORDINALITY AS f(x, oid, sym, side, qty, px, fee, at, n)
      ORDER BY n
      ON CONFLICT (execution_id) DO NOTHING`,
-    [
+    values: [
       account,
       os.map((o) => o.id),
       os.map((o) => o.clientOrderId),
@@ -607,5 +608,5 @@ async function writeChanges(db: Db, account: string, changes: Change[]): Promise
       fills.map((f) => f.fees),
       fills.map((f) => ts(f.at)),
     ],
-  );
+  });
 }
