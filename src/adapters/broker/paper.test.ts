@@ -39,6 +39,23 @@ describeBrokerContract('paper (embedded Postgres, 24/7)', async () => {
   };
 });
 
+// The same contract when every settled bracket leaves memory at once (keepSettledOrders 0): what the venue
+// answers about settled orders then comes from the database alone.
+describeBrokerContract('paper, settled orders read back from the database', async () => {
+  const feed = createManualPriceFeed();
+  const broker = await createPaperBroker({ db, feed, account: uniqueName('contract-retired'), ...settings, keepSettledOrders: 0 });
+  return {
+    broker,
+    async setPrice(symbol, price) {
+      feed.set(symbol, price);
+    },
+    async close() {
+      await broker.close();
+      await feed.close();
+    },
+  };
+});
+
 describe('paper venue', () => {
   const opened: { broker: PaperBroker; feed: { close(): Promise<void> } }[] = [];
   afterEach(async () => {
@@ -78,6 +95,25 @@ describe('paper venue', () => {
     expect(acct.equity).toBeCloseTo(acct.cash + 1000, 6);
   });
 
+  it('keeps only the most recent settled brackets in memory; older ones read back the same from the database', async () => {
+    const { broker, feed } = await venue({ keepSettledOrders: 1 });
+    feed.set('AAPL', 100);
+    const firstReq = market('buy', 3, { stopLoss: 90, takeProfit: 120 });
+    const first = await broker.submitOrder(firstReq);
+    const inMemory = await broker.getOrder(first.id);
+    await broker.submitOrder(market('buy', 2)); // settles a second bracket: the first leaves memory
+    await broker.submitOrder(market('buy', 1));
+    const stored = await broker.getOrder(first.id);
+    expect(stored).toEqual(inMemory); // entry, status, fill price and both legs as they were
+    expect(await broker.getOrderByClientId(firstReq.clientOrderId)).toEqual(inMemory);
+    expect((await broker.submitOrder(firstReq)).id).toBe(first.id); // a resubmission is still the same order
+    await expect(broker.cancelOrder(first.id)).rejects.toMatchObject({ type: 'OrderNotCancelable', status: 422 });
+    const all = await broker.listOrders({ status: 'all' });
+    expect(all.map((o) => o.qty)).toEqual([1, 2, 3]); // newest first, the retired one included
+    expect(all[2]).toEqual(inMemory);
+    expect((await broker.listPositions())[0].qty).toBe(6);
+  });
+
   it('keeps the account across a restart: orders, positions, cash, resting orders, idempotency', async () => {
     const account = uniqueName('restart');
     const first = await venue({ account });
@@ -112,7 +148,7 @@ describe('paper venue', () => {
     trader.feed.set('AAPL', 100);
     const view = await venue({ account, readOnly: true });
     const o = await trader.broker.submitOrder(market('buy', 10));
-    expect(await view.broker.getOrder(o.id)).toBeNull(); // not until it reloads
+    expect((await view.broker.getOrder(o.id))?.status).toBe('filled'); // an order it does not hold is read from the database
     await view.broker.reload();
     expect((await view.broker.getOrder(o.id))?.status).toBe('filled');
     expect((await view.broker.listPositions()).map((p) => p.qty)).toEqual([10]);
