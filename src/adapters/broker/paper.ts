@@ -5,8 +5,10 @@
  * pure rules in src/domain/paper-matching.ts; this file keeps the book,
  * persists it and streams trade updates.
  *
- * State: the book, positions and cash live in memory so a submit costs no
- * read; every change (new orders, status changes, fills) is written to
+ * State: the open book, positions and cash live in memory so a submit costs
+ * no read (settled brackets stay for a while, then are read back from the
+ * database when asked for: memory follows the open book, not the day); every
+ * change (new orders, status changes, fills) is written to
  * Postgres (sql/007_paper_venue.sql) before its trade updates are emitted and
  * before `submitOrder`/`cancelOrder` return, so what a caller saw survives a
  * restart: a new instance on the same account reloads its orders and rebuilds
