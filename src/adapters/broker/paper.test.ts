@@ -24,37 +24,28 @@ afterAll(async () => {
 
 const settings = { startingCash: 100_000, spreadBps: 10, slippageBps: 2, outsideHours: 'queue' as const, marketHours: 'always' as const };
 
-describeBrokerContract('paper (embedded Postgres, 24/7)', async () => {
-  const feed = createManualPriceFeed();
-  const broker = await createPaperBroker({ db, feed, account: uniqueName('contract'), ...settings });
-  return {
-    broker,
-    async setPrice(symbol, price) {
-      feed.set(symbol, price);
-    },
-    async close() {
-      await broker.close();
-      await feed.close();
-    },
-  };
-});
+/** The broker contract on a fresh paper account with `extra` options. */
+function describePaperContract(name: string, extra: Partial<PaperBrokerOptions> = {}) {
+  describeBrokerContract(name, async () => {
+    const feed = createManualPriceFeed();
+    const broker = await createPaperBroker({ db, feed, account: uniqueName('contract'), ...settings, ...extra });
+    return {
+      broker,
+      async setPrice(symbol, price) {
+        feed.set(symbol, price);
+      },
+      async close() {
+        await broker.close();
+        await feed.close();
+      },
+    };
+  });
+}
 
+describePaperContract('paper (embedded Postgres, 24/7)');
 // The same contract when every settled bracket leaves memory at once (keepSettledOrders 0): what the venue
 // answers about settled orders then comes from the database alone.
-describeBrokerContract('paper, settled orders read back from the database', async () => {
-  const feed = createManualPriceFeed();
-  const broker = await createPaperBroker({ db, feed, account: uniqueName('contract-retired'), ...settings, keepSettledOrders: 0 });
-  return {
-    broker,
-    async setPrice(symbol, price) {
-      feed.set(symbol, price);
-    },
-    async close() {
-      await broker.close();
-      await feed.close();
-    },
-  };
-});
+describePaperContract('paper, settled orders read back from the database', { keepSettledOrders: 0 });
 
 describe('paper venue', () => {
   const opened: { broker: PaperBroker; feed: { close(): Promise<void> } }[] = [];
