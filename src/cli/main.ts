@@ -47,6 +47,9 @@ const HELP = `quant: rule-based research and paper-trading workflows on Temporal
   quant run pipeline --date D [--lookback-days N] [--sentiment-weight W]
                          the daily pipeline for one date: WF1 ingest -> WF2 screen -> WF3 signal
                          -> WF4 rebalance -> WF5 monitor -> WF6 backtest (children of pipeline-<date>)
+  quant run pipeline --from D1 --to D2 [--dates-per-run 25] [--lookback-days N] [--sentiment-weight W]
+                         the same for every trading day D1..D2, in order (pipeline-range-<D1>-<D2>;
+                         dates already completed are skipped, so re-running it resumes)
   quant run ingest [--date D] [--from D --to D] [--symbols A,B] [--lookback N] [--chunk-days N]
                          WF1 end-of-day prices for one date, or a chunked, resumable backfill
   quant run screen --date D          WF2 multi-factor screen for one date (needs WF1's prices)
