@@ -7,6 +7,8 @@
  *   (datesPerRun 2), and WF4 books one snapshot per date;
  * - the same range again runs nothing: every date is skipped, the children's
  *   runs and the snapshots are the ones from the first time;
+ * - a date found running elsewhere is waited for, not skipped or run twice;
+ * - a range killed partway resumes when started again;
  * - a failed date stops the range, naming the date and the failing step,
  *   and the dates after it are not started;
  * - from > to is refused non-retryably (by the workflow and by the CLI).
@@ -102,9 +104,6 @@ describe('pipelineRange', () => {
         .toBe(1);
     }
     expect((await snapshots()).map((s) => s.d)).toEqual(DAYS);
-
-    // Representative history for tests/replay.test.ts (only when QUANT_RECORD_HISTORIES names pipelineRange).
-    recordHistory(id, 'pipelineRange');
   });
 
   it('does no second work when the same range runs again', async () => {
@@ -113,6 +112,65 @@ describe('pipelineRange', () => {
     expect(r).toMatchObject({ tradingDays: 4, ran: 0, skipped: 4, runs: 1 });
     expect(await childRuns()).toEqual(before.runs);
     expect(await snapshots()).toEqual(before.snaps);
+  });
+
+  it('waits for a date running elsewhere, counts it as run, then goes on', async () => {
+    const tq = config.temporal.taskQueue;
+    // As if `quant run pipeline --date 2022-07-07` were running in another terminal when the range reaches that date.
+    const outside = await stack.client.workflow.start('pipeline', {
+      ...dailyStartOptions(tq, workflowIds.pipeline('2022-07-07'), '2022-07-07', 'started by hand'),
+      args: [{ date: '2022-07-07' }],
+    });
+    const id = workflowIds.pipelineRange('2022-07-07', '2022-07-11');
+    const handle = await stack.client.workflow.start('pipelineRange', {
+      ...dailyStartOptions(tq, id, '2022-07-11', 'range'),
+      args: [{ from: '2022-07-07', to: '2022-07-11', datesPerRun: 2 }],
+    });
+    // Thu 07-07, Fri 07-08, Mon 07-11: the one started outside was waited for (ran, not skipped).
+    expect(await handle.result()).toMatchObject({ tradingDays: 3, ran: 3, skipped: 0, runs: 1 });
+    const [d7, d8] = await Promise.all(
+      ['2022-07-07', '2022-07-08'].map((d) => stack.client.workflow.getHandle(workflowIds.pipeline(d)).describe()),
+    );
+    expect(d7.runId).toBe(outside.firstExecutionRunId);
+    expect(d7.parentExecution).toBeUndefined();
+    expect(d8.parentExecution?.workflowId).toBe(id);
+    expect(d8.startTime.getTime()).toBeGreaterThanOrEqual(d7.closeTime!.getTime());
+    const booked = await stack.db.query<{ d: string }>(
+      `SELECT to_char(snapshot_date, 'YYYY-MM-DD') AS d FROM portfolio_snapshots WHERE snapshot_date BETWEEN '2022-07-07' AND '2022-07-11' ORDER BY 1`,
+    );
+    expect(booked.rows.map((x) => x.d)).toEqual(['2022-07-07', '2022-07-08', '2022-07-11']);
+
+    // Representative history for tests/replay.test.ts (only when QUANT_RECORD_HISTORIES names pipelineRange): the
+    // first run holds a date found running (awaitWorkflowRun), a date run as a child, and the continue-as-new.
+    recordHistory(id, 'pipelineRange', handle.firstExecutionRunId);
+  });
+
+  it('resumes after the range was killed: completed dates are skipped, the interrupted one runs again', async () => {
+    const [from, to] = ['2022-07-12', '2022-07-14'];
+    const id = workflowIds.pipelineRange(from, to);
+    const first = await stack.client.workflow.start('pipelineRange', {
+      ...dailyStartOptions(config.temporal.taskQueue, id, to, 'range'),
+      args: [{ from, to }],
+    });
+    const day1 = stack.client.workflow.getHandle(workflowIds.pipeline(from));
+    await expect
+      .poll(async () => (await day1.describe().catch(() => undefined))?.status.name, { timeout: 120_000, interval: 200 })
+      .toBe('COMPLETED');
+    const day1Run = (await day1.describe()).runId;
+    await first.terminate('killed in a test');
+
+    const r = await runPipelineRange(stack.client, config.temporal.taskQueue, { from, to });
+    expect(r.tradingDays).toBe(3);
+    expect(r.skipped).toBeGreaterThanOrEqual(1);
+    expect(r.ran + r.skipped).toBe(3);
+    expect((await day1.describe()).runId).toBe(day1Run);
+    for (const d of ['2022-07-13', '2022-07-14'])
+      expect((await stack.client.workflow.getHandle(workflowIds.pipeline(d)).describe()).status.name).toBe('COMPLETED');
+    const booked = await stack.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM portfolio_snapshots WHERE snapshot_date BETWEEN $1 AND $2`,
+      [from, to],
+    );
+    expect(booked.rows[0].n).toBe(3);
   });
 
   it('stops at a failed date, naming it and the step, and starts nothing after it', async () => {
