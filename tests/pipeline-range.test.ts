@@ -21,6 +21,7 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { type ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { recordHistory, testConfig, testEnv, useTestStack } from './helpers';
 import { seedMarketData } from './daily-fixtures';
+import { addDays, formatIsoDate } from '../src/domain/dates';
 import { runPipelineRange } from '../src/cli/commands/pipeline';
 import { dailyStartOptions } from '../src/cli/commands/daily-start';
 import { SEARCH_ATTRIBUTES, workflowIds } from '../workflows/names';
@@ -203,5 +204,24 @@ describe('pipelineRange', () => {
     const cli = await quant(['run', 'pipeline', '--from', TO, '--to', FROM]);
     expect(cli.code, cli.stderr).toBe(2);
     expect(cli.stderr).toContain('--from (from): must not be after `to`');
+    const both = await quant(['run', 'pipeline', '--date', FROM, '--from', FROM, '--to', TO]);
+    expect(both.code, both.stderr).toBe(2);
+    expect(both.stderr).toContain('give either --date or --from/--to, not both');
+  });
+
+  it('refuses a `to` after the last completed session before any date runs', async () => {
+    const future = addDays(formatIsoDate(new Date()), 30);
+    const err = await stack.client.workflow
+      .execute('pipelineRange', {
+        ...dailyStartOptions(config.temporal.taskQueue, workflowIds.pipelineRange(FROM, future), FROM, 'future range'),
+        args: [{ from: FROM, to: future }],
+      })
+      .catch((e: unknown) => e);
+    const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe('FutureRunDate');
+    expect(cause.nonRetryable).toBe(true);
+    expect(cause.message).toContain(`to: run date ${future} is after the last completed NYSE session`);
+    const history = await stack.client.workflow.getHandle(workflowIds.pipelineRange(FROM, future)).fetchHistory();
+    expect(history.events!.some((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)).toBe(false);
   });
 });
