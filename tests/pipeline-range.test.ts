@@ -53,14 +53,17 @@ const snapshots = async () =>
     )
   ).rows;
 
-function quant(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function quant(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const e = testEnv();
   const root = join(__dirname, '..');
   return new Promise((resolve) => {
     execFile(
       join(root, 'bin', 'quant'),
       args,
-      { cwd: root, env: { ...process.env, QUANT_DATA_DIR: e.dataDir, TEMPORAL_ADDRESS: e.temporalAddress, DATABASE_URL: e.databaseUrl } },
+      {
+        cwd: root,
+        env: { ...process.env, QUANT_DATA_DIR: e.dataDir, TEMPORAL_ADDRESS: e.temporalAddress, DATABASE_URL: e.databaseUrl, ...env },
+      },
       (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -109,7 +112,12 @@ describe('pipelineRange', () => {
 
   it('does no second work when the same range runs again', async () => {
     const before = { runs: await childRuns(), snaps: await snapshots() };
-    const r = await runPipelineRange(stack.client, config.temporal.taskQueue, { from: FROM, to: TO, datesPerRun: 2 });
+    // Through the command a user types, on this file's worker.
+    const cli = await quant(['run', 'pipeline', '--from', FROM, '--to', TO, '--dates-per-run', '2'], {
+      TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+    });
+    expect(cli.code, cli.stderr).toBe(0);
+    const r = JSON.parse(cli.stdout.slice(cli.stdout.indexOf('{')));
     expect(r).toMatchObject({ tradingDays: 4, ran: 0, skipped: 4, runs: 1 });
     expect(await childRuns()).toEqual(before.runs);
     expect(await snapshots()).toEqual(before.snaps);
