@@ -56,14 +56,16 @@ describe('monitorSummary', () => {
     const kinds = (i: MonitorInput) => monitorSummary(i).alerts.map((a) => `${a.kind}${a.symbol ? `:${a.symbol}` : ''}`);
     // C weighs 6500 / 10000 = 0.65 -> use thresholds around the actual values
     // exactly at the thresholds (the same float expressions the summary computes): nothing fires
-    const probe = monitorSummary(base({ window: [100, 90, 90] }));
+    // 21 totals = 20 returns (MIN_PERIODS_FOR_RATIOS): one -10 % day, then 19 flat days
+    const window = [100, ...Array<number>(20).fill(90)];
+    const probe = monitorSummary(base({ window }));
     const th = {
       maxDrawdown: probe.risk.maxDrawdown,
       maxPositionWeight: 6500 / 10_000,
       maxVar95: -probe.risk.var95,
       maxUnrealizedLoss: -(95 / 100 - 1),
     };
-    const at = base({ thresholds: th, window: [100, 90, 90] });
+    const at = base({ thresholds: th, window });
     expect(probe.risk.maxDrawdown).toBeCloseTo(0.1, 12);
     expect(kinds(at)).toEqual([]);
     const down = (x: number) => x * (1 - 1e-9);
@@ -74,11 +76,41 @@ describe('monitorSummary', () => {
         maxVar95: down(th.maxVar95),
         maxUnrealizedLoss: down(th.maxUnrealizedLoss),
       },
-      window: [100, 90, 90],
+      window,
     });
     expect(kinds(above)).toEqual(['drawdown', 'position_weight:C', 'var95', 'unrealized_loss:B']);
-    // VaR 95 of [-0.1, 0] = -0.1 + 0.95 x 0.1 = -0.005 (linear interpolation): 0.5 % loss
-    expect(monitorSummary(above).risk.var95).toBeCloseTo(-0.1 + 0.05 * 0.1, 12);
+    // VaR 95 of [-0.1, 0 x 19], numpy's linear percentile: h = (20 - 1) x 0.05 = 0.95,
+    // so -0.1 + 0.95 x (0 - (-0.1)) = -0.005: a 0.5 % loss
+    expect(monitorSummary(above).risk.var95).toBeCloseTo(-0.005, 12);
+    expect(monitorSummary(above).risk.var95Unavailable).toBeNull();
+  });
+});
+
+describe('what the monitor withholds', () => {
+  it('below 20 returns: Sharpe, Sortino and VaR are NaN with the reason, and a big VaR does not alert', () => {
+    // two returns, one of them -50 %: "VaR" would be -0.475 and alert against 3 %; it is not defined yet
+    const s = monitorSummary(base({ window: [100, 50, 50] }));
+    expect(s.risk.sharpe).toBeNaN();
+    expect(s.risk.sortino).toBeNaN();
+    expect(s.risk.ratiosUnavailable).toBe('2 periods; needs at least 20');
+    expect(s.risk.var95).toBeNaN();
+    expect(s.risk.var95Value).toBeNaN();
+    expect(s.risk.var95Unavailable).toBe('2 returns; needs at least 20');
+    expect(s.risk.maxDrawdown).toBeCloseTo(0.5, 12);
+    expect(s.alerts.map((a) => a.kind)).not.toContain('var95');
+  });
+
+  it('20 returns that do not vary (an account still flat): VaR is not defined', () => {
+    const s = monitorSummary(base({ window: Array<number>(21).fill(10_000) }));
+    expect(s.risk.var95).toBeNaN();
+    expect(s.risk.var95Unavailable).toBe('the 20 returns do not vary');
+    expect(s.risk.ratiosUnavailable).toBeNull();
+  });
+
+  it('labels a position winner or loser only on a nonzero unrealised P&L', () => {
+    const s = monitorSummary(base());
+    // A: 10 x (60 - 50) = +100; B: 20 x (95 - 100) = -100; C: 65 x (100 - 100) = 0
+    expect(Object.fromEntries(s.positions.map((p) => [p.symbol, p.outcome]))).toEqual({ A: 'winner', B: 'loser', C: 'flat' });
   });
 });
 

@@ -5,6 +5,7 @@
  * VaR 95) and threshold alerts. Pure: the activity loads the snapshots and
  * stores the result; every statistic comes from risk.ts / portfolio.ts.
  */
+import { pnlOutcome, ratioAvailability, varAvailability } from './metric-availability';
 import { periodRate } from './returns';
 import { drawdownOfValues, historicalVaR, sharpeRatio, sortinoRatio } from './risk';
 import { valuePortfolio, type Position } from './portfolio';
@@ -98,6 +99,8 @@ export interface MonitorPositionLine {
   unrealizedPnl: number;
   /** price / avgCost - 1 */
   unrealizedPct: number;
+  /** winner / loser only on a nonzero unrealised P&L (`pnlOutcome`), else flat. */
+  outcome: 'winner' | 'loser' | 'flat';
   /** shares x (price - previous snapshot's price); NaN when not held in the previous snapshot. */
   dayPnl: number;
   stale: boolean;
@@ -129,13 +132,18 @@ export interface MonitorSummary {
   risk: {
     /** Number of returns in the window. */
     returns: number;
+    /** NaN (with `ratiosUnavailable`) below MIN_PERIODS_FOR_RATIOS returns. */
     sharpe: number;
     sortino: number;
+    /** Why Sharpe and Sortino are withheld (`ratioAvailability`); null when shown. */
+    ratiosUnavailable: string | null;
     maxDrawdown: number;
-    /** Historical VaR 95 as a return (e.g. -0.021). */
+    /** Historical VaR 95 as a return (e.g. -0.021); NaN (with `var95Unavailable`) when not defined. */
     var95: number;
     /** -var95 x total value: the one-day loss exceeded on 5 % of days, in dollars. */
     var95Value: number;
+    /** Why VaR is withheld (`varAvailability`: too few returns, or none vary); null when shown. */
+    var95Unavailable: string | null;
   };
   alerts: MonitorAlert[];
 }
@@ -152,7 +160,11 @@ const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
  * - risk on r_i = w_i / w_{i-1} - 1 over `window`: sharpeRatio with the
  *   annual rf (per period (1 + rf)^(1/252) - 1), sortinoRatio with that
  *   per-period rate as target, drawdownOfValues(window), historicalVaR 95
- *   (linear interpolation). Fewer than 2 returns -> NaN ratios.
+ *   (linear interpolation). Sharpe and Sortino need MIN_PERIODS_FOR_RATIOS
+ *   (20) returns and VaR needs 20 returns that vary (metric-availability.ts);
+ *   otherwise they are NaN with the reason, and never alert.
+ * - a position is a winner or a loser only on a nonzero unrealised P&L
+ *   (`pnlOutcome`; the report's "flat" otherwise).
  * - alerts: strictly above each threshold (drawdown > 5 %, weight > 7 %,
  *   -VaR > 3 %, unrealised < -10 %); NaN statistics never alert.
  *
@@ -182,6 +194,7 @@ export function monitorSummary(input: MonitorInput): MonitorSummary {
     weight: total !== 0 ? p.marketValue / total : NaN,
     unrealizedPnl: p.unrealizedPnl,
     unrealizedPct: p.avgCost > 0 ? p.price / p.avgCost - 1 : NaN,
+    outcome: pnlOutcome(p.unrealizedPnl),
     dayPnl: prevPrice.has(p.symbol) ? p.shares * (p.price - prevPrice.get(p.symbol)!) : NaN,
     stale: meta.get(p.symbol)?.stale === true,
   }));
@@ -200,15 +213,19 @@ export function monitorSummary(input: MonitorInput): MonitorSummary {
   const returns: number[] = [];
   for (let i = 1; i < w.length; i++) returns.push(w[i - 1] > 0 ? w[i] / w[i - 1] - 1 : NaN);
   const rfp = periodRate(input.riskFreeRate, 252);
+  const ratios = ratioAvailability(returns.filter((r) => r === r).length);
+  const varShown = varAvailability(returns);
+  const var95 = varShown.available ? historicalVaR(returns, 0.95) : NaN;
   const risk = {
     returns: returns.length,
-    sharpe: sharpeRatio(returns, { periodsPerYear: 252, riskFreeRate: input.riskFreeRate }),
-    sortino: sortinoRatio(returns, { periodsPerYear: 252, targetReturn: rfp }),
+    sharpe: ratios.available ? sharpeRatio(returns, { periodsPerYear: 252, riskFreeRate: input.riskFreeRate }) : NaN,
+    sortino: ratios.available ? sortinoRatio(returns, { periodsPerYear: 252, targetReturn: rfp }) : NaN,
+    ratiosUnavailable: ratios.available ? null : ratios.reason,
     maxDrawdown: drawdownOfValues(w).maxDrawdown,
-    var95: historicalVaR(returns, 0.95),
-    var95Value: NaN,
+    var95,
+    var95Value: -var95 * total,
+    var95Unavailable: varShown.available ? null : varShown.reason,
   };
-  risk.var95Value = -risk.var95 * total;
 
   const alerts: MonitorAlert[] = [];
   if (risk.maxDrawdown > th.maxDrawdown) {
