@@ -3,7 +3,14 @@
  * (strictly above fires, equal or below does not).
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MONITOR_THRESHOLDS, monitorSummary, periodStarts, type MonitorInput } from './monitoring';
+import {
+  benchmarkStart,
+  DEFAULT_MONITOR_THRESHOLDS,
+  firstHoldingsBenchmark,
+  monitorSummary,
+  periodStarts,
+  type MonitorInput,
+} from './monitoring';
 
 const base = (over: Partial<MonitorInput> = {}): MonitorInput => ({
   latest: {
@@ -118,5 +125,62 @@ describe('periodStarts', () => {
   it('gives the first of the month and of the year of the snapshot date', () => {
     expect(periodStarts('2025-03-14')).toEqual({ monthStart: '2025-03-01', yearStart: '2025-01-01' });
     expect(periodStarts('2024-12-31')).toEqual({ monthStart: '2024-12-01', yearStart: '2024-01-01' });
+  });
+});
+
+describe('firstHoldingsBenchmark', () => {
+  const dates = ['2024-12-31', '2025-01-02', '2025-01-03', '2025-01-06'];
+  const close = (symbol: string, date: string, adjClose: number) => ({ symbol, date, adjClose });
+
+  it('starts at the first snapshot that holds shares', () => {
+    expect(
+      benchmarkStart([
+        { date: '2024-12-31', positions: [] },
+        { date: '2025-01-02', positions: [{ symbol: 'Z', shares: 0 }] },
+        {
+          date: '2025-01-03',
+          positions: [
+            { symbol: 'A', shares: 5 },
+            { symbol: 'Z', shares: 0 },
+          ],
+        },
+      ]),
+    ).toEqual({ date: '2025-01-03', symbols: ['A'] });
+    expect(benchmarkStart([{ date: '2024-12-31', positions: [] }])).toBeNull();
+  });
+
+  it('splits the start value equally over the first names and holds them', () => {
+    // By hand: the account is in cash on 12-31 (no benchmark yet); V0 = 10,000 on 01-02, half in A (10 -> 12 -> 11),
+    // half in B (50 -> 50 -> 60); B misses 01-03 (carried at 50).
+    // 01-03: 5,000 x 12/10 + 5,000 x 50/50 = 11,000; 01-06: 5,000 x 11/10 + 5,000 x 60/50 = 11,500.
+    const b = firstHoldingsBenchmark({
+      curve: { dates, values: [9_000, 10_000, 10_400, 10_900] },
+      start: { date: '2025-01-02', symbols: ['A', 'B', 'C'] },
+      closes: [
+        close('A', '2024-12-31', 1),
+        close('A', '2025-01-02', 10),
+        close('A', '2025-01-03', 12),
+        close('A', '2025-01-06', 11),
+        close('B', '2025-01-02', 50),
+        close('B', '2025-01-06', 60),
+        // C has no close on the start date: it could not have been bought then
+        close('C', '2025-01-03', 5),
+      ],
+    })!;
+    expect(b.symbols).toEqual(['A', 'B']);
+    expect(b.values[0]).toBeNaN();
+    expect(b.values[1]).toBeCloseTo(10_000, 9);
+    expect(b.values[2]).toBeCloseTo(11_000, 9);
+    expect(b.values[3]).toBeCloseTo(11_500, 9);
+  });
+
+  it('is null without a priced name on the start date or a start on the curve', () => {
+    const curve = { dates, values: [1, 1, 1, 1] };
+    expect(
+      firstHoldingsBenchmark({ curve, start: { date: '2025-01-02', symbols: ['A'] }, closes: [close('A', '2025-01-03', 1)] }),
+    ).toBeNull();
+    expect(
+      firstHoldingsBenchmark({ curve, start: { date: '2025-02-02', symbols: ['A'] }, closes: [close('A', '2025-02-02', 1)] }),
+    ).toBeNull();
   });
 });

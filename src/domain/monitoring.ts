@@ -6,7 +6,7 @@
  * stores the result; every statistic comes from risk.ts / portfolio.ts.
  */
 import { pnlOutcome, ratioAvailability, varAvailability } from './metric-availability';
-import { periodRate } from './returns';
+import { equalWeightBenchmark, periodRate } from './returns';
 import { drawdownOfValues, historicalVaR, sharpeRatio, sortinoRatio } from './risk';
 import { valuePortfolio, type Position } from './portfolio';
 
@@ -71,6 +71,8 @@ export type MonitorComputation =
       date: string;
       summary: MonitorSummary;
       curve: { dates: string[]; values: number[] };
+      /** The chart's benchmark on `curve.dates` (`firstHoldingsBenchmark`); null or absent when there is none. */
+      benchmark?: MonitorBenchmark | null;
       windowDays: number;
       riskFreeRate: number;
       thresholds: MonitorThresholds;
@@ -86,6 +88,76 @@ export type MonitorComputation =
  */
 export function periodStarts(date: string): { monthStart: string; yearStart: string } {
   return { monthStart: `${date.slice(0, 7)}-01`, yearStart: `${date.slice(0, 4)}-01-01` };
+}
+
+/** The monitor chart's benchmark curve, in dollars, on the curve's dates. */
+export interface MonitorBenchmark {
+  name: string;
+  values: number[];
+  /** The names it holds (the first snapshot's positions with a close on its date). */
+  symbols: string[];
+}
+
+/**
+ * Where the monitor chart's benchmark starts: the first snapshot (oldest
+ * first in `snapshots`) that holds shares, with the names it holds. An
+ * account that began in cash starts its benchmark when it first invested.
+ * null when no snapshot holds anything.
+ *
+ * @example
+ *   benchmarkStart([{ date: '2025-01-02', positions: [] }, { date: '2025-01-03', positions: [{ symbol: 'A', shares: 5 }] }])
+ *   // { date: '2025-01-03', symbols: ['A'] }
+ */
+export function benchmarkStart(
+  snapshots: readonly { date: string; positions: readonly { symbol: string; shares: number }[] }[],
+): { date: string; symbols: string[] } | null {
+  for (const s of snapshots) {
+    const symbols = s.positions.filter((p) => p.shares > 0).map((p) => p.symbol);
+    if (symbols.length > 0) return { date: s.date, symbols };
+  }
+  return null;
+}
+
+/**
+ * The monitor chart's benchmark, by the rule WF6 uses (an equal-weight buy
+ * and hold of the names the portfolio started with), started at the
+ * `benchmarkStart` snapshot: the portfolio's total value V0 on that date
+ * split equally over the m held names that have a close on it, then never
+ * traded (so no costs): B_t = V0 (1/m) sum_i p_{i,t} / p_{i,0}
+ * (equalWeightBenchmark; a missing later close is carried forward from the
+ * past). NaN on the dates before the start. It answers "what if the
+ * portfolio had kept its first names, equally weighted, and done nothing".
+ * null when no held name has a close on the start date (prices not
+ * ingested) or the start is not on the curve.
+ *
+ * @example
+ *   firstHoldingsBenchmark({ curve: { dates: ['2025-01-02', '2025-01-03'], values: [1000, 1050] },
+ *     start: { date: '2025-01-02', symbols: ['A'] },
+ *     closes: [{ symbol: 'A', date: '2025-01-02', adjClose: 10 }, { symbol: 'A', date: '2025-01-03', adjClose: 11 }] })!.values // [1000, 1100]
+ */
+export function firstHoldingsBenchmark(input: {
+  curve: { dates: readonly string[]; values: readonly number[] };
+  start: { date: string; symbols: readonly string[] };
+  closes: readonly { symbol: string; date: string; adjClose: number }[];
+}): MonitorBenchmark | null {
+  const { dates, values } = input.curve;
+  const t0 = dates.indexOf(input.start.date);
+  if (t0 < 0 || !(values[t0] > 0)) return null;
+  const at = new Map(dates.slice(t0).map((d, i) => [d, i]));
+  const series = new Map(input.start.symbols.map((s) => [s, new Float64Array(dates.length - t0).fill(NaN)]));
+  for (const c of input.closes) {
+    const i = at.get(c.date);
+    const arr = series.get(c.symbol);
+    if (i !== undefined && arr) arr[i] = c.adjClose;
+  }
+  const names = [...series.keys()];
+  const path = equalWeightBenchmark(names.map((s) => series.get(s)!));
+  if (path.included.length === 0) return null;
+  return {
+    name: 'equal-weight buy and hold of the first holdings',
+    values: [...Array<number>(t0).fill(NaN), ...Array.from(path.wealth, (w) => w * values[t0])],
+    symbols: path.included.map((k) => names[k]),
+  };
 }
 
 export interface MonitorPositionLine {

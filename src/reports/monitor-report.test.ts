@@ -91,6 +91,18 @@ describe('renderMonitorReport', () => {
     expect(md).not.toContain('0.00% = n/a');
   });
 
+  it('says what the chart compares against', () => {
+    expect(md).toContain('Chart: portfolio value and its drawdown from its peak below (no benchmark');
+    const withBench = renderMonitorReport(
+      {
+        ...completed,
+        benchmark: { name: 'equal-weight buy and hold of the first holdings', values: [9_900, 10_050], symbols: ['A', 'B'] },
+      },
+      'x.svg',
+    );
+    expect(withBench).toContain('against the equal-weight buy and hold of the 2 names held on 2025-03-13 (no trades, no costs)');
+  });
+
   it('states the risk window and the alert thresholds, and lists the alerts', () => {
     expect(md).toContain('Window: the last 2 snapshot returns (configured 30); rf 5.00% a year, (1 + rf)^(1/252) - 1 per day.');
     expect(md).toContain('Thresholds: drawdown > 5.00%, position > 7.00%, VaR 95 > 3.00%, unrealized loss > 10.00%.');

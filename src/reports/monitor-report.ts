@@ -70,6 +70,10 @@ export function renderMonitorReport(c: MonitorComputation, chartFile: string, no
     '',
     `![Equity curve](${chartFile})`,
     '',
+    c.benchmark
+      ? `Chart: portfolio value against the equal-weight buy and hold of the ${c.benchmark.symbols.length} names held on ${c.curve.dates[c.benchmark.values.findIndex((v) => Number.isFinite(v))]} (no trades, no costs), and each one's drawdown from its peak below.`
+      : 'Chart: portfolio value and its drawdown from its peak below (no benchmark: no snapshot on the chart holds a name with a close).',
+    '',
     '## P&L',
     '',
     mdTable(
