@@ -14,7 +14,6 @@ import { openVenue } from '../../api/venue';
 import { selectBroker } from '../../config/broker-select';
 import type { Config } from '../../config/schema';
 import { startEmbeddedPostgres } from '../../stack/postgres';
-import { parseCommandArgs, UsageError } from '../args';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const err = (s: string) => process.stderr.write(`${s}\n`);
@@ -67,45 +66,47 @@ async function serve(config: Config): Promise<void> {
   await db.end();
 }
 
-async function keysCommand(argv: string[], config: Config): Promise<void> {
-  const [sub, ...rest] = argv;
-  const usage = 'quant api keys create --name NAME [--role trade|read] | list | revoke <id or prefix>';
+/** The api_keys table, migrated (the embedded Postgres started when it is not running). */
+async function withKeys<T>(config: Config, fn: (keys: ReturnType<typeof createApiKeyRepo>) => Promise<T>): Promise<T> {
   const db = createPool(
     config.postgres.url ?? (await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.postgres.embeddedPort })).url,
     2,
   );
   try {
     await migrate(db);
-    const keys = createApiKeyRepo(db);
-    if (sub === 'create') {
-      const o = parseCommandArgs(rest, { name: { type: 'string' }, role: { type: 'string' } }, usage);
-      if (!o.name) throw new UsageError('--name is required', usage);
-      const role = (o.role ?? 'trade') as ApiKeyRole;
-      if (role !== 'trade' && role !== 'read') throw new UsageError(`--role must be trade or read, got "${o.role}"`, usage);
-      const { key, row } = await keys.create(o.name, role);
-      out(`created ${role} key ${row.id} "${row.name}" (prefix ${row.prefix}); shown this once, store it now:`);
-      out(key);
-    } else if (sub === 'list') {
-      const rows = await keys.list();
-      if (rows.length === 0) out('no API keys');
-      for (const k of rows)
-        out(
-          `${String(k.id).padStart(4)}  ${k.prefix}  ${k.role.padEnd(5)}  ${k.name.padEnd(20)}  created ${k.createdAt}${k.revokedAt ? `  REVOKED ${k.revokedAt}` : ''}`,
-        );
-    } else if (sub === 'revoke') {
-      if (!rest[0]) throw new UsageError('give the id or prefix of the key to revoke', usage);
-      out((await keys.revoke(rest[0])) ? `revoked ${rest[0]}` : `no live key ${rest[0]}`);
-    } else {
-      throw new UsageError(`unknown subcommand "api keys ${sub ?? ''}"`, usage);
-    }
+    return await fn(createApiKeyRepo(db));
   } finally {
     await db.end();
   }
 }
 
-/** `quant api` and `quant api keys ...`. */
-export async function apiCommand(argv: string[], config: Config): Promise<void> {
-  if (argv[0] === 'keys') return keysCommand(argv.slice(1), config);
-  if (argv.length > 0) throw new UsageError(`unexpected argument "${argv[0]}"`, 'quant api | quant api keys create|list|revoke');
+/** `quant api keys create --name N [--role trade|read]`. */
+export async function apiKeysCreateCommand(o: { name: string; role: ApiKeyRole }, config: Config): Promise<void> {
+  await withKeys(config, async (keys) => {
+    const { key, row } = await keys.create(o.name, o.role);
+    out(`created ${o.role} key ${row.id} "${row.name}" (prefix ${row.prefix}); shown this once, store it now:`);
+    out(key);
+  });
+}
+
+/** `quant api keys list`. */
+export async function apiKeysListCommand(config: Config): Promise<void> {
+  await withKeys(config, async (keys) => {
+    const rows = await keys.list();
+    if (rows.length === 0) out('no API keys');
+    for (const k of rows)
+      out(
+        `${String(k.id).padStart(4)}  ${k.prefix}  ${k.role.padEnd(5)}  ${k.name.padEnd(20)}  created ${k.createdAt}${k.revokedAt ? `  REVOKED ${k.revokedAt}` : ''}`,
+      );
+  });
+}
+
+/** `quant api keys revoke <id or prefix>`. */
+export async function apiKeysRevokeCommand(idOrPrefix: string, config: Config): Promise<void> {
+  await withKeys(config, async (keys) => out((await keys.revoke(idOrPrefix)) ? `revoked ${idOrPrefix}` : `no live key ${idOrPrefix}`));
+}
+
+/** `quant api`: serve until SIGINT/SIGTERM. */
+export async function apiCommand(config: Config): Promise<void> {
   await serve(config);
 }
