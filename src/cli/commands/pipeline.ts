@@ -14,7 +14,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../config/schema';
-import { checkedInput, intOption, parseCommandArgs, UsageError } from '../args';
+import { checkedInput, UsageError, type OutputFormat } from '../args';
 import { workflowIds } from '../../../workflows/names';
 import { pipelineRangeInputSchema } from '../../../workflows/inputs';
 import type { PipelineInput, PipelineResult } from '../../../workflows/pipeline';
@@ -24,10 +24,9 @@ import type { SignalInput, SignalResult } from '../../../workflows/signal';
 import { dailyStartOptions } from './daily-start';
 import { refuseFutureRunDate } from '../run-date';
 import { withClient } from '../with-client';
+import { announceRun, printResult, webUiLink } from '../output';
 
-type Command = (argv: string[], config: Config) => Promise<void>;
-const out = (s: string) => process.stdout.write(`${s}\n`);
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+type Command = (o: DailyRunOptions, config: Config) => Promise<void>;
 
 /**
  * WF1 -> ... -> WF6 for one date under `pipeline-<date>`; waits for the result.
@@ -82,96 +81,83 @@ export async function runSignal(client: Client, taskQueue: string, input: Signal
   });
 }
 
-function dateArg(v: string | undefined, usage: string, name = 'date'): string {
-  if (!v) throw new UsageError(`--${name} is required`, usage);
-  if (!ISO_DATE.test(v) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v)
-    throw new UsageError(`--${name} must be a date YYYY-MM-DD, got "${v}"`, usage);
-  return refuseFutureRunDate(v, usage);
+export interface DailyRunOptions {
+  date: string;
+  lookbackDays?: number;
+  sentimentWeight?: number;
+  output: OutputFormat;
 }
 
-function weightArg(v: string | undefined, name: string, usage: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!(n >= 0 && n <= 1)) throw new UsageError(`--${name} must be a number in [0, 1], got "${v}"`, usage);
-  return n;
+/** `run pipeline` takes either `--date` or a range (`--from` with `--to`). */
+export interface PipelineRunOptions extends Omit<DailyRunOptions, 'date'> {
+  date?: string;
+  from?: string;
+  to?: string;
+  datesPerRun?: number;
 }
 
-const link = (uiUrl: string | undefined, ns: string, id: string) => (uiUrl ? `Web UI: ${uiUrl}/namespaces/${ns}/workflows/${id}` : '');
+const PIPELINE_USAGE =
+  'quant run pipeline --date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD [--dates-per-run N] [--lookback-days N] [--sentiment-weight W]';
 
-export const dailyRunCommands: Record<string, Command> = {
-  pipeline: async (argv, config) => {
-    const usage =
-      'quant run pipeline --date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD [--dates-per-run N] [--lookback-days N] [--sentiment-weight W]';
-    const o = parseCommandArgs(
-      argv,
-      {
-        date: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        'dates-per-run': { type: 'string' },
-        'lookback-days': { type: 'string' },
-        'sentiment-weight': { type: 'string' },
-      },
-      usage,
-    );
-    const sentiment = weightArg(o['sentiment-weight'], 'sentiment-weight', usage);
-    const lookbackDays = o['lookback-days'] === undefined ? undefined : intOption('lookback-days', o['lookback-days'], 0, 0);
-    if (o.from !== undefined || o.to !== undefined) {
-      if (o.date !== undefined) throw new UsageError('give either --date or --from/--to, not both', usage);
-      const input = checkedInput(
-        'pipelineRange',
-        pipelineRangeInputSchema,
-        {
-          from: dateArg(o.from, usage, 'from'),
-          to: dateArg(o.to, usage, 'to'),
-          lookbackDays,
-          signalWeights: sentiment === undefined ? undefined : { sentiment },
-          datesPerRun: o['dates-per-run'] === undefined ? undefined : intOption('dates-per-run', o['dates-per-run'], 25),
-        },
-        { from: '--from', to: '--to', datesPerRun: '--dates-per-run', lookbackDays: '--lookback-days' },
-        usage,
-      );
-      await withClient(config, async (client, ui) => {
-        out(link(ui, config.temporal.namespace, workflowIds.pipelineRange(input.from, input.to)));
-        out(JSON.stringify(await runPipelineRange(client, config.temporal.taskQueue, input), null, 2));
-      });
-      return;
-    }
-    if (o['dates-per-run'] !== undefined) throw new UsageError('--dates-per-run goes with --from/--to', usage);
-    const date = dateArg(o.date, usage);
-    await withClient(config, async (client, ui) => {
-      out(link(ui, config.temporal.namespace, workflowIds.pipeline(date)));
-      const r = await runPipeline(client, config.temporal.taskQueue, {
+/** `quant run pipeline --from D1 --to D2`: checked as the workflow checks it, then started (or joined) and waited for. */
+async function runRange(config: Config, o: PipelineRunOptions): Promise<void> {
+  if (o.from === undefined || o.to === undefined) throw new UsageError('--from and --to go together', PIPELINE_USAGE);
+  if (o.date !== undefined) throw new UsageError('give either --date or --from/--to, not both', PIPELINE_USAGE);
+  refuseFutureRunDate(o.to, PIPELINE_USAGE);
+  const input = checkedInput(
+    'pipelineRange',
+    pipelineRangeInputSchema,
+    {
+      from: o.from,
+      to: o.to,
+      lookbackDays: o.lookbackDays,
+      signalWeights: o.sentimentWeight === undefined ? undefined : { sentiment: o.sentimentWeight },
+      datesPerRun: o.datesPerRun,
+    },
+    { from: '--from', to: '--to', datesPerRun: '--dates-per-run', lookbackDays: '--lookback-days' },
+    PIPELINE_USAGE,
+  );
+  const workflowId = workflowIds.pipelineRange(input.from, input.to);
+  await withClient(config, async (client, ui) => {
+    announceRun(o.output, workflowId, webUiLink(ui, config.temporal.namespace, workflowId));
+    printResult(o.output, await runPipelineRange(client, config.temporal.taskQueue, input));
+  });
+}
+
+/** Announce the run, wait for it and print its result (the date is checked against the calendar first). */
+async function runDaily<T>(
+  config: Config,
+  o: DailyRunOptions,
+  workflowId: string,
+  execute: (client: Client, date: string) => Promise<T>,
+): Promise<void> {
+  const date = refuseFutureRunDate(o.date);
+  await withClient(config, async (client, ui) => {
+    announceRun(o.output, workflowId, webUiLink(ui, config.temporal.namespace, workflowId));
+    printResult(o.output, await execute(client, date));
+  });
+}
+
+export const dailyRunCommands: Record<'pipeline', (o: PipelineRunOptions, config: Config) => Promise<void>> &
+  Record<'screen' | 'signal', Command> = {
+  pipeline: (o, config) => {
+    if (o.from !== undefined || o.to !== undefined || o.datesPerRun !== undefined) return runRange(config, o);
+    if (o.date === undefined) throw new UsageError('--date (or --from with --to) is required', PIPELINE_USAGE);
+    return runDaily(config, { ...o, date: o.date }, workflowIds.pipeline(o.date), (client, date) =>
+      runPipeline(client, config.temporal.taskQueue, {
         date,
-        lookbackDays,
-        signalWeights: sentiment === undefined ? undefined : { sentiment },
-      });
-      out(JSON.stringify(r, null, 2));
-    });
+        lookbackDays: o.lookbackDays,
+        signalWeights: o.sentimentWeight === undefined ? undefined : { sentiment: o.sentimentWeight },
+      }),
+    );
   },
-  screen: async (argv, config) => {
-    const usage = 'quant run screen --date YYYY-MM-DD';
-    const o = parseCommandArgs(argv, { date: { type: 'string' } }, usage);
-    const date = dateArg(o.date, usage);
-    await withClient(config, async (client, ui) => {
-      out(link(ui, config.temporal.namespace, workflowIds.screen(date)));
-      out(JSON.stringify(await runScreen(client, config.temporal.taskQueue, { date }), null, 2));
-    });
-  },
-  signal: async (argv, config) => {
-    const usage = 'quant run signal --date YYYY-MM-DD [--sentiment-weight W]';
-    const o = parseCommandArgs(argv, { date: { type: 'string' }, 'sentiment-weight': { type: 'string' } }, usage);
-    const date = dateArg(o.date, usage);
-    const sentiment = weightArg(o['sentiment-weight'], 'sentiment-weight', usage);
-    await withClient(config, async (client, ui) => {
-      out(link(ui, config.temporal.namespace, workflowIds.signal(date)));
-      out(
-        JSON.stringify(
-          await runSignal(client, config.temporal.taskQueue, { date, weights: sentiment === undefined ? undefined : { sentiment } }),
-          null,
-          2,
-        ),
-      );
-    });
-  },
+  screen: (o, config) =>
+    runDaily(config, o, workflowIds.screen(o.date), (client, date) => runScreen(client, config.temporal.taskQueue, { date })),
+  signal: (o, config) =>
+    runDaily(config, o, workflowIds.signal(o.date), (client, date) =>
+      runSignal(client, config.temporal.taskQueue, {
+        date,
+        weights: o.sentimentWeight === undefined ? undefined : { sentiment: o.sentimentWeight },
+      }),
+    ),
 };
