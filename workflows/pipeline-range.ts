@@ -12,6 +12,10 @@
  *   server refuses the start; the range counts it as skipped), while a date
  *   that failed or was terminated runs again. A date running elsewhere (a
  *   `quant run pipeline --date D` in another terminal) is waited for.
+ *   "Completed" is what the server remembers: after the namespace's
+ *   retention period a closed run is gone and its date runs again, which is
+ *   harmless (every step writes idempotently per date; WF4 answers
+ *   `already_executed` for a booked date).
  * - Small history: after `datesPerRun` dates (or when the server suggests
  *   it) the run continues as new, carrying the next date and the counts.
  * - Resumable: the ID comes from the range, so starting the same range again
