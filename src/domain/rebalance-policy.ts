@@ -6,8 +6,8 @@
  * replays exactly what the paper account does.
  *
  * Why: rebalancing every name to its exact target every day made the
- * 5-year synthetic backtest trade 16,603 times and lose about 15 % a year to
- * costs. Pension model portfolios rebalance on a calendar and within
+ * 5-year synthetic backtest (bench:backtest) trade 16,603 times, turn the
+ * portfolio over 79 times a year and lose 12.5 % a year of CAGR to costs. Pension model portfolios rebalance on a calendar and within
  * tolerance bands (Vanguard, "Best practices for portfolio rebalancing",
  * Jaconetti, Kinniry and Zilbering 2010 / Zhang et al. 2022: a monthly or
  * quarterly check with a threshold trades far less for nearly the same
@@ -34,10 +34,15 @@ export interface RebalancePolicy {
  * The default: monthly, band max(0.5 pp, 25 % of the target).
  *
  * - Monthly: the usual review cycle of a pension model portfolio (a monthly
- *   or quarterly calendar check, then a band test); with the synthetic
- *   bench's signals, monthly keeps the cost drag under 1 % a year (see
- *   README, bench:backtest) while still acting on a new signal within a
- *   month. Quarterly trades less, daily is the old behaviour.
+ *   or quarterly calendar check, then a band test). On bench:backtest's
+ *   synthetic 5 years (fresh random signals every day, so nearly every
+ *   rebalance replaces the names) the cost drag a year is: daily 12.5 %,
+ *   weekly 2.8 %, monthly 0.61 %, quarterly 0.24 %. Monthly is the most
+ *   frequent calendar under the 1 % goal, and acts on a new signal within
+ *   a month; quarterly would trade less but hold stale signals for up to a
+ *   quarter. On that bench the band changes little (787 instead of 810
+ *   trades): the names change, not the weights; on a real book whose
+ *   names persist, the band is what stops daily drift trades.
  * - 25 % relative: the "25" of the 5/25 rule, the scale of a single stock
  *   weight (targets here are 1-5 %, so 0.25-1.25 pp).
  * - 0.5 pp absolute: a floor so small weights do not trade on noise; it is
