@@ -69,6 +69,8 @@ export interface RebalanceContext {
   dividends: DueDividend[];
   minTradeValue: number;
   rebalancePolicy: RebalancePolicy;
+  /** The account's last rebalance day before this date (the frequency counts from it), or null. */
+  lastRebalanceDate: string | null;
 }
 
 export interface RebalanceSummary {
@@ -177,6 +179,7 @@ export function createRebalanceActivities(deps: RebalanceDeps) {
         dividends,
         minTradeValue: deps.portfolioSettings.minTradeValue,
         rebalancePolicy: rebalancePolicyOf(deps.portfolioSettings),
+        lastRebalanceDate: await portfolio.lastRebalanceDate(date),
       };
       const contextKey = work(date, 'context.json');
       await putJson(store, contextKey, ctx);
@@ -204,8 +207,7 @@ export function createRebalanceActivities(deps: RebalanceDeps) {
           dividends: ctx.dividends,
           minTradeValue: ctx.minTradeValue,
           rebalancePolicy: ctx.rebalancePolicy,
-          // WF4 runs every trading day, so the last snapshot is the previous trading day
-          previousDate: ctx.baseSnapshotDate,
+          lastRebalanceDate: ctx.lastRebalanceDate,
         }),
       );
       const plan: StoredPlan = {

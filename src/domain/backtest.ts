@@ -193,9 +193,9 @@ function finish(
 
 /**
  * The signal portfolio: on each signal day's execution close that the
- * rebalance policy makes due (isRebalanceDue with the previous market date:
- * the first execution day, then the first market day of each period; with
- * `daily`, every signal day), target weights = pensionAllocation(candidates
+ * rebalance policy makes due (isRebalanceDue with the last execution date:
+ * the first signal day, then the first signal day of each later period;
+ * with `daily`, every signal day), target weights = pensionAllocation(candidates
  * with a price so far, policy), then the no-trade band (applyNoTradeBand),
  * generateOrders (whole shares, costs, minimum trade) and applyFill; every
  * close in between is marked to market. Signal days that are not due do
@@ -247,7 +247,7 @@ export function simulateSignalPortfolio(
     const day = byExec.get(t);
     let tradedToday = 0;
     let costsToday = 0;
-    if (day && isRebalanceDue(market.dates[t], t === first ? null : market.dates[t - 1], policy.frequency)) {
+    if (day && isRebalanceDue(market.dates[t], executionDates.at(-1) ?? null, policy.frequency)) {
       const priced = day.candidates.filter((c) => px.price(c.symbol) > 0);
       if (priced.length < day.candidates.length) unpricedDays.push(day.date);
       const alloc = pensionAllocation(priced, params.policy);

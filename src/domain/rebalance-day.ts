@@ -90,8 +90,8 @@ export interface RebalanceDayInput {
   alphaPolicy?: AlphaPolicy;
   /** Frequency and no-trade band (default DEFAULT_REBALANCE_POLICY). */
   rebalancePolicy?: Partial<RebalancePolicy>;
-  /** The account's previous trading day (its last snapshot); null or absent = none, so the day is due. */
-  previousDate?: string | null;
+  /** The account's last rebalance day (a day with an outcome in REBALANCED_OUTCOMES); null or absent = none, so the day is due. */
+  lastRebalanceDate?: string | null;
 }
 
 export interface PlannedOrder extends Order {
@@ -144,6 +144,14 @@ export interface MarkedPosition extends HeldPosition {
 
 export type RebalanceOutcome = 'traded' | 'no_signals' | 'no_trades' | 'capital_too_small' | 'not_due';
 
+/**
+ * The outcomes of a rebalance day (targets evaluated, whether or not
+ * anything traded): the rebalance frequency counts from the last of them.
+ * A day without signals or not due is no rebalance. (The portfolio repo's
+ * `lastRebalanceDate` query lists the same values.)
+ */
+export const REBALANCED_OUTCOMES: readonly RebalanceOutcome[] = ['traded', 'no_trades', 'capital_too_small'];
+
 export interface RebalanceDay {
   date: string;
   outcome: RebalanceOutcome;
@@ -178,7 +186,7 @@ const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
  * the other targets rescaled so they still apply to the whole account),
  * the no-trade band (applyNoTradeBand), generateOrders, the net-alpha
  * filter on buys, fills (sells first). A day that is not a rebalance day
- * (isRebalanceDue(date, previousDate, frequency) false) only books
+ * (isRebalanceDue(date, lastRebalanceDate, frequency) false) only books
  * dividends and marks: outcome 'not_due', no targets, no trades, sells
  * included (a name whose target became 0 is sold at the next rebalance
  * day, as in the backtest). A target with no holding whose one share costs
@@ -192,7 +200,7 @@ const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 export function rebalanceDay(input: RebalanceDayInput): RebalanceDay {
   const costModel = input.costModel ?? DEFAULT_COST_MODEL;
   const policy = resolveRebalancePolicy(input.rebalancePolicy);
-  const due = isRebalanceDue(input.date, input.previousDate ?? null, policy.frequency);
+  const due = isRebalanceDue(input.date, input.lastRebalanceDate ?? null, policy.frequency);
   const alphaPolicy = input.alphaPolicy ?? DEFAULT_ALPHA_POLICY;
   const priceOf = (s: string) => {
     const p = input.prices[s];

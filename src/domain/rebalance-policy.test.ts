@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulateSignalPortfolio, type BacktestMarket, type SignalDay } from './backtest';
 import { mulberry32 } from './random';
-import { rebalanceDay, type DaySignal, type HeldPosition } from './rebalance-day';
+import { REBALANCED_OUTCOMES, rebalanceDay, type DaySignal, type HeldPosition } from './rebalance-day';
 import {
   applyNoTradeBand,
   bandWidth,
@@ -117,8 +117,9 @@ describe('rebalance frequency', () => {
     expect(rebalancePeriod('2024-12-31', 'quarterly')).toBe('2024-Q4');
   });
 
-  it('due on the first trading day of the period only', () => {
+  it('due when the last rebalance was in an earlier period (so, run daily: the first trading day of each period)', () => {
     expect(isRebalanceDue('2024-06-03', '2024-05-31', 'monthly')).toBe(true); // Monday after the last Friday of May
+    expect(isRebalanceDue('2024-06-04', '2024-05-01', 'monthly')).toBe(true); // June 3 had no rebalance: the 4th is due
     expect(isRebalanceDue('2024-06-04', '2024-06-03', 'monthly')).toBe(false);
     expect(isRebalanceDue('2024-06-04', null, 'monthly')).toBe(true); // a new account invests at once
     expect(isRebalanceDue('2024-04-01', '2024-03-28', 'quarterly')).toBe(true); // Good Friday 2024-03-29 closed
@@ -132,7 +133,7 @@ describe('rebalance frequency', () => {
     const dates = weekdays('2024-01-25', 12); // 2024-01-25 .. 2024-02-09
     let cash = 100_000;
     let positions: HeldPosition[] = [];
-    let previous: string | null = null;
+    let last: string | null = null;
     const traded: string[] = [];
     dates.forEach((date, i) => {
       const top = i % 2 === 0 ? 'A' : 'B';
@@ -150,13 +151,13 @@ describe('rebalance frequency', () => {
         signals,
         dividends: [],
         minTradeValue: 100,
-        previousDate: previous,
+        lastRebalanceDate: last,
       });
       if (d.orders.length > 0) traded.push(date);
       else expect(d.outcome).toBe('not_due');
       cash = d.after.cash;
       positions = d.after.positions.filter((p) => p.shares > 0);
-      previous = date;
+      if (REBALANCED_OUTCOMES.includes(d.outcome)) last = date;
     });
     // the first day (a new account) and the first trading day of February
     expect(traded).toEqual(['2024-01-25', '2024-02-01']);
@@ -190,11 +191,15 @@ describe('the paper account and the backtest agree', () => {
       return dates.map(() => (p *= 1 + (rng() - 0.5) * 0.04));
     });
     const recs: Recommendation[] = ['strong_buy', 'buy', 'hold', 'sell', 'strong_sell'];
+    // no signals at all on the first trading days of February and March: both sides rebalance on the next day
+    const missing = new Set(['2024-02-01', '2024-03-01']);
     const signals = dates.map((date) => ({
       date,
-      rows: symbols
-        .filter(() => rng() < 0.7)
-        .map((symbol, k) => ({ symbol, sector: `Sec${k % 3}`, signal: recs[Math.floor(rng() * 5)], score: 100 })),
+      rows: missing.has(date)
+        ? []
+        : symbols
+            .filter(() => rng() < 0.7)
+            .map((symbol, k) => ({ symbol, sector: `Sec${k % 3}`, signal: recs[Math.floor(rng() * 5)], score: 100 })),
     }));
     return { market: { dates, symbols, closes } as BacktestMarket, signals };
   }
@@ -210,15 +215,18 @@ describe('the paper account and the backtest agree', () => {
       // passes every buy, and the backtest has no such filter
       const sim = simulateSignalPortfolio(
         market,
-        signals.map((d): SignalDay => ({
-          date: d.date,
-          candidates: d.rows.map((r) => ({ symbol: r.symbol, sector: r.sector, recommendation: r.signal })),
-        })),
+        // a date without signal rows is no signal day (as signalDaysOf builds them)
+        signals
+          .filter((d) => d.rows.length > 0)
+          .map((d): SignalDay => ({
+            date: d.date,
+            candidates: d.rows.map((r) => ({ symbol: r.symbol, sector: r.sector, recommendation: r.signal })),
+          })),
         { initialCapital: 50_000, rebalance: policy },
       );
       let cash = 50_000;
       let positions: HeldPosition[] = [];
-      let previous: string | null = null;
+      let last: string | null = null;
       let trades = 0;
       let costs = 0;
       const executed: string[] = [];
@@ -233,18 +241,19 @@ describe('the paper account and the backtest agree', () => {
           dividends: [],
           minTradeValue: 100,
           rebalancePolicy: policy,
-          previousDate: previous,
+          lastRebalanceDate: last,
         });
         expect(d.rejected.filter((r) => r.reason === 'net_alpha')).toEqual([]);
-        if (d.outcome !== 'not_due') executed.push(date);
+        if (REBALANCED_OUTCOMES.includes(d.outcome)) executed.push(date);
         trades += d.orders.length;
         costs += d.costs;
         expect(d.after.totalValue).toBeCloseTo(sim.equity[t], 6);
         cash = d.after.cash;
         positions = d.after.positions.filter((p) => p.shares > 0);
-        previous = date;
+        if (REBALANCED_OUTCOMES.includes(d.outcome)) last = date;
       });
       expect(executed).toEqual(sim.executionDates);
+      if (policy.frequency === 'monthly') expect(executed).toEqual(['2024-01-02', '2024-02-02', '2024-03-04', '2024-04-01', '2024-05-01']);
       expect(trades).toBe(sim.trades);
       expect(costs).toBeCloseTo(sim.costs, 8);
       expect(trades).toBeGreaterThan(0);

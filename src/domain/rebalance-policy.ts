@@ -98,19 +98,25 @@ export function rebalancePeriod(date: string, frequency: RebalanceFrequency): st
 }
 
 /**
- * True when `date` is a rebalance day: the account's first trading day in
- * its period, i.e. there is no previous trading day (`previousDate` null:
- * the first day invests) or the previous one fell in another period. WF4
- * passes its last snapshot date (it runs every trading day), the backtest
- * the previous market date, so both pick the same days. A missed first day
- * (no run) moves the rebalance to the next day the account runs.
+ * True when `date` is a rebalance day: the account has not rebalanced yet
+ * in this period, i.e. there is no last rebalance (`lastRebalanceDate`
+ * null: a new account invests at once) or it fell in an earlier period.
+ * With the pipeline running every trading day with signals, that is the
+ * first trading day of each period. A rebalance is a day whose targets
+ * were evaluated (traded, or nothing passed the filters); a day without
+ * signals does not count, so a period whose first day had no signals
+ * rebalances on its first day with signals. WF4 reads its last rebalance
+ * from `rebalancing_runs`, the backtest keeps its last execution date, so
+ * both pick the same days from the same signals (and a WF4 that runs only
+ * monthly, as the two-year pipeline test does, rebalances at every run in
+ * both).
  *
  * @example
- *   isRebalanceDue('2024-06-03', '2024-05-31', 'monthly') // true
+ *   isRebalanceDue('2024-06-03', '2024-05-01', 'monthly') // true
  *   isRebalanceDue('2024-06-04', '2024-06-03', 'monthly') // false
  */
-export function isRebalanceDue(date: string, previousDate: string | null, frequency: RebalanceFrequency): boolean {
-  return previousDate === null || rebalancePeriod(previousDate, frequency) !== rebalancePeriod(date, frequency);
+export function isRebalanceDue(date: string, lastRebalanceDate: string | null, frequency: RebalanceFrequency): boolean {
+  return lastRebalanceDate === null || rebalancePeriod(lastRebalanceDate, frequency) !== rebalancePeriod(date, frequency);
 }
 
 /**
