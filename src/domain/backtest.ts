@@ -14,6 +14,7 @@
 import { pensionAllocation, type AllocationCandidate, type AllocationPolicy } from './allocation';
 import { DEFAULT_COST_MODEL, type CostModel } from './costs';
 import { DomainInputError } from './errors';
+import { ratioAvailability } from './metric-availability';
 import { generateOrders } from './orders';
 import { applyFill, emptyPortfolio, type PortfolioState } from './portfolio';
 import { applyNoTradeBand, DAILY_NO_BAND, isRebalanceDue, resolveRebalancePolicy, type RebalancePolicy } from './rebalance-policy';
@@ -340,7 +341,12 @@ export function simulateBuyAndHold(market: BacktestMarket, firstDay: SignalDay |
  * (Sharpe on excess returns with rf_p = (1 + rf)^(1/252) - 1, Sortino with
  * target rf_p, drawdown and Calmar on wealth starting at 1 = the capital),
  * plus turnover, total costs and cost drag from `trading` (tradingSeries of
- * the curve; NaN without it). An empty curve -> NaN metrics.
+ * the curve; NaN without it). An empty curve -> NaN metrics. Below
+ * MIN_PERIODS_FOR_RATIOS (20) periods the annualised figures (CAGR,
+ * volatility, Sharpe, Sortino, Calmar, annual turnover, cost drag) are
+ * NaN: a few days extrapolated to a year mislead (`ratioAvailability`
+ * gives the reason the report prints); total return, max drawdown and
+ * total costs stay.
  *
  * @example
  *   backtestMetrics(sim.returns, 0.05, 252, tradingSeries(sim)).costDrag
@@ -352,18 +358,20 @@ export function backtestMetrics(
   trading?: TradingSeries,
 ): BacktestMetrics {
   const s = performanceSummary(returns, { periodsPerYear, riskFreeRate, trading });
+  const shown = ratioAvailability(s.periods).available;
+  const annualised = (x: number) => (shown ? x : NaN);
   return {
-    turnoverAnnual: s.turnoverAnnual ?? NaN,
+    turnoverAnnual: annualised(s.turnoverAnnual ?? NaN),
     costsTotal: s.costsTotal ?? NaN,
-    costDrag: s.costDrag ?? NaN,
+    costDrag: annualised(s.costDrag ?? NaN),
     periods: s.periods,
     totalReturn: s.totalReturn,
-    cagr: s.cagr,
-    volatility: s.volatility,
-    sharpe: s.sharpe,
-    sortino: s.sortino,
+    cagr: annualised(s.cagr),
+    volatility: annualised(s.volatility),
+    sharpe: annualised(s.sharpe),
+    sortino: annualised(s.sortino),
     maxDrawdown: s.maxDrawdown,
-    calmar: s.calmar,
+    calmar: annualised(s.calmar),
   };
 }
 
