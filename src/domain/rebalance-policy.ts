@@ -55,6 +55,10 @@ export interface RebalancePolicy {
  * again at the next move; trading to the target is what most pension
  * mandates prescribe (rebalance "back to the strategic weights") and keeps
  * the portfolio the allocation the report shows, within the band.
+ *
+ * Consequences, on purpose: a name at the 5 % stock cap may drift up to
+ * 6.25 % (its band) before it is trimmed back to 5 %, and a new name whose
+ * target is at most the absolute band (0.5 %) is not bought from zero.
  */
 export const DEFAULT_REBALANCE_POLICY: RebalancePolicy = { frequency: 'monthly', bandAbsolute: 0.005, bandRelative: 0.25 };
 
