@@ -32,6 +32,8 @@ import {
   type CloseMatrix,
   type ResolvedBacktestParams,
 } from '../src/domain/backtest-inputs';
+import type { RebalancePolicy } from '../src/domain/rebalance-policy';
+import { tradingSeries } from '../src/domain/turnover';
 import { renderBacktestReport, renderNoSignalsBacktestReport } from '../src/reports/backtest-report';
 import { renderEquityChart } from '../src/reports/svg-chart';
 import { addDays, parseIsoDate } from '../src/domain/dates';
@@ -42,7 +44,13 @@ import { asActivityFailure } from './support/failures';
 export interface BacktestDeps {
   store: ObjectStore;
   backtests: BacktestRepo;
-  backtestSettings: { lookbackDays: number; initialCapital: number; minTradeValue: number; riskFreeRate: number };
+  backtestSettings: {
+    lookbackDays: number;
+    initialCapital: number;
+    minTradeValue: number;
+    riskFreeRate: number;
+    rebalance: RebalancePolicy;
+  };
 }
 
 export type ResolveBacktestResult =
@@ -92,6 +100,7 @@ export function createBacktestActivities(deps: BacktestDeps) {
         costModel,
         minTradeValue: cfg.minTradeValue,
         riskFreeRate: cfg.riskFreeRate,
+        rebalance: cfg.rebalance,
       };
       return dates.length === 0 ? { status: 'no_signals', params, signalDates: 0 } : { status: 'ok', params, signalDates: dates.length };
     },
@@ -119,14 +128,14 @@ export function createBacktestActivities(deps: BacktestDeps) {
       const p = input.params;
       const data = await getJson<BacktestData>(store, input.dataKey);
       const market = marketOf(data.market);
-      const bp = { initialCapital: p.initialCapital, costModel: p.costModel, minTradeValue: p.minTradeValue };
+      const bp = { initialCapital: p.initialCapital, costModel: p.costModel, minTradeValue: p.minTradeValue, rebalance: p.rebalance };
       const sim: SimulationResult =
         input.kind === 'signal'
           ? simulateSignalPortfolio(market, data.signalDays, bp)
           : simulateBuyAndHold(market, earliestSignalDay(data.signalDays), bp);
       const curveKey = work(p, `${input.kind}-curve.json`);
       await putJson(store, curveKey, sim);
-      const m = backtestMetrics(sim.returns, p.riskFreeRate);
+      const m = backtestMetrics(sim.returns, p.riskFreeRate, 252, tradingSeries(sim));
       return {
         kind: input.kind,
         curveKey,
@@ -224,4 +233,5 @@ const paramsJson = (p: ResolvedBacktestParams) => ({
   costModel: p.costModel,
   minTradeValue: p.minTradeValue,
   riskFreeRate: p.riskFreeRate,
+  rebalance: p.rebalance,
 });

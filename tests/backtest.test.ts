@@ -22,7 +22,8 @@ import type { Db } from '../src/adapters/postgres/pool';
 import { DAILY_UNIVERSE } from '../src/adapters/hourly-dataset/universe';
 import { referenceMetrics } from './reference-metrics';
 
-const config = testConfig();
+// Written for the rule before the rebalance policy (every signal day, exactly to the target): keep it explicitly.
+const config = testConfig({ REBALANCE_FREQUENCY: 'daily', REBALANCE_BAND_ABS: '0', REBALANCE_BAND_REL: '0' });
 let worker: Awaited<ReturnType<typeof startTestWorker>>;
 let client: Client;
 let db: Db;
@@ -110,6 +111,11 @@ describe('backtest (WF6)', () => {
     // The signal portfolio trades on many dates and pays costs; the benchmark trades once.
     expect(r.signal!.trades).toBeGreaterThan(r.benchmark!.trades);
     expect(r.benchmark!.costs).toBeGreaterThan(0);
+    // Turnover, costs and cost drag reach the result, the stored row and the report (definitions: src/domain/turnover.ts).
+    expect(r.signal!.costsTotal).toBeCloseTo(r.signal!.costs / 25_000, 12);
+    expect(r.signal!.costDrag).toBeGreaterThan(0);
+    expect(r.signal!.turnoverAnnual).toBeGreaterThan(r.benchmark!.turnoverAnnual);
+    expect(row.signalMetrics!.costDrag).toBeCloseTo(r.signal!.costDrag, 12);
 
     // The benchmark holds the first date's buys and strong buys, equally: check its first-day value against the stored closes.
     const firstBuys = DAILY_UNIVERSE.slice(0, 20)
@@ -124,6 +130,7 @@ describe('backtest (WF6)', () => {
     expect(md).toContain('## Comparison');
     expect(md).toContain('## Per-period returns');
     expect(md).toContain('| 2014-12 |');
+    expect(md).toContain('| cost drag (gross - net CAGR) |');
     const svg = new TextDecoder().decode(await worker.store.get(r.chartKey!));
     // two curves in the equity panel, their underwater curves in the drawdown panel below
     expect(svg.match(/<polyline data-series="signal portfolio"/g)).toHaveLength(2);

@@ -2,8 +2,9 @@
  * `backtest` (WF6): resolve the parameters (window, capital, costs) -> load
  * the historical signals and closes (one claim-check object) -> simulate
  * the signal portfolio and the equal-weight buy-and-hold benchmark IN
- * PARALLEL (two activities) -> compare (CAGR, Sharpe, Sortino, max
- * drawdown, Calmar, excess), UPSERT `backtest_runs` on (start, end), report
+ * PARALLEL (two activities; the signal portfolio under WF4's rebalance
+ * frequency and no-trade band) -> compare (CAGR, Sharpe, Sortino, max
+ * drawdown, Calmar, turnover, costs, cost drag, excess), UPSERT `backtest_runs` on (start, end), report
  * with both curves in one SVG. ID `backtest-<date>`; `Pipeline = 'daily'`,
  * `RunDate = <date>`.
  */

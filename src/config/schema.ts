@@ -11,6 +11,7 @@ import {
   FANOUT_DEFAULTS as FANOUT_DEFAULT_VALUES,
   MAX_CHILDREN_PER_PARENT,
 } from '../domain/fanout-defaults';
+import { DEFAULT_REBALANCE_POLICY, REBALANCE_FREQUENCIES } from '../domain/rebalance-policy';
 
 export { MAX_CHILDREN_PER_PARENT };
 
@@ -169,6 +170,18 @@ export const configSchema = z
         paperTrading: bool.default(true),
         /** Trades with a notional below this are skipped. */
         minTradeValue: z.coerce.number().min(0).default(100),
+        /**
+         * WF4 and WF6 trade only on the first trading day of each period; defaults and their reasons:
+         * DEFAULT_REBALANCE_POLICY in src/domain/rebalance-policy.ts.
+         */
+        rebalanceFrequency: z
+          .enum(REBALANCE_FREQUENCIES as [string, ...string[]])
+          .transform((v) => v as (typeof REBALANCE_FREQUENCIES)[number])
+          .default(DEFAULT_REBALANCE_POLICY.frequency),
+        /** No-trade band, absolute: a name trades only when |weight - target| > max(this, bandRelative x target). */
+        rebalanceBandAbsolute: z.coerce.number().min(0).max(1).default(DEFAULT_REBALANCE_POLICY.bandAbsolute),
+        /** No-trade band, relative to the target weight. */
+        rebalanceBandRelative: z.coerce.number().min(0).max(10).default(DEFAULT_REBALANCE_POLICY.bandRelative),
       })
       .prefault({}),
     /** WF5 monitor: the risk window and the alert thresholds (fractions: 0.05 = 5 %). */
@@ -356,6 +369,9 @@ export const ENV_NAMES: Record<string, string> = {
   'portfolio.initialCapital': 'PORTFOLIO_INITIAL_CAPITAL',
   'portfolio.paperTrading': 'PAPER_TRADING',
   'portfolio.minTradeValue': 'MIN_TRADE_VALUE',
+  'portfolio.rebalanceFrequency': 'REBALANCE_FREQUENCY',
+  'portfolio.rebalanceBandAbsolute': 'REBALANCE_BAND_ABS',
+  'portfolio.rebalanceBandRelative': 'REBALANCE_BAND_REL',
   'monitoring.windowDays': 'MONITOR_WINDOW_DAYS',
   'monitoring.riskFreeRate': 'MONITOR_RISK_FREE_RATE',
   'monitoring.maxDrawdown': 'MONITOR_MAX_DRAWDOWN',

@@ -75,6 +75,11 @@ export function buildMonitorBacktestDeps(config: Config, db: Db): Omit<MonitorDe
       initialCapital: config.portfolio.initialCapital,
       minTradeValue: config.portfolio.minTradeValue,
       riskFreeRate: m.riskFreeRate,
+      rebalance: {
+        frequency: config.portfolio.rebalanceFrequency,
+        bandAbsolute: config.portfolio.rebalanceBandAbsolute,
+        bandRelative: config.portfolio.rebalanceBandRelative,
+      },
     },
   };
 }
