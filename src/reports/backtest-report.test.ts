@@ -97,7 +97,7 @@ describe('renderBacktestReport', () => {
     expect(lines).toContain('| turnover a year (one-sided) | 155.00% | 50.00% | 105.00% |');
     expect(lines).toContain('| costs (of initial capital) | 0.31% | 0.10% | 0.21% |');
     expect(lines).toContain('| cost drag (gross - net CAGR) | 1.55% | 0.50% | 1.05% |');
-    expect(lines).toContain('| final value | $1155.00 | $1050.00 |');
+    expect(lines).toContain('| final value | $1,155.00 | $1,050.00 |');
     expect(lines).toContain('| trades | 12 | 4 |');
     expect(lines).toContain('| costs paid | $3.46 | $1.00 |');
   });

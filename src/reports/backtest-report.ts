@@ -8,7 +8,7 @@
 import { monthlyReturns, type BacktestComparison, type SimulationResult } from '../domain/backtest';
 import type { ResolvedBacktestParams } from '../domain/backtest-inputs';
 import { ratioAvailability } from '../domain/metric-availability';
-import { fmt, mdTable, pct } from './markdown';
+import { fmt, mdTable, money, pct } from './markdown';
 
 /** What the backtest report shows. */
 export interface BacktestReportInput {
@@ -77,9 +77,9 @@ export function renderBacktestReport(r: BacktestReportInput): string {
     mdTable(
       ['', 'signal portfolio', 'buy and hold'],
       [
-        ['final value', `$${fmt(sig.equity.at(-1), 2)}`, `$${fmt(bench.equity.at(-1), 2)}`],
+        ['final value', money(sig.equity.at(-1)), money(bench.equity.at(-1))],
         ['trades', sig.trades, bench.trades],
-        ['costs paid', `$${fmt(sig.costs, 2)}`, `$${fmt(bench.costs, 2)}`],
+        ['costs paid', money(sig.costs), money(bench.costs)],
         ['days', sig.equity.length, bench.equity.length],
       ],
     ),
