@@ -96,6 +96,8 @@ export function buildProgram(
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({
+      // "quant: unknown option '--x'", like the errors the commands themselves print.
+      outputError: (message, write) => write(message.replace(/^error: /, 'quant: ')),
       ...(output.writeOut ? { writeOut: output.writeOut } : {}),
       ...(output.writeErr ? { writeErr: output.writeErr } : {}),
     })
