@@ -202,7 +202,9 @@ export function buildProgram(
     .option('--from <YYYY-MM-DD>', 'backfill start (with --to)', dateArg)
     .option('--to <YYYY-MM-DD>', 'backfill end (with --from)', dateArg)
     .option('--symbols <A,B>', 'symbols (default the 49-name universe)', listArg)
-    .option('--lookback <n>', 'days of history before --date', intArg(0))
+    .option('--lookback-days <n>', 'days of history before --date (the same spelling as run pipeline)', intArg(0))
+    // The old spelling keeps working for scripts written against it; the help shows one.
+    .addOption(new Option('--lookback <n>').argParser(intArg(0)).hideHelp().conflicts('lookbackDays'))
     .option('--chunk-days <n>', 'days per backfill chunk', intArg(1))
     .addOption(outputOption());
   leaf(run, 'screen', 'run screen', 'the multi-factor screen for one date (needs its prices)', 'quant run screen --date 2026-02-06')

@@ -121,6 +121,8 @@ describe('options reach the command parsed', () => {
       lookbackDays: 0,
       output: 'table',
     });
+    expect((await quant(['run', 'ingest', '--lookback-days', '5'])).calls[0].opts).toMatchObject({ lookbackDays: 5 });
+    expect((await quant(['run', 'ingest', '--lookback', '5'])).calls[0].opts).toMatchObject({ lookback: 5 });
     expect((await quant(['runs', 'list'])).calls[0].opts).toEqual({ limit: 20, output: 'table' });
     expect((await quant(['schedules', 'pause', 'daily-ingest', '--note', 'holiday'])).calls[0]).toEqual({
       name: 'schedules pause',
