@@ -35,6 +35,7 @@ import { createPool } from '../src/adapters/postgres/pool';
 import { freePort } from '../src/stack/free-port';
 import { startEmbeddedPostgres, stopEmbeddedPostgres } from '../src/stack/postgres';
 import { percentile } from './percentile';
+import { loadAverage } from './support';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -255,6 +256,7 @@ async function main() {
           api_peak_rss_mb: rss,
           signals_by_outcome: Object.fromEntries(outcomes.rows.map((r) => [r.outcome, Number(r.n)])),
           rejections_by_rule: Object.fromEntries(rules.rows.map((r) => [r.rule, Number(r.n)])),
+          ...loadAverage(),
         },
         null,
         2,
