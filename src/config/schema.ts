@@ -153,6 +153,13 @@ export const configSchema = z
         modelDir: z.string().min(1).optional(),
       })
       .prefault({}),
+    /** WF2 screen. */
+    screening: z
+      .object({
+        /** Annual risk-free rate of the screen's Sharpe ratio (seed 003: "risk-free rate adjusted"; its rate is 5 %, as in WF5). */
+        riskFreeRate: z.coerce.number().min(0).max(1).default(0.05),
+      })
+      .prefault({}),
     signals: z
       .object({
         technicalWeight: z.coerce.number().min(0).max(1).default(0.3),
@@ -358,6 +365,7 @@ export const ENV_NAMES: Record<string, string> = {
   'portfolio.minTradeValue': 'MIN_TRADE_VALUE',
   'monitoring.windowDays': 'MONITOR_WINDOW_DAYS',
   'monitoring.riskFreeRate': 'MONITOR_RISK_FREE_RATE',
+  'screening.riskFreeRate': 'SCREEN_RISK_FREE_RATE',
   'monitoring.maxDrawdown': 'MONITOR_MAX_DRAWDOWN',
   'monitoring.maxPositionWeight': 'MONITOR_MAX_POSITION_WEIGHT',
   'monitoring.maxVar95': 'MONITOR_MAX_VAR95',
