@@ -11,6 +11,7 @@ import {
   FANOUT_DEFAULTS as FANOUT_DEFAULT_VALUES,
   MAX_CHILDREN_PER_PARENT,
 } from '../domain/fanout-defaults';
+import { THRESHOLD_MODES } from '../domain/symbol-analysis';
 
 export { MAX_CHILDREN_PER_PARENT };
 
@@ -49,6 +50,8 @@ export const fanoutSettingsSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { message: "must be letters, digits, '.', '_' or '-' (at most 100)" })
     .default(FANOUT_DEFAULT_VALUES.outputPrefix),
+  /** The analysis kernel's buy/sell thresholds: `vix` = 0.5 x VIX/15 % (seed 000), `fixed` = ±0.5 % (seed 001). In the run's config hash. */
+  thresholds: z.enum(THRESHOLD_MODES).default(FANOUT_DEFAULT_VALUES.thresholds),
 });
 
 /** The synthetic market's settings. */
@@ -343,6 +346,7 @@ export const ENV_NAMES: Record<string, string> = {
   'fanout.maxChildrenPerParent': 'FANOUT_MAX_CHILDREN_PER_PARENT',
   'fanout.defaultDataset': 'FANOUT_DATASET',
   'fanout.outputPrefix': 'FANOUT_OUTPUT_PREFIX',
+  'fanout.thresholds': 'FANOUT_THRESHOLDS',
   'data.seed': 'QUANT_SEED',
   'marketData.provider': 'MARKET_DATA_PROVIDER',
   'marketData.filePath': 'MARKET_DATA_FILE',
