@@ -173,11 +173,11 @@ export const configSchema = z
     /** WF4 rebalance: the paper account. */
     portfolio: z
       .object({
-        /** Cash of the account before its first snapshot. */
+        /** Cash of the account before its first snapshot, in the prices' currency (USD for the US universe; seed 003's EUR 25,000 taken as 25,000). */
         initialCapital: z.coerce.number().positive().default(25_000),
         /** Paper trading (the only mode today): trades are booked in Postgres, no broker is called. */
         paperTrading: bool.default(true),
-        /** Trades with a notional below this are skipped. */
+        /** Trades with a notional below this are skipped (prices' currency, like initialCapital; seed 003: EUR 100). */
         minTradeValue: z.coerce.number().min(0).default(100),
       })
       .prefault({}),
