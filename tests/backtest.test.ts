@@ -14,7 +14,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { startTestWorker, testClient, testConfig, testDb, testEnv, uniqueName } from './helpers';
+import { recordHistory, startTestWorker, testClient, testConfig, testDb, testEnv, uniqueName } from './helpers';
+import { workflowIds } from '../workflows/names';
 import { createBacktestActivities } from '../activities/backtest';
 import { createObjectStore } from '../src/adapters/object-store';
 import { createPool } from '../src/adapters/postgres/pool';
@@ -194,6 +195,8 @@ describe('backtest (WF6)', () => {
       expect(r.reportKey).toBeNull();
       expect(r.errors!.join(' ')).toMatch(/could not load or store its data: .*still failing after/);
       expect(r.report).toContain('The backtest could not run');
+      // The degraded path (patch backtest-storage-not-fatal) as a replay fixture: QUANT_RECORD_HISTORIES=backtest.
+      recordHistory(workflowIds.backtest(END), 'backtest');
     } finally {
       await w.stop();
     }
