@@ -147,7 +147,9 @@ async function runBacktest(date: string, input: BacktestInput): Promise<Backtest
   );
   const c = fin.comparison!;
   const errors = fin.errors ?? [];
-  const cagrs = `CAGR ${(c.signal.cagr * 100).toFixed(2)}% vs ${(c.benchmark.cagr * 100).toFixed(2)}%`;
+  // CAGR is NaN (withheld) on windows shorter than MIN_PERIODS_FOR_RATIOS.
+  const cagrText = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a');
+  const cagrs = `CAGR ${cagrText(c.signal.cagr)} vs ${cagrText(c.benchmark.cagr)}`;
   setCurrentDetails(errors.length ? `degraded (${cagrs}): ${errors.join('; ')}` : `done: ${cagrs}`);
   return {
     ...base,
