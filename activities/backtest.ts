@@ -40,6 +40,10 @@ import { addDays, parseIsoDate } from '../src/domain/dates';
 import { getJson, putJson } from './support/claim-check';
 import { withDbFailures } from './support/db-failures';
 import { asActivityFailure } from './support/failures';
+import { ApplicationFailure } from '@temporalio/common';
+import { errorMessage } from '../src/domain/errors';
+
+const errText = (err: unknown) => `${err instanceof Error ? err.name : 'Error'}: ${errorMessage(err)}`;
 
 export interface BacktestDeps {
   store: ObjectStore;
@@ -51,6 +55,18 @@ export interface BacktestDeps {
     riskFreeRate: number;
     rebalance: RebalancePolicy;
   };
+}
+
+/** What finishBacktest did: the comparison, and which writes failed (keys null, markdown inline). */
+export interface FinishedBacktest {
+  comparison: BacktestComparison | null;
+  /** null when the report could not be written (then `markdown` holds it). */
+  reportKey: string | null;
+  chartKey: string | null;
+  /** Whether the backtest_runs row was written. */
+  stored: boolean;
+  markdown: string | null;
+  errors: string[];
 }
 
 export type ResolveBacktestResult =
@@ -148,40 +164,65 @@ export function createBacktestActivities(deps: BacktestDeps) {
       };
     },
 
-    /** Compare, UPSERT backtest_runs on (start, end) with both curves, write the report and the two-curve SVG. */
+    /**
+     * Compare, UPSERT backtest_runs on (start, end) with both curves, write the report and the two-curve SVG.
+     * The writes are not fatal (seed 003: "DB and MinIO failures are non-fatal"): a failed write is listed in
+     * `errors` and, when it was the report, the markdown comes back inline. A data error (a constraint the
+     * row breaks) still fails: retrying or skipping cannot make the row right.
+     */
     async finishBacktest(input: {
       params: ResolvedBacktestParams;
       signalDates: number;
       signalCurveKey: string | null;
       benchmarkCurveKey: string | null;
-    }): Promise<{
-      comparison: BacktestComparison | null;
-      reportKey: string;
-      chartKey: string | null;
-    }> {
+    }): Promise<FinishedBacktest> {
       const p = input.params;
       const keys = backtestKeys(p);
-      if (!input.signalCurveKey || !input.benchmarkCurveKey) {
-        await withDbFailures(`storing backtest ${tag(p)}`, () =>
-          backtests.upsertBacktestRun({
-            startDate: p.start,
-            endDate: p.end,
-            runDate: p.date,
-            status: 'no_signals',
-            initialCapital: p.initialCapital,
-            params: paramsJson(p),
-            signalDates: 0,
-            signalMetrics: null,
-            benchmarkMetrics: null,
-            excess: null,
-            signalCurve: null,
-            benchmarkCurve: null,
-            reportKey: keys.reportKey,
-            chartKey: null,
-          }),
+      const errors: string[] = [];
+      const attempt = async (what: string, fn: () => Promise<unknown>): Promise<boolean> => {
+        try {
+          await fn();
+          return true;
+        } catch (err) {
+          if (err instanceof ApplicationFailure && err.nonRetryable) throw err;
+          errors.push(`${what} failed: ${errText(err)}`);
+          return false;
+        }
+      };
+      const upsert = (row: Parameters<BacktestRepo['upsertBacktestRun']>[0]) =>
+        attempt(`backtest_runs upsert ${tag(p)}`, () =>
+          withDbFailures(`storing backtest ${tag(p)}`, () => backtests.upsertBacktestRun(row)),
         );
-        await store.put(keys.reportKey, renderNoSignalsBacktestReport(p), { contentType: 'text/markdown' });
-        return { comparison: null, reportKey: keys.reportKey, chartKey: null };
+      const putReport = (markdown: string) =>
+        attempt(`writing ${keys.reportKey}`, () => store.put(keys.reportKey, markdown, { contentType: 'text/markdown' }));
+
+      if (!input.signalCurveKey || !input.benchmarkCurveKey) {
+        const markdown = renderNoSignalsBacktestReport(p);
+        const stored = await upsert({
+          startDate: p.start,
+          endDate: p.end,
+          runDate: p.date,
+          status: 'no_signals',
+          initialCapital: p.initialCapital,
+          params: paramsJson(p),
+          signalDates: 0,
+          signalMetrics: null,
+          benchmarkMetrics: null,
+          excess: null,
+          signalCurve: null,
+          benchmarkCurve: null,
+          reportKey: keys.reportKey,
+          chartKey: null,
+        });
+        const written = await putReport(markdown);
+        return {
+          comparison: null,
+          reportKey: written ? keys.reportKey : null,
+          chartKey: null,
+          stored,
+          markdown: written ? null : markdown,
+          errors,
+        };
       }
       const sig = await getJson<SimulationResult>(store, input.signalCurveKey);
       const bench = await getJson<SimulationResult>(store, input.benchmarkCurveKey);
@@ -196,7 +237,7 @@ export function createBacktestActivities(deps: BacktestDeps) {
         ],
         unit: 'usd',
       });
-      await store.put(keys.chartKey, svg, { contentType: 'image/svg+xml' });
+      const charted = await attempt(`writing ${keys.chartKey}`, () => store.put(keys.chartKey, svg, { contentType: 'image/svg+xml' }));
       const markdown = renderBacktestReport({
         params: p,
         signalDates: input.signalDates,
@@ -205,26 +246,31 @@ export function createBacktestActivities(deps: BacktestDeps) {
         comparison,
         chartFile: keys.chartKey.split('/').pop()!,
       });
-      await store.put(keys.reportKey, markdown, { contentType: 'text/markdown' });
-      await withDbFailures(`storing backtest ${tag(p)}`, () =>
-        backtests.upsertBacktestRun({
-          startDate: p.start,
-          endDate: p.end,
-          runDate: p.date,
-          status: 'completed',
-          initialCapital: p.initialCapital,
-          params: paramsJson(p),
-          signalDates: input.signalDates,
-          signalMetrics: { ...comparison.signal },
-          benchmarkMetrics: { ...comparison.benchmark },
-          excess: { ...comparison.excess },
-          signalCurve: curve(sig),
-          benchmarkCurve: curve(bench),
-          reportKey: keys.reportKey,
-          chartKey: keys.chartKey,
-        }),
-      );
-      return { comparison, reportKey: keys.reportKey, chartKey: keys.chartKey };
+      const written = await putReport(markdown);
+      const stored = await upsert({
+        startDate: p.start,
+        endDate: p.end,
+        runDate: p.date,
+        status: 'completed',
+        initialCapital: p.initialCapital,
+        params: paramsJson(p),
+        signalDates: input.signalDates,
+        signalMetrics: { ...comparison.signal },
+        benchmarkMetrics: { ...comparison.benchmark },
+        excess: { ...comparison.excess },
+        signalCurve: curve(sig),
+        benchmarkCurve: curve(bench),
+        reportKey: written ? keys.reportKey : null,
+        chartKey: charted ? keys.chartKey : null,
+      });
+      return {
+        comparison,
+        reportKey: written ? keys.reportKey : null,
+        chartKey: charted ? keys.chartKey : null,
+        stored,
+        markdown: written ? null : markdown,
+        errors,
+      };
     },
   };
 }

@@ -14,8 +14,9 @@
  *   of lookback -> WF2 -> WF3 -> WF4 -> WF5 -> WF6) on the embedded stack
  *   with an in-process worker on the prebuilt bundle, client start to
  *   result; target < 20 s. `pipeline_steps` lists the children that ran.
- * Set QUANT_DATA_DIR / TEMPORAL_PORT / EMBEDDED_PG_PORT to keep it off a
- * stack that is in use; the stack stays up afterwards (`quant stack down`).
+ * The pipeline runs on its own stack in a fresh temporary data folder on free
+ * ports (bench/support.ts), removed afterwards, so every run does the same
+ * work; load_avg_1m/5m/15m say how busy the machine was.
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,13 +33,10 @@ import { mulberry32, normalSampler } from '../src/domain/random';
 import type { Recommendation } from '../src/domain/scoring';
 import { DAILY_UNIVERSE } from '../src/adapters/hourly-dataset/universe';
 import { bundleWorkflows } from '../scripts/bundle-workflows';
-import { loadConfig } from '../src/config/load';
-import { stackUp } from '../src/stack/stack';
-import { createPool } from '../src/adapters/postgres/pool';
-import { migrate } from '../src/adapters/postgres/migrate';
 import { buildWorker } from '../src/worker/worker';
 import { connectClient } from '../src/cli/fanout-client';
 import { runPipeline } from '../src/cli/commands/pipeline';
+import { freshStack, loadAverage } from './support';
 
 const seconds = (t0: number) => Math.round((performance.now() - t0) / 10) / 100;
 
@@ -113,43 +111,48 @@ function benchEngine() {
 }
 
 async function benchPipeline(date: string): Promise<Record<string, unknown>> {
-  const config = loadConfig({
-    MARKET_DATA_PROVIDER: 'synthetic',
-    LOG_LEVEL: 'warn',
-    ...process.env,
-    TEMPORAL_TASK_QUEUE: 'bench-backtest',
-  });
-  const e = await stackUp(config, (m) => process.stderr.write(`${m}\n`));
-  const db = createPool(e.databaseUrl, 2);
-  await migrate(db);
-  await db.end();
-  const bundle = await bundleWorkflows(join(resolve(config.dataDir), 'bench', 'workflow-bundle.js'));
-  const w = await buildWorker({ config, temporalAddress: e.temporalAddress, databaseUrl: e.databaseUrl, workflowBundlePath: bundle.path });
-  const running = w.worker.run();
-  const client = await connectClient(e.temporalAddress, config.temporal.namespace);
+  const stack = await freshStack(
+    'backtest',
+    { MARKET_DATA_PROVIDER: process.env.MARKET_DATA_PROVIDER ?? 'synthetic', LOG_LEVEL: 'warn', TEMPORAL_TASK_QUEUE: 'bench-backtest' },
+    (m) => process.stderr.write(`${m}\n`),
+  );
+  const { config, endpoints: e } = stack;
   try {
-    const t0 = performance.now();
-    const p = await runPipeline(client, config.temporal.taskQueue, { date, lookbackDays: 252 });
-    const s = seconds(t0);
-    const steps = ['ingest', 'screen', 'signal', 'rebalance', 'monitor', 'backtest'].filter(
-      (k) => (p as unknown as Record<string, unknown>)[k],
-    );
-    return {
-      pipeline_one_date_s: s,
-      pipeline_date: date,
-      pipeline_status: p.status,
-      pipeline_steps: steps,
-      pipeline_results: {
-        rebalance: p.rebalance?.outcome ?? null,
-        monitor: p.monitor?.status ?? null,
-        backtest: p.backtest?.status ?? null,
-      },
-    };
+    const bundle = await bundleWorkflows(join(resolve(config.dataDir), 'bench', 'workflow-bundle.js'));
+    const w = await buildWorker({
+      config,
+      temporalAddress: e.temporalAddress,
+      databaseUrl: e.databaseUrl,
+      workflowBundlePath: bundle.path,
+    });
+    const running = w.worker.run();
+    const client = await connectClient(e.temporalAddress, config.temporal.namespace);
+    try {
+      const t0 = performance.now();
+      const p = await runPipeline(client, config.temporal.taskQueue, { date, lookbackDays: 252 });
+      const s = seconds(t0);
+      const steps = ['ingest', 'screen', 'signal', 'rebalance', 'monitor', 'backtest'].filter(
+        (k) => (p as unknown as Record<string, unknown>)[k],
+      );
+      return {
+        pipeline_one_date_s: s,
+        pipeline_date: date,
+        pipeline_status: p.status,
+        pipeline_steps: steps,
+        pipeline_results: {
+          rebalance: p.rebalance?.outcome ?? null,
+          monitor: p.monitor?.status ?? null,
+          backtest: p.backtest?.status ?? null,
+        },
+      };
+    } finally {
+      w.worker.shutdown();
+      await running.catch(() => undefined);
+      await w.close();
+      await client.connection.close();
+    }
   } finally {
-    w.worker.shutdown();
-    await running.catch(() => undefined);
-    await w.close();
-    await client.connection.close();
+    await stack.close();
   }
 }
 
@@ -164,7 +167,7 @@ async function main() {
     result.pipeline_one_date_s = null;
     result.pipeline_reason = 'skipped (--skip-pipeline)';
   } else Object.assign(result, await benchPipeline(values.date ?? '2025-06-27'));
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.stdout.write(`${JSON.stringify({ ...result, ...loadAverage() })}\n`);
 }
 
 main().then(

@@ -31,6 +31,7 @@ export function buildDailyDeps(config: Config, db: Db, _store: ObjectStore): Dai
   return {
     deps: {
       screening: createScreeningRepo(db),
+      screenSettings: { riskFreeRate: config.screening.riskFreeRate },
       signals: createSignalRepo(db),
       marketData,
       news,
