@@ -140,7 +140,7 @@ export function buildProgram(
     program,
     'api',
     'api',
-    'serve the execution service (HTTP + WebSocket) on the paper venue at API_HOST:API_PORT',
+    'serve the execution service (HTTP + WebSocket) at API_HOST:API_PORT, on the local paper venue or Alpaca (BROKER)',
     'quant api',
     'quant api keys create --name bot --role trade',
   );
@@ -193,7 +193,16 @@ export function buildProgram(
     .option('--dates-per-run <n>', 'a range continues as new after this many dates (default 25)', intArg(1))
     .option('--lookback-days <n>', 'days of price history to ingest (a range: for its first date)', intArg(0))
     .option('--sentiment-weight <w>', 'weight of news sentiment in the signal, 0..1', numberArg(0, 1))
-    .addOption(outputOption());
+    .addOption(outputOption())
+    // One date or one range: checked before the command runs, like commander's own required options.
+    .hook('preAction', (cmd) => {
+      const o = cmd.opts<{ date?: string; from?: string; to?: string }>();
+      if (o.date === undefined && (o.from === undefined || o.to === undefined))
+        cmd.error('error: give --date <YYYY-MM-DD>, or a range with both --from and --to', {
+          exitCode: 2,
+          code: 'commander.missingMandatoryOptionValue',
+        });
+    });
   leaf(
     run,
     'ingest',

@@ -71,7 +71,8 @@ describe('usage errors exit 2 and run nothing', () => {
     [['worker', '--bogus'], /unknown option '--bogus'/],
     [['db', 'migrate', '--yes'], /unknown option '--yes'/],
     [['stack', 'down', 'now'], /too many arguments/],
-    [['run', 'pipeline'], /required option '--date <YYYY-MM-DD>' not specified/],
+    [['run', 'pipeline'], /give --date <YYYY-MM-DD>, or a range with both --from and --to/],
+    [['run', 'pipeline', '--from', '2025-03-03'], /give --date <YYYY-MM-DD>, or a range with both --from and --to/],
     [
       ['run', 'pipeline', '--date', '2025-13-45'],
       /option '--date <YYYY-MM-DD>' argument '2025-13-45' is invalid\. must be a calendar date/,
