@@ -113,6 +113,9 @@ describe('hand-worked and edge cases', () => {
     expect(hedgeRatio([1, 2, 3], [4, 4, 4]).beta).toBeNaN();
     expect(hedgeRatio([], []).beta).toBeNaN();
     expect(() => spread([1], [1, 2], 1)).toThrow(DomainInputError);
+    // used to fit on the first min(n) pairs silently
+    expect(() => hedgeRatio([1, 2, 3], [1, 2])).toThrow(DomainInputError);
+    expect(() => hedgeRatio([1, 2, 3], [1, 2])).toThrow('y 3 vs x 2');
   });
   it('rolling z-score: hand-worked window, constant window, NaN window', () => {
     // window [1, 2, 3]: mean 2, sample sd 1 -> z = 1

@@ -22,11 +22,14 @@ export interface HedgeRatio {
  * Hedge ratio by OLS of y on x with an intercept: beta = cov(x, y) /
  * var(x), alpha = mean(y) - beta mean(x), R^2 = corr^2. Pairs with a NaN
  * are skipped. Fewer than 2 pairs or a constant x -> NaN coefficients.
+ * Legs of different lengths -> DomainInputError (as `spread` and
+ * `engleGranger`): pairing by position is only meaningful on aligned bars.
  *
  * @example
  *   hedgeRatio([3, 5, 7], [1, 2, 3]) // { beta: 2, alpha: 1, rSquared: 1, n: 3 }
  */
 export function hedgeRatio(y: Series, x: Series): HedgeRatio {
+  if (y.length !== x.length) throw new DomainInputError('LENGTH_MISMATCH', `hedge ratio legs differ: y ${y.length} vs x ${x.length}`);
   const m = pairMoments(x, y);
   if (m.n < 2 || !(Math.sqrt(m.sxx / m.n) > ZERO_DEVIATION_REL * Math.abs(m.meanX))) {
     return { beta: NaN, alpha: NaN, rSquared: NaN, n: m.n };
