@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainInputError } from './errors';
@@ -72,6 +74,36 @@ describe('kmeans', () => {
         },
       ),
     );
+  });
+});
+
+// vega-datasets' penguins.json: the 342 rows with all four measurements, standardised.
+function penguins(): number[][] {
+  const cols = ['Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)', 'Body Mass (g)'];
+  const rows = JSON.parse(readFileSync(join(process.cwd(), 'node_modules/vega-datasets/data/penguins.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >[];
+  return standardizeColumns(rows.filter((r) => cols.every((c) => typeof r[c] === 'number')).map((r) => cols.map((c) => r[c] as number)));
+}
+
+describe('kmeans: best of several starts', () => {
+  const z = penguins();
+  it('one k-means++ start can stop in a poor local optimum; the best of 10 does not (penguins, k = 3)', () => {
+    const one = kmeans(z, 3, { seed: 42, starts: 1 });
+    const ten = kmeans(z, 3, { seed: 42 });
+    expect(ten.starts).toBe(10);
+    expect(one.starts).toBe(1);
+    // measured: 486.30 for the single start, 379.39 for the best of 10
+    expect(one.inertia).toBeGreaterThan(ten.inertia * 1.2);
+    // the kept start is the minimum over the starts, and start 0 is the single-start run
+    expect(ten.bestStart).toBeGreaterThan(0);
+    expect(ten.inertia).toBeLessThanOrEqual(one.inertia);
+    expect(Array.from(kmeans(z, 3, { seed: 42, starts: ten.bestStart + 1 }).labels)).toEqual(Array.from(ten.labels));
+  });
+  it('k = 1 runs one start (all starts give the overall mean); starts < 1 is an input error', () => {
+    expect(kmeans(z, 1, { seed: 1 }).starts).toBe(1);
+    expect(() => kmeans(z, 2, { seed: 1, starts: 0 })).toThrow(DomainInputError);
   });
 });
 
