@@ -8,7 +8,7 @@ the inertia of n_init=10 (random_state=0) and the best of n_init=1000, the
 latter taken as the global optimum.
 
     python3 -m venv /tmp/refenv && /tmp/refenv/bin/pip install numpy pandas scikit-learn
-    /tmp/refenv/bin/python scripts/reference/kmeans.py
+    OMP_NUM_THREADS=1 /tmp/refenv/bin/python scripts/reference/kmeans.py
 """
 import json
 
