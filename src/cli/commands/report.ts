@@ -9,28 +9,17 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@t
 import type { Config } from '../../config/schema';
 import { createObjectStore } from '../../adapters/object-store';
 import type { ObjectStore } from '../../adapters/object-store/types';
-import { parseCommandArgs, UsageError } from '../args';
+import { UsageError, type OutputFormat } from '../args';
 import { refuseFutureRunDate } from '../run-date';
 import { PIPELINE_DAILY, SEARCH_ATTRIBUTES, workflowIds } from '../../../workflows/names';
 import type { MonitorInput, MonitorResult } from '../../../workflows/monitor';
 import type { BacktestInput, BacktestResult } from '../../../workflows/backtest';
 import { dailyStartOptions } from './daily-start';
 import { withClient } from '../with-client';
+import { announceRun, printResult, webUiLink } from '../output';
 
-type Command = (argv: string[], config: Config) => Promise<void>;
 const out = (s: string) => process.stdout.write(`${s}\n`);
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const WORKFLOW_NAME = /^[a-z][a-z0-9-]{0,63}$/i;
-
-function dateArg(v: string | undefined, usage: string, required: boolean): string | undefined {
-  if (v === undefined) {
-    if (required) throw new UsageError('--date is required', usage);
-    return undefined;
-  }
-  if (!ISO_DATE.test(v) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v)
-    throw new UsageError(`--date must be a date YYYY-MM-DD, got "${v}"`, usage);
-  return v;
-}
 
 const dayPrefix = (workflow: string, date: string) =>
   `reports/${workflow}/year=${date.slice(0, 4)}/month=${date.slice(5, 7)}/day=${date.slice(8, 10)}/`;
@@ -57,14 +46,10 @@ export async function findReport(
   return { reportKey, chartKeys };
 }
 
-export const reportCommand: Command = async (argv, config) => {
+export const reportCommand = async (workflow: string, o: { date?: string }, config: Config): Promise<void> => {
   const usage = 'quant report <workflow> [--date YYYY-MM-DD]   e.g. quant report monitor --date 2026-02-06';
-  const [workflow, ...rest] = argv;
-  if (!workflow || workflow.startsWith('-'))
-    throw new UsageError('the workflow name is required (monitor, backtest, rebalance, signal, screen, ingest, ...)', usage);
   if (!WORKFLOW_NAME.test(workflow)) throw new UsageError(`workflow "${workflow}" is not a workflow name`, usage);
-  const o = parseCommandArgs(rest, { date: { type: 'string' } }, usage);
-  const date = dateArg(o.date, usage, false);
+  const date = o.date;
   const store = createObjectStore(config);
   const found = await findReport(store, workflow, date);
   if (!found) {
@@ -94,22 +79,26 @@ export async function runBacktest(client: Client, taskQueue: string, input: Back
   });
 }
 
-export const monitorBacktestRunCommands: Record<string, Command> = {
-  monitor: async (argv, config) => {
-    const usage = 'quant run monitor --date YYYY-MM-DD';
-    const o = parseCommandArgs(argv, { date: { type: 'string' } }, usage);
-    const date = refuseFutureRunDate(dateArg(o.date, usage, true)!, usage);
-    await withClient(config, async (c) => out(JSON.stringify(await runMonitor(c, config.temporal.taskQueue, { date }), null, 2)));
+export interface MonitorBacktestOptions {
+  date: string;
+  start?: string;
+  capital?: number;
+  output: OutputFormat;
+}
+
+export const monitorBacktestRunCommands: Record<'monitor' | 'backtest', (o: MonitorBacktestOptions, config: Config) => Promise<void>> = {
+  monitor: async (o, config) => {
+    const date = refuseFutureRunDate(o.date);
+    await withClient(config, async (c, uiUrl) => {
+      announceRun(o.output, workflowIds.monitor(date), webUiLink(uiUrl, config.temporal.namespace, workflowIds.monitor(date)));
+      printResult(o.output, await runMonitor(c, config.temporal.taskQueue, { date }));
+    });
   },
-  backtest: async (argv, config) => {
-    const usage = 'quant run backtest --date YYYY-MM-DD [--start YYYY-MM-DD] [--capital N]';
-    const o = parseCommandArgs(argv, { date: { type: 'string' }, start: { type: 'string' }, capital: { type: 'string' } }, usage);
-    const date = refuseFutureRunDate(dateArg(o.date, usage, true)!, usage);
-    const start = dateArg(o.start, usage, false);
-    const capital = o.capital === undefined ? undefined : Number(o.capital);
-    if (capital !== undefined && !(capital > 0)) throw new UsageError(`--capital must be a positive number, got "${o.capital}"`, usage);
-    await withClient(config, async (c) =>
-      out(JSON.stringify(await runBacktest(c, config.temporal.taskQueue, { date, start, initialCapital: capital }), null, 2)),
-    );
+  backtest: async (o, config) => {
+    const date = refuseFutureRunDate(o.date);
+    await withClient(config, async (c, uiUrl) => {
+      announceRun(o.output, workflowIds.backtest(date), webUiLink(uiUrl, config.temporal.namespace, workflowIds.backtest(date)));
+      printResult(o.output, await runBacktest(c, config.temporal.taskQueue, { date, start: o.start, initialCapital: o.capital }));
+    });
   },
 };
