@@ -89,23 +89,22 @@ function penguins(): number[][] {
 
 describe('kmeans: best of several starts', () => {
   const z = penguins();
-  it('one k-means++ start can stop in a poor local optimum; the best of 10 does not (penguins, k = 3)', () => {
-    const one = kmeans(z, 3, { seed: 42, starts: 1 });
-    const ten = kmeans(z, 3, { seed: 42 });
+  it('one k-means++ start can stop in a poor local optimum; the best of 10 does not (penguins, k = 4)', () => {
+    const one = kmeans(z, 4, { seed: 42, starts: 1 });
+    const ten = kmeans(z, 4, { seed: 42 });
     expect(ten.starts).toBe(10);
     expect(one.starts).toBe(1);
-    // measured: 486.30 for the single start, 379.39 for the best of 10
-    expect(one.inertia).toBeGreaterThan(ten.inertia * 1.2);
+    // measured: 311.63 for the single start, 300.52 for the best of 10 (scikit-learn's: 300.40)
+    expect(one.inertia).toBeGreaterThan(ten.inertia * 1.03);
     // the kept start is the minimum over the starts, and start 0 is the single-start run
     expect(ten.bestStart).toBeGreaterThan(0);
     expect(ten.inertia).toBeLessThanOrEqual(one.inertia);
-    expect(Array.from(kmeans(z, 3, { seed: 42, starts: ten.bestStart + 1 }).labels)).toEqual(Array.from(ten.labels));
+    expect(Array.from(kmeans(z, 4, { seed: 42, starts: ten.bestStart + 1 }).labels)).toEqual(Array.from(ten.labels));
   });
-  it('inertia is within 2.5 % of scikit-learn best of 10 for k = 2..10, equal for k = 2, 3 (penguins)', () => {
+  it('inertia is within 0.5 % of scikit-learn best of 10 for k = 2..10, equal for k = 2, 3, 5 (penguins)', () => {
     // scikit-learn 1.9.1 KMeans(k, init='k-means++', n_init=10, random_state=0).inertia_ on the same
-    // standardised rows: scripts/reference/kmeans.py. Measured here with seed 42: k = 5 is 0.02 % better
-    // than scikit-learn's (it equals scikit-learn's best of 1000), k = 10 is 2.07 % worse (scikit-learn's
-    // greedy k-means++ tries 2 + ln k candidates per centre); one start alone was up to 9 % worse (k = 9).
+    // standardised rows: scripts/reference/kmeans.py. Measured here with seed 42: at most 0.27 % worse
+    // (k = 9), 1.6 % better at k = 10. The old single plain k-means++ start was up to 9 % worse (k = 9).
     const sklearn: Record<number, number> = {
       2: 565.7076453796287,
       3: 379.39250275551734,
@@ -119,8 +118,8 @@ describe('kmeans: best of several starts', () => {
     };
     for (let k = 2; k <= 10; k++) {
       const r = kmeans(z, k, { seed: 42 });
-      expect(r.inertia, `k = ${k}`).toBeLessThanOrEqual(sklearn[k] * 1.025);
-      if (k <= 3) expectClose(r.inertia, sklearn[k], 1e-12);
+      expect(r.inertia, `k = ${k}`).toBeLessThanOrEqual(sklearn[k] * 1.005);
+      if (k === 2 || k === 3 || k === 5) expectClose(r.inertia, sklearn[k], 1e-12);
     }
   });
   it('k = 1 runs one start (all starts give the overall mean); starts < 1 is an input error', () => {

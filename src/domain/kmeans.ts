@@ -90,10 +90,12 @@ function flatten(points: Series[], d: number): Float64Array {
 }
 
 /**
- * k-means (Lloyd's algorithm) with k-means++ seeding (Arthur & Vassilvitskii
- * 2007), best of several starts: the first centre is a uniformly drawn
- * point, each next centre a point drawn with probability proportional to
- * its squared distance to the nearest centre chosen so far. Then assign
+ * k-means (Lloyd's algorithm) with greedy k-means++ seeding (Arthur &
+ * Vassilvitskii 2007, as scikit-learn does it), best of several starts: the
+ * first centre is a uniformly drawn point; for each next centre
+ * 2 + floor(ln k) candidates are drawn with probability proportional to
+ * their squared distance to the nearest centre chosen so far, and the one
+ * that lowers the total squared distance most is kept. Then assign
  * every point to its nearest centre (ties to the lowest index) and move each
  * centre to the mean of its points, until no assignment changes or
  * maxIterations. A cluster that empties keeps its centre, which keeps the
@@ -101,8 +103,9 @@ function flatten(points: Series[], d: number): Float64Array {
  * depends on the seeding, so `starts` (default 10) independent seedings are
  * run and the lowest inertia kept (scikit-learn's `n_init`); start 0 draws
  * from mulberry32(seed), start s > 0 from mulberry32(deriveSeed(seed,
- * 'kmeans-start-s')), so the result is deterministic and start 0 is the
- * single-start clustering of earlier versions. Cost O(starts n k d) per
+ * 'kmeans-start-s')), so the result is deterministic for a seed. On
+ * vega-datasets' penguins (k = 2..10) the kept inertia is within 0.3 % of
+ * scikit-learn's n_init=10 (see the test). Cost O(starts n k d) per
  * iteration.
  *
  * Edge cases: no points -> k 0, empty labels; fewer distinct points than k
@@ -139,32 +142,59 @@ export function kmeans(points: Series[], k: number, options: KMeansOptions): KMe
   return { ...best!, starts: runs, bestStart };
 }
 
-/** k-means++ seeding: indices of up to k distinct points. */
+/**
+ * Greedy k-means++ seeding (scikit-learn's `_kmeans_plusplus`): after a
+ * uniform first centre, draw 2 + floor(ln k) candidates by D^2 sampling and
+ * keep the one that lowers the potential sum(D^2) most. Indices of up to k
+ * distinct points.
+ */
 function seedCentres(x: Float64Array, n: number, d: number, k: number, rng: Rng): number[] {
   const centres: number[] = [Math.min(n - 1, Math.floor(rng() * n))];
-  const d2 = new Float64Array(n).fill(Infinity);
+  const d2 = new Float64Array(n);
+  const trial = new Float64Array(n);
+  const bestTrial = new Float64Array(n);
+  const dist = (i: number, c: number) => {
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const diff = x[i * d + j] - x[c * d + j];
+      s += diff * diff;
+    }
+    return s;
+  };
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    d2[i] = dist(i, centres[0]);
+    total += d2[i];
+  }
+  const trials = 2 + Math.floor(Math.log(k));
   while (centres.length < k) {
-    const c = centres[centres.length - 1];
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) {
-        const diff = x[i * d + j] - x[c * d + j];
-        s += diff * diff;
+    if (!(total > 0)) break;
+    let bestPick = -1;
+    let bestTotal = Infinity;
+    for (let l = 0; l < trials; l++) {
+      let u = rng() * total;
+      let pick = -1;
+      for (let i = 0; i < n; i++) {
+        if (d2[i] === 0) continue;
+        pick = i;
+        u -= d2[i];
+        if (u < 0) break;
       }
-      if (s < d2[i]) d2[i] = s;
-      total += d2[i];
+      let t = 0;
+      for (let i = 0; i < n; i++) {
+        const s = dist(i, pick);
+        trial[i] = s < d2[i] ? s : d2[i];
+        t += trial[i];
+      }
+      if (t < bestTotal) {
+        bestTotal = t;
+        bestPick = pick;
+        bestTrial.set(trial);
+      }
     }
-    if (!(total > 0)) break; // every point coincides with a centre
-    let u = rng() * total;
-    let pick = -1;
-    for (let i = 0; i < n; i++) {
-      if (d2[i] === 0) continue;
-      pick = i;
-      u -= d2[i];
-      if (u < 0) break;
-    }
-    centres.push(pick);
+    centres.push(bestPick);
+    d2.set(bestTrial);
+    total = bestTotal;
   }
   return centres;
 }
