@@ -36,10 +36,15 @@ describe('rollingMoments', () => {
     expectSeriesClose(r.m2, [null, 2, null, null, 2, 2]);
   });
   it('property: matches a fresh two-pass computation of every window to 1e-12, bursts and flat spells included', () => {
+    // values below 1e-100 become 0: their squares underflow in the reference itself
     fc.assert(
       fc.property(
         fc.array(
-          fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constant(7.25), fc.double({ min: 7, max: 7.5, noNaN: true })),
+          fc.oneof(
+            fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((v) => (Math.abs(v) < 1e-100 ? 0 : v)),
+            fc.constant(7.25),
+            fc.double({ min: 7, max: 7.5, noNaN: true }),
+          ),
           {
             minLength: 1,
             maxLength: 200,
@@ -50,8 +55,12 @@ describe('rollingMoments', () => {
           const r = rollingMoments(x, window);
           const ref = twoPassWindows(x, window, 0);
           for (let t = window - 1; t < x.length; t++) {
-            expectClose(r.mean[t], ref.mean[t], 1e-12, 1e-12 * ref.sd[t]);
-            expectClose(Math.sqrt(r.m2[t] / window), ref.sd[t], 1e-12, 0);
+            // the reference's own mean is rounded to an ulp of itself, which shifts every deviation by as
+            // much: for windows whose spread is a few ulps (fast-check found [7.4999999999999964,
+            // 7.499999999999987]) only that much agreement can be asked for
+            const refUlps = 4 * Number.EPSILON * Math.abs(ref.mean[t]);
+            expectClose(r.mean[t], ref.mean[t], 1e-12, Math.max(1e-12 * ref.sd[t], refUlps));
+            expectClose(Math.sqrt(r.m2[t] / window), ref.sd[t], 1e-12, refUlps);
           }
         },
       ),
