@@ -10,6 +10,9 @@
  *   after a warm-up. Target >= 20 M bars/s.
  * - indicators_bars_per_s: SMA 50 + EMA 20 + RSI 14 + MACD + Bollinger over
  *   the same 500 x 2,520 closes, in bars per second of input.
+ * - bollinger_bars_per_s, rolling_zscore_bars_per_s: `bollingerBands(20, 2)`
+ *   and `rollingZScore(20)` alone over the same closes (the rolling-window
+ *   accuracy work of issue 12 is held to at most twice the old cost).
  *
  * - linear_scaling_8x: time(8 M bars) / time(1 M bars) for the indicators
  *   plus performanceSummary on one long series; ~8 means linear.
@@ -19,6 +22,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { bollingerBands, ema, macd, rsi, sma } from '../src/domain/indicators';
+import { rollingZScore } from '../src/domain/pairs';
 import { mulberry32, normalSampler } from '../src/domain/random';
 import { simpleReturns } from '../src/domain/returns';
 import { performanceSummary } from '../src/domain/risk';
@@ -77,6 +81,13 @@ const indicatorsS = time(() => {
   }
 });
 
+const bollingerS = time(() => {
+  for (const c of universe) bollingerBands(c, 20, 2);
+});
+const zScoreS = time(() => {
+  for (const c of universe) rollingZScore(c, 20);
+});
+
 const CONTRACTS = 418;
 const BARS = 28_048;
 const rng = mulberry32(7);
@@ -128,6 +139,8 @@ console.log(
     kernel_s: Number(kernelS.toFixed(4)),
     kernel_trades: trades,
     indicators_bars_per_s: Math.round((SYMBOLS * DAYS) / indicatorsS),
+    bollinger_bars_per_s: Math.round((SYMBOLS * DAYS) / bollingerS),
+    rolling_zscore_bars_per_s: Math.round((SYMBOLS * DAYS) / zScoreS),
     linear_scaling_8x: Number((t8 / t1).toFixed(2)),
     node: process.version,
     ...loadAverage(),

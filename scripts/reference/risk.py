@@ -38,6 +38,10 @@ aapl = four["AAPL"].pct_change().dropna().to_numpy()
 msft = four["MSFT"].pct_change().dropna().to_numpy()
 bench = bh.pct_change().dropna().to_numpy()
 
+# interior missing returns: empyrical counts every period, NaN compounding as 0
+gapped = r.copy()
+gapped[[1000, 2500, 4000]] = np.nan
+
 small = np.array([0.01, -0.02, 0.015, -0.005, 0.03, -0.01, 0.0, 0.02])
 out = {
     "versions": {"empyrical-reloaded": version("empyrical-reloaded"), "numpy": np.__version__, "pandas": pd.__version__},
@@ -57,6 +61,7 @@ out = {
         "var99": float(np.percentile(r, 1)),
         "win_rate": float(np.mean(r > 0)),
         "total_return": float(np.prod(1 + r) - 1),
+        "cagr_nan_at_1000_2500_4000": ep.cagr(gapped, period="daily"),
     },
     "monthly": {
         "months": len(four),

@@ -60,6 +60,48 @@ describe('pensionAllocation', () => {
     expect(a.sectorWeights.Energy).toBeCloseTo(0.25, 12);
     expect(a.feasible).toBe(false);
   });
+  it("issue 12's example: one sector, 6 strong buys + 12 buys keep the 3 : 2 ratio on the sector cap", () => {
+    // Sector level: 25 % over raw 6 x 3 + 12 x 2 = 42, no stock cap reached:
+    // strong buy 0.25 x 3 / 42 = 1.785714 %, buy 0.25 x 2 / 42 = 1.190476 %; 70 % stays in cash.
+    // (The old proportional cut capped every name at 5 % first and then scaled all to 1.3889 %.)
+    const c = [
+      ...Array.from({ length: 6 }, (_, i) => cand(`S${i}`, 'Energy', 'strong_buy')),
+      ...Array.from({ length: 12 }, (_, i) => cand(`B${i}`, 'Energy', 'buy')),
+    ];
+    const a = pensionAllocation(c);
+    expect(a.weights.S0).toBeCloseTo(0.75 / 42, 14);
+    expect(a.weights.B0).toBeCloseTo(0.5 / 42, 14);
+    expect(a.sectorWeights.Energy).toBeCloseTo(0.25, 14);
+    expect(a.cappedSectors).toEqual(['Energy']);
+    expect(a.cappedSymbols).toEqual([]);
+    expect(a.unallocated).toBeCloseTo(0.7, 12);
+    expect(a.feasible).toBe(false);
+  });
+  it("issue 12's example: 6 strong buys + 13 buys in one sector no longer zero the buys", () => {
+    // raw 6 x 3 + 13 x 2 = 44: strong buy 0.25 x 3 / 44 = 1.704545 %, buy 0.25 x 2 / 44 = 1.136364 %.
+    // (The old code gave the strong buys 4.1667 % and every buy 0, so a held buy was sold outright.)
+    const c = [
+      ...Array.from({ length: 6 }, (_, i) => cand(`S${i}`, 'Energy', 'strong_buy')),
+      ...Array.from({ length: 13 }, (_, i) => cand(`B${i}`, 'Energy', 'buy')),
+    ];
+    const a = pensionAllocation(c);
+    for (let i = 0; i < 6; i++) expect(a.weights[`S${i}`]).toBeCloseTo(0.75 / 44, 14);
+    for (let i = 0; i < 13; i++) expect(a.weights[`B${i}`]).toBeCloseTo(0.5 / 44, 14);
+    expect(a.sectorWeights.Energy).toBeCloseTo(0.25, 14);
+  });
+  it('a capped sector below a stock cap, beside free sectors that fill up', () => {
+    // Policy stock 10 %, sector 25 %, no reserve. Tech: 2 strong buys + 1 buy, caps would allow 30 % > 25 %:
+    // sector level M with 2 x 3M + 2M = 0.25 -> M = 1/32: strong buys 9.375 %, buy 6.25 %.
+    // Other: 8 buys in 8 sectors take the remaining 75 %: 9.375 % each (level 0.046875 > M, below the cap).
+    const c = [cand('T1', 'Tech', 'strong_buy'), cand('T2', 'Tech', 'strong_buy'), cand('T3', 'Tech', 'buy')];
+    for (let i = 0; i < 8; i++) c.push(cand(`O${i}`, `s${i}`, 'buy'));
+    const a = pensionAllocation(c, { maxStockWeight: 0.1, maxSectorWeight: 0.25, cashReserve: 0 });
+    expect(a.weights.T1).toBeCloseTo(0.09375, 14);
+    expect(a.weights.T3).toBeCloseTo(0.0625, 14);
+    expect(a.weights.O0).toBeCloseTo(0.09375, 14);
+    expect(a.feasible).toBe(true);
+    expect(a.cappedSectors).toEqual(['Tech']);
+  });
   it('edge cases: no buys -> all cash; bad policy or duplicate symbol throws', () => {
     const a = pensionAllocation([cand('A', 'x', 'hold')]);
     expect(a).toMatchObject({ weights: {}, invested: 0, cash: 1, feasible: false });
@@ -81,11 +123,26 @@ describe('pensionAllocation', () => {
           const a = pensionAllocation(c, { maxStockWeight: maxStock, maxSectorWeight: maxSector, cashReserve });
           const tol = 1e-9;
           expect(sum(a.weights)).toBeLessThanOrEqual(1 - cashReserve + tol);
+          const buys = c.filter((x) => x.recommendation === 'strong_buy' || x.recommendation === 'buy');
+          expect(Object.keys(a.weights).sort()).toEqual(buys.map((x) => x.symbol).sort());
           for (const w of Object.values(a.weights)) {
             expect(w).toBeGreaterThan(0);
             expect(w).toBeLessThanOrEqual(maxStock + tol);
           }
           for (const w of Object.values(a.sectorWeights)) expect(w).toBeLessThanOrEqual(maxSector + tol);
+          // 3 : 2 wherever no stock cap binds: within a sector, and across sectors off their cap
+          const level = (x: AllocationCandidate) => a.weights[x.symbol] / (x.recommendation === 'strong_buy' ? 3 : 2);
+          const free = buys.filter((x) => a.weights[x.symbol] < maxStock - tol);
+          for (const x of free) {
+            for (const y of free) {
+              const together = x.sector === y.sector || (!a.cappedSectors.includes(x.sector) && !a.cappedSectors.includes(y.sector));
+              if (together) expect(level(x)).toBeCloseTo(level(y), 12);
+            }
+          }
+          // nothing left in cash that a cap would allow: every name is on its stock cap or in a capped sector
+          if (!a.feasible && buys.length > 0) {
+            for (const x of buys) expect(a.weights[x.symbol] >= maxStock - tol || a.sectorWeights[x.sector] >= maxSector - tol).toBe(true);
+          }
           if (a.feasible) expect(sum(a.weights)).toBeCloseTo(1 - cashReserve, 9);
           else expect(a.unallocated).toBeCloseTo(1 - cashReserve - sum(a.weights), 9);
           expect(a.cash + a.invested).toBeCloseTo(1, 12);

@@ -2,8 +2,8 @@
  * The pension-style target allocation of the `rebalance` workflow: strong
  * buys get three times the base weight, buys twice, everything else
  * nothing; then caps of 5 % per stock and 25 % per sector with a 5 % cash
- * reserve, excess weight redistributed until every cap holds, and an honest
- * report when they cannot all hold.
+ * reserve, filled by water-filling so every buy-rated name keeps a weight,
+ * and an honest report when the caps cannot hold all of the money.
  */
 import { DomainInputError } from './errors';
 import type { Recommendation } from './scoring';
@@ -57,20 +57,41 @@ export interface Allocation {
 }
 
 /**
- * Target weights by the pension rule with caps.
+ * Target weights by the pension rule with caps, by water-filling.
  *
- * 1. raw_i = multiplier(recommendation_i); base = (1 - cash) / sum(raw);
- *    w_i = raw_i base, so the weights sum to 1 - cash.
- * 2. Caps by proportional redistribution: weight above the stock cap is cut
- *    to the cap; a sector above its cap has its free members scaled down
- *    until it sits on the cap (if its capped members alone overfill it, all
- *    its members are scaled onto the sector cap); the weight cut away is spread over the
- *    still-free names in proportion to raw_i. Repeat until no cap is
- *    broken. Every round fixes at least one name or sector, so it ends
- *    within (names + sectors) rounds; each round is O(names).
- * 3. If no free name is left while weight remains (e.g. ten strong buys
- *    with a 5 % cap can hold only 50 %), the rest stays in cash and the
- *    result says `feasible: false` with the unallocated weight.
+ * Rule: every name with a positive multiplier raw_i gets
+ *   w_i = min(maxStock, L_s raw_i),   L_s = min(L, M_s)
+ * where s is its sector. M_s is the sector's own level: the largest M with
+ * sum over the sector of min(maxStock, M raw_i) <= maxSector (infinite when
+ * the sector cannot reach its cap even with every member at the stock cap).
+ * L is the one global level with sum(w) = 1 - cashReserve (infinite when the
+ * caps cannot hold that much). Each level is found exactly: the sum is
+ * piecewise linear in the level, with a kink where a name reaches its stock
+ * cap, so it is solved segment by segment after sorting the kinks.
+ *
+ * What follows from the rule:
+ * - every buy-rated name has a positive weight (a sector on its cap scales
+ *   its members down together, it never zeroes some of them);
+ * - strong buy : buy = 3 : 2 (the multipliers' ratio) between any two names
+ *   that share a level and are both below the stock cap: within a sector
+ *   always, across sectors when neither sits on its sector cap (a capped
+ *   sector has a lower level than the rest);
+ * - no name above maxStock, no sector above maxSector, and within them as
+ *   much as possible is invested: if the caps cannot hold 1 - cashReserve
+ *   (e.g. ten strong buys with a 5 % cap hold only 50 %), every name sits on
+ *   a stock cap or in a sector on its cap, the rest stays in cash and the
+ *   result says `feasible: false` with the unallocated weight.
+ * For example one sector of 6 strong buys and 13 buys (default policy): the
+ * sector holds 25 %, split 3 : 2 over raw 6 x 3 + 13 x 2 = 44, so strong
+ * buys get 0.25 x 3 / 44 = 1.7045 % and buys 1.1364 %; 70 % stays in cash.
+ * Cost O(names log names).
+ *
+ * Whole shares (in `generateOrders`, applied by `rebalanceDay`) round the
+ * weights afterwards: a trade is truncated towards zero, so a buy stops at
+ * floor(w V / p) shares and a sell at ceil(w V / p) shares held. A holding
+ * can therefore sit above its stock (or sector) cap by up to one share's
+ * value, or by a whole trim when that trim is below the minimum trade
+ * value ($100) and is skipped.
  *
  * No candidate with a positive multiplier -> all cash, feasible false.
  * Caps outside (0, 1], a reserve outside [0, 1), a negative multiplier or a
@@ -103,72 +124,35 @@ export function pensionAllocation(candidates: readonly AllocationCandidate[], po
   const raw = names.map((c) => p.multipliers[c.recommendation]);
   const investable = 1 - p.cashReserve;
   const n = names.length;
-  const w = new Float64Array(n);
-  const fixed = new Uint8Array(n);
-  const sectorFixed = new Set<string>();
-  const cappedSymbols = new Set<string>();
-  const eps = 1e-12;
 
-  for (let round = 0; round <= n + 64; round++) {
-    // spread what the fixed names do not hold over the free ones, by raw weight
-    let fixedSum = 0;
-    let freeRaw = 0;
-    for (let i = 0; i < n; i++) {
-      if (fixed[i]) fixedSum += w[i];
-      else freeRaw += raw[i];
-    }
-    if (freeRaw > 0) {
-      const left = Math.max(0, investable - fixedSum);
-      for (let i = 0; i < n; i++) if (!fixed[i]) w[i] = (left * raw[i]) / freeRaw;
-    }
-
-    let broke = false;
-    for (let i = 0; i < n; i++) {
-      if (!fixed[i] && w[i] > p.maxStockWeight + eps) {
-        w[i] = p.maxStockWeight;
-        fixed[i] = 1;
-        cappedSymbols.add(names[i].symbol);
-        broke = true;
-      }
-    }
-    if (broke) continue;
-
-    const sectorSum = new Map<string, number>();
-    for (let i = 0; i < n; i++) sectorSum.set(names[i].sector, (sectorSum.get(names[i].sector) ?? 0) + w[i]);
-    for (const [sector, total] of sectorSum) {
-      if (sectorFixed.has(sector) || total <= p.maxSectorWeight + eps) continue;
-      let fixedIn = 0;
-      let freeIn = 0;
-      for (let i = 0; i < n; i++) {
-        if (names[i].sector !== sector) continue;
-        if (fixed[i]) fixedIn += w[i];
-        else freeIn += w[i];
-      }
-      // Names already at the stock cap keep their weight unless they alone
-      // overfill the sector; then the whole sector is scaled onto its cap.
-      const scaleFree = freeIn > 0 ? Math.max(0, p.maxSectorWeight - fixedIn) / freeIn : 0;
-      const scaleFixed = fixedIn > p.maxSectorWeight ? p.maxSectorWeight / fixedIn : 1;
-      for (let i = 0; i < n; i++) {
-        if (names[i].sector !== sector) continue;
-        w[i] *= fixed[i] ? scaleFixed : scaleFree;
-        if (fixed[i] && scaleFixed < 1) cappedSymbols.delete(names[i].symbol);
-        fixed[i] = 1;
-      }
-      sectorFixed.add(sector);
-      broke = true;
-    }
-    if (!broke) break;
+  // each sector's own level M_s, and the per-name ceiling min(maxStock, M_s raw_i) it implies
+  const bySector = new Map<string, number[]>();
+  names.forEach((c, i) => bySector.set(c.sector, [...(bySector.get(c.sector) ?? []), i]));
+  const sectorLevel = new Map<string, number>();
+  const ceiling = new Float64Array(n);
+  for (const [sector, members] of bySector) {
+    const level = waterLevel(
+      p.maxSectorWeight,
+      members.map((i) => raw[i]),
+      members.map(() => p.maxStockWeight),
+    );
+    sectorLevel.set(sector, level);
+    for (const i of members) ceiling[i] = Math.min(p.maxStockWeight, level * raw[i]);
   }
+  const level = waterLevel(investable, raw, Array.from(ceiling));
 
   const weights: Record<string, number> = {};
   const sectorWeights: Record<string, number> = {};
+  const cappedSymbols: string[] = [];
   let invested = 0;
   for (let i = 0; i < n; i++) {
-    if (!(w[i] > 0)) continue;
-    weights[names[i].symbol] = w[i];
-    sectorWeights[names[i].sector] = (sectorWeights[names[i].sector] ?? 0) + w[i];
-    invested += w[i];
+    const w = Math.min(ceiling[i], level * raw[i]);
+    weights[names[i].symbol] = w;
+    sectorWeights[names[i].sector] = (sectorWeights[names[i].sector] ?? 0) + w;
+    invested += w;
+    if (w === p.maxStockWeight) cappedSymbols.push(names[i].symbol);
   }
+  const cappedSectors = [...bySector.keys()].filter((s) => level >= sectorLevel.get(s)!);
   const unallocated = Math.max(0, investable - invested);
   const feasible = n > 0 && unallocated <= 1e-9;
   const result: Allocation = {
@@ -178,8 +162,8 @@ export function pensionAllocation(candidates: readonly AllocationCandidate[], po
     cash: 1 - invested,
     feasible,
     unallocated: feasible ? 0 : unallocated,
-    cappedSymbols: [...cappedSymbols],
-    cappedSectors: [...sectorFixed],
+    cappedSymbols,
+    cappedSectors,
   };
   if (!feasible) {
     result.note =
@@ -188,4 +172,25 @@ export function pensionAllocation(candidates: readonly AllocationCandidate[], po
         : `caps allow only ${(invested * 100).toFixed(2)}% invested of ${(investable * 100).toFixed(2)}%; ${(unallocated * 100).toFixed(2)}% stays in cash`;
   }
   return result;
+}
+
+/**
+ * The level L with sum_i min(cap_i, L raw_i) = target (raw_i > 0), or
+ * Infinity when sum(cap_i) <= target (every name can sit on its cap). The
+ * sum is piecewise linear in L with kinks at cap_i / raw_i: walk the kinks
+ * in order, saturating names, until the segment that reaches the target.
+ */
+function waterLevel(target: number, raw: readonly number[], cap: readonly number[]): number {
+  const order = raw.map((_, i) => i).sort((a, b) => cap[a] / raw[a] - cap[b] / raw[b]);
+  // raw weight of the names not yet saturated, as suffix sums (no drift from repeated subtraction)
+  const freeRaw = new Float64Array(order.length + 1);
+  for (let j = order.length - 1; j >= 0; j--) freeRaw[j] = freeRaw[j + 1] + raw[order[j]];
+  let saturated = 0;
+  for (let j = 0; j < order.length; j++) {
+    const i = order[j];
+    const kink = cap[i] / raw[i];
+    if (saturated + kink * freeRaw[j] >= target) return (target - saturated) / freeRaw[j];
+    saturated += cap[i];
+  }
+  return Infinity;
 }

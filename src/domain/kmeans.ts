@@ -1,11 +1,11 @@
 /**
  * k-means clustering for the screen: column standardisation, k-means++
  * seeding from an explicit seed (so a re-run gives the same clusters),
- * Lloyd iterations, the elbow (distance-from-line) choice of K up to 10,
+ * several starts with the best kept (as scikit-learn's n_init), Lloyd iterations, the elbow (distance-from-line) choice of K up to 10,
  * and descriptive cluster labels such as `HiMom-LoVol`.
  */
 import { DomainInputError } from './errors';
-import { mulberry32 } from './random';
+import { deriveSeed, mulberry32, type Rng } from './random';
 import { mean, std, type Series } from './stats';
 
 /**
@@ -43,7 +43,15 @@ export interface KMeansOptions {
   seed: number;
   /** Upper bound on Lloyd iterations (default 100). */
   maxIterations?: number;
+  /**
+   * Independent k-means++ starts; the one with the lowest inertia is kept
+   * (default 10, scikit-learn's classic n_init). k = 1 needs only one.
+   */
+  starts?: number;
 }
+
+/** Default number of k-means++ starts, as scikit-learn's `n_init=10`. */
+export const KMEANS_STARTS = 10;
 
 /** Result of `kmeans`. */
 export interface KMeansResult {
@@ -57,8 +65,12 @@ export interface KMeansResult {
   inertia: number;
   /** Lloyd iterations run. */
   iterations: number;
-  /** Inertia after every assignment step; never increases. */
+  /** Inertia after every assignment step of the kept start; never increases. */
   inertiaHistory: number[];
+  /** Number of k-means++ starts that were run. */
+  starts: number;
+  /** Index (0-based) of the start that was kept: the lowest inertia, the earliest on a tie. */
+  bestStart: number;
 }
 
 function flatten(points: Series[], d: number): Float64Array {
@@ -78,58 +90,117 @@ function flatten(points: Series[], d: number): Float64Array {
 }
 
 /**
- * k-means (Lloyd's algorithm) with k-means++ seeding (Arthur & Vassilvitskii
- * 2007): the first centre is a uniformly drawn point, each next centre a
- * point drawn with probability proportional to its squared distance to the
- * nearest centre chosen so far; draws come from mulberry32(seed). Then
- * assign every point to its nearest centre (ties to the lowest index) and
- * move each centre to the mean of its points, until no assignment changes
- * or maxIterations. A cluster that empties keeps its centre, which keeps
- * the inertia non-increasing. Cost O(n k d) per iteration.
+ * k-means (Lloyd's algorithm) with greedy k-means++ seeding (Arthur &
+ * Vassilvitskii 2007, as scikit-learn does it), best of several starts: the
+ * first centre is a uniformly drawn point; for each next centre
+ * 2 + floor(ln k) candidates are drawn with probability proportional to
+ * their squared distance to the nearest centre chosen so far, and the one
+ * that lowers the total squared distance most is kept. Then assign
+ * every point to its nearest centre (ties to the lowest index) and move each
+ * centre to the mean of its points, until no assignment changes or
+ * maxIterations. A cluster that empties keeps its centre, which keeps the
+ * inertia non-increasing. Lloyd's algorithm stops at a local optimum that
+ * depends on the seeding, so `starts` (default 10) independent seedings are
+ * run and the lowest inertia kept (scikit-learn's `n_init`); start 0 draws
+ * from mulberry32(seed), start s > 0 from mulberry32(deriveSeed(seed,
+ * 'kmeans-start-s')), so the result is deterministic for a seed. On
+ * vega-datasets' penguins (k = 2..10) the kept inertia is within 0.3 % of
+ * scikit-learn's n_init=10 (see the test). Cost O(starts n k d) per
+ * iteration.
  *
  * Edge cases: no points -> k 0, empty labels; fewer distinct points than k
  * (e.g. identical features) -> only that many clusters are formed, since
- * k-means++ never picks a point at distance 0; k < 1 or non-finite features
- * -> DomainInputError.
+ * k-means++ never picks a point at distance 0; k < 1, starts < 1 or
+ * non-finite features -> DomainInputError.
  *
  * @example
  *   kmeans([[0, 0], [0, 1], [10, 10], [10, 11]], 2, { seed: 1 }).labels // e.g. [0, 0, 1, 1]
  */
 export function kmeans(points: Series[], k: number, options: KMeansOptions): KMeansResult {
   if (!Number.isInteger(k) || k < 1) throw new DomainInputError('INVALID_PARAMETER', `k must be an integer >= 1, got ${k}`);
+  const starts = options.starts ?? KMEANS_STARTS;
+  if (!Number.isInteger(starts) || starts < 1)
+    throw new DomainInputError('INVALID_PARAMETER', `k-means starts must be an integer >= 1, got ${starts}`);
   const n = points.length;
-  if (n === 0) return { k: 0, labels: new Int32Array(0), centroids: [], inertia: 0, iterations: 0, inertiaHistory: [] };
+  if (n === 0)
+    return { k: 0, labels: new Int32Array(0), centroids: [], inertia: 0, iterations: 0, inertiaHistory: [], starts: 0, bestStart: 0 };
   const d = points[0].length;
   const x = flatten(points, d);
-  const rng = mulberry32(options.seed);
   const maxIter = options.maxIterations ?? 100;
-
-  // k-means++ seeding
-  const centres: number[] = [Math.min(n - 1, Math.floor(rng() * n))];
-  const d2 = new Float64Array(n).fill(Infinity);
-  while (centres.length < k) {
-    const c = centres[centres.length - 1];
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) {
-        const diff = x[i * d + j] - x[c * d + j];
-        s += diff * diff;
-      }
-      if (s < d2[i]) d2[i] = s;
-      total += d2[i];
+  // with one cluster every start converges to the overall mean
+  const runs = k === 1 ? 1 : starts;
+  let best: Omit<KMeansResult, 'starts' | 'bestStart'> | undefined;
+  let bestStart = 0;
+  for (let s = 0; s < runs; s++) {
+    const rng = mulberry32(s === 0 ? options.seed : deriveSeed(options.seed, `kmeans-start-${s}`));
+    const r = lloyd(x, n, d, seedCentres(x, n, d, k, rng), maxIter);
+    if (!best || r.inertia < best.inertia) {
+      best = r;
+      bestStart = s;
     }
-    if (!(total > 0)) break; // every point coincides with a centre
-    let u = rng() * total;
-    let pick = -1;
-    for (let i = 0; i < n; i++) {
-      if (d2[i] === 0) continue;
-      pick = i;
-      u -= d2[i];
-      if (u < 0) break;
-    }
-    centres.push(pick);
   }
+  return { ...best!, starts: runs, bestStart };
+}
+
+/**
+ * Greedy k-means++ seeding (scikit-learn's `_kmeans_plusplus`): after a
+ * uniform first centre, draw 2 + floor(ln k) candidates by D^2 sampling and
+ * keep the one that lowers the potential sum(D^2) most. Indices of up to k
+ * distinct points.
+ */
+function seedCentres(x: Float64Array, n: number, d: number, k: number, rng: Rng): number[] {
+  const centres: number[] = [Math.min(n - 1, Math.floor(rng() * n))];
+  const d2 = new Float64Array(n);
+  const trial = new Float64Array(n);
+  const bestTrial = new Float64Array(n);
+  const dist = (i: number, c: number) => {
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const diff = x[i * d + j] - x[c * d + j];
+      s += diff * diff;
+    }
+    return s;
+  };
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    d2[i] = dist(i, centres[0]);
+    total += d2[i];
+  }
+  const trials = 2 + Math.floor(Math.log(k));
+  while (centres.length < k) {
+    if (!(total > 0)) break;
+    let bestPick = -1;
+    let bestTotal = Infinity;
+    for (let l = 0; l < trials; l++) {
+      let u = rng() * total;
+      let pick = -1;
+      for (let i = 0; i < n; i++) {
+        if (d2[i] === 0) continue;
+        pick = i;
+        u -= d2[i];
+        if (u < 0) break;
+      }
+      let t = 0;
+      for (let i = 0; i < n; i++) {
+        const s = dist(i, pick);
+        trial[i] = s < d2[i] ? s : d2[i];
+        t += trial[i];
+      }
+      if (t < bestTotal) {
+        bestTotal = t;
+        bestPick = pick;
+        bestTrial.set(trial);
+      }
+    }
+    centres.push(bestPick);
+    d2.set(bestTrial);
+    total = bestTotal;
+  }
+  return centres;
+}
+
+/** Lloyd iterations from the given seed points. */
+function lloyd(x: Float64Array, n: number, d: number, centres: number[], maxIter: number): Omit<KMeansResult, 'starts' | 'bestStart'> {
   const kk = centres.length;
   const cen = new Float64Array(kk * d);
   for (let c = 0; c < kk; c++) for (let j = 0; j < d; j++) cen[c * d + j] = x[centres[c] * d + j];
@@ -227,8 +298,8 @@ export interface KChoice {
 }
 
 /**
- * Run k-means for k = 1..min(maxK, n) with the same seed and pick K with
- * `elbowK`. maxK defaults to 10. No points -> k 0.
+ * Run k-means (best of `starts` seedings each) for k = 1..min(maxK, n) with
+ * the same seed and pick K with `elbowK`. maxK defaults to 10. No points -> k 0.
  *
  * @example
  *   chooseK(standardizeColumns(features), { seed: 42 }).k

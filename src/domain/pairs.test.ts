@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainInputError } from './errors';
 import { expectClose, expectSeriesClose } from './__fixtures__/expect-close';
+import { cpiLikeSeries, flatAfterMovement, twoPassWindows } from './__fixtures__/rolling-reference';
 import { monthlyStocks } from './__fixtures__/vega';
 import { normalCdf, olsFit } from './ols';
 import {
@@ -113,6 +114,9 @@ describe('hand-worked and edge cases', () => {
     expect(hedgeRatio([1, 2, 3], [4, 4, 4]).beta).toBeNaN();
     expect(hedgeRatio([], []).beta).toBeNaN();
     expect(() => spread([1], [1, 2], 1)).toThrow(DomainInputError);
+    // used to fit on the first min(n) pairs silently
+    expect(() => hedgeRatio([1, 2, 3], [1, 2])).toThrow(DomainInputError);
+    expect(() => hedgeRatio([1, 2, 3], [1, 2])).toThrow('y 3 vs x 2');
   });
   it('rolling z-score: hand-worked window, constant window, NaN window', () => {
     // window [1, 2, 3]: mean 2, sample sd 1 -> z = 1
@@ -120,6 +124,29 @@ describe('hand-worked and edge cases', () => {
     // window [5, 5, 5] has zero deviation -> NaN; [5, 5, 6]: mean 16/3, sample sd sqrt(1/3) -> z = 2 / sqrt 3
     expectSeriesClose(rollingZScore([5, 5, 5, 6], 3), [null, null, null, 2 / Math.sqrt(3)]);
     expectSeriesClose(rollingZScore([1, NaN, 3, 4, 5], 2), [null, null, null, Math.SQRT1_2, Math.SQRT1_2]);
+  });
+  it('rolling z-score is within 1e-12 of a fresh two-pass computation per window of a 600-month CPI-like series', () => {
+    // The old sliding update drifted to 1.6e-9 relative here (see cpiLikeSeries). The
+    // tolerance is relative to max(1, |z|): near z = 0 the reference itself has no relative digits.
+    const x = cpiLikeSeries(600, 10);
+    for (const lookback of [12, 20]) {
+      const z = rollingZScore(x, lookback);
+      const ref = twoPassWindows(x, lookback, 1);
+      for (let t = lookback - 1; t < x.length; t++) {
+        if (ref.sd[t] === 0) {
+          expect(z[t]).toBeNaN();
+          continue;
+        }
+        const zr = (x[t] - ref.mean[t]) / ref.sd[t];
+        expect(Math.abs(z[t] - zr)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(zr)));
+      }
+    }
+  });
+  it('rolling z-score is NaN on a flat window that follows movement', () => {
+    // The old update saw a deviation of ~7e-8 here and returned 0.
+    const z = rollingZScore(flatAfterMovement(25), 20);
+    expect(z[42]).not.toBeNaN();
+    for (let t = 43; t < z.length; t++) expect(z[t]).toBeNaN();
   });
   it('positions: entry at 2, exit at 0.5, stop at 3, no entry beyond the stop', () => {
     const z = [0, -2.1, -1, -0.4, 2.5, 1, 3.2, 0, 3.5, NaN, -2];

@@ -7,7 +7,7 @@
  */
 import { DomainInputError } from './errors';
 import { normalCdf, olsFit } from './ols';
-import { pairMoments, ZERO_DEVIATION_REL, type Series } from './stats';
+import { pairMoments, rollingMoments, ZERO_DEVIATION_REL, type Series } from './stats';
 
 /** y = alpha + beta x fitted by OLS. */
 export interface HedgeRatio {
@@ -22,11 +22,14 @@ export interface HedgeRatio {
  * Hedge ratio by OLS of y on x with an intercept: beta = cov(x, y) /
  * var(x), alpha = mean(y) - beta mean(x), R^2 = corr^2. Pairs with a NaN
  * are skipped. Fewer than 2 pairs or a constant x -> NaN coefficients.
+ * Legs of different lengths -> DomainInputError (as `spread` and
+ * `engleGranger`): pairing by position is only meaningful on aligned bars.
  *
  * @example
  *   hedgeRatio([3, 5, 7], [1, 2, 3]) // { beta: 2, alpha: 1, rSquared: 1, n: 3 }
  */
 export function hedgeRatio(y: Series, x: Series): HedgeRatio {
+  if (y.length !== x.length) throw new DomainInputError('LENGTH_MISMATCH', `hedge ratio legs differ: y ${y.length} vs x ${x.length}`);
   const m = pairMoments(x, y);
   if (m.n < 2 || !(Math.sqrt(m.sxx / m.n) > ZERO_DEVIATION_REL * Math.abs(m.meanX))) {
     return { beta: NaN, alpha: NaN, rSquared: NaN, n: m.n };
@@ -52,8 +55,11 @@ export function spread(y: Series, x: Series, beta: number, alpha = 0): Float64Ar
  * Rolling z-score z_t = (s_t - mean(window)) / std(window, ddof 1) over the
  * window of `lookback` (default 20) values ending at t, the current value
  * included, as pandas' (s - s.rolling(20).mean()) / s.rolling(20).std().
- * First defined index lookback - 1; a window with a NaN gives NaN; a window
- * with zero deviation gives NaN. Sliding sums, O(n).
+ * First defined index lookback - 1; a window with a NaN gives NaN. A flat
+ * window (all values exactly equal, even right after movement) has zero
+ * deviation and gives NaN. Mean and deviation come from `rollingMoments`,
+ * as accurate per window as a fresh two-pass computation (1e-13 relative)
+ * on any length of series. O(n).
  *
  * @example
  *   rollingZScore(spreadSeries, 20)
@@ -62,35 +68,11 @@ export function rollingZScore(s: Series, lookback = 20): Float64Array {
   if (!Number.isInteger(lookback) || lookback < 2)
     throw new DomainInputError('INVALID_PARAMETER', `lookback must be an integer >= 2, got ${lookback}`);
   const n = s.length;
-  const out = new Float64Array(n).fill(NaN);
-  let nans = 0;
-  let fresh = false;
-  let m = 0;
-  let m2 = 0;
+  const out = new Float64Array(n);
+  const { mean } = rollingMoments(s, lookback, { mean: new Float64Array(n), m2: out });
   for (let t = 0; t < n; t++) {
-    const v = s[t];
-    if (v !== v) nans++;
-    if (t >= lookback && s[t - lookback] !== s[t - lookback]) nans--;
-    if (t < lookback - 1 || nans > 0) {
-      fresh = false;
-      continue;
-    }
-    if (fresh) {
-      const old = s[t - lookback];
-      const m1 = m + (v - old) / lookback;
-      m2 += (v - old) * (v - m1 + old - m);
-      m = m1;
-      if (m2 < 0) m2 = 0;
-    } else {
-      m = 0;
-      for (let i = t - lookback + 1; i <= t; i++) m += s[i];
-      m /= lookback;
-      m2 = 0;
-      for (let i = t - lookback + 1; i <= t; i++) m2 += (s[i] - m) * (s[i] - m);
-      fresh = true;
-    }
-    const sd = Math.sqrt(m2 / (lookback - 1));
-    if (sd > ZERO_DEVIATION_REL * Math.abs(m) && sd > 0) out[t] = (v - m) / sd;
+    const m2 = out[t];
+    out[t] = m2 > 0 ? (s[t] - mean[t]) / Math.sqrt(m2 / (lookback - 1)) : NaN;
   }
   return out;
 }

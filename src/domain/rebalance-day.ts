@@ -193,6 +193,13 @@ const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
  * more than its allocation (weight x account value) is listed under
  * rejected with reason 'share_price_above_allocation'.
  *
+ * Whole shares: every trade is truncated towards zero, so a buy stops at
+ * floor(w V / p) shares and a sell (a trim) at ceil(w V / p) shares held.
+ * After a day a holding can sit above its 5 % stock cap (or its sector
+ * above 25 %) by up to one share's value, or by a whole trim that was below
+ * the $100 minimum trade value and skipped; the next day's rebalance trims
+ * it once the excess is worth a trade. A target of 0 sells everything.
+ *
  * Accounting identity (checked by the property test): after.totalValue +
  * costs = before.totalValue + sum(prev shares x (price - lastPrice)) +
  * dividendCash, where `before` is marked at the previous prices.

@@ -41,6 +41,21 @@ describe('wealth, total return, CAGR, periodRate', () => {
     expect(cagr([0, 0, 0], 252)).toBe(0);
     expect(totalReturn([])).toBe(0);
   });
+  it('CAGR with missing periods: interior NaN periods count as elapsed (empyrical), leading/trailing ones do not', () => {
+    // by hand: W = 1.1 x 1.1 = 1.21 over 3 elapsed periods at 3 a year -> 1.21^1 - 1 = 0.21
+    // (empyrical.cagr: len 3, NaN compounds as 0 -> 0.21; the old count of 2 gave 1.21^1.5 - 1 = 0.331)
+    expectClose(cagr([0.1, NaN, 0.1], 3), 0.21);
+    // leading/trailing NaN are before the series began: 2 periods at 2 a year -> 0.21
+    // (empyrical would count 4 periods and give 1.21^0.5 - 1 = 0.1; we depart on purpose, see the doc comment)
+    expectClose(cagr([NaN, 0.1, 0.1, NaN], 2), 0.21);
+  });
+  it('CAGR of S&P 500 daily returns with three interior gaps matches empyrical', () => {
+    const r = simpleReturns(sp500Closes());
+    for (const i of [1000, 2500, 4000]) r[i] = NaN;
+    // empyrical-reloaded 0.7.1 ep.cagr(period="daily"), scripts/reference/risk.py: cagr_nan_at_1000_2500_4000
+    // (the old count of non-NaN periods only gave a slightly higher rate)
+    expectClose(cagr(r, 252), 0.033334567033664886);
+  });
   it('periodRate compounds back to the annual rate', () => {
     expectClose(Math.pow(1 + periodRate(0.04, 252), 252) - 1, 0.04, 1e-12);
     expect(periodRate(0, 252)).toBe(0);

@@ -91,27 +91,36 @@ export function totalReturn(returns: Series): number {
 
 /**
  * Compound annual growth rate: CAGR = W^(P / N) - 1, where W = prod(1 + r)
- * is the ending wealth and N the number of non-NaN returns (empyrical's
- * `cagr`/`annual_return`). Empty or all-NaN input -> NaN; a result too
- * large for a double (absurd growth over a few bars) -> NaN. A total loss
- * (W = 0) -> -1. Constant zero returns -> 0.
+ * over the non-NaN returns is the ending wealth and N counts the periods
+ * from the first to the last non-NaN return, NaN periods between them
+ * included (a missing return is a period that elapsed with unknown, here
+ * flat, growth). This is empyrical's `cagr`/`annual_return` (N = every
+ * period, NaN compounding as 0) whenever the series has no leading or
+ * trailing NaN; we do not count those, because they are periods before the
+ * series began or after it ended (a contract listed later than its peers),
+ * not time the investment was held. Empty or all-NaN input -> NaN; a
+ * result too large for a double (absurd growth over a few bars) -> NaN. A
+ * total loss (W = 0) -> -1. Constant zero returns -> 0.
  *
  * @example
  *   cagr([0.01, 0.01], 2) // 0.0201 (two periods, two periods per year)
+ *   cagr([0.1, NaN, 0.1], 3) // 0.21: three periods elapsed, one a year
  */
 export function cagr(returns: Series, periodsPerYear = 252): number {
   let w = 1;
-  let n = 0;
+  let first = -1;
+  let last = -1;
   for (let i = 0; i < returns.length; i++) {
     const r = returns[i];
     if (r === r) {
       w *= 1 + (r < -1 ? -1 : r);
-      n++;
+      if (first < 0) first = i;
+      last = i;
     }
   }
-  if (n === 0) return NaN;
+  if (first < 0) return NaN;
   // a huge growth rate over a few hourly bars can overflow; Infinity is never returned
-  return finiteOrNaN(Math.pow(w, periodsPerYear / n) - 1);
+  return finiteOrNaN(Math.pow(w, periodsPerYear / (last - first + 1)) - 1);
 }
 
 /**

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DomainInputError } from './errors';
 import { expectClose } from './__fixtures__/expect-close';
 import { monthlyStocks, sp500Closes } from './__fixtures__/vega';
 import { equalWeightBenchmark, periodRate, simpleReturns } from './returns';
@@ -103,6 +104,11 @@ describe('edge cases: undefined is NaN, never Infinity', () => {
     expect(beta([], [])).toBeNaN();
     expect(correlation([], [])).toBeNaN();
     expect(winRate([])).toBeNaN();
+  });
+  it('correlation of series with different lengths is an input error naming both', () => {
+    // used to correlate the first min(n) periods silently
+    expect(() => correlation([1, 2, 3], [1, 2])).toThrow(DomainInputError);
+    expect(() => correlation([1, 2, 3], [1, 2])).toThrow('x 3 vs y 2');
   });
   it('one element', () => {
     expect(annualizedVolatility([0.01])).toBeNaN();

@@ -12,6 +12,7 @@
  * - an undefined ratio (zero deviation, no drawdown, too few points) is NaN,
  *   never Infinity.
  */
+import { DomainInputError } from './errors';
 import { cagr, periodRate, totalReturn, wealthIndex } from './returns';
 import { mean, pairMoments, quantile, std, ZERO_DEVIATION_REL, type Series } from './stats';
 import { annualTurnover, costDrag, totalCosts, type TradingSeries } from './turnover';
@@ -233,12 +234,14 @@ export function beta(returns: Series, benchmark: Series): number {
 /**
  * Pearson correlation sxy / sqrt(sxx syy) over the periods where both are
  * defined, clamped to [-1, 1] against rounding. Fewer than 2 shared points
- * or either series constant -> NaN.
+ * or either series constant -> NaN. Series of different lengths ->
+ * DomainInputError (pairing by position needs aligned periods).
  *
  * @example
  *   correlation([1, 2, 3], [3, 2, 1]) // -1
  */
 export function correlation(x: Series, y: Series): number {
+  if (x.length !== y.length) throw new DomainInputError('LENGTH_MISMATCH', `correlation series differ: x ${x.length} vs y ${y.length}`);
   const m = pairMoments(x, y);
   if (m.n < 2 || flat(m.sxx, m.n, m.meanX) || flat(m.syy, m.n, m.meanY)) return NaN;
   const c = m.sxy / Math.sqrt(m.sxx * m.syy);

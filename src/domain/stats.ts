@@ -198,3 +198,119 @@ export function pairMoments(x: Series, y: Series): PairMoments {
 export function finiteOrNaN(v: number): number {
   return v === Infinity || v === -Infinity ? NaN : v;
 }
+
+/** Moments of every full window, from `rollingMoments`. */
+export interface RollingMoments {
+  /** Mean of the window ending at t; NaN before the first full window or when it holds a NaN. */
+  mean: Float64Array;
+  /** Sum of squared deviations from that mean, sum((x_i - mean)^2); exactly 0 only for a flat window. */
+  m2: Float64Array;
+}
+
+// Half the distance from 1 to the next double: the relative rounding error of one operation.
+const UNIT_ROUNDOFF = Number.EPSILON / 2;
+// Largest relative error (on m2, and on the mean measured in standard deviations) that the
+// sliding update may reach before the window is recomputed from scratch.
+const ROLLING_TOLERANCE = 1e-13;
+
+/**
+ * Mean and sum of squared deviations of each window of `window` values
+ * ending at t (t >= window - 1), accurate to about 1e-13 relative per window
+ * on any series, as a fresh two-pass computation of that window would be.
+ *
+ * Method: sliding sums S1 = sum(x - K), S2 = sum((x - K)^2) about a shift K
+ * (mean = K + S1 / N, m2 = S2 - S1^2 / N), so rounding scales with the
+ * window's spread, not its level. Beside them runs a bound on the rounding
+ * error accumulated so far; when it exceeds 1e-13 of m2 (or of the standard
+ * deviation, for the mean) the window is recomputed by the corrected
+ * two-pass method with K = its mean. A smooth series is recomputed about
+ * once per few dozen bars; a window after a burst (whose rounding would
+ * otherwise dominate a calm window's tiny m2) is recomputed at once. O(n)
+ * for ordinary data; O(n N) only if every window's spread collapses
+ * against the previous one.
+ *
+ * A window whose N values are all equal (tracked by the length of the run
+ * of equal values) is flat: mean = that value and m2 = 0 exactly, however
+ * much movement came before. A window holding a NaN -> NaN for both; the
+ * state is rebuilt once it leaves. `out` lets a caller reuse its arrays.
+ *
+ * @example
+ *   rollingMoments([1, 2, 3, 3, 3], 3) // mean [NaN, NaN, 2, 8/3, 3], m2 [NaN, NaN, 2, 2/3, 0]
+ */
+export function rollingMoments(x: Series, window: number, out?: RollingMoments): RollingMoments {
+  const n = x.length;
+  const mean = out?.mean ?? new Float64Array(n);
+  const m2 = out?.m2 ?? new Float64Array(n);
+  const N = window;
+  const invN = 1 / N;
+  // the checks below are "rounding bound <= tolerance * m2", divided through by the tolerance
+  const c = UNIT_ROUNDOFF / ROLLING_TOLERANCE;
+  const c2 = c * c;
+  let nans = 0;
+  let run = 0; // length of the run of equal values ending at t
+  let valid = false; // the sums describe the window ending at t - 1
+  let k = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let e1 = 0; // |error of s1| <= UNIT_ROUNDOFF * e1
+  let e2 = 0; // |error of s2| <= UNIT_ROUNDOFF * e2
+  for (let t = 0; t < n; t++) {
+    const v = x[t];
+    if (v !== v) nans++;
+    if (t >= N && x[t - N] !== x[t - N]) nans--;
+    run = t > 0 && v === x[t - 1] ? run + 1 : 1;
+    if (t < N - 1 || nans > 0) {
+      mean[t] = NaN;
+      m2[t] = NaN;
+      valid = false;
+      continue;
+    }
+    if (valid) {
+      // the leaving term is recomputed exactly as it was added, so only the sums' roundings
+      // (and the rounding of the terms still in the window) count
+      const a = v - k;
+      const b = x[t - N] - k;
+      const p1 = s1 + a;
+      s1 = p1 - b;
+      e1 += Math.abs(p1) + Math.abs(s1) + Math.abs(a);
+      const a2 = a * a;
+      const p2 = s2 + a2;
+      s2 = p2 - b * b;
+      e2 += p2 + Math.abs(s2) + 3 * a2;
+    }
+    if (run >= N) {
+      mean[t] = v;
+      m2[t] = 0;
+      continue;
+    }
+    let q = s2 - s1 * s1 * invN;
+    if (valid) {
+      const s1abs = Math.abs(s1);
+      const m2Bound = c * (e2 + (2 * s1abs * e1 + 3 * s1abs * s1abs) * invN + Math.abs(q));
+      const meanBound2 = c2 * e1 * e1 * invN; // N (u e1 / N)^2 / tol^2
+      if (!(m2Bound <= q && meanBound2 <= q)) valid = false;
+    }
+    if (!valid) {
+      let s = 0;
+      for (let i = t - N + 1; i <= t; i++) s += x[i];
+      k = s * invN;
+      s1 = 0;
+      s2 = 0;
+      let abs1 = 0;
+      for (let i = t - N + 1; i <= t; i++) {
+        const d = x[i] - k;
+        s1 += d;
+        s2 += d * d;
+        abs1 += Math.abs(d);
+      }
+      // recursive summation of N terms errs by at most (N - 1) u sum|term|, plus u per term
+      e1 = N * abs1;
+      e2 = (N + 3) * s2;
+      q = s2 - s1 * s1 * invN;
+      valid = true;
+    }
+    mean[t] = k + s1 * invN;
+    m2[t] = q > 0 ? q : 0;
+  }
+  return { mean, m2 };
+}

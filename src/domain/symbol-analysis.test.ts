@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectClose, expectSeriesClose } from './__fixtures__/expect-close';
+import { DomainInputError } from './errors';
 import { analyzeSymbolBars, BETA_CLIP } from './symbol-analysis';
 
 const f64 = (a: number[]) => Float64Array.from(a);
@@ -98,7 +99,10 @@ describe('analyzeSymbolBars', () => {
     expect(one.summary.avgVix).toBe(20);
     expect(one.summary.totalTrades).toBe(0);
   });
-  it('rejects series of different lengths', () => {
-    expect(() => analyzeSymbolBars({ price: f64([1, 2]), spx: f64([1]), vix: f64([1, 2]) })).toThrow(RangeError);
+  it('rejects series of different lengths with a DomainInputError naming all three', () => {
+    // was a RangeError; errors.ts makes DomainInputError the library's only input error
+    const call = () => analyzeSymbolBars({ price: f64([1, 2]), spx: f64([1]), vix: f64([1, 2]) });
+    expect(call).toThrow(DomainInputError);
+    expect(call).toThrow('price 2, spx 1, vix 2');
   });
 });

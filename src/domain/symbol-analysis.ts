@@ -5,6 +5,7 @@
  * next bar. Pure and allocation-light so one pass handles tens of millions of
  * bars per second; the activity around it only moves bytes.
  */
+import { DomainInputError } from './errors';
 
 /** Signal codes, stored as Int8 so a 28k-bar column is 28 KB. */
 export const SIGNAL = { hold: 0, buy: 1, sell: -1 } as const;
@@ -149,7 +150,8 @@ export interface SymbolAnalysis {
  * speaking, not the contract.
  *
  * Empty input gives empty arrays and a summary of zeros with NaN averages.
- * The three series must have equal length; callers validate at the boundary.
+ * The three series must have equal length (else DomainInputError
+ * LENGTH_MISMATCH naming all three); callers validate at the boundary.
  *
  * @example
  *   const a = analyzeSymbolBars({ price, spx, vix });
@@ -162,7 +164,7 @@ export function analyzeSymbolBars({ price, spx, vix }: SymbolBars, params: Analy
   const { thresholdFactor, vixScale, betaClip } = params;
   const fixed = params.thresholds === 'fixed';
   if (spx.length !== n || vix.length !== n) {
-    throw new RangeError(`series lengths differ: price ${n}, spx ${spx.length}, vix ${vix.length}`);
+    throw new DomainInputError('LENGTH_MISMATCH', `series lengths differ: price ${n}, spx ${spx.length}, vix ${vix.length}`);
   }
   const priceChangePct = new Float64Array(n);
   const spxChangePct = new Float64Array(n);

@@ -2,6 +2,7 @@ import { BollingerBands as TsBB } from 'trading-signals';
 import { BollingerBands as TiBB } from 'technicalindicators';
 import { describe, expect, it } from 'vitest';
 import { expectClose, expectSeriesClose } from '../__fixtures__/expect-close';
+import { cpiLikeSeries, flatAfterMovement, twoPassWindows } from '../__fixtures__/rolling-reference';
 import { TALIB_SP500 } from '../__fixtures__/talib-sp500';
 import { sp500Closes } from '../__fixtures__/vega';
 import { bollingerBands } from './bollinger';
@@ -46,5 +47,33 @@ describe('bollingerBands 20/2 (population sigma)', () => {
     const g = bollingerBands([1, 3, NaN, 1, 3, 5], 2, 1);
     expectSeriesClose(g.middle, [null, 2, null, null, 2, 4]);
     expectSeriesClose(g.upper, [null, 3, null, null, 3, 5]);
+  });
+});
+
+describe('bollingerBands accuracy per window', () => {
+  it('is within 1e-12 of a fresh two-pass computation of every window of a 600-month CPI-like series', () => {
+    // The old sliding update drifted to 1.8e-9 relative on sigma here (see cpiLikeSeries).
+    const x = cpiLikeSeries(600, 10);
+    for (const period of [12, 20]) {
+      const b = bollingerBands(x, period, 2);
+      const ref = twoPassWindows(x, period, 0);
+      for (let t = period - 1; t < x.length; t++) {
+        expectClose(b.middle[t], ref.mean[t], 1e-12);
+        expectClose((b.upper[t] - b.middle[t]) / 2, ref.sd[t], 1e-12, 0);
+        expectClose((b.middle[t] - b.lower[t]) / 2, ref.sd[t], 1e-12, 0);
+      }
+    }
+  });
+
+  it('closes the bands exactly on a flat window that follows movement', () => {
+    // The old update left the bands 1.4e-7 open here.
+    const x = flatAfterMovement(25);
+    const b = bollingerBands(x, 20, 2);
+    for (let t = 43; t < x.length; t++) {
+      expect(b.middle[t]).toBe(101.3);
+      expect(b.upper[t]).toBe(101.3);
+      expect(b.lower[t]).toBe(101.3);
+    }
+    expect(b.upper[42]).toBeGreaterThan(b.middle[42]); // the last window still holding a move
   });
 });

@@ -3,7 +3,7 @@
  * and the population standard deviation.
  */
 import type { Series } from '../stats';
-import { ZERO_DEVIATION_REL } from '../stats';
+import { rollingMoments } from '../stats';
 import { checkPeriod } from './sma';
 
 /** The three bands, each as long as the input and NaN where undefined. */
@@ -18,12 +18,14 @@ export interface BollingerResult {
  * matype SMA)`: middle = SMA_N, sigma = population standard deviation
  * (divide by N, not N - 1) of the same window, upper/lower = middle +- k
  * sigma. First defined index N - 1. A window holding a NaN gives NaN; the
- * bands recover once it leaves. The window variance is kept by a sliding
- * update (mean and sum of squared deviations), which stays accurate for
- * large prices where TA-Lib's sum-of-squares can lose digits; it is
- * recomputed from scratch after a NaN gap. O(n).
- * Empty -> empty; constant input -> all three bands equal the constant
- * (a sigma below 1e-12 of the price is float noise and snapped to 0).
+ * bands recover once it leaves. Mean and sigma come from `rollingMoments`:
+ * each window is as accurate as a fresh two-pass computation of it (1e-13
+ * relative), however long the series, where a plain sliding update (and
+ * TA-Lib's sum of squares) drifts. O(n).
+ * Empty -> empty. A flat window (all N values equal, even right after
+ * movement) has sigma exactly 0: all three bands equal that value. Only
+ * exactly equal values are flat; values that differ in the last digit give
+ * a tiny, true sigma.
  *
  * @example
  *   bollingerBands(closes, 20, 2).upper
@@ -31,40 +33,22 @@ export interface BollingerResult {
 export function bollingerBands(x: Series, period = 20, k = 2): BollingerResult {
   checkPeriod('Bollinger period', period);
   const n = x.length;
-  const upper = new Float64Array(n).fill(NaN);
-  const middle = new Float64Array(n).fill(NaN);
-  const lower = new Float64Array(n).fill(NaN);
-  let nans = 0;
-  let fresh = false; // window state (m, m2) valid for the window ending at t - 1
-  let m = 0;
-  let m2 = 0;
+  const middle = new Float64Array(n);
+  const upper = new Float64Array(n);
+  const lower = new Float64Array(n);
+  // lower holds m2 until it is overwritten below
+  rollingMoments(x, period, { mean: middle, m2: lower });
   for (let t = 0; t < n; t++) {
-    const v = x[t];
-    if (v !== v) nans++;
-    if (t >= period && x[t - period] !== x[t - period]) nans--;
-    if (t < period - 1 || nans > 0) {
-      fresh = false;
-      continue;
-    }
-    if (fresh) {
-      const old = x[t - period];
-      const m1 = m + (v - old) / period;
-      m2 += (v - old) * (v - m1 + old - m);
-      m = m1;
-      if (m2 < 0) m2 = 0;
+    const m = middle[t];
+    const m2 = lower[t];
+    if (m2 === 0) {
+      upper[t] = m;
+      lower[t] = m;
     } else {
-      let s = 0;
-      for (let i = t - period + 1; i <= t; i++) s += x[i];
-      m = s / period;
-      m2 = 0;
-      for (let i = t - period + 1; i <= t; i++) m2 += (x[i] - m) * (x[i] - m);
-      fresh = true;
+      const sd = Math.sqrt(m2 / period);
+      upper[t] = m + k * sd;
+      lower[t] = m - k * sd;
     }
-    let sd = Math.sqrt(m2 / period);
-    if (sd <= ZERO_DEVIATION_REL * Math.abs(m)) sd = 0;
-    middle[t] = m;
-    upper[t] = m + k * sd;
-    lower[t] = m - k * sd;
   }
   return { upper, middle, lower };
 }

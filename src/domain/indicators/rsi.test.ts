@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { RSI as TsRSI } from 'trading-signals';
 import { RSI as TiRSI } from 'technicalindicators';
 import { describe, expect, it } from 'vitest';
@@ -47,5 +48,29 @@ describe('rsi (Wilder, TA-Lib seeding)', () => {
     expectSeriesClose(rsi([4, 3, 2, 1], 2), [null, null, 0, 0]);
     // changes +1, (gap), +1 measured from 2 to 3, then -2: AG=(1+1)/2=1, AL=0 -> 100; then AG=0.5, AL=1 -> 33.33
     expectSeriesClose(rsi([1, 2, NaN, 3, 1], 2), [null, null, null, 100, 100 / 3]);
+  });
+
+  it('an all-gain window is exactly 100, never above (TA-Lib order 100 * (AG / (AG + AL)))', () => {
+    // Found by scanning [100, 100 + 0.01k, 100 + 0.02k, 100 + 0.03k] with period 3: the old
+    // (100 * AG) / (AG + AL) gave 100.00000000000001 here (k = 5, 9, 16, 34, 37 all did).
+    for (const x of [
+      [100, 100.05, 100.1, 100.15],
+      [100, 100.09, 100.18, 100.27],
+      [100, 100.34, 100.68, 101.02],
+    ]) {
+      expect(rsi(x, 3)[3]).toBe(100);
+    }
+  });
+
+  it('property: every defined value lies in [0, 100]', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0.01, max: 1e6, noNaN: true }), { minLength: 3, maxLength: 60 }),
+        fc.integer({ min: 2, max: 5 }),
+        (x, period) => {
+          for (const v of rsi(x, period)) if (v === v) expect(v >= 0 && v <= 100).toBe(true);
+        },
+      ),
+    );
   });
 });

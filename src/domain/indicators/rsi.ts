@@ -10,7 +10,9 @@ import { checkPeriod } from './sma';
  * - seed: AG = mean of the first N gains, AL = mean of the first N losses
  *   (simple averages over changes 1..N), output at index N;
  * - then AG_t = (AG_{t-1} (N - 1) + gain_t) / N, likewise AL;
- * - RSI = 100 AG / (AG + AL).
+ * - RSI = 100 (AG / (AG + AL)), in TA-Lib's order: the ratio is at most 1
+ *   after rounding, so the result never leaves [0, 100] (100 AG / (AG + AL)
+ *   can round to 100.00000000000001 on an all-gain window).
  * The first defined index is N (TA-Lib's lookback), counted from the first
  * non-NaN input. An interior NaN bar gives NaN and the next change is taken
  * from the last defined price. O(n).
@@ -56,7 +58,7 @@ export function rsi(x: Series, period = 14): Float64Array {
       al /= period;
     }
     const s = ag + al;
-    out[t] = s === 0 ? 50 : (100 * ag) / s;
+    out[t] = s === 0 ? 50 : 100 * (ag / s);
   }
   return out;
 }
