@@ -60,7 +60,8 @@ function unwind(err: Error): { root: Error; steps: Step[] } {
   let cur: Error = err;
   for (let depth = 0; depth < 32; depth++) {
     if (cur instanceof ActivityFailure) steps.push({ kind: 'activity', type: cur.activityType, id: cur.activityId });
-    else if (cur instanceof ChildWorkflowFailure) steps.push({ kind: 'child', type: cur.workflowType, id: cur.execution.workflowId });
+    else if (cur instanceof ChildWorkflowFailure)
+      steps.push({ kind: 'child', type: cur.workflowType, id: cur.execution.workflowId ?? undefined });
     const next = (cur as { cause?: unknown }).cause;
     if (!(next instanceof Error)) break;
     cur = next;

@@ -5,8 +5,7 @@
  */
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import type { Config } from '../../config/schema';
-import { stackEndpoints } from '../../stack/stack';
-import { connectClient } from '../fanout-client';
+import { runWorkflowCommand } from '../with-client';
 import { checkedInput, intOption, parseCommandArgs, UsageError } from '../args';
 import { ingestBackfillInputSchema, ingestInputSchema } from '../../../workflows/inputs';
 import {
@@ -20,7 +19,8 @@ import { workflowIds } from '../../../workflows/names';
 import { dailyStartOptions } from './daily-start';
 import { defaultRunDate, refuseFutureRunDate } from '../run-date';
 
-const USAGE = 'quant run ingest [--date YYYY-MM-DD] [--from YYYY-MM-DD --to YYYY-MM-DD] [--symbols A,B] [--lookback N] [--chunk-days N]';
+const USAGE =
+  'quant run ingest [--date YYYY-MM-DD] [--from YYYY-MM-DD --to YYYY-MM-DD] [--symbols A,B] [--lookback N] [--chunk-days N] [--worker]';
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
@@ -64,7 +64,7 @@ export async function runIngestBackfill(client: Client, taskQueue: string, input
 }
 
 /** The `quant run ingest` command. */
-export async function ingestCommand(argv: string[], config: Config): Promise<void> {
+export async function ingestCommand(argv: string[], config: Config): Promise<number | undefined> {
   const o = parseCommandArgs(
     argv,
     {
@@ -74,6 +74,7 @@ export async function ingestCommand(argv: string[], config: Config): Promise<voi
       symbols: { type: 'string' },
       lookback: { type: 'string' },
       'chunk-days': { type: 'string' },
+      worker: { type: 'boolean' },
     },
     USAGE,
   );
@@ -121,22 +122,22 @@ export async function ingestCommand(argv: string[], config: Config): Promise<voi
         names,
         USAGE,
       );
-  const e = stackEndpoints(config);
-  const client = await connectClient(e.temporalAddress, config.temporal.namespace);
-  try {
-    let result: unknown;
-    if (backfill) {
-      result = await runIngestBackfill(client, config.temporal.taskQueue, {
-        from: backfill.from,
-        to: backfill.to,
-        symbols: backfill.symbols,
-        chunkDays: backfill.chunkDays,
-      });
-    } else {
-      result = await runIngest(client, config.temporal.taskQueue, { ...single, date: single!.date! });
-    }
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  } finally {
-    await client.connection.close();
-  }
+  const workflowId = backfill
+    ? workflowIds.ingestBackfill(backfillKey({ from: backfill.from, to: backfill.to, symbols: backfill.symbols }))
+    : workflowIds.ingest(single!.date!);
+  return runWorkflowCommand(
+    config,
+    { workflowId, workflowType: backfill ? 'ingestBackfill' : 'ingest', inProcessWorker: o.worker },
+    async (client) => {
+      const result = backfill
+        ? await runIngestBackfill(client, config.temporal.taskQueue, {
+            from: backfill.from,
+            to: backfill.to,
+            symbols: backfill.symbols,
+            chunkDays: backfill.chunkDays,
+          })
+        : await runIngest(client, config.temporal.taskQueue, { ...single, date: single!.date! });
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    },
+  );
 }

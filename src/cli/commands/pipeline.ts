@@ -6,18 +6,18 @@
  * same workflow ID: a running one is joined, a finished one runs again (its
  * stores replace the date's rows).
  */
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Config } from '../../config/schema';
 import { intOption, parseCommandArgs, UsageError } from '../args';
-import { PIPELINE_DAILY, SEARCH_ATTRIBUTES, workflowIds } from '../../../workflows/names';
+import { workflowIds } from '../../../workflows/names';
 import type { PipelineInput, PipelineResult } from '../../../workflows/pipeline';
 import type { ScreenInput, ScreenResult } from '../../../workflows/screen';
 import type { SignalInput, SignalResult } from '../../../workflows/signal';
 import { dailyStartOptions } from './daily-start';
 import { refuseFutureRunDate } from '../run-date';
-import { withClient } from '../with-client';
+import { runWorkflowCommand } from '../with-client';
 
-type Command = (argv: string[], config: Config) => Promise<void>;
+type Command = (argv: string[], config: Config) => Promise<void | number>;
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -71,40 +71,53 @@ const link = (uiUrl: string | undefined, ns: string, id: string) => (uiUrl ? `We
 
 export const dailyRunCommands: Record<string, Command> = {
   pipeline: async (argv, config) => {
-    const usage = 'quant run pipeline --date YYYY-MM-DD [--lookback-days N] [--sentiment-weight W]';
+    const usage = 'quant run pipeline --date YYYY-MM-DD [--lookback-days N] [--sentiment-weight W] [--worker]';
     const o = parseCommandArgs(
       argv,
-      { date: { type: 'string' }, 'lookback-days': { type: 'string' }, 'sentiment-weight': { type: 'string' } },
+      {
+        date: { type: 'string' },
+        'lookback-days': { type: 'string' },
+        'sentiment-weight': { type: 'string' },
+        worker: { type: 'boolean' },
+      },
       usage,
     );
     const date = dateArg(o.date, usage);
     const sentiment = weightArg(o['sentiment-weight'], 'sentiment-weight', usage);
-    await withClient(config, async (client, ui) => {
-      out(link(ui, config.temporal.namespace, workflowIds.pipeline(date)));
+    const lookbackDays = o['lookback-days'] === undefined ? undefined : intOption('lookback-days', o['lookback-days'], 0, 0);
+    const workflowId = workflowIds.pipeline(date);
+    return runWorkflowCommand(config, { workflowId, workflowType: 'pipeline', inProcessWorker: o.worker }, async (client, ui) => {
+      out(link(ui, config.temporal.namespace, workflowId));
       const r = await runPipeline(client, config.temporal.taskQueue, {
         date,
-        lookbackDays: o['lookback-days'] === undefined ? undefined : intOption('lookback-days', o['lookback-days'], 0, 0),
+        lookbackDays,
         signalWeights: sentiment === undefined ? undefined : { sentiment },
       });
       out(JSON.stringify(r, null, 2));
     });
   },
   screen: async (argv, config) => {
-    const usage = 'quant run screen --date YYYY-MM-DD';
-    const o = parseCommandArgs(argv, { date: { type: 'string' } }, usage);
+    const usage = 'quant run screen --date YYYY-MM-DD [--worker]';
+    const o = parseCommandArgs(argv, { date: { type: 'string' }, worker: { type: 'boolean' } }, usage);
     const date = dateArg(o.date, usage);
-    await withClient(config, async (client, ui) => {
-      out(link(ui, config.temporal.namespace, workflowIds.screen(date)));
+    const workflowId = workflowIds.screen(date);
+    return runWorkflowCommand(config, { workflowId, workflowType: 'screen', inProcessWorker: o.worker }, async (client, ui) => {
+      out(link(ui, config.temporal.namespace, workflowId));
       out(JSON.stringify(await runScreen(client, config.temporal.taskQueue, { date }), null, 2));
     });
   },
   signal: async (argv, config) => {
-    const usage = 'quant run signal --date YYYY-MM-DD [--sentiment-weight W]';
-    const o = parseCommandArgs(argv, { date: { type: 'string' }, 'sentiment-weight': { type: 'string' } }, usage);
+    const usage = 'quant run signal --date YYYY-MM-DD [--sentiment-weight W] [--worker]';
+    const o = parseCommandArgs(
+      argv,
+      { date: { type: 'string' }, 'sentiment-weight': { type: 'string' }, worker: { type: 'boolean' } },
+      usage,
+    );
     const date = dateArg(o.date, usage);
     const sentiment = weightArg(o['sentiment-weight'], 'sentiment-weight', usage);
-    await withClient(config, async (client, ui) => {
-      out(link(ui, config.temporal.namespace, workflowIds.signal(date)));
+    const workflowId = workflowIds.signal(date);
+    return runWorkflowCommand(config, { workflowId, workflowType: 'signal', inProcessWorker: o.worker }, async (client, ui) => {
+      out(link(ui, config.temporal.namespace, workflowId));
       out(
         JSON.stringify(
           await runSignal(client, config.temporal.taskQueue, { date, weights: sentiment === undefined ? undefined : { sentiment } }),

@@ -19,8 +19,9 @@ import { PIPELINE_DAILY, SEARCH_ATTRIBUTES, workflowIds } from '../../../workflo
 import type { RebalanceInput, RebalanceResult } from '../../../workflows/rebalance';
 import { dailyStartOptions } from './daily-start';
 import { refuseFutureRunDate } from '../run-date';
+import { runWorkflowCommand } from '../with-client';
 
-type Command = (argv: string[], config: Config) => Promise<void>;
+type Command = (argv: string[], config: Config) => Promise<void | number>;
 const out = (s: string) => process.stdout.write(`${s}\n`);
 
 /**
@@ -37,21 +38,19 @@ export async function runRebalance(client: Client, taskQueue: string, input: Reb
 }
 
 export const rebalanceRunCommand: Command = async (argv, config) => {
-  const usage = 'quant run rebalance --date YYYY-MM-DD';
-  const o = parseCommandArgs(argv, { date: { type: 'string' } }, usage);
+  const usage = 'quant run rebalance --date YYYY-MM-DD [--worker]';
+  const o = parseCommandArgs(argv, { date: { type: 'string' }, worker: { type: 'boolean' } }, usage);
   if (!o.date) throw new UsageError('--date is required', usage);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(o.date) || new Date(`${o.date}T00:00:00Z`).toISOString().slice(0, 10) !== o.date) {
     throw new UsageError(`--date must be a date YYYY-MM-DD, got "${o.date}"`, usage);
   }
   refuseFutureRunDate(o.date, usage);
-  const e = stackEndpoints(config);
-  const client = await connectClient(e.temporalAddress, config.temporal.namespace);
-  try {
-    if (e.uiUrl) out(`Web UI: ${e.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowIds.rebalance(o.date)}`);
-    out(JSON.stringify(await runRebalance(client, config.temporal.taskQueue, { date: o.date }), null, 2));
-  } finally {
-    await client.connection.close();
-  }
+  const date = o.date;
+  const workflowId = workflowIds.rebalance(date);
+  return runWorkflowCommand(config, { workflowId, workflowType: 'rebalance', inProcessWorker: o.worker }, async (client, ui) => {
+    if (ui) out(`Web UI: ${ui}/namespaces/${config.temporal.namespace}/workflows/${workflowId}`);
+    out(JSON.stringify(await runRebalance(client, config.temporal.taskQueue, { date }), null, 2));
+  });
 };
 
 const describeRollback = (r: RollbackSummary) =>

@@ -16,7 +16,7 @@ import { REPORT_WORKFLOWS, type ReportWorkflow } from '../../adapters/layout';
 import type { MonitorInput, MonitorResult } from '../../../workflows/monitor';
 import type { BacktestInput, BacktestResult } from '../../../workflows/backtest';
 import { dailyStartOptions } from './daily-start';
-import { withClient } from '../with-client';
+import { runWorkflowCommand } from '../with-client';
 
 type Command = (argv: string[], config: Config) => Promise<void | number>;
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -132,20 +132,34 @@ export async function runBacktest(client: Client, taskQueue: string, input: Back
 
 export const monitorBacktestRunCommands: Record<string, Command> = {
   monitor: async (argv, config) => {
-    const usage = 'quant run monitor --date YYYY-MM-DD';
-    const o = parseCommandArgs(argv, { date: { type: 'string' } }, usage);
+    const usage = 'quant run monitor --date YYYY-MM-DD [--worker]';
+    const o = parseCommandArgs(argv, { date: { type: 'string' }, worker: { type: 'boolean' } }, usage);
     const date = refuseFutureRunDate(dateArg(o.date, usage, true)!, usage);
-    await withClient(config, async (c) => out(JSON.stringify(await runMonitor(c, config.temporal.taskQueue, { date }), null, 2)));
+    return runWorkflowCommand(
+      config,
+      { workflowId: workflowIds.monitor(date), workflowType: 'monitor', inProcessWorker: o.worker },
+      async (c) => {
+        out(JSON.stringify(await runMonitor(c, config.temporal.taskQueue, { date }), null, 2));
+      },
+    );
   },
   backtest: async (argv, config) => {
-    const usage = 'quant run backtest --date YYYY-MM-DD [--start YYYY-MM-DD] [--capital N]';
-    const o = parseCommandArgs(argv, { date: { type: 'string' }, start: { type: 'string' }, capital: { type: 'string' } }, usage);
+    const usage = 'quant run backtest --date YYYY-MM-DD [--start YYYY-MM-DD] [--capital N] [--worker]';
+    const o = parseCommandArgs(
+      argv,
+      { date: { type: 'string' }, start: { type: 'string' }, capital: { type: 'string' }, worker: { type: 'boolean' } },
+      usage,
+    );
     const date = refuseFutureRunDate(dateArg(o.date, usage, true)!, usage);
     const start = dateArg(o.start, usage, false);
     const capital = o.capital === undefined ? undefined : Number(o.capital);
     if (capital !== undefined && !(capital > 0)) throw new UsageError(`--capital must be a positive number, got "${o.capital}"`, usage);
-    await withClient(config, async (c) =>
-      out(JSON.stringify(await runBacktest(c, config.temporal.taskQueue, { date, start, initialCapital: capital }), null, 2)),
+    return runWorkflowCommand(
+      config,
+      { workflowId: workflowIds.backtest(date), workflowType: 'backtest', inProcessWorker: o.worker },
+      async (c) => {
+        out(JSON.stringify(await runBacktest(c, config.temporal.taskQueue, { date, start, initialCapital: capital }), null, 2));
+      },
     );
   },
 };

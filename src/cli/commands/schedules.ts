@@ -35,7 +35,8 @@ export async function applyConfiguredSchedules(
   const entries = loadSchedulesFile(file);
   const results = await applySchedules(client, entries, config.temporal.taskQueue);
   if (results.length === 0) log(`${file}: no schedules (development profile)`);
-  for (const r of results) log(`schedule ${r.id}: ${r.outcome}`);
+  for (const r of results)
+    log(`schedule ${r.id}: ${r.outcome}${r.detail && r.detail !== r.outcome ? ` - ${r.detail}` : ''}${r.paused ? ' [PAUSED]' : ''}`);
 }
 
 function idArg(argv: string[], usage: string): { id: string; rest: string[] } {

@@ -19,7 +19,7 @@ import { checkedInput, parseCommandArgs } from '../args';
 import { reconciliationInputSchema, riskAnalysisInputSchema } from '../../../workflows/inputs';
 import { workflowIds } from '../../../workflows/names';
 import type { RiskAnalysisResult } from '../../../workflows/risk-analysis';
-import { withClient } from '../with-client';
+import { runWorkflowCommand, withClient } from '../with-client';
 
 type Command = (argv: string[], config: Config) => Promise<void | number>;
 
@@ -55,8 +55,8 @@ export const tradingRunCommands: Record<string, Command> = {
     });
   },
   'risk-analysis': async (argv, config) => {
-    const usage = 'quant run risk-analysis [--date YYYY-MM-DD]';
-    const o = parseCommandArgs(argv, { date: { type: 'string' } }, usage);
+    const usage = 'quant run risk-analysis [--date YYYY-MM-DD] [--worker]';
+    const o = parseCommandArgs(argv, { date: { type: 'string' }, worker: { type: 'boolean' } }, usage);
     const input = checkedInput(
       'riskAnalysis',
       riskAnalysisInputSchema,
@@ -66,10 +66,11 @@ export const tradingRunCommands: Record<string, Command> = {
     );
     // The workflow's own default is its start date (UTC); the ID uses the same day.
     const date = input.date ?? formatIsoDate(new Date());
-    await withClient(config, async (client) => {
+    const workflowId = workflowIds.riskAnalysis(date);
+    return runWorkflowCommand(config, { workflowId, workflowType: 'riskAnalysis', inProcessWorker: o.worker }, async (client) => {
       const result: RiskAnalysisResult = await client.workflow.execute('riskAnalysis', {
         taskQueue: config.temporal.taskQueue,
-        workflowId: workflowIds.riskAnalysis(date),
+        workflowId,
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         staticSummary: `risk analysis ${date}`,
