@@ -84,7 +84,7 @@ describe('quant stack', () => {
     if (existsSync(join(dataDir, 'temporal.db-wal'))) expect(mode('temporal.db-wal')).toBe('600');
 
     const attrs = await searchAttributes();
-    expect(Object.keys(attrs)).toEqual(expect.arrayContaining(['Contract', 'RunDate', 'Pipeline']));
+    expect(Object.keys(attrs)).toEqual(expect.arrayContaining(['Contract', 'RunDate', 'RunDay', 'Pipeline']));
 
     const status = quant('stack', 'status');
     expect(status).toMatch(/temporal\s+running \(pid \d+\)/);
@@ -104,7 +104,7 @@ describe('quant stack', () => {
 
     // Restart on the existing SQLite file: the namespace exists, the attributes are still there.
     quant('stack', 'up');
-    expect(Object.keys(await searchAttributes())).toEqual(expect.arrayContaining(['Contract', 'RunDate', 'Pipeline']));
+    expect(Object.keys(await searchAttributes())).toEqual(expect.arrayContaining(['Contract', 'RunDate', 'RunDay', 'Pipeline']));
   });
 
   it('names a wrong argument', () => {

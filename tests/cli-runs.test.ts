@@ -1,0 +1,137 @@
+/**
+ * The CLI's run commands on the real dev server: with no worker polling, a
+ * run says so once and waits, and proceeds when a worker starts; `--worker`
+ * runs one in-process; `stack status` lists the worker polling; a run that
+ * fails for a domain reason prints the cause and the failed step (exit 1)
+ * instead of a stack; and a run tagged with `RunDay` is found by an
+ * equality query (where Datetime equality on the dev server finds nothing).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { smallDataset, startTestWorker, testClient, testConfig, testEnv, uniqueName } from './helpers';
+import { runWorkflowCommand } from '../src/cli/with-client';
+import { noWorkerMessage, workerStatusLines } from '../src/cli/worker-check';
+import { runScreen } from '../src/cli/commands/pipeline';
+import { workflowIds } from '../workflows/names';
+import type { ScreenResult } from '../workflows/screen';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const clients: Client[] = [];
+const stops: (() => Promise<void>)[] = [];
+
+afterAll(async () => {
+  for (const stop of stops) await stop();
+  for (const c of clients) await c.connection.close();
+});
+
+async function client(): Promise<Client> {
+  const c = await testClient();
+  clients.push(c);
+  return c;
+}
+
+/** Run IDs are per date; a date with no bars keeps each screen quick (no_trading_data). */
+const NO_BARS_DATE = '2024-07-05';
+
+describe('a run with no worker polling', () => {
+  it('says so once, waits without starting, and proceeds when a worker starts', async () => {
+    // A task queue of its own, so no other test's worker polls it.
+    const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueName('tq-noworker') });
+    const tq = config.temporal.taskQueue;
+    const lines: string[] = [];
+    const workflowId = `${workflowIds.screen(NO_BARS_DATE)}-${uniqueName('w')}`;
+    let result: ScreenResult | undefined;
+    const run = runWorkflowCommand(
+      config,
+      { workflowId, workflowType: 'screen', log: (l) => lines.push(l), workerPollMs: 200 },
+      async (c) => {
+        result = await c.workflow.execute('screen', { taskQueue: tq, workflowId, args: [{ date: NO_BARS_DATE }] });
+      },
+    );
+    await sleep(2_000);
+    expect(lines).toEqual([noWorkerMessage(tq)]);
+    expect(lines[0]).toMatch(new RegExp(`^no worker is polling task queue ${tq}: start one with \`quant worker\` in another terminal`));
+    // Still waiting: nothing was started.
+    const c = await client();
+    await expect(c.workflow.getHandle(workflowId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+
+    const worker = await startTestWorker(config);
+    stops.push(() => worker.stop());
+    expect(await run).toBeUndefined();
+    expect(result?.date).toBe(NO_BARS_DATE);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^worker .+ is polling .+: starting$/);
+
+    // `quant stack status` lists it.
+    const status = await workerStatusLines(c, tq);
+    expect(status[0]).toMatch(new RegExp(`^workers +1 polling ${tq}$`));
+    expect(status[1]).toMatch(/^ {2}\S+ {2}last poll \d{4}-\d\d-\d\dT.* \(\d+ s ago\)$/);
+  });
+
+  it('--worker runs one in this process for the duration', async () => {
+    const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueName('tq-inproc'), WORKFLOW_BUNDLE_PATH: testEnv().bundlePath });
+    const lines: string[] = [];
+    const workflowId = `${workflowIds.screen(NO_BARS_DATE)}-${uniqueName('w')}`;
+    const code = await runWorkflowCommand(
+      config,
+      { workflowId, workflowType: 'screen', inProcessWorker: true, log: (l) => lines.push(l) },
+      async (c) => {
+        await c.workflow.execute('screen', { taskQueue: config.temporal.taskQueue, workflowId, args: [{ date: NO_BARS_DATE }] });
+      },
+    );
+    expect(code).toBeUndefined();
+    expect(lines).toEqual([]);
+    const c = await client();
+    expect((await c.workflow.getHandle(workflowId).describe()).status.name).toBe('COMPLETED');
+  });
+});
+
+describe('a failed run', () => {
+  it('prints the root cause and the failed step, not a stack, and exits 1', async () => {
+    const config = testConfig();
+    const worker = await startTestWorker(config);
+    stops.push(() => worker.stop());
+    const ds = await smallDataset(config, { contracts: 2, bars: 50 });
+    const runKey = uniqueName('run');
+    const workflowId = workflowIds.analyzeSymbol('NOPE', runKey);
+    const lines: string[] = [];
+    const code = await runWorkflowCommand(config, { workflowId, workflowType: 'analyzeSymbol', log: (l) => lines.push(l) }, async (c) => {
+      await c.workflow.execute('analyzeSymbol', {
+        taskQueue: config.temporal.taskQueue,
+        workflowId,
+        args: [{ runKey, contract: 'NOPE', dataset: ds.dataset, outputPrefix: 'fanout' }],
+      });
+    });
+    expect(code).toBe(1);
+    const text = lines.join('\n');
+    expect(text).toContain(`quant: run ${workflowId} failed`);
+    expect(text).toMatch(/ {2}cause: .*NOPE.*\(UnknownContract, not retryable\)/);
+    expect(text).toContain('  step:  activity loadContract');
+    expect(text).not.toMatch(/WorkflowFailedError|\n\s+at /);
+  });
+});
+
+describe('RunDay', () => {
+  it('a run tagged with RunDay is found by an equality query', async () => {
+    const config = testConfig();
+    const worker = await startTestWorker(config);
+    stops.push(() => worker.stop());
+    const c = await client();
+    // The CLI's own start path (dailyStartOptions) and the workflow's tagRun both set it.
+    const r = await runScreen(c, config.temporal.taskQueue, { date: NO_BARS_DATE });
+    expect(r.date).toBe(NO_BARS_DATE);
+    const query = `RunDay = '${NO_BARS_DATE}' AND TaskQueue = '${config.temporal.taskQueue}'`;
+    let ids: string[] = [];
+    // Visibility catches up asynchronously.
+    for (let i = 0; i < 40 && ids.length === 0; i++) {
+      ids = [];
+      for await (const w of c.workflow.list({ query })) ids.push(w.workflowId);
+      if (ids.length === 0) await sleep(250);
+    }
+    expect(ids).toEqual([workflowIds.screen(NO_BARS_DATE)]);
+    const none: string[] = [];
+    for await (const w of c.workflow.list({ query: `RunDay = '2024-07-04' AND TaskQueue = '${config.temporal.taskQueue}'` }))
+      none.push(w.workflowId);
+    expect(none).toEqual([]);
+  });
+});
