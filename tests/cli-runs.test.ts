@@ -6,13 +6,18 @@
  * instead of a stack; and a run tagged with `RunDay` is found by an
  * equality query (where Datetime equality on the dev server finds nothing).
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { smallDataset, startTestWorker, testClient, testConfig, testEnv, uniqueName } from './helpers';
 import { runWorkflowCommand } from '../src/cli/with-client';
 import { noWorkerMessage, workerStatusLines } from '../src/cli/worker-check';
 import { runScreen } from '../src/cli/commands/pipeline';
+import { schedulesCommands } from '../src/cli/commands/schedules';
 import { workflowIds } from '../workflows/names';
+import { freePort } from '../src/stack/free-port';
+import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import type { ScreenResult } from '../workflows/screen';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -108,6 +113,59 @@ describe('a failed run', () => {
     expect(text).toMatch(/ {2}cause: .*NOPE.*\(UnknownContract, not retryable\)/);
     expect(text).toContain('  step:  activity loadContract');
     expect(text).not.toMatch(/WorkflowFailedError|\n\s+at /);
+  });
+});
+
+describe('quant worker with its metrics port taken', () => {
+  it('names the setting to change and exits 2 without a stack', async () => {
+    const port = await freePort();
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(port, r));
+    try {
+      const e = testEnv();
+      const proc = spawn(join(__dirname, '..', 'bin', 'quant'), ['worker'], {
+        cwd: join(__dirname, '..'),
+        env: {
+          ...process.env,
+          QUANT_DATA_DIR: e.dataDir,
+          TEMPORAL_ADDRESS: e.temporalAddress,
+          DATABASE_URL: e.databaseUrl,
+          TEMPORAL_TASK_QUEUE: uniqueName('tq'),
+          WORKFLOW_BUNDLE_PATH: e.bundlePath,
+          METRICS_PORT: String(port),
+          SDK_METRICS_PORT: String(await freePort()),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+      const code = await new Promise<number | null>((r) => proc.on('exit', r));
+      expect(code).toBe(2);
+      expect(stderr).toMatch(
+        new RegExp(`METRICS_PORT: cannot listen on [0-9.:]+:${port} \\(EADDRINUSE: another process uses it; choose a free port\\)`),
+      );
+      expect(stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await new Promise((r) => holder.close(r));
+    }
+  });
+});
+
+describe('a schedule not found', () => {
+  it('is named, with the command that lists schedules (exit 1, no stack)', async () => {
+    const config = testConfig();
+    const id = uniqueName('no-such-schedule');
+    let stderr = '';
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
+    try {
+      expect(await schedulesCommands.pause([id], config)).toBe(1);
+      expect(await schedulesCommands.trigger([id], config)).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(stderr).toBe(
+      `quant: schedule "${id}" not found in namespace default; see the schedules there with: quant schedules list\n`.repeat(2),
+    );
   });
 });
 

@@ -10,8 +10,17 @@ import { applySchedules, backfillSchedule, listSchedules, pauseSchedule, trigger
 import { parseCommandArgs, UsageError } from '../args';
 import type { Client } from '@temporalio/client';
 import { withClient } from '../with-client';
+import { reportFailures } from '../run-failure';
 
-type Command = (argv: string[], config: Config) => Promise<void>;
+/** One operator verb on one schedule: a schedule that does not exist is named (exit 1), not a stack. */
+function onSchedule(config: Config, fn: (client: Client) => Promise<void>, done: string): Promise<number | undefined> {
+  return reportFailures({ namespace: config.temporal.namespace }, async () => {
+    await withClient(config, fn);
+    out(done);
+  });
+}
+
+type Command = (argv: string[], config: Config) => Promise<void | number>;
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -64,22 +73,19 @@ export const schedulesCommands: Record<string, Command> = {
     const usage = 'quant schedules pause <id> [--note text]';
     const { id, rest } = idArg(argv, usage);
     const o = parseCommandArgs(rest, { note: { type: 'string' } }, usage);
-    await withClient(config, (c) => pauseSchedule(c, id, o.note));
-    out(`paused ${id}`);
+    return onSchedule(config, (c) => pauseSchedule(c, id, o.note), `paused ${id}`);
   },
   unpause: async (argv, config) => {
     const usage = 'quant schedules unpause <id> [--note text]';
     const { id, rest } = idArg(argv, usage);
     const o = parseCommandArgs(rest, { note: { type: 'string' } }, usage);
-    await withClient(config, (c) => unpauseSchedule(c, id, o.note));
-    out(`unpaused ${id}`);
+    return onSchedule(config, (c) => unpauseSchedule(c, id, o.note), `unpaused ${id}`);
   },
   trigger: async (argv, config) => {
     const usage = 'quant schedules trigger <id>';
     const { id, rest } = idArg(argv, usage);
     parseCommandArgs(rest, {}, usage);
-    await withClient(config, (c) => triggerSchedule(c, id));
-    out(`triggered ${id}`);
+    return onSchedule(config, (c) => triggerSchedule(c, id), `triggered ${id}`);
   },
   backfill: async (argv, config) => {
     const usage = 'quant schedules backfill <id> --from YYYY-MM-DD --to YYYY-MM-DD';
@@ -88,7 +94,10 @@ export const schedulesCommands: Record<string, Command> = {
     for (const k of ['from', 'to'] as const) {
       if (!o[k] || !ISO_DATE.test(o[k])) throw new UsageError(`--${k} must be a date YYYY-MM-DD`, usage);
     }
-    await withClient(config, (c) => backfillSchedule(c, id, o.from!, o.to!));
-    out(`backfill of ${id} requested for ${o.from}..${o.to} (one run per slot, buffered)`);
+    return onSchedule(
+      config,
+      (c) => backfillSchedule(c, id, o.from!, o.to!),
+      `backfill of ${id} requested for ${o.from}..${o.to} (one run per slot, buffered)`,
+    );
   },
 };
