@@ -33,7 +33,7 @@ import {
   type ResolvedBacktestParams,
 } from '../src/domain/backtest-inputs';
 import { renderBacktestReport, renderNoSignalsBacktestReport } from '../src/reports/backtest-report';
-import { renderLineChart } from '../src/reports/svg-chart';
+import { renderEquityChart } from '../src/reports/svg-chart';
 import { addDays, parseIsoDate } from '../src/domain/dates';
 import { getJson, putJson } from './support/claim-check';
 import { withDbFailures } from './support/db-failures';
@@ -178,13 +178,15 @@ export function createBacktestActivities(deps: BacktestDeps) {
       const bench = await getJson<SimulationResult>(store, input.benchmarkCurveKey);
       const comparison = compareBacktests(sig, bench, p.riskFreeRate);
       const curve = (s: SimulationResult): BacktestCurve => ({ dates: s.dates, equity: s.equity });
-      const svg = renderLineChart(
-        [
+      const svg = renderEquityChart({
+        title: `Backtest ${p.start} .. ${p.end}: equity and drawdown`,
+        dates: sig.dates,
+        series: [
           { name: 'signal portfolio', values: sig.equity },
           { name: 'equal-weight buy and hold', values: equityOn(sig.dates, bench) },
         ],
-        { title: `Backtest ${p.start} .. ${p.end}: equity`, labels: sig.dates },
-      );
+        unit: 'usd',
+      });
       await store.put(keys.chartKey, svg, { contentType: 'image/svg+xml' });
       const markdown = renderBacktestReport({
         params: p,

@@ -8,9 +8,12 @@
  */
 import { layout } from '../src/adapters/layout';
 import type { ObjectStore } from '../src/adapters/object-store/types';
+import type { BacktestRepo } from '../src/adapters/postgres/backtest-repo';
 import type { MonitoringRepo, PortfolioSnapshotRow } from '../src/adapters/postgres/monitoring-repo';
 import { errorMessage } from '../src/domain/errors';
 import {
+  benchmarkStart,
+  firstHoldingsBenchmark,
   monitorSummary,
   periodStarts,
   type MonitorComputation,
@@ -18,12 +21,14 @@ import {
   type MonitorThresholds,
 } from '../src/domain/monitoring';
 import { renderMonitorReport } from '../src/reports/monitor-report';
-import { renderLineChart } from '../src/reports/svg-chart';
+import { renderEquityChart } from '../src/reports/svg-chart';
 import { addDays, parseIsoDate } from '../src/domain/dates';
 
 export interface MonitorDeps {
   store: ObjectStore;
   monitoring: MonitoringRepo;
+  /** Adjusted closes from the hot store, for the chart's benchmark (the backtest repository's query). */
+  marketCloses: Pick<BacktestRepo, 'closes'>;
   monitorSettings: { windowDays: number; riskFreeRate: number; thresholds: MonitorThresholds; initialCapital: number };
 }
 
@@ -61,7 +66,7 @@ export const monitorKeys = (date: string) => ({
 });
 
 export function createMonitorActivities(deps: MonitorDeps) {
-  const { store, monitoring, monitorSettings: cfg } = deps;
+  const { store, monitoring, marketCloses, monitorSettings: cfg } = deps;
 
   return {
     /**
@@ -89,11 +94,24 @@ export function createMonitorActivities(deps: MonitorDeps) {
         riskFreeRate: cfg.riskFreeRate,
         thresholds: cfg.thresholds,
       });
+      const dates = curve.map((c) => c.date);
+      const values = curve.map((c) => c.totalValue);
+      // The chart's benchmark: the first invested snapshot's names, equally weighted and held (the rule of WF6).
+      const charted = curve.length > 0 ? await monitoring.latestSnapshots(latest.date, curve.length) : [];
+      const start = benchmarkStart(charted.map(toSnapshot).reverse());
+      const benchmark = start
+        ? firstHoldingsBenchmark({
+            curve: { dates, values },
+            start,
+            closes: await marketCloses.closes(start.symbols, start.date, latest.date),
+          })
+        : null;
       return {
         status: 'completed',
         date,
         summary,
-        curve: { dates: curve.map((c) => c.date), values: curve.map((c) => c.totalValue) },
+        curve: { dates, values },
+        benchmark,
         windowDays: cfg.windowDays,
         riskFreeRate: cfg.riskFreeRate,
         thresholds: cfg.thresholds,
@@ -150,10 +168,11 @@ export function createMonitorActivities(deps: MonitorDeps) {
       const markdown = renderMonitorReport(c, chartFile, input.notes ?? []);
       try {
         if (c.status === 'completed') {
-          const svg = renderLineChart([{ name: 'portfolio value', values: c.curve.values }], {
-            title: `Paper portfolio equity to ${c.summary.snapshotDate}`,
-            labels: c.curve.dates,
-            yDigits: 0,
+          const svg = renderEquityChart({
+            title: `Paper portfolio equity and drawdown to ${c.summary.snapshotDate}`,
+            dates: c.curve.dates,
+            series: [{ name: 'portfolio value', values: c.curve.values }, ...(c.benchmark ? [c.benchmark] : [])],
+            unit: 'usd',
           });
           await store.put(keys.chartKey, svg, { contentType: 'image/svg+xml' });
         }

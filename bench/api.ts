@@ -15,6 +15,9 @@
  * - Throughput phase, closed loop: autocannon with 50 connections for 30 s:
  *   signals_per_s (mean) and p99_ms_at_max (goal >= 1,000/s with p99 < 100).
  * - api_peak_rss_mb: the API process's peak resident set (VmHWM; goal < 300).
+ *   The service runs with the V8 heap cap its pod gets in the Helm chart
+ *   (values.yaml `api.heapMb`, printed as api_heap_cap_mb), so the figure is
+ *   the deployed configuration's.
  * Every signal is a BUY of 1 share of one of the 49 synthetic symbols with a
  * unique idempotency key, on an account with 1e9 of cash and a 24/7 venue, so
  * the risk checks all run and pass (rejections are counted and reported).
@@ -35,6 +38,7 @@ import { createPool } from '../src/adapters/postgres/pool';
 import { freePort } from '../src/stack/free-port';
 import { startEmbeddedPostgres, stopEmbeddedPostgres } from '../src/stack/postgres';
 import { percentile } from './percentile';
+import { parse as parseYaml } from 'yaml';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -48,6 +52,12 @@ type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 const autocannon = require('autocannon') as Autocannon;
 
 const repoRoot = join(__dirname, '..');
+
+/** The API pod's heap cap from the chart's default values (one number for the pod and this bench). */
+function chartApiHeapMb(): number {
+  const values = parseYaml(readFileSync(join(repoRoot, 'helm', 'quant-workflows', 'values.yaml'), 'utf8')) as { api: { heapMb: number } };
+  return values.api.heapMb;
+}
 const SYMBOLS = DAILY_UNIVERSE.map((c) => c.symbol);
 let seq = 0;
 const nextBody = () => {
@@ -171,6 +181,7 @@ async function main() {
   // --profile DIR: V8 CPU profiles of the API and WebSocket-client processes (written when they exit), to find where the time goes.
   const profileFlags = values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [];
 
+  const heapCapMb = chartApiHeapMb();
   const dataDir = mkdtempSync(join(tmpdir(), 'quant-bench-api-'));
   const children: ChildProcess[] = [];
   try {
@@ -189,7 +200,7 @@ async function main() {
         PAPER_MARKET_HOURS: 'always',
         PAPER_STARTING_CASH: '1000000000',
       },
-      profileFlags,
+      [`--max-old-space-size=${heapCapMb}`, ...profileFlags],
     );
     children.push(api);
     const url = new URL((await waitForLine(api, /listening on (http:\/\/\S+)/, 'quant api'))[1]);
@@ -253,6 +264,7 @@ async function main() {
           max_non2xx: max.non2xx,
           max_errors: max.errors + max.timeouts,
           api_peak_rss_mb: rss,
+          api_heap_cap_mb: heapCapMb,
           signals_by_outcome: Object.fromEntries(outcomes.rows.map((r) => [r.outcome, Number(r.n)])),
           rejections_by_rule: Object.fromEntries(rules.rows.map((r) => [r.rule, Number(r.n)])),
         },

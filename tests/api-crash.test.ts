@@ -6,15 +6,11 @@
  * signal, and known to the venue; a restarted service answers a repeat of the
  * same idempotency key with the same order and places no second one.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/adapters/postgres/pool';
-import { freePort } from '../src/stack/free-port';
-import { call, createKey, signal } from './api-support';
+import { call, createKey, exited, signal, spawnApi } from './api-support';
 import { testDb, testEnv, uniqueName } from './helpers';
 
-const repoRoot = join(__dirname, '..');
 let db: Db;
 let key: string;
 const account = uniqueName('crash');
@@ -27,42 +23,15 @@ afterAll(async () => {
   await db?.end();
 });
 
-/** Start `quant api` and resolve with its URL once it prints it. */
-async function startApi(): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), 'api'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      DATABASE_URL: testEnv().databaseUrl,
-      QUANT_DATA_DIR: testEnv().dataDir,
-      API_PORT: String(port),
-      API_MARKET_HOURS: 'always',
-      PAPER_MARKET_HOURS: 'always',
-      PAPER_ACCOUNT: account,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** `quant api` on this file's database and its own paper account. */
+const startApi = () =>
+  spawnApi({
+    DATABASE_URL: testEnv().databaseUrl,
+    QUANT_DATA_DIR: testEnv().dataDir,
+    API_MARKET_HOURS: 'always',
+    PAPER_MARKET_HOURS: 'always',
+    PAPER_ACCOUNT: account,
   });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`quant api did not start in 60 s:\n${output}`)), 60_000);
-    const onData = (d: Buffer) => {
-      output += String(d);
-      const m = /listening on (http:\/\/\S+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`quant api exited with ${code}:\n${output}`)));
-  });
-  return { child, url };
-}
-
-const exited = (child: ChildProcess) =>
-  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 
 describe('SIGKILL after an acknowledged order', () => {
   it('loses nothing, and the restarted service keeps idempotency', async () => {

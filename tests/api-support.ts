@@ -3,6 +3,8 @@
  * HTTP and WebSocket, the paper venue on the file's own Postgres database,
  * prices from a manual feed), create keys, and small HTTP/WS helpers.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createPaperBroker, type PaperBroker } from '../src/adapters/broker/paper';
 import { createApiKeyRepo, type ApiKeyRole } from '../src/adapters/postgres/api-key-repo';
@@ -10,6 +12,7 @@ import type { Db } from '../src/adapters/postgres/pool';
 import { createManualPriceFeed, type ManualPriceFeed } from '../src/adapters/price-feed/manual';
 import { createFeedQuoteSource } from '../src/api/quotes';
 import { startApiService, type ApiService } from '../src/api/service';
+import { freePort } from '../src/stack/free-port';
 import { testConfig, uniqueName } from './helpers';
 
 /** Symbols the feed prices, all at 100 unless a test moves them. */
@@ -120,3 +123,40 @@ export const signal = (over: Record<string, unknown> = {}) => ({
   idempotency_key: uniqueName('sig'),
   ...over,
 });
+
+/**
+ * Start `quant api` as a child process (the real CLI entry) on a free port
+ * with `env` added to this process's, and resolve with its URL once it prints
+ * it; rejects with everything it printed if it exits first.
+ */
+export async function spawnApi(env: Record<string, string>, ms = 60_000): Promise<{ child: ChildProcess; url: string; output(): string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'src', 'cli', 'main.ts'), 'api'], {
+    cwd: join(__dirname, '..'),
+    env: { ...process.env, API_PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`quant api did not start in ${ms / 1000} s:\n${output}`)), ms);
+    const onData = (d: Buffer) => {
+      output += String(d);
+      const m = /listening on (http:\/\/\S+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`quant api exited with ${code}:\n${output}`));
+    });
+  });
+  return { child, url, output: () => output };
+}
+
+/** Resolves when the child has exited (at once if it already has). */
+export const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));

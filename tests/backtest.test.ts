@@ -125,7 +125,10 @@ describe('backtest (WF6)', () => {
     expect(md).toContain('## Per-period returns');
     expect(md).toContain('| 2014-12 |');
     const svg = new TextDecoder().decode(await worker.store.get(r.chartKey!));
-    expect(svg.match(/<polyline /g)).toHaveLength(2);
+    // two curves in the equity panel, their underwater curves in the drawdown panel below
+    expect(svg.match(/<polyline data-series="signal portfolio"/g)).toHaveLength(2);
+    expect(svg.match(/<polyline data-series="equal-weight buy and hold"/g)).toHaveLength(2);
+    expect(svg).toContain('<g data-panel="drawdown">');
 
     // UPSERT on (start, end)
     await runBacktest(client, config.temporal.taskQueue, { date: END, start: START, end: END });

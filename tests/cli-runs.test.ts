@@ -158,8 +158,8 @@ describe('a schedule not found', () => {
     let stderr = '';
     const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
     try {
-      expect(await schedulesCommands.pause([id], config)).toBe(1);
-      expect(await schedulesCommands.trigger([id], config)).toBe(1);
+      expect(await schedulesCommands.pause(id, {}, config)).toBe(1);
+      expect(await schedulesCommands.trigger(id, config)).toBe(1);
     } finally {
       spy.mockRestore();
     }

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { startTestWorker, testClient, testConfig, testDb, testEnv, uniqueName } from './helpers';
 import { runMonitor } from '../src/cli/commands/report';
+import { createBacktestRepo } from '../src/adapters/postgres/backtest-repo';
 import { createMonitoringRepo } from '../src/adapters/postgres/monitoring-repo';
 import { createPool, type Db } from '../src/adapters/postgres/pool';
 import { createMonitorActivities } from '../activities/monitor';
@@ -63,6 +64,20 @@ beforeAll(async () => {
   await insertSnapshot('2012-12-31', 24_000, []);
   for (let i = 0; i < DATES.length; i++)
     await insertSnapshot(DATES[i], TOTALS[i], i === DATES.length - 1 ? POSITIONS : POSITIONS.map((p) => ({ ...p, price: p.price * 0.99 })));
+  // Closes of the held names (the chart's benchmark): AAA rises 1 a day from 100, BBB stays at 50, CCC falls 0.1 a day from 20.
+  for (let i = 0; i < DATES.length; i++) {
+    for (const [symbol, px] of [
+      ['AAA', 100 + i],
+      ['BBB', 50],
+      ['CCC', 20 - 0.1 * i],
+    ] as const) {
+      await db.query(
+        `INSERT INTO market_data (symbol, date, open, high, low, close, adj_close, volume, source) VALUES ($1, $2::date, $3, $3, $3, $3, $3, 1000, 'test')
+         ON CONFLICT DO NOTHING`,
+        [symbol, DATES[i], px],
+      );
+    }
+  }
   worker = await startTestWorker(config);
   client = await testClient();
 });
@@ -146,6 +161,9 @@ describe('monitor (WF5)', () => {
       .trim()
       .split(/\s+/);
     expect(pts).toHaveLength(rows.length); // every snapshot lies within the chart's year before D
+    expect(svg).toContain('<g data-legend="equal-weight buy and hold of the first holdings">');
+    expect(svg).toContain('<g data-panel="drawdown">');
+    expect(md).toContain('equal-weight buy and hold of the 3 names held on ' + DATES[0]);
 
     // UPSERT: a rerun replaces the row.
     await runMonitor(client, config.temporal.taskQueue, { date: D });
@@ -156,6 +174,7 @@ describe('monitor (WF5)', () => {
     const acts = createMonitorActivities({
       store: worker.store,
       monitoring: createMonitoringRepo(db),
+      marketCloses: createBacktestRepo(db),
       monitorSettings: {
         windowDays: 30,
         riskFreeRate: 0.05,
@@ -167,6 +186,13 @@ describe('monitor (WF5)', () => {
     expect(c.status).toBe('completed');
     if (c.status !== 'completed') return;
     expect(c.summary.alerts.map((a) => a.symbol)).not.toContain('AAA');
+    // The benchmark: the 2012-12-31 snapshot holds nothing, so it starts on DATES[0] at that day's total, a third in each name:
+    // at D (day 39): TOTALS[0] x (139/100 + 50/50 + 16.1/20) / 3.
+    const b = c.benchmark!;
+    expect(c.curve.dates[0]).toBe('2012-12-31');
+    expect(b.values[0]).toBeNaN();
+    expect(b.values[1]).toBeCloseTo(TOTALS[0], 6);
+    expect(b.values.at(-1)).toBeCloseTo((TOTALS[0] * (139 / 100 + 1 + 16.1 / 20)) / 3, 6);
     expect(testConfig({ MONITOR_MAX_POSITION_WEIGHT: '0.2' }).monitoring.maxPositionWeight).toBe(0.2);
   });
 
@@ -215,6 +241,7 @@ describe('monitor (WF5)', () => {
       const acts = createMonitorActivities({
         store: worker.store,
         monitoring: createMonitoringRepo(dead),
+        marketCloses: createBacktestRepo(dead),
         monitorSettings: { windowDays: 30, riskFreeRate: 0.05, initialCapital: 25_000, thresholds: DEFAULT_MONITOR_THRESHOLDS },
       });
       const s = await acts.storeMonitoringRun({ computation: { status: 'no_portfolio', date: D } });

@@ -81,8 +81,8 @@ describe('inputs that wedged a workflow fail at once, naming the field', () => {
   });
 
   it.each([
-    [['run', 'ingest', '--date', '2025-13-01'], /--date \(date\): must be a calendar date/],
-    [['run', 'orchestrator', '--contracts', '1e9'], /--contracts must be an integer/],
+    [['run', 'ingest', '--date', '2025-13-01'], /--date <YYYY-MM-DD>' argument '2025-13-01' is invalid\. must be a calendar date/],
+    [['run', 'orchestrator', '--contracts', '1e9'], /--contracts <n>' argument '1e9' is invalid\. must be an integer/],
     [['run', 'orchestrator', '--contracts', '1000000000'], /--contracts \(numContracts\)/],
     [['run', 'orchestrator', '--run-key', 'bad key'], /--run-key \(runKey\)/],
     [['run', 'orchestrator', '--retry-failed', '../x'], /--retry-failed \(runKey\)/],

@@ -96,7 +96,9 @@ export async function backtest(input: BacktestInput = {}): Promise<BacktestResul
     [{ params: p, signalDates: data.signalDates, signalCurveKey: sig.curveKey, benchmarkCurveKey: bench.curveKey }],
   );
   const c = fin.comparison!;
-  setCurrentDetails(`done: CAGR ${(c.signal.cagr * 100).toFixed(2)}% vs ${(c.benchmark.cagr * 100).toFixed(2)}%`);
+  // CAGR is NaN (withheld) on windows shorter than MIN_PERIODS_FOR_RATIOS.
+  const cagrText = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a');
+  setCurrentDetails(`done: CAGR ${cagrText(c.signal.cagr)} vs ${cagrText(c.benchmark.cagr)}`);
   return {
     ...base,
     status: 'completed',

@@ -1,6 +1,7 @@
 /** The CLI refuses a bad workflow input before starting anything, naming the option. */
 import { describe, expect, it } from 'vitest';
-import { checkedInput, intOption, UsageError } from './args';
+import { InvalidArgumentError } from 'commander';
+import { checkedInput, dateArg, intArg, numberArg, UsageError } from './args';
 import { ingestInputSchema, orchestratorInputSchema } from '../../workflows/inputs';
 
 describe('checkedInput', () => {
@@ -21,8 +22,22 @@ describe('checkedInput', () => {
   it('passes a good input through', () => {
     expect(checkedInput('ingest', ingestInputSchema, { date: '2025-03-14' })).toEqual({ date: '2025-03-14' });
   });
-  it('takes decimal integers only', () => {
-    expect(() => intOption('contracts', '1e9', 10)).toThrowError(/--contracts must be an integer/);
-    expect(() => intOption('contracts', '0x10', 10)).toThrowError(UsageError);
+});
+
+describe('argument parsers', () => {
+  it('take calendar dates only', () => {
+    expect(dateArg('2024-02-29')).toBe('2024-02-29');
+    for (const bad of ['2025-13-45', '2025-02-29', '2025-2-3', 'today']) expect(() => dateArg(bad), bad).toThrowError(InvalidArgumentError);
+  });
+  it('take decimal integers only', () => {
+    expect(intArg(1)('25')).toBe(25);
+    expect(intArg(0)('0')).toBe(0);
+    for (const bad of ['1e9', '0x10', 'ten', '0', '2.5', '']) expect(() => intArg(1)(bad), bad).toThrowError(/must be an integer >= 1/);
+  });
+  it('take numbers in range', () => {
+    expect(numberArg(0, 1)('0.25')).toBe(0.25);
+    expect(() => numberArg(0, 1)('1.5')).toThrowError(/must be a number >= 0 and <= 1/);
+    expect(() => numberArg(0, Infinity, true)('0')).toThrowError(/must be a number > 0/);
+    expect(() => numberArg(0, 1)('abc')).toThrowError(InvalidArgumentError);
   });
 });

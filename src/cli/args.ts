@@ -1,9 +1,11 @@
 /**
- * Argument parsing for `quant`: node's parseArgs in strict mode, wrapped so a
- * usage error always names the offending argument and the command's usage.
+ * Argument checks for `quant`: commander argParsers that turn a bad value
+ * into a usage error naming the option (exit 2, nothing started), and the
+ * schema check of a whole workflow input before it is started.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { InvalidArgumentError } from 'commander';
 import type { z } from 'zod';
+import { isIsoDate } from '../domain/dates';
 import { checkInput, describeProblems } from '../../workflows/inputs';
 
 export class UsageError extends Error {
@@ -16,24 +18,46 @@ export class UsageError extends Error {
   }
 }
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+/** How a command prints its result: an aligned table for people, JSON (stdout only) for scripts. */
+export type OutputFormat = 'table' | 'json';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json'];
 
-export function parseCommandArgs<O extends Options>(argv: string[], options: O, usage: string) {
-  try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
-  } catch (err) {
-    const msg = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '');
-    throw new UsageError(msg, usage);
-  }
+/**
+ * A calendar date YYYY-MM-DD (commander argParser): `2025-13-45` is refused
+ * here, so no command ever sees an impossible date. Commander names the
+ * option in the message ("option '--date <YYYY-MM-DD>' argument '2025-13-45' is invalid").
+ */
+export function dateArg(value: string): string {
+  if (!isIsoDate(value)) throw new InvalidArgumentError('must be a calendar date YYYY-MM-DD');
+  return value;
 }
 
-/** A positive integer option, or a UsageError naming the option. */
-export function intOption(name: string, value: string | undefined, fallback: number, min = 1): number {
-  if (value === undefined) return fallback;
-  // Decimal digits only: `1e9` or `0x10` is a typo more often than a wish.
-  const n = /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${value}"`);
-  return n;
+/** A decimal integer >= min (commander argParser); `1e9`, `0x10` and `ten` are typos more often than wishes. */
+export function intArg(min: number): (value: string) => number {
+  return (value) => {
+    const n = /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`must be an integer >= ${min}`);
+    return n;
+  };
+}
+
+/** A finite number in [min, max] (commander argParser). */
+export function numberArg(min: number, max = Infinity, exclusiveMin = false): (value: string) => number {
+  return (value) => {
+    const n = value.trim() === '' ? NaN : Number(value);
+    const low = exclusiveMin ? n > min : n >= min;
+    if (!Number.isFinite(n) || !low || n > max)
+      throw new InvalidArgumentError(`must be a number ${exclusiveMin ? '>' : '>='} ${min}${Number.isFinite(max) ? ` and <= ${max}` : ''}`);
+    return n;
+  };
+}
+
+/** A comma-separated list (commander argParser): `A, B,,C` is [A, B, C]. */
+export function listArg(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /**

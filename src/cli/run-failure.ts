@@ -144,20 +144,19 @@ export function describeFailure(err: unknown, ctx: FailureContext): FailureRepor
 }
 
 /**
- * Run a command body; a known failure is printed (no stack) and becomes
- * the exit code, anything else propagates.
+ * Run a command body (its own exit code passes through); a known failure
+ * is printed (no stack) and becomes the exit code, anything else propagates.
  *
  * @example
  *   return reportFailures({ namespace, uiUrl, workflowId: 'screen-2026-12-01' }, () => runScreen(...));
  */
 export async function reportFailures(
   ctx: FailureContext,
-  body: () => Promise<void>,
+  body: () => Promise<number | void>,
   write: (s: string) => void = (s) => process.stderr.write(s),
 ): Promise<number | undefined> {
   try {
-    await body();
-    return undefined;
+    return (await body()) ?? undefined;
   } catch (err) {
     const report = describeFailure(err, ctx);
     if (!report) throw err;

@@ -42,7 +42,8 @@ export interface WorkflowCommandOptions {
 
 /**
  * Connect, make sure a worker will run the workflow, run `fn`, and turn a
- * failed run into its printed cause and exit 1 (undefined = success).
+ * failed run into its printed cause and exit 1 (undefined = success; an
+ * exit code `fn` returns passes through).
  *
  * @example
  *   return runWorkflowCommand(config, { workflowId: 'screen-2026-12-01', workflowType: 'screen', inProcessWorker: o.worker }, (c) =>
@@ -52,7 +53,7 @@ export interface WorkflowCommandOptions {
 export async function runWorkflowCommand(
   config: Config,
   opts: WorkflowCommandOptions,
-  fn: (client: Client, uiUrl?: string) => Promise<void>,
+  fn: (client: Client, uiUrl?: string) => Promise<number | void>,
 ): Promise<number | undefined> {
   const e = stackEndpoints(config);
   const log = opts.log ?? ((s: string) => process.stderr.write(`${s}\n`));
@@ -69,7 +70,7 @@ export async function runWorkflowCommand(
       async () => {
         if (opts.inProcessWorker) worker = await startInProcessWorker(config, e.temporalAddress, e.databaseUrl);
         else await waitForWorker(client, config.temporal.taskQueue, { log, pollMs: opts.workerPollMs });
-        await fn(client, e.uiUrl);
+        return fn(client, e.uiUrl);
       },
       (s) => log(s.replace(/\n$/, '')),
     );

@@ -17,6 +17,7 @@ import {
   type BacktestMarket,
   type SignalDay,
 } from './backtest';
+import { MIN_PERIODS_FOR_RATIOS } from './metric-availability';
 import { equalWeightBenchmark } from './returns';
 
 const ZERO_COST = { commissionPerShare: 0, spreadBps: 0, exchangeFeeBps: 0, impactBpsPer1000: 0 };
@@ -137,19 +138,19 @@ describe('accounting', () => {
 
 describe('metrics', () => {
   it('equal a by-hand recomputation from the equity curve (rf 5 %, P = 252)', () => {
+    // 24 trading days (at least MIN_PERIODS_FOR_RATIOS = 20 returns): the 8-day pattern three times, shifted up.
+    const a = [10, 11, 10.5, 11.5, 12, 11, 11.8, 12.4];
+    const b = [20, 19, 19.5, 21, 20, 20.5, 22, 21];
     const m: BacktestMarket = {
-      dates: DATES,
+      dates: Array.from({ length: 24 }, (_, i) => `2024-02-${String(i + 1).padStart(2, '0')}`),
       symbols: ['A', 'B'],
-      closes: [
-        [10, 11, 10.5, 11.5, 12, 11, 11.8, 12.4],
-        [20, 19, 19.5, 21, 20, 20.5, 22, 21],
-      ],
+      closes: [[0, 1, 2].flatMap((k) => a.map((x) => x + k)), [0, 1, 2].flatMap((k) => b.map((x) => x + 2 * k))],
     };
     const sig = simulateSignalPortfolio(
       m,
       [
         {
-          date: DATES[0],
+          date: m.dates[0],
           candidates: [
             { symbol: 'A', sector: 'S', recommendation: 'buy' },
             { symbol: 'B', sector: 'T', recommendation: 'strong_buy' },
@@ -180,12 +181,25 @@ describe('metrics', () => {
     expect(got.calmar).toBeCloseTo(cagr / mdd, 9);
     const bench = simulateBuyAndHold(
       m,
-      { date: DATES[0], candidates: [{ symbol: 'A', sector: 'S', recommendation: 'buy' }] },
+      { date: m.dates[0], candidates: [{ symbol: 'A', sector: 'S', recommendation: 'buy' }] },
       { initialCapital: 25_000 },
     );
     const c = compareBacktests(sig, bench, 0.05);
     expect(c.excess.cagr).toBeCloseTo(c.signal.cagr - c.benchmark.cagr, 12);
     expect(c.excess.maxDrawdown).toBeCloseTo(c.signal.maxDrawdown - c.benchmark.maxDrawdown, 12);
+  });
+
+  it('withholds annualised figures below MIN_PERIODS_FOR_RATIOS periods, keeps total return and drawdown', () => {
+    // One day: a 1 % loss on the first close (costs and a move). By hand: total -1 %, drawdown 1 %;
+    // annualised, the same day would read CAGR 0.99^252 - 1 = -92 % and a Calmar of -92.
+    const one = backtestMetrics([-0.01], 0.05);
+    expect(one.periods).toBe(1);
+    expect(one.totalReturn).toBeCloseTo(-0.01, 12);
+    expect(one.maxDrawdown).toBeCloseTo(0.01, 12);
+    for (const k of ['cagr', 'volatility', 'sharpe', 'sortino', 'calmar'] as const) expect(one[k]).toBeNaN();
+    const r19 = Array.from({ length: MIN_PERIODS_FOR_RATIOS - 1 }, (_, i) => (i % 2 ? 0.01 : -0.008));
+    expect(backtestMetrics(r19, 0).sharpe).toBeNaN();
+    expect(Number.isFinite(backtestMetrics([...r19, 0.01], 0).sharpe)).toBe(true);
   });
 
   it('monthly returns chain to the total return', () => {

@@ -13,6 +13,7 @@
 import { pensionAllocation, type AllocationCandidate, type AllocationPolicy } from './allocation';
 import { DEFAULT_COST_MODEL, type CostModel } from './costs';
 import { DomainInputError } from './errors';
+import { ratioAvailability } from './metric-availability';
 import { generateOrders } from './orders';
 import { applyFill, emptyPortfolio, type PortfolioState } from './portfolio';
 import { performanceSummary, type PerformanceSummary } from './risk';
@@ -282,22 +283,27 @@ export function simulateBuyAndHold(market: BacktestMarket, firstDay: SignalDay |
  * capital): performanceSummary with P = 252 and the annual risk-free rate
  * (Sharpe on excess returns with rf_p = (1 + rf)^(1/252) - 1, Sortino with
  * target rf_p, drawdown and Calmar on wealth starting at 1 = the capital).
- * An empty curve -> NaN metrics.
+ * An empty curve -> NaN metrics. Below MIN_PERIODS_FOR_RATIOS (20) periods
+ * the annualised figures (CAGR, volatility, Sharpe, Sortino, Calmar) are
+ * NaN: a few days extrapolated to a year mislead (`ratioAvailability`
+ * gives the reason the report prints); total return and max drawdown stay.
  *
  * @example
  *   backtestMetrics(sim.returns, 0.05).sharpe
  */
 export function backtestMetrics(returns: readonly number[], riskFreeRate: number, periodsPerYear = 252): BacktestMetrics {
   const s = performanceSummary(returns, { periodsPerYear, riskFreeRate });
+  const shown = ratioAvailability(s.periods).available;
+  const annualised = (x: number) => (shown ? x : NaN);
   return {
     periods: s.periods,
     totalReturn: s.totalReturn,
-    cagr: s.cagr,
-    volatility: s.volatility,
-    sharpe: s.sharpe,
-    sortino: s.sortino,
+    cagr: annualised(s.cagr),
+    volatility: annualised(s.volatility),
+    sharpe: annualised(s.sharpe),
+    sortino: annualised(s.sortino),
     maxDrawdown: s.maxDrawdown,
-    calmar: s.calmar,
+    calmar: annualised(s.calmar),
   };
 }
 

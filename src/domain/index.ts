@@ -23,3 +23,4 @@ export * from './pairs';
 export * from './symbol-analysis';
 export * from './backtest';
 export * from './monitoring';
+export * from './metric-availability';

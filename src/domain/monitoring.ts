@@ -5,7 +5,8 @@
  * VaR 95) and threshold alerts. Pure: the activity loads the snapshots and
  * stores the result; every statistic comes from risk.ts / portfolio.ts.
  */
-import { periodRate } from './returns';
+import { pnlOutcome, ratioAvailability, varAvailability } from './metric-availability';
+import { equalWeightBenchmark, periodRate } from './returns';
 import { drawdownOfValues, historicalVaR, sharpeRatio, sortinoRatio } from './risk';
 import { valuePortfolio, type Position } from './portfolio';
 
@@ -70,6 +71,8 @@ export type MonitorComputation =
       date: string;
       summary: MonitorSummary;
       curve: { dates: string[]; values: number[] };
+      /** The chart's benchmark on `curve.dates` (`firstHoldingsBenchmark`); null or absent when there is none. */
+      benchmark?: MonitorBenchmark | null;
       windowDays: number;
       riskFreeRate: number;
       thresholds: MonitorThresholds;
@@ -87,6 +90,76 @@ export function periodStarts(date: string): { monthStart: string; yearStart: str
   return { monthStart: `${date.slice(0, 7)}-01`, yearStart: `${date.slice(0, 4)}-01-01` };
 }
 
+/** The monitor chart's benchmark curve, in dollars, on the curve's dates. */
+export interface MonitorBenchmark {
+  name: string;
+  values: number[];
+  /** The names it holds (the first snapshot's positions with a close on its date). */
+  symbols: string[];
+}
+
+/**
+ * Where the monitor chart's benchmark starts: the first snapshot (oldest
+ * first in `snapshots`) that holds shares, with the names it holds. An
+ * account that began in cash starts its benchmark when it first invested.
+ * null when no snapshot holds anything.
+ *
+ * @example
+ *   benchmarkStart([{ date: '2025-01-02', positions: [] }, { date: '2025-01-03', positions: [{ symbol: 'A', shares: 5 }] }])
+ *   // { date: '2025-01-03', symbols: ['A'] }
+ */
+export function benchmarkStart(
+  snapshots: readonly { date: string; positions: readonly { symbol: string; shares: number }[] }[],
+): { date: string; symbols: string[] } | null {
+  for (const s of snapshots) {
+    const symbols = s.positions.filter((p) => p.shares > 0).map((p) => p.symbol);
+    if (symbols.length > 0) return { date: s.date, symbols };
+  }
+  return null;
+}
+
+/**
+ * The monitor chart's benchmark, by the rule WF6 uses (an equal-weight buy
+ * and hold of the names the portfolio started with), started at the
+ * `benchmarkStart` snapshot: the portfolio's total value V0 on that date
+ * split equally over the m held names that have a close on it, then never
+ * traded (so no costs): B_t = V0 (1/m) sum_i p_{i,t} / p_{i,0}
+ * (equalWeightBenchmark; a missing later close is carried forward from the
+ * past). NaN on the dates before the start. It answers "what if the
+ * portfolio had kept its first names, equally weighted, and done nothing".
+ * null when no held name has a close on the start date (prices not
+ * ingested) or the start is not on the curve.
+ *
+ * @example
+ *   firstHoldingsBenchmark({ curve: { dates: ['2025-01-02', '2025-01-03'], values: [1000, 1050] },
+ *     start: { date: '2025-01-02', symbols: ['A'] },
+ *     closes: [{ symbol: 'A', date: '2025-01-02', adjClose: 10 }, { symbol: 'A', date: '2025-01-03', adjClose: 11 }] })!.values // [1000, 1100]
+ */
+export function firstHoldingsBenchmark(input: {
+  curve: { dates: readonly string[]; values: readonly number[] };
+  start: { date: string; symbols: readonly string[] };
+  closes: readonly { symbol: string; date: string; adjClose: number }[];
+}): MonitorBenchmark | null {
+  const { dates, values } = input.curve;
+  const t0 = dates.indexOf(input.start.date);
+  if (t0 < 0 || !(values[t0] > 0)) return null;
+  const at = new Map(dates.slice(t0).map((d, i) => [d, i]));
+  const series = new Map(input.start.symbols.map((s) => [s, new Float64Array(dates.length - t0).fill(NaN)]));
+  for (const c of input.closes) {
+    const i = at.get(c.date);
+    const arr = series.get(c.symbol);
+    if (i !== undefined && arr) arr[i] = c.adjClose;
+  }
+  const names = [...series.keys()];
+  const path = equalWeightBenchmark(names.map((s) => series.get(s)!));
+  if (path.included.length === 0) return null;
+  return {
+    name: 'equal-weight buy and hold of the first holdings',
+    values: [...Array<number>(t0).fill(NaN), ...Array.from(path.wealth, (w) => w * values[t0])],
+    symbols: path.included.map((k) => names[k]),
+  };
+}
+
 export interface MonitorPositionLine {
   symbol: string;
   sector: string;
@@ -98,6 +171,8 @@ export interface MonitorPositionLine {
   unrealizedPnl: number;
   /** price / avgCost - 1 */
   unrealizedPct: number;
+  /** winner / loser only on a nonzero unrealised P&L (`pnlOutcome`), else flat. */
+  outcome: 'winner' | 'loser' | 'flat';
   /** shares x (price - previous snapshot's price); NaN when not held in the previous snapshot. */
   dayPnl: number;
   stale: boolean;
@@ -129,13 +204,18 @@ export interface MonitorSummary {
   risk: {
     /** Number of returns in the window. */
     returns: number;
+    /** NaN (with `ratiosUnavailable`) below MIN_PERIODS_FOR_RATIOS returns. */
     sharpe: number;
     sortino: number;
+    /** Why Sharpe and Sortino are withheld (`ratioAvailability`); null when shown. */
+    ratiosUnavailable: string | null;
     maxDrawdown: number;
-    /** Historical VaR 95 as a return (e.g. -0.021). */
+    /** Historical VaR 95 as a return (e.g. -0.021); NaN (with `var95Unavailable`) when not defined. */
     var95: number;
     /** -var95 x total value: the one-day loss exceeded on 5 % of days, in dollars. */
     var95Value: number;
+    /** Why VaR is withheld (`varAvailability`: too few returns, or none vary); null when shown. */
+    var95Unavailable: string | null;
   };
   alerts: MonitorAlert[];
 }
@@ -152,7 +232,11 @@ const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
  * - risk on r_i = w_i / w_{i-1} - 1 over `window`: sharpeRatio with the
  *   annual rf (per period (1 + rf)^(1/252) - 1), sortinoRatio with that
  *   per-period rate as target, drawdownOfValues(window), historicalVaR 95
- *   (linear interpolation). Fewer than 2 returns -> NaN ratios.
+ *   (linear interpolation). Sharpe and Sortino need MIN_PERIODS_FOR_RATIOS
+ *   (20) returns and VaR needs 20 returns that vary (metric-availability.ts);
+ *   otherwise they are NaN with the reason, and never alert.
+ * - a position is a winner or a loser only on a nonzero unrealised P&L
+ *   (`pnlOutcome`; the report's "flat" otherwise).
  * - alerts: strictly above each threshold (drawdown > 5 %, weight > 7 %,
  *   -VaR > 3 %, unrealised < -10 %); NaN statistics never alert.
  *
@@ -182,6 +266,7 @@ export function monitorSummary(input: MonitorInput): MonitorSummary {
     weight: total !== 0 ? p.marketValue / total : NaN,
     unrealizedPnl: p.unrealizedPnl,
     unrealizedPct: p.avgCost > 0 ? p.price / p.avgCost - 1 : NaN,
+    outcome: pnlOutcome(p.unrealizedPnl),
     dayPnl: prevPrice.has(p.symbol) ? p.shares * (p.price - prevPrice.get(p.symbol)!) : NaN,
     stale: meta.get(p.symbol)?.stale === true,
   }));
@@ -200,15 +285,19 @@ export function monitorSummary(input: MonitorInput): MonitorSummary {
   const returns: number[] = [];
   for (let i = 1; i < w.length; i++) returns.push(w[i - 1] > 0 ? w[i] / w[i - 1] - 1 : NaN);
   const rfp = periodRate(input.riskFreeRate, 252);
+  const ratios = ratioAvailability(returns.filter((r) => r === r).length);
+  const varShown = varAvailability(returns);
+  const var95 = varShown.available ? historicalVaR(returns, 0.95) : NaN;
   const risk = {
     returns: returns.length,
-    sharpe: sharpeRatio(returns, { periodsPerYear: 252, riskFreeRate: input.riskFreeRate }),
-    sortino: sortinoRatio(returns, { periodsPerYear: 252, targetReturn: rfp }),
+    sharpe: ratios.available ? sharpeRatio(returns, { periodsPerYear: 252, riskFreeRate: input.riskFreeRate }) : NaN,
+    sortino: ratios.available ? sortinoRatio(returns, { periodsPerYear: 252, targetReturn: rfp }) : NaN,
+    ratiosUnavailable: ratios.available ? null : ratios.reason,
     maxDrawdown: drawdownOfValues(w).maxDrawdown,
-    var95: historicalVaR(returns, 0.95),
-    var95Value: NaN,
+    var95,
+    var95Value: -var95 * total,
+    var95Unavailable: varShown.available ? null : varShown.reason,
   };
-  risk.var95Value = -risk.var95 * total;
 
   const alerts: MonitorAlert[] = [];
   if (risk.maxDrawdown > th.maxDrawdown) {

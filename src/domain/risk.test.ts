@@ -14,6 +14,7 @@ import {
   performanceSummary,
   sharpeRatio,
   sortinoRatio,
+  underwater,
   winRate,
 } from './risk';
 
@@ -170,5 +171,20 @@ describe('properties', () => {
         },
       ),
     );
+  });
+});
+
+describe('underwater', () => {
+  it('is each value over its running peak, minus 1; its minimum is minus the max drawdown', () => {
+    // by hand: peaks 100, 120, 120, 130, 130 -> 0, 0, 90/120 - 1 = -0.25, 0, 117/130 - 1 = -0.1
+    const u = underwater([100, 120, 90, 130, 117]);
+    expect([...u].map((x) => Math.round(x * 1e12) / 1e12)).toEqual([0, 0, -0.25, 0, -0.1]);
+    expect(Math.min(...u)).toBeCloseTo(-drawdownOfValues([100, 120, 90, 130, 117]).maxDrawdown, 15);
+  });
+
+  it('passes NaN through without moving the peak, and is empty for empty input', () => {
+    expect([...underwater([100, NaN, 50])]).toEqual([0, NaN, -0.5]);
+    expect(underwater([])).toHaveLength(0);
+    expect([...underwater([0, 10])]).toEqual([NaN, 0]);
   });
 });

@@ -142,6 +142,31 @@ export function drawdownOfValues(values: Series): Drawdown {
 }
 
 /**
+ * The underwater curve of a value path (pyfolio's underwater plot):
+ * u_t = w_t / max_{s <= t} w_s - 1, a fraction <= 0 (-0.25 = 25 % below the
+ * running peak). Its minimum is minus `drawdownOfValues(values).maxDrawdown`.
+ * NaN values give NaN and do not move the peak; values before the first
+ * positive peak give NaN (no peak to be under). Empty input -> empty array.
+ *
+ * @example
+ *   underwater([100, 120, 90, 130]) // Float64Array [0, 0, -0.25, 0]
+ */
+export function underwater(values: Series): Float64Array {
+  const out = new Float64Array(values.length);
+  let peak = NaN;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== v) {
+      out[i] = NaN;
+      continue;
+    }
+    if (!(v <= peak)) peak = v;
+    out[i] = peak > 0 ? v / peak - 1 : NaN;
+  }
+  return out;
+}
+
+/**
  * Maximum drawdown of a return series, measured on wealth that starts at 1
  * before the first return, so a loss on the first bar counts (empyrical's
  * `max_drawdown`, but reported as a positive fraction). Returns below -1 are

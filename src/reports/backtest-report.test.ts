@@ -5,7 +5,7 @@
  * are literals, so every expected line is independent of the renderer.
  */
 import { describe, expect, it } from 'vitest';
-import type { BacktestComparison, BacktestMetrics, SimulationResult } from '../domain/backtest';
+import { compareBacktests, type BacktestComparison, type BacktestMetrics, type SimulationResult } from '../domain/backtest';
 import type { ResolvedBacktestParams } from '../domain/backtest-inputs';
 import { DEFAULT_COST_MODEL } from '../domain/costs';
 import { renderBacktestReport, renderNoSignalsBacktestReport } from './backtest-report';
@@ -83,6 +83,40 @@ describe('renderBacktestReport', () => {
     expect(lines).toContain('| 2024-01 | 10.00% | 5.00% | 5.00% |');
     expect(lines).toContain('| 2024-02 | 5.00% | 0.00% | 5.00% |');
     expect(md).toContain('## Notes\n\n- AAPL skipped: no price on 2024-01-30');
+  });
+
+  it('a one-day backtest shows its annualised figures as n/a with the reason, not a Calmar of -245.78', () => {
+    // One day: 25,000 -> 24,995 after the first day's costs, r = -0.0002. Annualised by hand it would read
+    // CAGR 0.9998^252 - 1 = -4.92 %, Calmar -0.0492 / 0.0002 = -245.78, Sharpe and Sortino undefined or huge.
+    const oneDay = (equity: number): SimulationResult => ({
+      dates: ['2024-02-29'],
+      equity: [equity],
+      returns: [equity / 25_000 - 1],
+      initialCapital: 25_000,
+      executionDates: ['2024-02-29'],
+      trades: 30,
+      costs: 25_000 - equity,
+      notes: [],
+    });
+    const sig = oneDay(24_995);
+    const bench = oneDay(24_990);
+    const raw = (Math.pow(0.9998, 252) - 1) / 0.0002;
+    expect(raw).toBeCloseTo(-245.78, 2);
+    const md1 = renderBacktestReport({
+      params: { ...params, start: '2024-02-29', initialCapital: 25_000 },
+      signalDates: 1,
+      signal: sig,
+      benchmark: bench,
+      comparison: compareBacktests(sig, bench, 0.05),
+      chartFile: 'x.svg',
+    });
+    const l1 = md1.split('\n');
+    for (const metric of ['CAGR', 'volatility', 'Sharpe', 'Sortino', 'Calmar']) expect(l1).toContain(`| ${metric} | n/a | n/a | n/a |`);
+    expect(l1).toContain('| total return | -0.02% | -0.04% | 0.02% |');
+    expect(md1).not.toMatch(/-24\d\.\d\d/);
+    expect(md1).toContain(
+      'CAGR, volatility, Sharpe, Sortino and Calmar are annualised and withheld on short windows: signal portfolio: n/a (1 period; needs at least 20); buy and hold: n/a (1 period; needs at least 20).',
+    );
   });
 
   it('a window without signals gets the short report', () => {

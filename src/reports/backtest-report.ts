@@ -7,6 +7,7 @@
  */
 import { monthlyReturns, type BacktestComparison, type SimulationResult } from '../domain/backtest';
 import type { ResolvedBacktestParams } from '../domain/backtest-inputs';
+import { ratioAvailability } from '../domain/metric-availability';
 import { fmt, mdTable, pct } from './markdown';
 
 /** What the backtest report shows. */
@@ -37,6 +38,11 @@ export function renderBacktestReport(r: BacktestReportInput): string {
     ['max drawdown', 'maxDrawdown', pct],
     ['Calmar', 'calmar', (x) => fmt(x, 2)],
   ];
+  const withheld = [
+    ['signal portfolio', ratioAvailability(c.signal.periods)],
+    ['buy and hold', ratioAvailability(c.benchmark.periods)],
+  ] as const;
+  const withheldNotes = withheld.flatMap(([who, a]) => (a.available ? [] : [`${who}: n/a (${a.reason})`]));
   const ms = monthlyReturns(sig);
   const mb = new Map(monthlyReturns(bench).map((m) => [m.month, m.return]));
   return [
@@ -57,6 +63,9 @@ export function renderBacktestReport(r: BacktestReportInput): string {
       rows.map(([label, k, f]) => [label, f(c.signal[k]), f(c.benchmark[k]), f(c.excess[k])]),
     ),
     '',
+    ...(withheldNotes.length > 0
+      ? [`CAGR, volatility, Sharpe, Sortino and Calmar are annualised and withheld on short windows: ${withheldNotes.join('; ')}.`, '']
+      : []),
     mdTable(
       ['', 'signal portfolio', 'buy and hold'],
       [

@@ -51,12 +51,56 @@ describe('renderMonitorReport', () => {
     expect(lines).toContain('| unrealized (open positions) | $0.00 |  |');
   });
 
-  it('lists winners before losers, each position once, with its weight and day P&L', () => {
-    // A: 600 / 10,000 = 6.00%, +20% unrealised, day 10 x (60 - 58) = 20; B is new since yesterday, -5%.
+  it('labels winners and losers only on a nonzero unrealized P&L; a $0.00 position is flat', () => {
+    // A: 600 / 10,000 = 6.00%, +20% unrealised, day 10 x (60 - 58) = 20; B is new since yesterday, -5%; C is at cost.
     expect(lines).toContain('| winner | A | Tech | 10 | 50.00 | 60.00 | $600.00 | 6.00% | $100.00 | 20.00% | $20.00 |  |');
-    expect(lines).toContain('| winner | C | Tech | 65 | 100.00 | 100.00 | $6,500.00 | 65.00% | $0.00 | 0.00% | new | stale price |');
-    expect(lines).toContain('| winner | B | Health | 20 | 100.00 | 95.00 | $1,900.00 | 19.00% | -$100.00 | -5.00% | new |  |');
-    expect(md).not.toContain('| loser |');
+    expect(lines).toContain('| loser | B | Health | 20 | 100.00 | 95.00 | $1,900.00 | 19.00% | -$100.00 | -5.00% | new |  |');
+    expect(md).not.toMatch(/\| (winner|loser) \| C \|/);
+    expect(md).toContain('1 position flat (unrealized P&L $0.00): neither winner nor loser.');
+  });
+
+  it('a first day with every position at cost lists no winner', () => {
+    const atCost = monitorSummary({
+      latest: {
+        date: '2025-03-14',
+        cash: 500,
+        totalValue: 10_000,
+        positions: [
+          { symbol: 'A', shares: 50, avgCost: 100, price: 100 },
+          { symbol: 'B', shares: 95, avgCost: 47.37, price: 47.37 },
+        ],
+      },
+      previous: null,
+      window: [10_000],
+      mtdBase: 10_000,
+      ytdBase: 10_000,
+      riskFreeRate: 0.05,
+      thresholds: DEFAULT_MONITOR_THRESHOLDS,
+    });
+    const first = renderMonitorReport({ ...completed, summary: atCost }, 'x.svg');
+    expect(first).not.toContain('| winner |');
+    expect(first).toContain('_no position has a nonzero unrealized P&L yet_');
+    expect(first).toContain('2 positions flat (unrealized P&L $0.00): neither winner nor loser.');
+  });
+
+  it('shows ratios and VaR as n/a with the reason on a short window', () => {
+    // the window has 3 totals = 2 returns, below MIN_PERIODS_FOR_RATIOS (20)
+    expect(lines).toContain('| Sharpe (annualised) | n/a (2 periods; needs at least 20) |');
+    expect(lines).toContain('| Sortino (annualised) | n/a (2 periods; needs at least 20) |');
+    expect(lines).toContain('| VaR 95 (historical, one day) | n/a (2 returns; needs at least 20) |');
+    expect(md).not.toContain('0.00% = n/a');
+  });
+
+  it('says what the chart compares against', () => {
+    expect(md).toContain('Chart: portfolio value and its drawdown from its peak below (no benchmark');
+    const withBench = renderMonitorReport(
+      {
+        ...completed,
+        benchmark: { name: 'equal-weight buy and hold of the first holdings', values: [9_900, 10_050], symbols: ['A', 'B'] },
+      },
+      'x.svg',
+    );
+    expect(withBench).toContain('against the equal-weight buy and hold of the 2 names held on 2025-03-13 (no trades, no costs)');
   });
 
   it('states the risk window and the alert thresholds, and lists the alerts', () => {

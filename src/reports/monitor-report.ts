@@ -31,7 +31,17 @@ export function renderMonitorReport(c: MonitorComputation, chartFile: string, no
     ].join('\n');
   }
   const s = c.summary;
-  const byPnl = [...s.positions].sort((a, b) => b.unrealizedPct - a.unrealizedPct || a.symbol.localeCompare(b.symbol));
+  // Labels come from the domain (`outcome`): a position at $0.00 is neither a winner nor a loser.
+  const winners = s.positions
+    .filter((p) => p.outcome === 'winner')
+    .sort((a, b) => b.unrealizedPct - a.unrealizedPct || a.symbol.localeCompare(b.symbol))
+    .slice(0, 5);
+  const losers = s.positions
+    .filter((p) => p.outcome === 'loser')
+    .sort((a, b) => a.unrealizedPct - b.unrealizedPct || a.symbol.localeCompare(b.symbol))
+    .slice(0, 5);
+  const flat = s.positions.filter((p) => p.outcome === 'flat').length;
+  const withheld = (value: string, reason: string | null) => (reason === null ? value : `n/a (${reason})`);
   const posLine = (p: (typeof s.positions)[number]) => [
     p.symbol,
     p.sector,
@@ -60,6 +70,10 @@ export function renderMonitorReport(c: MonitorComputation, chartFile: string, no
     '',
     `![Equity curve](${chartFile})`,
     '',
+    c.benchmark
+      ? `Chart: portfolio value against the equal-weight buy and hold of the ${c.benchmark.symbols.length} names held on ${c.curve.dates[c.benchmark.values.findIndex((v) => Number.isFinite(v))]} (no trades, no costs), and each one's drawdown from its peak below.`
+      : 'Chart: portfolio value and its drawdown from its peak below (no benchmark: no snapshot on the chart holds a name with a close).',
+    '',
     '## P&L',
     '',
     mdTable(
@@ -74,20 +88,13 @@ export function renderMonitorReport(c: MonitorComputation, chartFile: string, no
     '',
     '## Winners and losers',
     '',
-    byPnl.length
-      ? mdTable(
-          ['', ...head],
-          [
-            ...byPnl.slice(0, 5).map((p) => ['winner', ...posLine(p)]),
-            ...byPnl
-              .slice(-5)
-              .reverse()
-              .filter((p) => !byPnl.slice(0, 5).includes(p))
-              .map((p) => ['loser', ...posLine(p)]),
-          ],
-        )
-      : '_no positions_',
+    winners.length + losers.length > 0
+      ? mdTable(['', ...head], [...winners.map((p) => ['winner', ...posLine(p)]), ...losers.map((p) => ['loser', ...posLine(p)])])
+      : s.positions.length > 0
+        ? '_no position has a nonzero unrealized P&L yet_'
+        : '_no positions_',
     '',
+    ...(flat > 0 ? [`${flat} position${flat === 1 ? '' : 's'} flat (unrealized P&L $0.00): neither winner nor loser.`, ''] : []),
     '## Risk',
     '',
     `Window: the last ${s.risk.returns} snapshot returns (configured ${c.windowDays}); rf ${pct(c.riskFreeRate)} a year, (1 + rf)^(1/252) - 1 per day.`,
@@ -95,10 +102,10 @@ export function renderMonitorReport(c: MonitorComputation, chartFile: string, no
     mdTable(
       ['metric', 'value'],
       [
-        ['Sharpe (annualised)', fmt(s.risk.sharpe, 2)],
-        ['Sortino (annualised)', fmt(s.risk.sortino, 2)],
+        ['Sharpe (annualised)', withheld(fmt(s.risk.sharpe, 2), s.risk.ratiosUnavailable)],
+        ['Sortino (annualised)', withheld(fmt(s.risk.sortino, 2), s.risk.ratiosUnavailable)],
         ['max drawdown', pct(s.risk.maxDrawdown)],
-        ['VaR 95 (historical, one day)', `${pct(-s.risk.var95)} = ${money(s.risk.var95Value)}`],
+        ['VaR 95 (historical, one day)', withheld(`${pct(-s.risk.var95)} = ${money(s.risk.var95Value)}`, s.risk.var95Unavailable)],
       ],
     ),
     '',

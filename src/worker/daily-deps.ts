@@ -54,8 +54,10 @@ export function buildDailyDeps(config: Config, db: Db, _store: ObjectStore): Dai
 /** Deps of WF5 monitor and WF6 backtest: their repositories and settings (thresholds, window, capital). */
 export function buildMonitorBacktestDeps(config: Config, db: Db): Omit<MonitorDeps & BacktestDeps, 'store'> {
   const m = config.monitoring;
+  const backtests = createBacktestRepo(db);
   return {
     monitoring: createMonitoringRepo(db),
+    marketCloses: backtests,
     monitorSettings: {
       windowDays: m.windowDays,
       riskFreeRate: m.riskFreeRate,
@@ -67,7 +69,7 @@ export function buildMonitorBacktestDeps(config: Config, db: Db): Omit<MonitorDe
         maxUnrealizedLoss: m.maxUnrealizedLoss,
       },
     },
-    backtests: createBacktestRepo(db),
+    backtests,
     backtestSettings: {
       lookbackDays: config.backtest.lookbackDays,
       initialCapital: config.portfolio.initialCapital,

@@ -68,6 +68,7 @@ describe.each(Object.entries(profiles))('helm template (%s profile)', (profile, 
   it('renders only kinds we expect, each valid against the Kubernetes schemas', async () => {
     const kinds = objects.map((o) => o.kind).sort();
     const expected = ['ConfigMap', 'ConfigMap', 'Deployment', 'Job', 'NetworkPolicy', 'Service', 'ServiceAccount'];
+    expected.push('Deployment', 'Service', 'NetworkPolicy'); // the execution service (api.enabled)
     if (profile === 'prod') expected.push('HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ServiceMonitor');
     expect(kinds).toEqual(expected.sort());
     for (const object of objects) await validateManifest(object);
@@ -183,11 +184,43 @@ describe.each(Object.entries(profiles))('helm template (%s profile)', (profile, 
   it('isolates the pods: no service-account token, a NetworkPolicy for ingress and egress', () => {
     expect(find(objects, 'Deployment', '-worker').spec.template.spec.automountServiceAccountToken).toBe(false);
     expect(find(objects, 'ServiceAccount').automountServiceAccountToken).toBe(false);
-    const policy = find(objects, 'NetworkPolicy');
+    const policy = find(objects, 'NetworkPolicy', 'quant-workflows');
     expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(policy.spec.ingress[0].ports).toEqual([{ port: 9464, protocol: 'TCP' }]);
     const egressPorts = policy.spec.egress[0].ports.map((p: { port: number }) => p.port);
     expect(egressPorts).toEqual(expect.arrayContaining([53, 7233, 5432, 9000]));
+  });
+
+  it('runs the execution service as one pod (Recreate), on 0.0.0.0:8080 behind a Service, with a heap cap under its memory limit', () => {
+    const deployment = find(objects, 'Deployment', '-api');
+    expect(deployment.spec.replicas).toBe(1);
+    expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
+    const pod = deployment.spec.template.spec;
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true });
+    const c = pod.containers[0];
+    expect(c.args).toEqual(['api']);
+    const env = Object.fromEntries(c.env.map((e: { name: string; value?: string }) => [e.name, e]));
+    expect(env.API_HOST.value).toBe('0.0.0.0');
+    expect(env.API_PORT.value).toBe('8080');
+    expect(env.DATABASE_URL.valueFrom.secretKeyRef).toEqual({ name: 'quant-db', key: 'DATABASE_URL' });
+    expect(env.ALPACA_API_KEY).toBeUndefined(); // the paper venue needs no Alpaca secret
+    const heapMb = Number(/--max-old-space-size=(\d+)/.exec(env.NODE_OPTIONS.value)![1]);
+    const limitMib = Number(String(c.resources.limits.memory).replace('Mi', ''));
+    expect(heapMb).toBeGreaterThan(64);
+    expect(heapMb).toBeLessThan(limitMib * 0.6); // room for young generation, code and buffers under the limit
+    expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    const service = find(objects, 'Service', '-api');
+    expect(service.spec.selector).toEqual(deployment.spec.selector.matchLabels);
+    expect(service.spec.ports[0]).toMatchObject({ port: 8080, targetPort: 'http' });
+    const policy = find(objects, 'NetworkPolicy', '-api');
+    expect(policy.spec.podSelector.matchLabels).toEqual(deployment.spec.selector.matchLabels);
+    expect(policy.spec.ingress[0].ports).toEqual([{ port: 8080, protocol: 'TCP' }]);
+    const config = find(objects, 'ConfigMap', '-config');
+    expect(config.data).toMatchObject({ BROKER: 'paper', TRADING_MODE: 'paper' });
+    expect(config.data!.ALPACA_LIVE_CONFIRM).toBeUndefined();
   });
 
   if (profile === 'prod') {
@@ -226,6 +259,19 @@ describe('helm template with values missing', () => {
 
   it('fails for prod without an image tag (CI must pass the git sha)', () => {
     expect(helmTemplateError(['-f', join(chart, 'values-prod.yaml')])).toContain('image.tag is required');
+  });
+
+  it('fails for an Alpaca venue without its Secret, and takes the Alpaca keys from it when given', () => {
+    expect(helmTemplateError([...dev, '--set', 'config.broker.kind=alpaca'])).toContain('secrets.alpaca.existingSecret is required');
+    expect(helmTemplateError([...dev, '--set', 'config.broker.kind=ibkr'])).toContain('config.broker.kind must be paper or alpaca');
+    const objects = parseManifests(
+      helmTemplate([...dev, '--set', 'config.broker.kind=alpaca', '--set', 'secrets.alpaca.existingSecret=quant-alpaca']),
+    );
+    const c = find(objects, 'Deployment', '-api').spec.template.spec.containers[0];
+    const env = Object.fromEntries(c.env.map((e: { name: string }) => [e.name, e]));
+    expect(env.ALPACA_API_KEY.valueFrom.secretKeyRef).toEqual({ name: 'quant-alpaca', key: 'ALPACA_API_KEY' });
+    expect(env.ALPACA_SECRET_KEY.valueFrom.secretKeyRef).toEqual({ name: 'quant-alpaca', key: 'ALPACA_SECRET_KEY' });
+    expect(find(objects, 'ConfigMap', '-config').data!.BROKER).toBe('alpaca');
   });
 
   it('refuses a secret-looking extra env var in values', () => {

@@ -59,6 +59,11 @@ app.kubernetes.io/part-of: quant-workflows
 {{- else if ne .Values.objectStore.kind "fs" }}
 {{- fail (printf "objectStore.kind must be s3 or fs, got %q" .Values.objectStore.kind) }}
 {{- end }}
+{{- if eq .Values.config.broker.kind "alpaca" }}
+{{- $_ := required "secrets.alpaca.existingSecret is required when config.broker.kind is alpaca: the name of the Secret holding ALPACA_API_KEY and ALPACA_SECRET_KEY" .Values.secrets.alpaca.existingSecret }}
+{{- else if ne .Values.config.broker.kind "paper" }}
+{{- fail (printf "config.broker.kind must be paper or alpaca, got %q" .Values.config.broker.kind) }}
+{{- end }}
 {{- end }}
 
 {{/* Config as env: ConfigMap (non-secret) + secretKeyRefs (secret). */}}

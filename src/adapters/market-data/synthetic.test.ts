@@ -22,6 +22,13 @@ describe('synthetic provider', () => {
     expect(other.bars).not.toEqual(a.bars);
   });
 
+  it('a private cache gives the same bars as the shared one (it only changes who holds the paths)', async () => {
+    const shared = await createSyntheticProvider({ seed: 13 }).fetchEod(['KO', 'XOM'], '2024-01-02', '2024-03-28');
+    const own = await createSyntheticProvider({ seed: 13, cache: 'private' }).fetchEod(['KO', 'XOM'], '2024-01-02', '2024-03-28');
+    expect(own.bars.length).toBeGreaterThan(100);
+    expect(own.bars).toEqual(shared.bars);
+  });
+
   it('has bars only on NYSE trading days, with rare gaps, and no bars on a holiday', async () => {
     const p = createSyntheticProvider({ seed: 7 });
     const r = await p.fetchEod(

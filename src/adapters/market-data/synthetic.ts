@@ -44,6 +44,14 @@ export interface SyntheticProviderOptions {
   seed: number;
   /** Symbols and sectors the market knows (default DAILY_UNIVERSE). */
   universe?: readonly { symbol: string; sector: string }[];
+  /**
+   * `shared` (default): paths live in one process-wide cache, so a worker's
+   * many activities compute each path once. `private`: the cache belongs to
+   * this provider and is freed with it; for a one-off read in a long-lived
+   * process (the API's starting prices), which would otherwise keep about
+   * 27 MB of paths since 2000 for its whole life.
+   */
+  cache?: 'shared' | 'private';
 }
 
 interface SymbolParams {
@@ -82,7 +90,7 @@ interface MarketCache {
   throughYear: number;
 }
 
-const caches = new Map<number, MarketCache>();
+const sharedCaches = new Map<number, MarketCache>();
 
 const round = (x: number, digits: number) => {
   const f = 10 ** digits;
@@ -114,7 +122,7 @@ function dayNormal(seed: number, stream: string, date: string): number {
   return normalSampler(mulberry32(deriveSeed(seed, `${stream}|${date}`)))();
 }
 
-function cacheFor(seed: number): MarketCache {
+function cacheFor(caches: Map<number, MarketCache>, seed: number): MarketCache {
   let c = caches.get(seed);
   if (!c) {
     c = { dates: [], index: new Map(), market: [], sectors: new Map(), paths: new Map(), throughYear: 1999 };
@@ -237,6 +245,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
  */
 export function createSyntheticProvider(opts: SyntheticProviderOptions): DataProvider {
   const seed = opts.seed;
+  const caches = opts.cache === 'private' ? new Map<number, MarketCache>() : sharedCaches;
   const universe = new Map((opts.universe ?? DAILY_UNIVERSE).map((c) => [c.symbol, c.sector]));
   const params = new Map<string, SymbolParams>();
   const paramsOf = (symbol: string): SymbolParams => {
@@ -251,7 +260,7 @@ export function createSyntheticProvider(opts: SyntheticProviderOptions): DataPro
   };
   const range = (from: string, to: string): { c: MarketCache; lo: number; hi: number } => {
     if (!ISO_DATE.test(from) || !ISO_DATE.test(to)) throw new RangeError(`dates must be YYYY-MM-DD, got ${from}..${to}`);
-    const c = cacheFor(seed);
+    const c = cacheFor(caches, seed);
     extendDates(seed, c, Number(to.slice(0, 4)));
     return {
       c,

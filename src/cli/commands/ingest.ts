@@ -1,12 +1,14 @@
 /**
- * `quant run ingest`: start WF1 for one date (`--date`, default the last completed NYSE session) or
+ * `quant run ingest`: start WF1 for one date (`--date`, default the previous weekday) or
  * a backfill (`--from A --to B`), wait, and print the result. Also the entry
  * the pipeline benchmark uses for `backfill_10y_s` (`runIngestBackfill`).
  */
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import type { Config } from '../../config/schema';
+import { previousWeekday } from '../../domain/dates';
+import { checkedInput, UsageError, type OutputFormat } from '../args';
 import { runWorkflowCommand } from '../with-client';
-import { checkedInput, intOption, parseCommandArgs, UsageError } from '../args';
+import { announceRun, printResult, webUiLink } from '../output';
 import { ingestBackfillInputSchema, ingestInputSchema } from '../../../workflows/inputs';
 import {
   backfillKey,
@@ -17,11 +19,9 @@ import {
 } from '../../../workflows/ingest';
 import { workflowIds } from '../../../workflows/names';
 import { dailyStartOptions } from './daily-start';
-import { defaultRunDate, refuseFutureRunDate } from '../run-date';
+import { refuseFutureRunDate } from '../run-date';
 
-const USAGE =
-  'quant run ingest [--date YYYY-MM-DD] [--from YYYY-MM-DD --to YYYY-MM-DD] [--symbols A,B] [--lookback N] [--chunk-days N] [--worker]';
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const USAGE = 'quant run ingest [--date YYYY-MM-DD] [--from YYYY-MM-DD --to YYYY-MM-DD] [--symbols A,B] [--lookback N] [--chunk-days N]';
 
 /**
  * Run WF1 for one date and wait. Same date = same workflow ID: a running
@@ -63,48 +63,44 @@ export async function runIngestBackfill(client: Client, taskQueue: string, input
   });
 }
 
+/**
+ * The date `quant run ingest` takes without `--date`: the previous weekday,
+ * as the README says - end-of-day prices of today are not final until the
+ * close, so the latest complete day is the one before (a holiday ingests
+ * nothing new; prices are upserted).
+ *
+ * @example
+ *   defaultIngestDate(new Date('2026-02-09T22:00:00Z')) // '2026-02-06' (Monday ingests Friday)
+ */
+export function defaultIngestDate(now: Date = new Date()): string {
+  return previousWeekday(now);
+}
+
+export interface IngestOptions {
+  date?: string;
+  from?: string;
+  to?: string;
+  symbols?: string[];
+  lookback?: number;
+  chunkDays?: number;
+  output: OutputFormat;
+  /** `--worker`: run a worker in this process for the duration. */
+  worker?: boolean;
+}
+
 /** The `quant run ingest` command. */
-export async function ingestCommand(argv: string[], config: Config): Promise<number | undefined> {
-  const o = parseCommandArgs(
-    argv,
-    {
-      date: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      symbols: { type: 'string' },
-      lookback: { type: 'string' },
-      'chunk-days': { type: 'string' },
-      worker: { type: 'boolean' },
-    },
-    USAGE,
-  );
-  for (const k of ['date', 'from', 'to'] as const) {
-    const v = o[k];
-    if (v !== undefined && !ISO_DATE.test(v)) throw new UsageError(`--${k} must be YYYY-MM-DD, got "${v}"`, USAGE);
-  }
+export async function ingestCommand(o: IngestOptions, config: Config): Promise<number | undefined> {
   if ((o.from === undefined) !== (o.to === undefined)) throw new UsageError('--from and --to go together', USAGE);
-  if (o.from && o.date) throw new UsageError('use either --date or --from/--to', USAGE);
   if (o.from && o.to && o.from > o.to) throw new UsageError(`--from ${o.from} is after --to ${o.to}`, USAGE);
   for (const d of [o.date, o.to]) if (d !== undefined) refuseFutureRunDate(d, USAGE);
-  const symbols = o.symbols
-    ? o.symbols
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : undefined;
-  // The workflow checks the same schema first; checking here means a bad date never starts a run (exit 2).
+  // The workflow checks the same schema first; checking here means a bad input never starts a run (exit 2).
   const names = { date: '--date', from: '--from', to: '--to', symbols: '--symbols', lookbackDays: '--lookback', chunkDays: '--chunk-days' };
   const backfill =
     o.from && o.to
       ? checkedInput(
           'ingestBackfill',
           ingestBackfillInputSchema,
-          {
-            from: o.from,
-            to: o.to,
-            symbols,
-            chunkDays: o['chunk-days'] === undefined ? undefined : intOption('chunk-days', o['chunk-days'], 63),
-          },
+          { from: o.from, to: o.to, symbols: o.symbols, chunkDays: o.chunkDays },
           names,
           USAGE,
         )
@@ -114,30 +110,22 @@ export async function ingestCommand(argv: string[], config: Config): Promise<num
     : checkedInput(
         'ingest',
         ingestInputSchema,
-        {
-          date: o.date ?? defaultRunDate(),
-          symbols,
-          lookbackDays: o.lookback === undefined ? undefined : intOption('lookback', o.lookback, 0, 0),
-        },
+        { date: o.date ?? defaultIngestDate(), symbols: o.symbols, lookbackDays: o.lookback },
         names,
         USAGE,
       );
-  const workflowId = backfill
-    ? workflowIds.ingestBackfill(backfillKey({ from: backfill.from, to: backfill.to, symbols: backfill.symbols }))
-    : workflowIds.ingest(single!.date!);
-  return runWorkflowCommand(
-    config,
-    { workflowId, workflowType: backfill ? 'ingestBackfill' : 'ingest', inProcessWorker: o.worker },
-    async (client) => {
-      const result = backfill
-        ? await runIngestBackfill(client, config.temporal.taskQueue, {
-            from: backfill.from,
-            to: backfill.to,
-            symbols: backfill.symbols,
-            chunkDays: backfill.chunkDays,
-          })
-        : await runIngest(client, config.temporal.taskQueue, { ...single, date: single!.date! });
-      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    },
-  );
+  const workflowId = backfill ? workflowIds.ingestBackfill(backfillKey(backfill)) : workflowIds.ingest(single!.date!);
+  const workflowType = backfill ? 'ingestBackfill' : 'ingest';
+  return runWorkflowCommand(config, { workflowId, workflowType, inProcessWorker: o.worker }, async (client, uiUrl) => {
+    announceRun(o.output, workflowId, webUiLink(uiUrl, config.temporal.namespace, workflowId));
+    const result = backfill
+      ? await runIngestBackfill(client, config.temporal.taskQueue, {
+          from: backfill.from,
+          to: backfill.to,
+          symbols: backfill.symbols,
+          chunkDays: backfill.chunkDays,
+        })
+      : await runIngest(client, config.temporal.taskQueue, { ...single, date: single!.date! });
+    printResult(o.output, result);
+  });
 }

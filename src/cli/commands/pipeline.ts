@@ -8,7 +8,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../config/schema';
-import { intOption, parseCommandArgs, UsageError } from '../args';
+import type { OutputFormat } from '../args';
 import { workflowIds } from '../../../workflows/names';
 import type { PipelineInput, PipelineResult } from '../../../workflows/pipeline';
 import type { ScreenInput, ScreenResult } from '../../../workflows/screen';
@@ -16,10 +16,9 @@ import type { SignalInput, SignalResult } from '../../../workflows/signal';
 import { dailyStartOptions } from './daily-start';
 import { refuseFutureRunDate } from '../run-date';
 import { runWorkflowCommand } from '../with-client';
+import { announceRun, printResult, webUiLink } from '../output';
 
-type Command = (argv: string[], config: Config) => Promise<void | number>;
-const out = (s: string) => process.stdout.write(`${s}\n`);
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+type Command = (o: DailyRunOptions, config: Config) => Promise<number | undefined>;
 
 /**
  * WF1 -> ... -> WF6 for one date under `pipeline-<date>`; waits for the result.
@@ -53,78 +52,50 @@ export async function runSignal(client: Client, taskQueue: string, input: Signal
   });
 }
 
-function dateArg(v: string | undefined, usage: string): string {
-  if (!v) throw new UsageError('--date is required', usage);
-  if (!ISO_DATE.test(v) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v)
-    throw new UsageError(`--date must be a date YYYY-MM-DD, got "${v}"`, usage);
-  return refuseFutureRunDate(v, usage);
+export interface DailyRunOptions {
+  date: string;
+  lookbackDays?: number;
+  sentimentWeight?: number;
+  output: OutputFormat;
+  /** `--worker`: run a worker in this process for the duration. */
+  worker?: boolean;
 }
 
-function weightArg(v: string | undefined, name: string, usage: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!(n >= 0 && n <= 1)) throw new UsageError(`--${name} must be a number in [0, 1], got "${v}"`, usage);
-  return n;
+/**
+ * Announce the run, wait for it and print its result (the date is checked
+ * against the calendar first); no worker polling -> say so and wait, a
+ * failed run -> its cause, step and link (exit 1).
+ */
+async function runDaily<T>(
+  config: Config,
+  o: DailyRunOptions,
+  workflowId: string,
+  workflowType: string,
+  execute: (client: Client, date: string) => Promise<T>,
+): Promise<number | undefined> {
+  const date = refuseFutureRunDate(o.date);
+  return runWorkflowCommand(config, { workflowId, workflowType, inProcessWorker: o.worker }, async (client, ui) => {
+    announceRun(o.output, workflowId, webUiLink(ui, config.temporal.namespace, workflowId));
+    printResult(o.output, await execute(client, date));
+  });
 }
 
-const link = (uiUrl: string | undefined, ns: string, id: string) => (uiUrl ? `Web UI: ${uiUrl}/namespaces/${ns}/workflows/${id}` : '');
-
-export const dailyRunCommands: Record<string, Command> = {
-  pipeline: async (argv, config) => {
-    const usage = 'quant run pipeline --date YYYY-MM-DD [--lookback-days N] [--sentiment-weight W] [--worker]';
-    const o = parseCommandArgs(
-      argv,
-      {
-        date: { type: 'string' },
-        'lookback-days': { type: 'string' },
-        'sentiment-weight': { type: 'string' },
-        worker: { type: 'boolean' },
-      },
-      usage,
-    );
-    const date = dateArg(o.date, usage);
-    const sentiment = weightArg(o['sentiment-weight'], 'sentiment-weight', usage);
-    const lookbackDays = o['lookback-days'] === undefined ? undefined : intOption('lookback-days', o['lookback-days'], 0, 0);
-    const workflowId = workflowIds.pipeline(date);
-    return runWorkflowCommand(config, { workflowId, workflowType: 'pipeline', inProcessWorker: o.worker }, async (client, ui) => {
-      out(link(ui, config.temporal.namespace, workflowId));
-      const r = await runPipeline(client, config.temporal.taskQueue, {
+export const dailyRunCommands: Record<'pipeline' | 'screen' | 'signal', Command> = {
+  pipeline: (o, config) =>
+    runDaily(config, o, workflowIds.pipeline(o.date), 'pipeline', (client, date) =>
+      runPipeline(client, config.temporal.taskQueue, {
         date,
-        lookbackDays,
-        signalWeights: sentiment === undefined ? undefined : { sentiment },
-      });
-      out(JSON.stringify(r, null, 2));
-    });
-  },
-  screen: async (argv, config) => {
-    const usage = 'quant run screen --date YYYY-MM-DD [--worker]';
-    const o = parseCommandArgs(argv, { date: { type: 'string' }, worker: { type: 'boolean' } }, usage);
-    const date = dateArg(o.date, usage);
-    const workflowId = workflowIds.screen(date);
-    return runWorkflowCommand(config, { workflowId, workflowType: 'screen', inProcessWorker: o.worker }, async (client, ui) => {
-      out(link(ui, config.temporal.namespace, workflowId));
-      out(JSON.stringify(await runScreen(client, config.temporal.taskQueue, { date }), null, 2));
-    });
-  },
-  signal: async (argv, config) => {
-    const usage = 'quant run signal --date YYYY-MM-DD [--sentiment-weight W] [--worker]';
-    const o = parseCommandArgs(
-      argv,
-      { date: { type: 'string' }, 'sentiment-weight': { type: 'string' }, worker: { type: 'boolean' } },
-      usage,
-    );
-    const date = dateArg(o.date, usage);
-    const sentiment = weightArg(o['sentiment-weight'], 'sentiment-weight', usage);
-    const workflowId = workflowIds.signal(date);
-    return runWorkflowCommand(config, { workflowId, workflowType: 'signal', inProcessWorker: o.worker }, async (client, ui) => {
-      out(link(ui, config.temporal.namespace, workflowId));
-      out(
-        JSON.stringify(
-          await runSignal(client, config.temporal.taskQueue, { date, weights: sentiment === undefined ? undefined : { sentiment } }),
-          null,
-          2,
-        ),
-      );
-    });
-  },
+        lookbackDays: o.lookbackDays,
+        signalWeights: o.sentimentWeight === undefined ? undefined : { sentiment: o.sentimentWeight },
+      }),
+    ),
+  screen: (o, config) =>
+    runDaily(config, o, workflowIds.screen(o.date), 'screen', (client, date) => runScreen(client, config.temporal.taskQueue, { date })),
+  signal: (o, config) =>
+    runDaily(config, o, workflowIds.signal(o.date), 'signal', (client, date) =>
+      runSignal(client, config.temporal.taskQueue, {
+        date,
+        weights: o.sentimentWeight === undefined ? undefined : { sentiment: o.sentimentWeight },
+      }),
+    ),
 };

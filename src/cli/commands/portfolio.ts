@@ -11,17 +11,15 @@ import type { Config } from '../../config/schema';
 import { stackEndpoints } from '../../stack/stack';
 import { createPool } from '../../adapters/postgres/pool';
 import { createPortfolioRepo, type RollbackSummary } from '../../adapters/postgres/portfolio-repo';
-import { isIsoDate } from '../../domain/dates';
 import { fmt, mdTable } from '../../reports/markdown';
-import { connectClient } from '../fanout-client';
-import { parseCommandArgs, UsageError } from '../args';
+import { UsageError, type OutputFormat } from '../args';
+import { runWorkflowCommand } from '../with-client';
+import { announceRun, printResult, webUiLink } from '../output';
 import { PIPELINE_DAILY, SEARCH_ATTRIBUTES, workflowIds } from '../../../workflows/names';
 import type { RebalanceInput, RebalanceResult } from '../../../workflows/rebalance';
 import { dailyStartOptions } from './daily-start';
 import { refuseFutureRunDate } from '../run-date';
-import { runWorkflowCommand } from '../with-client';
 
-type Command = (argv: string[], config: Config) => Promise<void | number>;
 const out = (s: string) => process.stdout.write(`${s}\n`);
 
 /**
@@ -37,19 +35,15 @@ export async function runRebalance(client: Client, taskQueue: string, input: Reb
   });
 }
 
-export const rebalanceRunCommand: Command = async (argv, config) => {
-  const usage = 'quant run rebalance --date YYYY-MM-DD [--worker]';
-  const o = parseCommandArgs(argv, { date: { type: 'string' }, worker: { type: 'boolean' } }, usage);
-  if (!o.date) throw new UsageError('--date is required', usage);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(o.date) || new Date(`${o.date}T00:00:00Z`).toISOString().slice(0, 10) !== o.date) {
-    throw new UsageError(`--date must be a date YYYY-MM-DD, got "${o.date}"`, usage);
-  }
-  refuseFutureRunDate(o.date, usage);
-  const date = o.date;
+export const rebalanceRunCommand = async (
+  o: { date: string; output: OutputFormat; worker?: boolean },
+  config: Config,
+): Promise<number | undefined> => {
+  const date = refuseFutureRunDate(o.date);
   const workflowId = workflowIds.rebalance(date);
-  return runWorkflowCommand(config, { workflowId, workflowType: 'rebalance', inProcessWorker: o.worker }, async (client, ui) => {
-    if (ui) out(`Web UI: ${ui}/namespaces/${config.temporal.namespace}/workflows/${workflowId}`);
-    out(JSON.stringify(await runRebalance(client, config.temporal.taskQueue, { date }), null, 2));
+  return runWorkflowCommand(config, { workflowId, workflowType: 'rebalance', inProcessWorker: o.worker }, async (client, uiUrl) => {
+    announceRun(o.output, workflowId, webUiLink(uiUrl, config.temporal.namespace, workflowId));
+    printResult(o.output, await runRebalance(client, config.temporal.taskQueue, { date }));
   });
 };
 
@@ -58,11 +52,8 @@ const describeRollback = (r: RollbackSummary) =>
   `${r.removedDates.length ? ` (${r.removedDates.join(', ')})` : ''}; positions restored from ${r.restoredFrom ? `the snapshot of ${r.restoredFrom}` : 'nothing (initial capital, no positions)'}`;
 
 /** `quant portfolio rollback --to D [--yes]`. */
-export const portfolioRollbackCommand: Command = async (argv, config) => {
+export const portfolioRollbackCommand = async (o: { to: string; yes?: boolean }, config: Config): Promise<void> => {
   const usage = 'quant portfolio rollback --to YYYY-MM-DD [--yes]';
-  const o = parseCommandArgs(argv, { to: { type: 'string' }, yes: { type: 'boolean' } }, usage);
-  if (!o.to) throw new UsageError('--to is required', usage);
-  if (!isIsoDate(o.to)) throw new UsageError(`--to must be a date YYYY-MM-DD, got "${o.to}"`, usage);
   const db = createPool(stackEndpoints(config).databaseUrl, 2);
   try {
     const repo = createPortfolioRepo(db);
@@ -78,14 +69,30 @@ export const portfolioRollbackCommand: Command = async (argv, config) => {
   }
 };
 
-export const portfolioCommand: Command = async (argv, config) => {
-  if (argv[0] === 'rollback') return portfolioRollbackCommand(argv.slice(1), config);
-  parseCommandArgs(argv, {}, 'quant portfolio');
+export const portfolioCommand = async (o: { output: OutputFormat }, config: Config): Promise<void> => {
   const db = createPool(stackEndpoints(config).databaseUrl, 2);
   try {
     const repo = createPortfolioRepo(db);
     const snap = await repo.latestSnapshot();
     const positions = await repo.getPositions();
+    if (o.output === 'json') {
+      const positionsValue = positions.reduce((a, p) => a + p.shares * p.lastPrice, 0);
+      const cash = snap?.cash ?? config.portfolio.initialCapital;
+      out(
+        JSON.stringify(
+          {
+            snapshot: snap ?? null,
+            positions: positions.map((p) => ({ ...p, value: p.shares * p.lastPrice, unrealized: p.shares * (p.lastPrice - p.avgCost) })),
+            cash,
+            positionsValue,
+            totalValue: cash + positionsValue,
+          },
+          null,
+          2,
+        ),
+      );
+      return;
+    }
     if (!snap) {
       out(
         `No snapshot yet: the paper account holds its initial capital of ${fmt(config.portfolio.initialCapital)} in cash. Run \`quant run rebalance --date D\`.`,

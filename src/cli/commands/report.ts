@@ -9,7 +9,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../../config/schema';
 import { createObjectStore } from '../../adapters/object-store';
 import type { ObjectStore } from '../../adapters/object-store/types';
-import { parseCommandArgs, UsageError } from '../args';
+import { UsageError, type OutputFormat } from '../args';
 import { refuseFutureRunDate } from '../run-date';
 import { workflowIds } from '../../../workflows/names';
 import { REPORT_WORKFLOWS, type ReportWorkflow } from '../../adapters/layout';
@@ -17,21 +17,10 @@ import type { MonitorInput, MonitorResult } from '../../../workflows/monitor';
 import type { BacktestInput, BacktestResult } from '../../../workflows/backtest';
 import { dailyStartOptions } from './daily-start';
 import { runWorkflowCommand } from '../with-client';
+import { announceRun, printResult, webUiLink } from '../output';
 
-type Command = (argv: string[], config: Config) => Promise<void | number>;
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const err = (s: string) => process.stderr.write(`${s}\n`);
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function dateArg(v: string | undefined, usage: string, required: boolean): string | undefined {
-  if (v === undefined) {
-    if (required) throw new UsageError('--date is required', usage);
-    return undefined;
-  }
-  if (!ISO_DATE.test(v) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v)
-    throw new UsageError(`--date must be a date YYYY-MM-DD, got "${v}"`, usage);
-  return v;
-}
 
 /** The names `quant report` takes: each report folder (the workflow type) and the spelling the `run` commands use. */
 const REPORT_ALIASES: Record<string, ReportWorkflow> = {
@@ -93,13 +82,10 @@ export async function findReport(
 /** Exit code when there is no report to show. */
 const EXIT_NO_REPORT = 1;
 
-export const reportCommand: Command = async (argv, config) => {
-  const usage = `quant report <workflow> [--date YYYY-MM-DD]   e.g. quant report monitor --date 2026-02-06; workflows: ${REPORT_WORKFLOWS.join(', ')}`;
-  const [name, ...rest] = argv;
-  if (!name || name.startsWith('-')) throw new UsageError('the workflow name is required', usage);
+export const reportCommand = async (name: string, o: { date?: string }, config: Config): Promise<number | undefined> => {
+  const usage = `quant report <workflow> [--date YYYY-MM-DD]   e.g. quant report monitor --date 2026-02-06`;
   const workflow = reportWorkflow(name, usage);
-  const o = parseCommandArgs(rest, { date: { type: 'string' } }, usage);
-  const date = dateArg(o.date, usage, false);
+  const date = o.date;
   const store = createObjectStore(config);
   const found = await findReport(store, workflow, date);
   if (!found) {
@@ -112,6 +98,7 @@ export const reportCommand: Command = async (argv, config) => {
   out(new TextDecoder().decode(await store.get(found.reportKey)));
   out(`report: ${store.locate(found.reportKey)} (written ${found.writtenAt.toISOString()})`);
   for (const k of found.chartKeys) out(`chart: ${store.locate(k)}`);
+  return undefined;
 };
 
 /** WF5 for one date under `monitor-<date>`; waits for the result. */
@@ -130,36 +117,33 @@ export async function runBacktest(client: Client, taskQueue: string, input: Back
   });
 }
 
-export const monitorBacktestRunCommands: Record<string, Command> = {
-  monitor: async (argv, config) => {
-    const usage = 'quant run monitor --date YYYY-MM-DD [--worker]';
-    const o = parseCommandArgs(argv, { date: { type: 'string' }, worker: { type: 'boolean' } }, usage);
-    const date = refuseFutureRunDate(dateArg(o.date, usage, true)!, usage);
-    return runWorkflowCommand(
-      config,
-      { workflowId: workflowIds.monitor(date), workflowType: 'monitor', inProcessWorker: o.worker },
-      async (c) => {
-        out(JSON.stringify(await runMonitor(c, config.temporal.taskQueue, { date }), null, 2));
-      },
-    );
+export interface MonitorBacktestOptions {
+  date: string;
+  start?: string;
+  capital?: number;
+  output: OutputFormat;
+  /** `--worker`: run a worker in this process for the duration. */
+  worker?: boolean;
+}
+
+export const monitorBacktestRunCommands: Record<
+  'monitor' | 'backtest',
+  (o: MonitorBacktestOptions, config: Config) => Promise<number | undefined>
+> = {
+  monitor: async (o, config) => {
+    const date = refuseFutureRunDate(o.date);
+    const workflowId = workflowIds.monitor(date);
+    return runWorkflowCommand(config, { workflowId, workflowType: 'monitor', inProcessWorker: o.worker }, async (c, uiUrl) => {
+      announceRun(o.output, workflowIds.monitor(date), webUiLink(uiUrl, config.temporal.namespace, workflowIds.monitor(date)));
+      printResult(o.output, await runMonitor(c, config.temporal.taskQueue, { date }));
+    });
   },
-  backtest: async (argv, config) => {
-    const usage = 'quant run backtest --date YYYY-MM-DD [--start YYYY-MM-DD] [--capital N] [--worker]';
-    const o = parseCommandArgs(
-      argv,
-      { date: { type: 'string' }, start: { type: 'string' }, capital: { type: 'string' }, worker: { type: 'boolean' } },
-      usage,
-    );
-    const date = refuseFutureRunDate(dateArg(o.date, usage, true)!, usage);
-    const start = dateArg(o.start, usage, false);
-    const capital = o.capital === undefined ? undefined : Number(o.capital);
-    if (capital !== undefined && !(capital > 0)) throw new UsageError(`--capital must be a positive number, got "${o.capital}"`, usage);
-    return runWorkflowCommand(
-      config,
-      { workflowId: workflowIds.backtest(date), workflowType: 'backtest', inProcessWorker: o.worker },
-      async (c) => {
-        out(JSON.stringify(await runBacktest(c, config.temporal.taskQueue, { date, start, initialCapital: capital }), null, 2));
-      },
-    );
+  backtest: async (o, config) => {
+    const date = refuseFutureRunDate(o.date);
+    const workflowId = workflowIds.backtest(date);
+    return runWorkflowCommand(config, { workflowId, workflowType: 'backtest', inProcessWorker: o.worker }, async (c, uiUrl) => {
+      announceRun(o.output, workflowIds.backtest(date), webUiLink(uiUrl, config.temporal.namespace, workflowIds.backtest(date)));
+      printResult(o.output, await runBacktest(c, config.temporal.taskQueue, { date, start: o.start, initialCapital: o.capital }));
+    });
   },
 };

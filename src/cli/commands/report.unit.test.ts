@@ -71,29 +71,29 @@ describe('findReport', () => {
 describe('quant report', () => {
   it('prints the newest backtest report', async () => {
     capture();
-    expect(await reportCommand(['backtest'], config)).toBeUndefined();
+    expect(await reportCommand('backtest', {}, config)).toBeUndefined();
     expect(stdout).toContain('# 31-day backtest');
     expect(stdout).toMatch(/report: file:\/\/.*backtest-2026-10-30_2026-12-01\.md \(written /);
   });
 
   it('report aggregate finds the aggregatePortfolio report', async () => {
     capture();
-    await reportCommand(['aggregate'], config);
+    await reportCommand('aggregate', {}, config);
     expect(stdout).toContain('# aggregate');
   });
 
   it('report foo is a usage error (exit 2 in main), naming the valid workflows', async () => {
     capture();
-    await expect(reportCommand(['foo'], config)).rejects.toThrow(/no workflow "foo" writes reports/);
+    await expect(reportCommand('foo', {}, config)).rejects.toThrow(/no workflow "foo" writes reports/);
   });
 
   it('a date without a report, or a workflow that has none yet, exits 1 with a message', async () => {
     capture();
-    expect(await reportCommand(['backtest', '--date', '2026-12-05'], config)).toBe(1);
+    expect(await reportCommand('backtest', { date: '2026-12-05' }, config)).toBe(1);
     expect(stderr).toMatch(/^quant: no backtest report for 2026-12-05 \(looked under file:\/\/.*day=05\)/);
     expect(stderr).not.toMatch(/InvalidObjectKey|trailing slash/);
     capture();
-    expect(await reportCommand(['monitor'], config)).toBe(1);
+    expect(await reportCommand('monitor', {}, config)).toBe(1);
     expect(stderr).toMatch(/no monitor report yet/);
     expect(stdout).toBe('');
   });

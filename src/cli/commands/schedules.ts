@@ -7,9 +7,10 @@
 import type { Config } from '../../config/schema';
 import { loadSchedulesFile } from '../../schedules/config';
 import { applySchedules, backfillSchedule, listSchedules, pauseSchedule, triggerSchedule, unpauseSchedule } from '../../schedules/apply';
-import { parseCommandArgs, UsageError } from '../args';
+import { UsageError, type OutputFormat } from '../args';
 import type { Client } from '@temporalio/client';
 import { withClient } from '../with-client';
+import { out, textTable } from '../output';
 import { reportFailures } from '../run-failure';
 
 /** One operator verb on one schedule: a schedule that does not exist is named (exit 1), not a stack. */
@@ -19,10 +20,6 @@ function onSchedule(config: Config, fn: (client: Client) => Promise<void>, done:
     out(done);
   });
 }
-
-type Command = (argv: string[], config: Config) => Promise<void | number>;
-const out = (s: string) => process.stdout.write(`${s}\n`);
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * Apply the configured schedules file (no-op without one). Used by
@@ -48,55 +45,43 @@ export async function applyConfiguredSchedules(
     log(`schedule ${r.id}: ${r.outcome}${r.detail && r.detail !== r.outcome ? ` - ${r.detail}` : ''}${r.paused ? ' [PAUSED]' : ''}`);
 }
 
-function idArg(argv: string[], usage: string): { id: string; rest: string[] } {
-  const [id, ...rest] = argv;
-  if (!id || id.startsWith('-')) throw new UsageError('a schedule id is required', usage);
-  return { id, rest };
-}
-
-export const schedulesCommands: Record<string, Command> = {
-  apply: async (argv, config) => {
-    const o = parseCommandArgs(argv, { file: { type: 'string' } }, 'quant schedules apply [--file config/schedules.prod.yaml]');
+export const schedulesCommands = {
+  apply: async (o: { file?: string }, config: Config): Promise<void> => {
     await withClient(config, (c) => applyConfiguredSchedules(config, c, out, o.file ?? config.schedulesFile));
   },
-  list: async (argv, config) => {
-    parseCommandArgs(argv, {}, 'quant schedules list');
+  list: async (o: { output: OutputFormat }, config: Config): Promise<void> => {
     const lines = await withClient(config, listSchedules);
-    if (lines.length === 0) out('no schedules');
-    for (const s of lines) {
-      out(
-        `${s.id.padEnd(24)} ${s.workflow.padEnd(10)} ${s.paused ? 'PAUSED ' : 'active '} next ${s.nextRuns[0]?.toISOString() ?? '-'}  last ${s.recent.at(-1)?.toISOString() ?? '-'}  ${s.note}`,
-      );
+    if (o.output === 'json') {
+      out(JSON.stringify(lines, null, 2));
+      return;
     }
-  },
-  pause: async (argv, config) => {
-    const usage = 'quant schedules pause <id> [--note text]';
-    const { id, rest } = idArg(argv, usage);
-    const o = parseCommandArgs(rest, { note: { type: 'string' } }, usage);
-    return onSchedule(config, (c) => pauseSchedule(c, id, o.note), `paused ${id}`);
-  },
-  unpause: async (argv, config) => {
-    const usage = 'quant schedules unpause <id> [--note text]';
-    const { id, rest } = idArg(argv, usage);
-    const o = parseCommandArgs(rest, { note: { type: 'string' } }, usage);
-    return onSchedule(config, (c) => unpauseSchedule(c, id, o.note), `unpaused ${id}`);
-  },
-  trigger: async (argv, config) => {
-    const usage = 'quant schedules trigger <id>';
-    const { id, rest } = idArg(argv, usage);
-    parseCommandArgs(rest, {}, usage);
-    return onSchedule(config, (c) => triggerSchedule(c, id), `triggered ${id}`);
-  },
-  backfill: async (argv, config) => {
-    const usage = 'quant schedules backfill <id> --from YYYY-MM-DD --to YYYY-MM-DD';
-    const { id, rest } = idArg(argv, usage);
-    const o = parseCommandArgs(rest, { from: { type: 'string' }, to: { type: 'string' } }, usage);
-    for (const k of ['from', 'to'] as const) {
-      if (!o[k] || !ISO_DATE.test(o[k])) throw new UsageError(`--${k} must be a date YYYY-MM-DD`, usage);
+    if (lines.length === 0) {
+      out('no schedules');
+      return;
     }
+    out(
+      textTable(
+        ['id', 'workflow', 'state', 'next run', 'last run', 'note'],
+        lines.map((s) => [
+          s.id,
+          s.workflow,
+          s.paused ? 'PAUSED' : 'active',
+          s.nextRuns[0]?.toISOString() ?? '-',
+          s.recent.at(-1)?.toISOString() ?? '-',
+          s.note,
+        ]),
+      ),
+    );
+  },
+  pause: (id: string, o: { note?: string }, config: Config) => onSchedule(config, (c) => pauseSchedule(c, id, o.note), `paused ${id}`),
+  unpause: (id: string, o: { note?: string }, config: Config) =>
+    onSchedule(config, (c) => unpauseSchedule(c, id, o.note), `unpaused ${id}`),
+  trigger: (id: string, config: Config) => onSchedule(config, (c) => triggerSchedule(c, id), `triggered ${id}`),
+  backfill: async (id: string, o: { from: string; to: string }, config: Config) => {
+    if (o.from > o.to) throw new UsageError(`--from ${o.from} is after --to ${o.to}`);
     return onSchedule(
       config,
-      (c) => backfillSchedule(c, id, o.from!, o.to!),
+      (c) => backfillSchedule(c, id, o.from, o.to),
       `backfill of ${id} requested for ${o.from}..${o.to} (one run per slot, buffered)`,
     );
   },

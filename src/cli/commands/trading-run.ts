@@ -15,34 +15,24 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/cli
 import { selectBroker } from '../../config/broker-select';
 import type { Config } from '../../config/schema';
 import { formatIsoDate } from '../../domain/dates';
-import { checkedInput, parseCommandArgs } from '../args';
+import { checkedInput, type OutputFormat } from '../args';
 import { reconciliationInputSchema, riskAnalysisInputSchema } from '../../../workflows/inputs';
 import { workflowIds } from '../../../workflows/names';
 import type { RiskAnalysisResult } from '../../../workflows/risk-analysis';
 import { runWorkflowCommand, withClient } from '../with-client';
+import { announceRun, out, printResult, webUiLink } from '../output';
 
-type Command = (argv: string[], config: Config) => Promise<void | number>;
-
-const out = (s: string) => process.stdout.write(`${s}\n`);
-
-/** An option's number, or the text itself so the schema names it in its error. */
-const numberOption = (v: string | undefined): number | string | undefined =>
-  v === undefined ? undefined : v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
-
-export const tradingRunCommands: Record<string, Command> = {
-  reconciliation: async (argv, config) => {
-    const usage = 'quant run reconciliation [--interval SECONDS]';
-    const o = parseCommandArgs(argv, { interval: { type: 'string' } }, usage);
+export const tradingRunCommands = {
+  reconciliation: async (o: { interval?: number; output: OutputFormat }, config: Config): Promise<void> => {
     const input = checkedInput(
       'reconciliation',
       reconciliationInputSchema,
-      o.interval === undefined ? {} : { intervalSeconds: numberOption(o.interval) },
+      o.interval === undefined ? {} : { intervalSeconds: o.interval },
       { intervalSeconds: '--interval' },
-      usage,
     );
     const broker = selectBroker(config).kind;
     const workflowId = workflowIds.reconciliation(broker);
-    await withClient(config, async (client) => {
+    await withClient(config, async (client, uiUrl) => {
       const handle = await client.workflow.start('reconciliation', {
         taskQueue: config.temporal.taskQueue,
         workflowId,
@@ -51,23 +41,22 @@ export const tradingRunCommands: Record<string, Command> = {
         staticSummary: `reconciliation with ${broker} every ${input.intervalSeconds ?? 'default'} s`,
         args: [input],
       });
+      const link = webUiLink(uiUrl, config.temporal.namespace, workflowId);
+      if (o.output === 'json') {
+        printResult('json', { broker, workflowId: handle.workflowId, runId: handle.firstExecutionRunId, webUi: link ?? null });
+        return;
+      }
       out(`reconciliation with ${broker}: workflow ${handle.workflowId} run ${handle.firstExecutionRunId} (runs until stopped)`);
+      if (link) out(`Web UI: ${link}`);
     });
   },
-  'risk-analysis': async (argv, config) => {
-    const usage = 'quant run risk-analysis [--date YYYY-MM-DD] [--worker]';
-    const o = parseCommandArgs(argv, { date: { type: 'string' }, worker: { type: 'boolean' } }, usage);
-    const input = checkedInput(
-      'riskAnalysis',
-      riskAnalysisInputSchema,
-      o.date === undefined ? {} : { date: o.date },
-      { date: '--date' },
-      usage,
-    );
+  'risk-analysis': async (o: { date?: string; output: OutputFormat; worker?: boolean }, config: Config): Promise<number | undefined> => {
+    const input = checkedInput('riskAnalysis', riskAnalysisInputSchema, o.date === undefined ? {} : { date: o.date }, { date: '--date' });
     // The workflow's own default is its start date (UTC); the ID uses the same day.
     const date = input.date ?? formatIsoDate(new Date());
     const workflowId = workflowIds.riskAnalysis(date);
-    return runWorkflowCommand(config, { workflowId, workflowType: 'riskAnalysis', inProcessWorker: o.worker }, async (client) => {
+    return runWorkflowCommand(config, { workflowId, workflowType: 'riskAnalysis', inProcessWorker: o.worker }, async (client, uiUrl) => {
+      announceRun(o.output, workflowId, webUiLink(uiUrl, config.temporal.namespace, workflowId));
       const result: RiskAnalysisResult = await client.workflow.execute('riskAnalysis', {
         taskQueue: config.temporal.taskQueue,
         workflowId,
@@ -76,7 +65,7 @@ export const tradingRunCommands: Record<string, Command> = {
         staticSummary: `risk analysis ${date}`,
         args: [{ ...input, date }],
       });
-      out(JSON.stringify(result, null, 2));
+      printResult(o.output, result);
     });
   },
 };

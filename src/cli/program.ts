@@ -1,0 +1,381 @@
+/**
+ * The declaration of every `quant` command: its usage, a one-line
+ * description, its options (with the parsers that check them) and an
+ * example. Commander derives the help, the usage errors and the refusal of
+ * unknown options from it, so they cannot drift from the commands.
+ *
+ * Nothing here runs a command: each action hands its name and parsed options
+ * to `invoke` (src/cli/handlers.ts in the real CLI, a spy in the tests), and
+ * the handler loads its module only then, so `quant api` never loads the
+ * worker, the workflow bundle or the report code.
+ */
+import { Command, Option } from 'commander';
+import { dateArg, intArg, listArg, numberArg, OUTPUT_FORMATS } from './args';
+import { REPORT_WORKFLOWS } from '../adapters/layout';
+
+export type CommandName =
+  | 'demo'
+  | 'stack up'
+  | 'stack down'
+  | 'stack status'
+  | 'worker'
+  | 'api'
+  | 'api keys create'
+  | 'api keys list'
+  | 'api keys revoke'
+  | 'db migrate'
+  | 'cluster init'
+  | 'data generate'
+  | 'run pipeline'
+  | 'run ingest'
+  | 'run screen'
+  | 'run signal'
+  | 'run rebalance'
+  | 'run monitor'
+  | 'run backtest'
+  | 'run orchestrator'
+  | 'run analyze-symbol'
+  | 'run aggregate'
+  | 'run reconciliation'
+  | 'run risk-analysis'
+  | 'runs list'
+  | 'portfolio'
+  | 'portfolio rollback'
+  | 'report'
+  | 'schedules apply'
+  | 'schedules list'
+  | 'schedules pause'
+  | 'schedules unpause'
+  | 'schedules trigger'
+  | 'schedules backfill';
+
+/** Runs a command; resolves to its exit code (nothing for 0). */
+export type Invoke = (name: CommandName, opts: Record<string, unknown>, args: string[]) => Promise<number | void>;
+
+export interface ProgramOutput {
+  writeOut?: (s: string) => void;
+  writeErr?: (s: string) => void;
+}
+
+const outputOption = () =>
+  new Option('-o, --output <format>', 'table for people, json for scripts (JSON alone on stdout)').choices(OUTPUT_FORMATS).default('table');
+
+/** `--worker` on the commands that start a workflow: without a worker polling, they would wait. */
+const workerOption = () =>
+  new Option('--worker', 'run a worker in this process for the duration (else one must be polling: `quant worker`)');
+
+const example = (...lines: string[]) => `\nExample:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+
+/**
+ * The `quant` program. `run(argv)` resolves to the exit code: the command's,
+ * 0 after help, 2 for a usage error (unknown command or option, a missing or
+ * malformed argument) - in which case no action ran.
+ *
+ * @example
+ *   const calls: string[] = [];
+ *   const { run } = buildProgram(async (name) => void calls.push(name));
+ *   await run(['worker', '--help']); // 0, calls is still []
+ */
+export function buildProgram(invoke: Invoke, output: ProgramOutput = {}): { program: Command; run: (argv: string[]) => Promise<number> } {
+  let exitCode = 0;
+  const program = new Command('quant')
+    .description('rule-based research and paper-trading workflows on Temporal')
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({
+      ...(output.writeOut ? { writeOut: output.writeOut } : {}),
+      ...(output.writeErr ? { writeErr: output.writeErr } : {}),
+    })
+    .addHelpText('after', example('quant demo', 'quant run pipeline --date 2026-02-06', 'quant run --help'));
+
+  /** A leaf command whose action hands its options to `invoke`. */
+  const leaf = (parent: Command, name: string, path: CommandName, description: string, ...examples: string[]) =>
+    parent
+      .command(name)
+      .description(description)
+      .addHelpText('after', example(...examples))
+      .action(async (...a: unknown[]) => {
+        const cmd = a[a.length - 1] as Command;
+        exitCode = (await invoke(path, cmd.opts(), cmd.args)) ?? 0;
+      });
+  const group = (name: string, description: string) => program.command(name).description(description);
+
+  leaf(
+    program,
+    'demo',
+    'demo',
+    'stack up, generate data, run a worker, a fan-out run and its aggregate, print the results',
+    'quant demo --contracts 10',
+  ).addOption(new Option('--contracts <n>', 'contracts to analyse').argParser(intArg(1)).default(10));
+
+  const stack = group('stack', 'the embedded local stack (Temporal dev server, Postgres)');
+  leaf(stack, 'up', 'stack up', 'start the embedded stack (or reuse it) and apply the migrations', 'quant stack up');
+  leaf(stack, 'down', 'stack down', 'stop the embedded stack', 'quant stack down');
+  leaf(stack, 'status', 'stack status', 'show what of the embedded stack is running', 'quant stack status');
+
+  leaf(program, 'worker', 'worker', 'run a worker on the task queue until SIGTERM/SIGINT (then drain)', 'quant worker');
+
+  const api = leaf(
+    program,
+    'api',
+    'api',
+    'serve the execution service (HTTP + WebSocket) on the paper venue at API_HOST:API_PORT',
+    'quant api',
+    'quant api keys create --name bot --role trade',
+  );
+  const keys = api.command('keys').description('API keys of the execution service');
+  leaf(keys, 'create', 'api keys create', 'create an API key (shown once)', 'quant api keys create --name bot --role read')
+    .requiredOption('--name <name>', 'a name for the key')
+    .addOption(new Option('--role <role>', 'what the key may do').choices(['trade', 'read']).default('trade'));
+  leaf(keys, 'list', 'api keys list', 'list the API keys (never the keys themselves)', 'quant api keys list');
+  leaf(keys, 'revoke', 'api keys revoke', 'revoke an API key by id or prefix', 'quant api keys revoke 3').argument(
+    '<key>',
+    'the id or prefix of the key',
+  );
+
+  const db = group('db', 'the Postgres schema');
+  leaf(db, 'migrate', 'db migrate', 'apply the sql/ migrations (idempotent)', 'quant db migrate');
+  const cluster = group('cluster', 'a cluster deployment');
+  leaf(
+    cluster,
+    'init',
+    'cluster init',
+    'migrate, register search attributes and apply the schedules file (Helm hook)',
+    'quant cluster init',
+  );
+  const data = group('data', 'datasets in the object store');
+  leaf(
+    data,
+    'generate',
+    'data generate',
+    'generate the seeded synthetic hourly dataset (kept when it exists)',
+    'quant data generate --contracts 50',
+  )
+    .option('--dataset <name>', 'dataset name (default FANOUT_DATASET)')
+    .option('--contracts <n>', 'contracts (default 418)', intArg(1))
+    .option('--bars <n>', 'hourly bars per contract (default 28048)', intArg(2))
+    .option('--seed <n>', 'random seed (default QUANT_SEED)', intArg(0))
+    .option('--force', 'regenerate even when it exists');
+
+  const run = group('run', 'start a workflow, wait for it and print its result with its Web UI link');
+  leaf(
+    run,
+    'pipeline',
+    'run pipeline',
+    'the daily pipeline for one date: ingest, screen, signal, rebalance, monitor, backtest',
+    'quant run pipeline --date 2026-02-06',
+  )
+    .requiredOption('--date <YYYY-MM-DD>', 'the run date', dateArg)
+    .option('--lookback-days <n>', 'days of price history to ingest', intArg(0))
+    .option('--sentiment-weight <w>', 'weight of news sentiment in the signal, 0..1', numberArg(0, 1))
+    .addOption(workerOption())
+    .addOption(outputOption());
+  leaf(
+    run,
+    'ingest',
+    'run ingest',
+    'end-of-day prices for one date (default the previous weekday), or a chunked, resumable backfill',
+    'quant run ingest --date 2026-02-06',
+    'quant run ingest --from 2025-01-01 --to 2025-12-31',
+  )
+    .addOption(new Option('--date <YYYY-MM-DD>', 'the date (default the previous weekday)').argParser(dateArg).conflicts(['from', 'to']))
+    .option('--from <YYYY-MM-DD>', 'backfill start (with --to)', dateArg)
+    .option('--to <YYYY-MM-DD>', 'backfill end (with --from)', dateArg)
+    .option('--symbols <A,B>', 'symbols (default the 49-name universe)', listArg)
+    .option('--lookback <n>', 'days of history before --date', intArg(0))
+    .option('--chunk-days <n>', 'days per backfill chunk', intArg(1))
+    .addOption(workerOption())
+    .addOption(outputOption());
+  leaf(run, 'screen', 'run screen', 'the multi-factor screen for one date (needs its prices)', 'quant run screen --date 2026-02-06')
+    .requiredOption('--date <YYYY-MM-DD>', 'the run date', dateArg)
+    .addOption(workerOption())
+    .addOption(outputOption());
+  leaf(run, 'signal', 'run signal', 'buy/hold/sell signals for one date (needs its screen)', 'quant run signal --date 2026-02-06')
+    .requiredOption('--date <YYYY-MM-DD>', 'the run date', dateArg)
+    .option('--sentiment-weight <w>', 'weight of news sentiment, 0..1', numberArg(0, 1))
+    .addOption(workerOption())
+    .addOption(outputOption());
+  leaf(
+    run,
+    'rebalance',
+    'run rebalance',
+    'the paper rebalance for one date (trades once per date)',
+    'quant run rebalance --date 2026-02-06',
+  )
+    .requiredOption('--date <YYYY-MM-DD>', 'the run date', dateArg)
+    .addOption(workerOption())
+    .addOption(outputOption());
+  leaf(run, 'monitor', 'run monitor', "the portfolio monitor's report for one date", 'quant run monitor --date 2026-02-06')
+    .requiredOption('--date <YYYY-MM-DD>', 'the run date', dateArg)
+    .addOption(workerOption())
+    .addOption(outputOption());
+  leaf(
+    run,
+    'backtest',
+    'run backtest',
+    'backtest the stored signals up to one date',
+    'quant run backtest --date 2026-02-06 --start 2026-01-02 --capital 100000',
+  )
+    .requiredOption('--date <YYYY-MM-DD>', 'the last date', dateArg)
+    .option('--start <YYYY-MM-DD>', 'the first date (default: the first stored signal)', dateArg)
+    .option('--capital <n>', 'initial capital (default PORTFOLIO_INITIAL_CAPITAL)', numberArg(0, Infinity, true))
+    .addOption(workerOption())
+    .addOption(outputOption());
+  leaf(
+    run,
+    'orchestrator',
+    'run orchestrator',
+    'fan-out analysis of N contracts as child workflows, or rerun the failed contracts of a run',
+    'quant run orchestrator --contracts 10 --validate --wait',
+    'quant run orchestrator --retry-failed synthetic-10c-20261126-3f2a9c --wait',
+  )
+    .option('--contracts <n>', 'contracts to analyse (default 10)', intArg(1))
+    .option('--ingest', 'ingest the dataset first')
+    .option('--validate', 'validate the dataset first')
+    .option('--wait', 'follow the progress and print the result (implied by --worker)')
+    .option('--dataset <name>', 'dataset (default FANOUT_DATASET)')
+    .option('--fail <A,B>', 'contracts made to fail (drills)', listArg)
+    .option('--run-key <key>', 'the run key (default derived from the inputs and the day)')
+    .option('--output-prefix <prefix>', 'object-store prefix of the results (default FANOUT_OUTPUT_PREFIX)')
+    .addOption(
+      new Option('--retry-failed <runKey>', 'rerun only the failed contracts of this recorded run').conflicts([
+        'contracts',
+        'ingest',
+        'validate',
+        'dataset',
+        'fail',
+        'runKey',
+      ]),
+    )
+    .addOption(workerOption())
+    .addOption(outputOption());
+  leaf(
+    run,
+    'analyze-symbol',
+    'run analyze-symbol',
+    'analyse (or reprocess) one contract',
+    'quant run analyze-symbol --contract AAPL --run-key synthetic-10c-20261126-3f2a9c',
+  )
+    .requiredOption('--contract <symbol>', 'the contract')
+    .option('--run-key <key>', 'the fan-out run it belongs to (default a new reprocess-<day> run)')
+    .option('--dataset <name>', 'dataset (default FANOUT_DATASET)')
+    .option('--output-prefix <prefix>', 'object-store prefix (default FANOUT_OUTPUT_PREFIX)')
+    .addOption(workerOption())
+    .addOption(outputOption());
+  leaf(
+    run,
+    'aggregate',
+    'run aggregate',
+    'aggregate the results of a finished fan-out run into a portfolio report',
+    'quant run aggregate --run-key synthetic-10c-20261126-3f2a9c',
+  )
+    .requiredOption('--run-key <key>', 'the fan-out run')
+    .option('--output-prefix <prefix>', 'object-store prefix (default FANOUT_OUTPUT_PREFIX)')
+    .addOption(workerOption())
+    .addOption(outputOption());
+  leaf(
+    run,
+    'reconciliation',
+    'run reconciliation',
+    'start the broker reconciliation loop (runs until stopped; a second start attaches)',
+    'quant run reconciliation --interval 60',
+  )
+    .option('--interval <seconds>', 'seconds between reconciliations (default 60)', numberArg(0, Infinity, true))
+    .addOption(outputOption());
+  leaf(
+    run,
+    'risk-analysis',
+    'run risk-analysis',
+    "correlations and stress test of the broker's positions as of a date",
+    'quant run risk-analysis --date 2026-02-06',
+  )
+    .option('--date <YYYY-MM-DD>', 'as of (default today, UTC)', dateArg)
+    .addOption(workerOption())
+    .addOption(outputOption());
+
+  const runs = group('runs', 'recorded runs');
+  leaf(
+    runs,
+    'list',
+    'runs list',
+    'the latest daily runs (from Temporal) and fan-out runs (from Postgres)',
+    'quant runs list --limit 10 -o json',
+  )
+    .option('--limit <n>', 'rows of each kind', intArg(1), 20)
+    .addOption(outputOption());
+
+  const portfolio = leaf(
+    program,
+    'portfolio',
+    'portfolio',
+    'positions, cash, value and the last snapshot of the paper account',
+    'quant portfolio -o json',
+  ).addOption(outputOption());
+  leaf(
+    portfolio,
+    'rollback',
+    'portfolio rollback',
+    'undo the paper book after a date in one logged transaction (without --yes: show what)',
+    'quant portfolio rollback --to 2026-02-06 --yes',
+  )
+    .requiredOption('--to <YYYY-MM-DD>', 'keep the book up to and including this date', dateArg)
+    .option('--yes', 'really undo it');
+
+  leaf(
+    program,
+    'report',
+    'report',
+    "print a workflow's latest report (or a date's) and where its charts are",
+    'quant report monitor --date 2026-02-06',
+  )
+    .argument('<workflow>', `one of ${REPORT_WORKFLOWS.join(', ')} (or aggregate, validate, risk-analysis)`)
+    .option('--date <YYYY-MM-DD>', "that date's report", dateArg);
+
+  const schedules = group('schedules', 'the Temporal Schedules of the daily pipeline');
+  leaf(
+    schedules,
+    'apply',
+    'schedules apply',
+    'create or update the schedules of the schedules file (idempotent)',
+    'quant schedules apply --file config/schedules.prod.yaml',
+  ).option('--file <path>', 'schedules file (default QUANT_SCHEDULES_FILE)');
+  leaf(schedules, 'list', 'schedules list', 'the schedules with their state and next run', 'quant schedules list -o json').addOption(
+    outputOption(),
+  );
+  leaf(schedules, 'pause', 'schedules pause', 'pause a schedule', 'quant schedules pause daily-pipeline --note "holiday"')
+    .argument('<id>', 'schedule id')
+    .option('--note <text>', 'why');
+  leaf(schedules, 'unpause', 'schedules unpause', 'unpause a schedule', 'quant schedules unpause daily-pipeline')
+    .argument('<id>', 'schedule id')
+    .option('--note <text>', 'why');
+  leaf(schedules, 'trigger', 'schedules trigger', 'run a schedule now', 'quant schedules trigger daily-pipeline').argument(
+    '<id>',
+    'schedule id',
+  );
+  leaf(
+    schedules,
+    'backfill',
+    'schedules backfill',
+    'run the slots of a schedule between two dates (buffered, one at a time)',
+    'quant schedules backfill daily-pipeline --from 2026-01-05 --to 2026-01-30',
+  )
+    .argument('<id>', 'schedule id')
+    .requiredOption('--from <YYYY-MM-DD>', 'first date', dateArg)
+    .requiredOption('--to <YYYY-MM-DD>', 'last date', dateArg);
+
+  return {
+    program,
+    run: async (argv) => {
+      exitCode = 0;
+      try {
+        await program.parseAsync(argv, { from: 'user' });
+      } catch (e) {
+        // Help and version end with exit code 0; every other commander error is a usage error.
+        if (e instanceof Error && 'exitCode' in e && 'code' in e && typeof e.code === 'string' && e.code.startsWith('commander.'))
+          return (e as { exitCode: number }).exitCode === 0 ? 0 : 2;
+        throw e;
+      }
+      return exitCode;
+    },
+  };
+}
