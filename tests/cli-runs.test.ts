@@ -116,6 +116,69 @@ describe('a failed run', () => {
   });
 });
 
+/** `bin/quant` against the test stack, on `taskQueue`; resolves with its exit code and output. */
+function quant(argv: string[], env: Record<string, string>, onStderr?: (text: string) => void) {
+  const e = testEnv();
+  const proc = spawn(join(__dirname, '..', 'bin', 'quant'), argv, {
+    cwd: join(__dirname, '..'),
+    env: {
+      ...process.env,
+      QUANT_DATA_DIR: e.dataDir,
+      TEMPORAL_ADDRESS: e.temporalAddress,
+      DATABASE_URL: e.databaseUrl,
+      WORKFLOW_BUNDLE_PATH: e.bundlePath,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  proc.stderr!.on('data', (c: Buffer) => {
+    stderr += c.toString();
+    onStderr?.(stderr);
+  });
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((r) =>
+    proc.on('exit', (code) => r({ code, stdout, stderr })),
+  );
+}
+
+describe('quant run (the command line)', () => {
+  it('waits with one message while no worker polls, then runs when one starts', async () => {
+    const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueName('tq-cli') });
+    const tq = config.temporal.taskQueue;
+    let sawMessage!: () => void;
+    const messaged = new Promise<void>((r) => (sawMessage = r));
+    const done = quant(['run', 'screen', '--date', NO_BARS_DATE, '-o', 'json'], { TEMPORAL_TASK_QUEUE: tq }, (text) => {
+      if (text.includes('no worker is polling')) sawMessage();
+    });
+    await messaged;
+    const worker = await startTestWorker(config);
+    stops.push(() => worker.stop());
+    const r = await done;
+    expect(r.code).toBe(0);
+    expect(r.stderr.match(/no worker is polling task queue/g)).toHaveLength(1);
+    expect(r.stderr).toContain(`no worker is polling task queue ${tq}: start one with \`quant worker\` in another terminal`);
+    // The result JSON is stdout's alone.
+    expect(JSON.parse(r.stdout)).toMatchObject({ date: NO_BARS_DATE });
+  });
+
+  it('a failed run prints its cause and step and exits 1', async () => {
+    const config = testConfig();
+    const worker = await startTestWorker(config);
+    stops.push(() => worker.stop());
+    const ds = await smallDataset(config, { contracts: 2, bars: 50 });
+    const r = await quant(['run', 'analyze-symbol', '--contract', 'NOPE', '--dataset', ds.dataset], {
+      TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /quant: run analyze-NOPE-reprocess-\d{8} failed\n {2}cause: .*NOPE.*\(UnknownContract, not retryable\)\n {2}step: {2}activity loadContract/,
+    );
+    expect(r.stderr).not.toMatch(/WorkflowFailedError|\n\s+at /);
+  });
+});
+
 describe('quant worker with its metrics port taken', () => {
   it('names the setting to change and exits 2 without a stack', async () => {
     const port = await freePort();
