@@ -10,6 +10,7 @@ import { temporal } from '@temporalio/proto';
 import type { Client } from '@temporalio/client';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import type { Config } from '../config/schema';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { buildWorker } from '../worker/worker';
 
 export interface Poller {
@@ -125,6 +126,12 @@ export interface InProcessWorker {
  *   try { await runScreen(...); } finally { await w.stop(); }
  */
 export async function startInProcessWorker(config: Config, temporalAddress: string, databaseUrl: string): Promise<InProcessWorker> {
+  // The command prints its own story; the SDK's info lines (worker states) would bury it, as in the demo.
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    /* a runtime already exists in this process (a test, the demo): keep its logger */
+  }
   const handle = await buildWorker({ config, temporalAddress, databaseUrl });
   const running = handle.worker.run();
   return {
