@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { smallDataset, startTestWorker, testClient, testConfig, testEnv, uniqueName } from './helpers';
 import { runWorkflowCommand } from '../src/cli/with-client';
-import { noWorkerMessage, workerStatusLines } from '../src/cli/worker-check';
+import { noWorkerMessage, watchWorkers, workerStatusLines } from '../src/cli/worker-check';
 import { runScreen } from '../src/cli/commands/pipeline';
 import { schedulesCommands } from '../src/cli/commands/schedules';
 import { workflowIds } from '../workflows/names';
@@ -71,6 +71,24 @@ describe('a run with no worker polling', () => {
     const status = await workerStatusLines(c, tq);
     expect(status[0]).toMatch(new RegExp(`^workers +1 polling ${tq}$`));
     expect(status[1]).toMatch(/^ {2}\S+ {2}last poll \d{4}-\d\d-\d\dT.* \(\d+ s ago\)$/);
+  });
+
+  it('while a run is awaited, a queue without a live worker is said once, and a worker coming back too', async () => {
+    const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueName('tq-watch') });
+    const c = await client();
+    const lines: string[] = [];
+    const watch = watchWorkers(c, config.temporal.taskQueue, { log: (l) => lines.push(l), pollMs: 200 });
+    try {
+      await sleep(1_500);
+      expect(lines).toEqual([noWorkerMessage(config.temporal.taskQueue)]);
+      const worker = await startTestWorker(config);
+      stops.push(() => worker.stop());
+      for (let i = 0; i < 50 && lines.length < 2; i++) await sleep(200);
+      expect(lines).toHaveLength(2);
+      expect(lines[1]).toMatch(/^worker .+ is polling .+ again$/);
+    } finally {
+      watch.stop();
+    }
   });
 
   it('--worker runs one in this process for the duration', async () => {

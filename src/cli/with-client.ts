@@ -11,7 +11,7 @@ import type { Config } from '../config/schema';
 import { stackEndpoints } from '../stack/stack';
 import { connectClient } from './fanout-client';
 import { reportFailures } from './run-failure';
-import { startInProcessWorker, waitForWorker, type InProcessWorker } from './worker-check';
+import { startInProcessWorker, waitForWorker, watchWorkers, type InProcessWorker } from './worker-check';
 
 /**
  * @example
@@ -68,9 +68,17 @@ export async function runWorkflowCommand(
         workflowType: opts.workflowType,
       },
       async () => {
-        if (opts.inProcessWorker) worker = await startInProcessWorker(config, e.temporalAddress, e.databaseUrl);
-        else await waitForWorker(client, config.temporal.taskQueue, { log, pollMs: opts.workerPollMs });
-        return fn(client, e.uiUrl);
+        if (opts.inProcessWorker) {
+          worker = await startInProcessWorker(config, e.temporalAddress, e.databaseUrl);
+          return fn(client, e.uiUrl);
+        }
+        await waitForWorker(client, config.temporal.taskQueue, { log, pollMs: opts.workerPollMs });
+        const watch = watchWorkers(client, config.temporal.taskQueue, { log });
+        try {
+          return await fn(client, e.uiUrl);
+        } finally {
+          watch.stop();
+        }
       },
       (s) => log(s.replace(/\n$/, '')),
     );

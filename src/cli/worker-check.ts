@@ -90,6 +90,44 @@ export async function waitForWorker(
 }
 
 /**
+ * Keep an eye on the queue while a started run is awaited: the server lists
+ * a stopped worker for a while (LIVE_POLLER_MS), so one that went away just
+ * before the start (the demo's, say) is only noticed here. Says once that no
+ * worker polls, and once that one does again.
+ *
+ * @example
+ *   const watch = watchWorkers(client, 'quant-workflows', { log });
+ *   try { await handle.result(); } finally { watch.stop(); }
+ */
+export function watchWorkers(client: Client, taskQueue: string, opts: WaitForWorkerOptions = {}): { stop(): void } {
+  const log = opts.log ?? ((s: string) => process.stderr.write(`${s}\n`));
+  const pollMs = opts.pollMs ?? 5000;
+  let stopped = false;
+  let warned = false;
+  let timer: NodeJS.Timeout | undefined;
+  const check = async () => {
+    if (stopped) return;
+    try {
+      const [live] = await livePollers(client, taskQueue);
+      if (stopped) return;
+      if (!live && !warned) log(noWorkerMessage(taskQueue));
+      if (live && warned) log(`worker ${live.identity} is polling ${taskQueue} again`);
+      warned = !live;
+    } catch {
+      /* a failed look is no news; the run itself reports a lost server */
+    }
+    if (!stopped) timer = setTimeout(() => void check(), pollMs).unref();
+  };
+  timer = setTimeout(() => void check(), pollMs).unref();
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
  * The `quant stack status` lines about workers: one per worker that polled
  * the queue lately, with its identity and last poll.
  *
