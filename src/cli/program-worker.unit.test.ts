@@ -42,6 +42,8 @@ describe('report --help', () => {
     const r = await parse(['report', '--help']);
     expect(r.code).toBe(0);
     const words = r.text.replace(/\s+/g, ' ');
-    expect(words).toContain('one of ingest, screen, signal, rebalance, monitor, backtest, riskAnalysis, orchestrator, validateData, aggregatePortfolio');
+    expect(words).toContain(
+      'one of ingest, screen, signal, rebalance, monitor, backtest, riskAnalysis, orchestrator, validateData, aggregatePortfolio',
+    );
   });
 });
