@@ -12,6 +12,7 @@ import { createBacktestActivities, type BacktestDeps } from './backtest';
 import { createReconciliationActivities } from './trading/reconciliation';
 import { createRiskAnalysisActivities } from './trading/risk-analysis';
 import type { TradingDeps } from './trading/deps';
+import { createWorkflowRunActivities } from './workflow-runs';
 
 export type ActivityDeps = FanoutDeps & ScreenDeps & SignalDeps & IngestDeps & RebalanceDeps & MonitorDeps & BacktestDeps & TradingDeps;
 
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createBacktestActivities(deps),
     ...createReconciliationActivities(deps),
     ...createRiskAnalysisActivities(deps),
+    ...createWorkflowRunActivities(),
   };
 }
 

@@ -96,8 +96,8 @@ export async function smallDataset(config: Config, opts: { contracts: number; ba
  * Save a finished run as the next replay fixture of its workflow type, when
  * QUANT_RECORD_HISTORIES asks for that type (tests/histories.ts); otherwise a no-op.
  */
-export function recordHistory(workflowId: string, workflowType: string): string | undefined {
-  return recordFixture(workflowId, workflowType, testEnv().temporalAddress);
+export function recordHistory(workflowId: string, workflowType: string, runId?: string): string | undefined {
+  return recordFixture(workflowId, workflowType, testEnv().temporalAddress, runId);
 }
 
 /**

@@ -81,14 +81,25 @@ export function nextFixturePath(workflowType: string, dir = HISTORIES_DIR): stri
 
 /**
  * When `QUANT_RECORD_HISTORIES` names `workflowType` (or is `all`), save the
- * finished run `workflowId` as the type's next fixture version and return its
+ * finished run `workflowId` (its latest run, or `runId`) as the type's next fixture version and return its
  * path; otherwise write nothing. The Temporal CLI's JSON is the standard
  * export that Worker.runReplayHistory reads.
  */
-export function recordHistory(workflowId: string, workflowType: string, temporalAddress: string): string | undefined {
+export function recordHistory(workflowId: string, workflowType: string, temporalAddress: string, runId?: string): string | undefined {
   if (!recordingRequested(workflowType)) return undefined;
   const temporal = resolveTemporalCli({ cliPath: process.env.TEMPORAL_CLI_PATH });
-  const json = execFileSync(temporal, ['workflow', 'show', '--address', temporalAddress, '--workflow-id', workflowId, '--output', 'json']);
+  // Without a run ID, the latest run; with one, that run (e.g. the first of a continue-as-new chain).
+  const json = execFileSync(temporal, [
+    'workflow',
+    'show',
+    '--address',
+    temporalAddress,
+    '--workflow-id',
+    workflowId,
+    ...(runId ? ['--run-id', runId] : []),
+    '--output',
+    'json',
+  ]);
   const path = nextFixturePath(workflowType);
   mkdirSync(join(HISTORIES_DIR, workflowType), { recursive: true });
   writeFileSync(path, json, { flag: 'wx' }); // wx: fail rather than overwrite, even in a race

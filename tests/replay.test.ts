@@ -23,6 +23,7 @@ describe('recorded histories replay on the current code', () => {
       'orchestrator',
       'analyzeSymbol',
       'pipeline',
+      'pipelineRange',
       'ingest',
       'screen',
       'signal',

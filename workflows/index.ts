@@ -8,6 +8,7 @@ export { screen } from './screen';
 export { signal } from './signal';
 export { ingest, ingestBackfill, ingestBackfillChunk } from './ingest';
 export { pipeline } from './pipeline';
+export { pipelineRange } from './pipeline-range';
 export { rebalance } from './rebalance';
 export { monitor } from './monitor';
 export { backtest } from './backtest';

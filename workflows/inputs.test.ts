@@ -8,6 +8,7 @@ import {
   ingestBackfillInputSchema,
   ingestInputSchema,
   pipelineInputSchema,
+  pipelineRangeInputSchema,
   screenInputSchema,
 } from './inputs';
 
@@ -36,6 +37,11 @@ describe('workflow input schemas', () => {
     const r = checkInput(ingestBackfillInputSchema, { from: '2025-03-14', to: '2025-03-01' });
     expect(r.ok === false && r.problems).toEqual([{ field: 'from', message: 'must not be after `to`' }]);
     expect(checkInput(backtestInputSchema, { start: '2024-01-01', end: '2023-01-01' }).ok).toBe(false);
+    const range = checkInput(pipelineRangeInputSchema, { from: '2025-03-14', to: '2025-03-01' });
+    expect(range.ok === false && range.problems).toEqual([{ field: 'from', message: 'must not be after `to`' }]);
+    const bad = checkInput(pipelineRangeInputSchema, { from: '2025-02-30', to: '2025-03-01', datesPerRun: 0 });
+    expect(bad.ok === false && bad.problems.map((p) => p.field).sort()).toEqual(['datesPerRun', 'from']);
+    expect(checkInput(pipelineRangeInputSchema, { from: '2025-03-03', to: '2025-03-03', lookbackDays: 300 }).ok).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * The input schemas of the daily workflows (WF1..WF6 and the pipeline), one
+ * The input schemas of the daily workflows (WF1..WF6, the pipeline and the pipeline range), one
  * zod schema each. A workflow checks its input against its schema as its very
  * first step (validateInput in workflows/validate-input.ts) and the CLI checks the same schema
  * before it starts one, so a bad input (the stock `temporal` CLI's `null`, a
@@ -82,6 +82,30 @@ export const pipelineInputSchema = z.strictObject({
   symbols: symbolsSchema.optional(),
   signalWeights: combinedWeightsSchema.optional(),
 });
+
+/**
+ * The `pipelineRange` parent: the daily pipeline for every trading day in
+ * [from, to]. `resume` is written by the workflow itself (continue-as-new).
+ */
+export const pipelineRangeInputSchema = z
+  .strictObject({
+    from: isoDateSchema,
+    to: isoDateSchema,
+    lookbackDays: z.number().int().min(0).max(5000).optional(),
+    symbols: symbolsSchema.optional(),
+    signalWeights: combinedWeightsSchema.optional(),
+    datesPerRun: z.number().int().min(1).max(500).optional(),
+    resume: z
+      .strictObject({
+        next: isoDateSchema,
+        ran: z.number().int().min(0),
+        skipped: z.number().int().min(0),
+        noTradingData: z.number().int().min(0),
+        runs: z.number().int().min(0),
+      })
+      .optional(),
+  })
+  .refine((i) => i.from <= i.to, { message: 'must not be after `to`', path: ['from'] });
 
 /**
  * The execution service's `reconciliation` loop: reconcile every

@@ -48,6 +48,8 @@ export const workflowIds = {
   screen: (date: string) => `screen-${date}`,
   signal: (date: string) => `signal-${date}`,
   pipeline: (date: string) => `pipeline-${date}`,
+  /** The daily pipeline over [from, to], one `pipeline-<date>` child per trading day. */
+  pipelineRange: (from: string, to: string) => `pipeline-range-${from}-${to}`,
   monitor: (date: string) => `monitor-${date}`,
   /** The daily backtest ending on `date` (its row is keyed by the resolved (start, end) window). */
   backtest: (date: string) => `backtest-${date}`,

@@ -162,11 +162,15 @@ export function buildProgram(invoke: Invoke, output: ProgramOutput = {}): { prog
     run,
     'pipeline',
     'run pipeline',
-    'the daily pipeline for one date: ingest, screen, signal, rebalance, monitor, backtest',
+    'the daily pipeline (ingest, screen, signal, rebalance, monitor, backtest) for one date, or for each trading day of a range in order',
     'quant run pipeline --date 2026-02-06',
+    'quant run pipeline --from 2026-01-02 --to 2026-02-13 --lookback-days 300',
   )
-    .requiredOption('--date <YYYY-MM-DD>', 'the run date', dateArg)
-    .option('--lookback-days <n>', 'days of price history to ingest', intArg(0))
+    .addOption(new Option('--date <YYYY-MM-DD>', 'the run date').argParser(dateArg).conflicts(['from', 'to', 'datesPerRun']))
+    .option('--from <YYYY-MM-DD>', 'first date of a range (with --to; dates already completed are skipped, so re-running resumes)', dateArg)
+    .option('--to <YYYY-MM-DD>', 'last date of a range (with --from)', dateArg)
+    .option('--dates-per-run <n>', 'a range continues as new after this many dates (default 25)', intArg(1))
+    .option('--lookback-days <n>', 'days of price history to ingest (a range: for its first date)', intArg(0))
     .option('--sentiment-weight <w>', 'weight of news sentiment in the signal, 0..1', numberArg(0, 1))
     .addOption(workerOption())
     .addOption(outputOption());

@@ -5,12 +5,20 @@
  * date, wait, and print the result with its report keys. Same date =
  * same workflow ID: a running one is joined, a finished one runs again (its
  * stores replace the date's rows).
+ *
+ * `quant run pipeline --from D1 --to D2`: the same pipeline for every NYSE
+ * trading day in the range, in order, as one parent `pipeline-range-<D1>-<D2>`
+ * (workflows/pipeline-range.ts). Unlike `--date`, a date whose pipeline
+ * already completed is not run again, so the same command resumes a range
+ * that was stopped or failed.
  */
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../config/schema';
-import type { OutputFormat } from '../args';
+import { checkedInput, UsageError, type OutputFormat } from '../args';
 import { workflowIds } from '../../../workflows/names';
+import { pipelineRangeInputSchema } from '../../../workflows/inputs';
 import type { PipelineInput, PipelineResult } from '../../../workflows/pipeline';
+import type { PipelineRangeInput, PipelineRangeResult } from '../../../workflows/pipeline-range';
 import type { ScreenInput, ScreenResult } from '../../../workflows/screen';
 import type { SignalInput, SignalResult } from '../../../workflows/signal';
 import { dailyStartOptions } from './daily-start';
@@ -33,6 +41,27 @@ export async function runPipeline(client: Client, taskQueue: string, input: Pipe
       workflowIds.pipeline(input.date),
       input.date,
       `Daily pipeline ${input.date}: ingest -> screen -> signal -> rebalance -> monitor -> backtest`,
+    ),
+    args: [input],
+  });
+}
+
+/**
+ * The daily pipeline for every trading day in [from, to], in order, under
+ * `pipeline-range-<from>-<to>`; waits for the result. A range already running
+ * is joined (so a second call after a killed CLI just waits for it), and a
+ * finished or failed one starts again and skips every date already completed.
+ *
+ * @example
+ *   await runPipelineRange(client, 'quant-workflows', { from: '2026-01-02', to: '2026-02-13', lookbackDays: 300 })
+ */
+export async function runPipelineRange(client: Client, taskQueue: string, input: PipelineRangeInput): Promise<PipelineRangeResult> {
+  return client.workflow.execute('pipelineRange', {
+    ...dailyStartOptions(
+      taskQueue,
+      workflowIds.pipelineRange(input.from, input.to),
+      input.to,
+      `Daily pipeline for every trading day ${input.from} .. ${input.to}, in order`,
     ),
     args: [input],
   });
@@ -61,6 +90,42 @@ export interface DailyRunOptions {
   worker?: boolean;
 }
 
+/** `run pipeline` takes either `--date` or a range (`--from` with `--to`). */
+export interface PipelineRunOptions extends Omit<DailyRunOptions, 'date'> {
+  date?: string;
+  from?: string;
+  to?: string;
+  datesPerRun?: number;
+}
+
+const PIPELINE_USAGE =
+  'quant run pipeline --date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD [--dates-per-run N] [--lookback-days N] [--sentiment-weight W]';
+
+/** `quant run pipeline --from D1 --to D2`: checked as the workflow checks it, then started (or joined) and waited for. */
+async function runRange(config: Config, o: PipelineRunOptions): Promise<number | undefined> {
+  if (o.from === undefined || o.to === undefined) throw new UsageError('--from and --to go together', PIPELINE_USAGE);
+  if (o.date !== undefined) throw new UsageError('give either --date or --from/--to, not both', PIPELINE_USAGE);
+  refuseFutureRunDate(o.to, PIPELINE_USAGE);
+  const input = checkedInput(
+    'pipelineRange',
+    pipelineRangeInputSchema,
+    {
+      from: o.from,
+      to: o.to,
+      lookbackDays: o.lookbackDays,
+      signalWeights: o.sentimentWeight === undefined ? undefined : { sentiment: o.sentimentWeight },
+      datesPerRun: o.datesPerRun,
+    },
+    { from: '--from', to: '--to', datesPerRun: '--dates-per-run', lookbackDays: '--lookback-days' },
+    PIPELINE_USAGE,
+  );
+  const workflowId = workflowIds.pipelineRange(input.from, input.to);
+  return runWorkflowCommand(config, { workflowId, workflowType: 'pipelineRange', inProcessWorker: o.worker }, async (client, ui) => {
+    announceRun(o.output, workflowId, webUiLink(ui, config.temporal.namespace, workflowId));
+    printResult(o.output, await runPipelineRange(client, config.temporal.taskQueue, input));
+  });
+}
+
 /**
  * Announce the run, wait for it and print its result (the date is checked
  * against the calendar first); no worker polling -> say so and wait, a
@@ -80,15 +145,19 @@ async function runDaily<T>(
   });
 }
 
-export const dailyRunCommands: Record<'pipeline' | 'screen' | 'signal', Command> = {
-  pipeline: (o, config) =>
-    runDaily(config, o, workflowIds.pipeline(o.date), 'pipeline', (client, date) =>
+export const dailyRunCommands: Record<'pipeline', (o: PipelineRunOptions, config: Config) => Promise<number | undefined>> &
+  Record<'screen' | 'signal', Command> = {
+  pipeline: (o, config) => {
+    if (o.from !== undefined || o.to !== undefined || o.datesPerRun !== undefined) return runRange(config, o);
+    if (o.date === undefined) throw new UsageError('--date (or --from with --to) is required', PIPELINE_USAGE);
+    return runDaily(config, { ...o, date: o.date }, workflowIds.pipeline(o.date), 'pipeline', (client, date) =>
       runPipeline(client, config.temporal.taskQueue, {
         date,
         lookbackDays: o.lookbackDays,
         signalWeights: o.sentimentWeight === undefined ? undefined : { sentiment: o.sentimentWeight },
       }),
-    ),
+    );
+  },
   screen: (o, config) =>
     runDaily(config, o, workflowIds.screen(o.date), 'screen', (client, date) => runScreen(client, config.temporal.taskQueue, { date })),
   signal: (o, config) =>
