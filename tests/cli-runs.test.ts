@@ -179,6 +179,10 @@ describe('quant run (the command line)', () => {
     expect(r.stderr).toContain(`no worker is polling task queue ${tq}: start one with \`quant worker\` in another terminal`);
     // The result JSON is stdout's alone.
     expect(JSON.parse(r.stdout)).toMatchObject({ date: NO_BARS_DATE });
+    // `quant stack status` lists the worker polling, with its last poll.
+    const status = await quant(['stack', 'status'], { TEMPORAL_TASK_QUEUE: tq });
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(new RegExp(`^workers +1 polling ${tq}\n {2}\\S+ {2}last poll \\d{4}-.*s ago\\)$`, 'm'));
   });
 
   it('a failed run prints its cause and step and exits 1', async () => {
