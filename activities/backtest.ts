@@ -32,17 +32,41 @@ import {
   type CloseMatrix,
   type ResolvedBacktestParams,
 } from '../src/domain/backtest-inputs';
+import type { RebalancePolicy } from '../src/domain/rebalance-policy';
+import { tradingSeries } from '../src/domain/turnover';
 import { renderBacktestReport, renderNoSignalsBacktestReport } from '../src/reports/backtest-report';
 import { renderEquityChart } from '../src/reports/svg-chart';
 import { addDays, parseIsoDate } from '../src/domain/dates';
 import { getJson, putJson } from './support/claim-check';
 import { withDbFailures } from './support/db-failures';
 import { asActivityFailure } from './support/failures';
+import { ApplicationFailure } from '@temporalio/common';
+import { errorMessage } from '../src/domain/errors';
+
+const errText = (err: unknown) => `${err instanceof Error ? err.name : 'Error'}: ${errorMessage(err)}`;
 
 export interface BacktestDeps {
   store: ObjectStore;
   backtests: BacktestRepo;
-  backtestSettings: { lookbackDays: number; initialCapital: number; minTradeValue: number; riskFreeRate: number };
+  backtestSettings: {
+    lookbackDays: number;
+    initialCapital: number;
+    minTradeValue: number;
+    riskFreeRate: number;
+    rebalance: RebalancePolicy;
+  };
+}
+
+/** What finishBacktest did: the comparison, and which writes failed (keys null, markdown inline). */
+export interface FinishedBacktest {
+  comparison: BacktestComparison | null;
+  /** null when the report could not be written (then `markdown` holds it). */
+  reportKey: string | null;
+  chartKey: string | null;
+  /** Whether the backtest_runs row was written. */
+  stored: boolean;
+  markdown: string | null;
+  errors: string[];
 }
 
 export type ResolveBacktestResult =
@@ -92,6 +116,7 @@ export function createBacktestActivities(deps: BacktestDeps) {
         costModel,
         minTradeValue: cfg.minTradeValue,
         riskFreeRate: cfg.riskFreeRate,
+        rebalance: cfg.rebalance,
       };
       return dates.length === 0 ? { status: 'no_signals', params, signalDates: 0 } : { status: 'ok', params, signalDates: dates.length };
     },
@@ -119,14 +144,14 @@ export function createBacktestActivities(deps: BacktestDeps) {
       const p = input.params;
       const data = await getJson<BacktestData>(store, input.dataKey);
       const market = marketOf(data.market);
-      const bp = { initialCapital: p.initialCapital, costModel: p.costModel, minTradeValue: p.minTradeValue };
+      const bp = { initialCapital: p.initialCapital, costModel: p.costModel, minTradeValue: p.minTradeValue, rebalance: p.rebalance };
       const sim: SimulationResult =
         input.kind === 'signal'
           ? simulateSignalPortfolio(market, data.signalDays, bp)
           : simulateBuyAndHold(market, earliestSignalDay(data.signalDays), bp);
       const curveKey = work(p, `${input.kind}-curve.json`);
       await putJson(store, curveKey, sim);
-      const m = backtestMetrics(sim.returns, p.riskFreeRate);
+      const m = backtestMetrics(sim.returns, p.riskFreeRate, 252, tradingSeries(sim));
       return {
         kind: input.kind,
         curveKey,
@@ -139,40 +164,65 @@ export function createBacktestActivities(deps: BacktestDeps) {
       };
     },
 
-    /** Compare, UPSERT backtest_runs on (start, end) with both curves, write the report and the two-curve SVG. */
+    /**
+     * Compare, UPSERT backtest_runs on (start, end) with both curves, write the report and the two-curve SVG.
+     * The writes are not fatal (seed 003: "DB and MinIO failures are non-fatal"): a failed write is listed in
+     * `errors` and, when it was the report, the markdown comes back inline. A data error (a constraint the
+     * row breaks) still fails: retrying or skipping cannot make the row right.
+     */
     async finishBacktest(input: {
       params: ResolvedBacktestParams;
       signalDates: number;
       signalCurveKey: string | null;
       benchmarkCurveKey: string | null;
-    }): Promise<{
-      comparison: BacktestComparison | null;
-      reportKey: string;
-      chartKey: string | null;
-    }> {
+    }): Promise<FinishedBacktest> {
       const p = input.params;
       const keys = backtestKeys(p);
-      if (!input.signalCurveKey || !input.benchmarkCurveKey) {
-        await withDbFailures(`storing backtest ${tag(p)}`, () =>
-          backtests.upsertBacktestRun({
-            startDate: p.start,
-            endDate: p.end,
-            runDate: p.date,
-            status: 'no_signals',
-            initialCapital: p.initialCapital,
-            params: paramsJson(p),
-            signalDates: 0,
-            signalMetrics: null,
-            benchmarkMetrics: null,
-            excess: null,
-            signalCurve: null,
-            benchmarkCurve: null,
-            reportKey: keys.reportKey,
-            chartKey: null,
-          }),
+      const errors: string[] = [];
+      const attempt = async (what: string, fn: () => Promise<unknown>): Promise<boolean> => {
+        try {
+          await fn();
+          return true;
+        } catch (err) {
+          if (err instanceof ApplicationFailure && err.nonRetryable) throw err;
+          errors.push(`${what} failed: ${errText(err)}`);
+          return false;
+        }
+      };
+      const upsert = (row: Parameters<BacktestRepo['upsertBacktestRun']>[0]) =>
+        attempt(`backtest_runs upsert ${tag(p)}`, () =>
+          withDbFailures(`storing backtest ${tag(p)}`, () => backtests.upsertBacktestRun(row)),
         );
-        await store.put(keys.reportKey, renderNoSignalsBacktestReport(p), { contentType: 'text/markdown' });
-        return { comparison: null, reportKey: keys.reportKey, chartKey: null };
+      const putReport = (markdown: string) =>
+        attempt(`writing ${keys.reportKey}`, () => store.put(keys.reportKey, markdown, { contentType: 'text/markdown' }));
+
+      if (!input.signalCurveKey || !input.benchmarkCurveKey) {
+        const markdown = renderNoSignalsBacktestReport(p);
+        const stored = await upsert({
+          startDate: p.start,
+          endDate: p.end,
+          runDate: p.date,
+          status: 'no_signals',
+          initialCapital: p.initialCapital,
+          params: paramsJson(p),
+          signalDates: 0,
+          signalMetrics: null,
+          benchmarkMetrics: null,
+          excess: null,
+          signalCurve: null,
+          benchmarkCurve: null,
+          reportKey: keys.reportKey,
+          chartKey: null,
+        });
+        const written = await putReport(markdown);
+        return {
+          comparison: null,
+          reportKey: written ? keys.reportKey : null,
+          chartKey: null,
+          stored,
+          markdown: written ? null : markdown,
+          errors,
+        };
       }
       const sig = await getJson<SimulationResult>(store, input.signalCurveKey);
       const bench = await getJson<SimulationResult>(store, input.benchmarkCurveKey);
@@ -187,7 +237,7 @@ export function createBacktestActivities(deps: BacktestDeps) {
         ],
         unit: 'usd',
       });
-      await store.put(keys.chartKey, svg, { contentType: 'image/svg+xml' });
+      const charted = await attempt(`writing ${keys.chartKey}`, () => store.put(keys.chartKey, svg, { contentType: 'image/svg+xml' }));
       const markdown = renderBacktestReport({
         params: p,
         signalDates: input.signalDates,
@@ -196,26 +246,31 @@ export function createBacktestActivities(deps: BacktestDeps) {
         comparison,
         chartFile: keys.chartKey.split('/').pop()!,
       });
-      await store.put(keys.reportKey, markdown, { contentType: 'text/markdown' });
-      await withDbFailures(`storing backtest ${tag(p)}`, () =>
-        backtests.upsertBacktestRun({
-          startDate: p.start,
-          endDate: p.end,
-          runDate: p.date,
-          status: 'completed',
-          initialCapital: p.initialCapital,
-          params: paramsJson(p),
-          signalDates: input.signalDates,
-          signalMetrics: { ...comparison.signal },
-          benchmarkMetrics: { ...comparison.benchmark },
-          excess: { ...comparison.excess },
-          signalCurve: curve(sig),
-          benchmarkCurve: curve(bench),
-          reportKey: keys.reportKey,
-          chartKey: keys.chartKey,
-        }),
-      );
-      return { comparison, reportKey: keys.reportKey, chartKey: keys.chartKey };
+      const written = await putReport(markdown);
+      const stored = await upsert({
+        startDate: p.start,
+        endDate: p.end,
+        runDate: p.date,
+        status: 'completed',
+        initialCapital: p.initialCapital,
+        params: paramsJson(p),
+        signalDates: input.signalDates,
+        signalMetrics: { ...comparison.signal },
+        benchmarkMetrics: { ...comparison.benchmark },
+        excess: { ...comparison.excess },
+        signalCurve: curve(sig),
+        benchmarkCurve: curve(bench),
+        reportKey: written ? keys.reportKey : null,
+        chartKey: charted ? keys.chartKey : null,
+      });
+      return {
+        comparison,
+        reportKey: written ? keys.reportKey : null,
+        chartKey: charted ? keys.chartKey : null,
+        stored,
+        markdown: written ? null : markdown,
+        errors,
+      };
     },
   };
 }
@@ -224,4 +279,5 @@ const paramsJson = (p: ResolvedBacktestParams) => ({
   costModel: p.costModel,
   minTradeValue: p.minTradeValue,
   riskFreeRate: p.riskFreeRate,
+  rebalance: p.rebalance,
 });

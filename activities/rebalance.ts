@@ -25,6 +25,7 @@ import {
   type RebalanceDay,
   type RebalanceOutcome,
 } from '../src/domain/rebalance-day';
+import type { RebalanceFrequency, RebalancePolicy } from '../src/domain/rebalance-policy';
 import { renderRebalanceReport } from '../src/reports/rebalance-report';
 import { asActivityFailure } from './support/failures';
 import { heartbeat } from './support/heartbeat';
@@ -36,6 +37,10 @@ export interface PortfolioSettings {
   initialCapital: number;
   paperTrading: boolean;
   minTradeValue: number;
+  /** The rebalance policy (REBALANCE_FREQUENCY, REBALANCE_BAND_ABS, REBALANCE_BAND_REL), shared with the backtest. */
+  rebalanceFrequency: RebalanceFrequency;
+  rebalanceBandAbsolute: number;
+  rebalanceBandRelative: number;
 }
 
 export interface RebalanceDeps {
@@ -63,6 +68,9 @@ export interface RebalanceContext {
   signals: DaySignal[];
   dividends: DueDividend[];
   minTradeValue: number;
+  rebalancePolicy: RebalancePolicy;
+  /** The account's last rebalance day before this date (the frequency counts from it), or null. */
+  lastRebalanceDate: string | null;
 }
 
 export interface RebalanceSummary {
@@ -106,6 +114,13 @@ interface StoredPlan {
   baseSnapshotDate: string | null;
   baseShares: Record<string, number>;
   signalsUsed: number;
+}
+
+/** The domain's policy from the settings. */
+export function rebalancePolicyOf(
+  s: Pick<PortfolioSettings, 'rebalanceFrequency' | 'rebalanceBandAbsolute' | 'rebalanceBandRelative'>,
+): RebalancePolicy {
+  return { frequency: s.rebalanceFrequency, bandAbsolute: s.rebalanceBandAbsolute, bandRelative: s.rebalanceBandRelative };
 }
 
 const work = (date: string, name: string) => layout.dailyWork('rebalance', parseIsoDate(date), name);
@@ -163,6 +178,8 @@ export function createRebalanceActivities(deps: RebalanceDeps) {
         signals,
         dividends,
         minTradeValue: deps.portfolioSettings.minTradeValue,
+        rebalancePolicy: rebalancePolicyOf(deps.portfolioSettings),
+        lastRebalanceDate: await portfolio.lastRebalanceDate(date),
       };
       const contextKey = work(date, 'context.json');
       await putJson(store, contextKey, ctx);
@@ -189,6 +206,8 @@ export function createRebalanceActivities(deps: RebalanceDeps) {
           signals: ctx.signals,
           dividends: ctx.dividends,
           minTradeValue: ctx.minTradeValue,
+          rebalancePolicy: ctx.rebalancePolicy,
+          lastRebalanceDate: ctx.lastRebalanceDate,
         }),
       );
       const plan: StoredPlan = {

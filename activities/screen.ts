@@ -39,6 +39,8 @@ import { withDbFailures } from './support/db-failures';
 export interface ScreenDeps {
   store: ObjectStore;
   screening: ScreeningRepo;
+  /** Annual risk-free rate of the screen's Sharpe (SCREEN_RISK_FREE_RATE). */
+  screenSettings: { riskFreeRate: number };
 }
 
 export interface LoadScreenPricesInput {
@@ -80,10 +82,14 @@ export function createScreenActivities(deps: ScreenDeps) {
       return { status: 'ok', date, pricesKey, symbols, bars: kept.length, firstDate: kept[0]?.date ?? date, skipped };
     },
 
-    /** Returns and risk metrics per symbol (domain `symbolMetrics`, 252-bar window) -> metrics.json. */
+    /** Returns and risk metrics per symbol (domain `symbolMetrics`, 252-bar window, Sharpe net of the configured rf) -> metrics.json. */
     async computeScreenMetrics(input: { date: string; pricesKey: string }): Promise<{ metricsKey: string; symbols: number }> {
       const p = await readScreenPrices(store, input.pricesKey);
-      const records = metricsRecords(closesBySymbol(p.symbols, p.dates, p.adjCloses), SCREEN_LOOKBACK_BARS);
+      const records = metricsRecords(
+        closesBySymbol(p.symbols, p.dates, p.adjCloses),
+        SCREEN_LOOKBACK_BARS,
+        deps.screenSettings.riskFreeRate,
+      );
       const metricsKey = work(input.date, 'metrics.json');
       await putJson(store, metricsKey, records);
       return { metricsKey, symbols: records.length };

@@ -38,6 +38,7 @@ import { createPool } from '../src/adapters/postgres/pool';
 import { freePort } from '../src/stack/free-port';
 import { startEmbeddedPostgres, stopEmbeddedPostgres } from '../src/stack/postgres';
 import { percentile } from './percentile';
+import { loadAverage } from './support';
 import { parse as parseYaml } from 'yaml';
 
 interface AutocannonResult {
@@ -267,6 +268,7 @@ async function main() {
           api_heap_cap_mb: heapCapMb,
           signals_by_outcome: Object.fromEntries(outcomes.rows.map((r) => [r.outcome, Number(r.n)])),
           rejections_by_rule: Object.fromEntries(rules.rows.map((r) => [r.rule, Number(r.n)])),
+          ...loadAverage(),
         },
         null,
         2,

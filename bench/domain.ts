@@ -14,7 +14,8 @@
  * - linear_scaling_8x: time(8 M bars) / time(1 M bars) for the indicators
  *   plus performanceSummary on one long series; ~8 means linear.
  *
- * Run with `npm run bench:domain`. Data generation is outside the timings.
+ * Run with `npm run bench:domain`. Data generation is outside the timings;
+ * load_avg_1m/5m/15m say how busy the machine was.
  */
 import { performance } from 'node:perf_hooks';
 import { bollingerBands, ema, macd, rsi, sma } from '../src/domain/indicators';
@@ -23,6 +24,7 @@ import { simpleReturns } from '../src/domain/returns';
 import { performanceSummary } from '../src/domain/risk';
 import { screenUniverse } from '../src/domain/screening';
 import { analyzeSymbolBars } from '../src/domain/symbol-analysis';
+import { loadAverage } from './support';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -128,5 +130,6 @@ console.log(
     indicators_bars_per_s: Math.round((SYMBOLS * DAYS) / indicatorsS),
     linear_scaling_8x: Number((t8 / t1).toFixed(2)),
     node: process.version,
+    ...loadAverage(),
   }),
 );

@@ -28,6 +28,7 @@ import { waitFor } from '../src/stack/processes';
 import { createPool } from '../src/adapters/postgres/pool';
 import { migrate } from '../src/adapters/postgres/migrate';
 import { createObjectStore } from '../src/adapters/object-store';
+import { loadAverage } from './support';
 import { embeddedPostgresPid, startEmbeddedPostgres } from '../src/stack/postgres';
 import { bundleWorkflows } from '../scripts/bundle-workflows';
 import { ingestHourlyDataset } from '../src/adapters/hourly-dataset/ingest';
@@ -203,7 +204,7 @@ async function main() {
         object_store_outage: objectStoreOutage,
       },
     };
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...report, ...loadAverage() }, null, 2)}\n`);
   } finally {
     for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
     await client?.connection.close().catch(() => undefined);

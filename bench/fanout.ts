@@ -5,11 +5,13 @@
  * aggregate_s, worker_peak_rss_mb (VmHWM of the worker process) and
  * kernel_bars_per_s (the analysis kernel alone over the same contracts).
  * Uses the default data dir, so the full dataset is generated once and shared
- * with the demo.
+ * with the demo; the dataset is input, not work timed. Every run analyses
+ * under a new run key, so its children, rows and result files are new and a
+ * second run does the same work as the first. load_avg_1m/5m/15m say how busy
+ * the machine was.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { temporalServerPid } from '../src/stack/temporal-server';
 import { join, resolve } from 'node:path';
 import { bundleWorkflows } from '../scripts/bundle-workflows';
@@ -24,6 +26,7 @@ import { readContractSeries, readDatasetManifest } from '../src/adapters/hourly-
 import { ingestHourlyDataset } from '../src/adapters/hourly-dataset/ingest';
 import { analyzeSymbolBars } from '../src/domain/symbol-analysis';
 import { connectClient, followOrchestrator, runAggregate, startOrchestrator } from '../src/cli/fanout-client';
+import { loadAverage } from './support';
 
 /** user + system CPU seconds of a process so far (/proc/<pid>/stat fields 14 and 15, in clock ticks of 1/100 s). */
 function cpuSeconds(pid: number | undefined): number {
@@ -136,7 +139,7 @@ async function main() {
         window: values.window ? Number(values.window) : config.fanout.maxConcurrentChildren,
         worker_cpu_s: Math.round(cpu.worker * 10) / 10,
         temporal_server_cpu_s: Math.round(cpu.server * 10) / 10,
-        load_avg_1m: Math.round(loadavg()[0] * 100) / 100,
+        ...loadAverage(),
         activities: activitySeconds,
       }) + '\n',
     );

@@ -8,13 +8,13 @@
  *   commit batches their writes);
  * - conc_cpu_ms_per_order: this process's CPU time per order in that phase
  *   (less sensitive to a busy machine than the wall-clock figures;
- *   load_average_1m says how busy it was);
+ *   load_avg_1m/5m/15m say how busy it was);
  * - resting_orders: open limit orders on the book during both phases (a
  *   submit must not slow down with the book's history).
  * Knobs: BENCH_SEQ_ORDERS (2000), BENCH_CONC_ORDERS (10000), BENCH_CONCURRENCY (50).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPaperBroker } from '../src/adapters/broker/paper';
 import { createManualPriceFeed } from '../src/adapters/price-feed/manual';
@@ -23,6 +23,7 @@ import { migrate } from '../src/adapters/postgres/migrate';
 import { startEmbeddedPostgres, stopEmbeddedPostgres } from '../src/stack/postgres';
 import { freePort } from '../src/stack/free-port';
 import { quantile } from '../src/domain/stats';
+import { loadAverage } from './support';
 
 const SEQ = Number(process.env.BENCH_SEQ_ORDERS ?? 2000);
 const CONC_ORDERS = Number(process.env.BENCH_CONC_ORDERS ?? 10_000);
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
         conc_orders_per_s: Math.round(CONC_ORDERS / concSeconds),
         conc_p99_ms: r2(quantile(conc, 0.99)),
         conc_cpu_ms_per_order: r2((cpu.user + cpu.system) / 1000 / CONC_ORDERS),
-        load_average_1m: r2(loadavg()[0]),
+        ...loadAverage(),
         resting_orders: RESTING,
       })}\n`,
     );

@@ -10,9 +10,15 @@
  * of its signal day earns the signal portfolio nothing, while the same
  * signal a day earlier earns the jump.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { startTestWorker, testClient, testConfig, testDb } from './helpers';
+import { recordHistory, startTestWorker, testClient, testConfig, testDb, testEnv, uniqueName } from './helpers';
+import { workflowIds } from '../workflows/names';
+import { createBacktestActivities } from '../activities/backtest';
+import { createObjectStore } from '../src/adapters/object-store';
+import { createPool } from '../src/adapters/postgres/pool';
 import { seedMarketData, UNIVERSE_SYMBOLS } from './daily-fixtures';
 import { runBacktest } from '../src/cli/commands/report';
 import { createBacktestRepo } from '../src/adapters/postgres/backtest-repo';
@@ -21,8 +27,10 @@ import type { Recommendation } from '../src/domain/scoring';
 import type { Db } from '../src/adapters/postgres/pool';
 import { DAILY_UNIVERSE } from '../src/adapters/hourly-dataset/universe';
 import { referenceMetrics } from './reference-metrics';
+import { DEFAULT_REBALANCE_POLICY } from '../src/domain/rebalance-policy';
 
-const config = testConfig();
+// Written for the rule before the rebalance policy (every signal day, exactly to the target): keep it explicitly.
+const config = testConfig({ REBALANCE_FREQUENCY: 'daily', REBALANCE_BAND_ABS: '0', REBALANCE_BAND_REL: '0' });
 let worker: Awaited<ReturnType<typeof startTestWorker>>;
 let client: Client;
 let db: Db;
@@ -110,6 +118,11 @@ describe('backtest (WF6)', () => {
     // The signal portfolio trades on many dates and pays costs; the benchmark trades once.
     expect(r.signal!.trades).toBeGreaterThan(r.benchmark!.trades);
     expect(r.benchmark!.costs).toBeGreaterThan(0);
+    // Turnover, costs and cost drag reach the result, the stored row and the report (definitions: src/domain/turnover.ts).
+    expect(r.signal!.costsTotal).toBeCloseTo(r.signal!.costs / 25_000, 12);
+    expect(r.signal!.costDrag).toBeGreaterThan(0);
+    expect(r.signal!.turnoverAnnual).toBeGreaterThan(r.benchmark!.turnoverAnnual);
+    expect(row.signalMetrics!.costDrag).toBeCloseTo(r.signal!.costDrag, 12);
 
     // The benchmark holds the first date's buys and strong buys, equally: check its first-day value against the stored closes.
     const firstBuys = DAILY_UNIVERSE.slice(0, 20)
@@ -120,10 +133,11 @@ describe('backtest (WF6)', () => {
     expect(bench.equity[0]).toBeGreaterThan(25_000 * 0.99);
 
     // Report: both curves in one chart, the comparison and the monthly returns.
-    const md = new TextDecoder().decode(await worker.store.get(r.reportKey));
+    const md = new TextDecoder().decode(await worker.store.get(r.reportKey!));
     expect(md).toContain('## Comparison');
     expect(md).toContain('## Per-period returns');
     expect(md).toContain('| 2014-12 |');
+    expect(md).toContain('| cost drag (gross - net CAGR) |');
     const svg = new TextDecoder().decode(await worker.store.get(r.chartKey!));
     // two curves in the equity panel, their underwater curves in the drawdown panel below
     expect(svg.match(/<polyline data-series="signal portfolio"/g)).toHaveLength(2);
@@ -178,5 +192,59 @@ describe('backtest (WF6)', () => {
     expect(r).toMatchObject({ status: 'no_signals', signal: null });
     expect((await createBacktestRepo(db).getBacktestRun('2011-01-03', '2011-06-30'))?.status).toBe('no_signals');
     expect(UNIVERSE_SYMBOLS.length).toBe(49);
+  });
+
+  // Seed 003: "DB and MinIO failures are non-fatal (report is still returned as workflow output)", as in WF5.
+  it('an object store that stays down past the outage window degrades the run instead of failing it', async () => {
+    const blocker = join(testEnv().dataDir, uniqueName('not-a-dir'));
+    writeFileSync(blocker, 'a file where the object root should be');
+    const cfg = testConfig({ OBJECT_STORE_ROOT: blocker, RETRY_OUTAGE_WINDOW_SECONDS: '2' });
+    const w = await startTestWorker(cfg);
+    try {
+      const r = await runBacktest(client, cfg.temporal.taskQueue, { date: END, start: START, end: END });
+      expect(r.status).toBe('degraded');
+      expect(r.reportKey).toBeNull();
+      expect(r.errors!.join(' ')).toMatch(/could not load or store its data: .*still failing after/);
+      expect(r.report).toContain('The backtest could not run');
+      // The degraded path (patch backtest-storage-not-fatal) as a replay fixture: QUANT_RECORD_HISTORIES=backtest.
+      recordHistory(workflowIds.backtest(END), 'backtest');
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it('failed writes are listed, not thrown: the report comes back inline and the row is not claimed stored', async () => {
+    const dead = createPool('postgres://nobody:x@127.0.0.1:1/none', 1);
+    const blocker = join(testEnv().dataDir, uniqueName('not-a-dir'));
+    writeFileSync(blocker, 'a file where the object root should be');
+    const params = { date: '2011-06-30', start: '2011-01-03', end: '2011-06-30', initialCapital: 25_000 };
+    try {
+      const settings = {
+        lookbackDays: 365,
+        initialCapital: 25_000,
+        minTradeValue: 100,
+        riskFreeRate: 0,
+        rebalance: DEFAULT_REBALANCE_POLICY,
+      };
+      const resolved = await createBacktestActivities({
+        store: worker.store,
+        backtests: createBacktestRepo(db),
+        backtestSettings: settings,
+      }).resolveBacktestParams(params);
+      const acts = createBacktestActivities({
+        store: createObjectStore(testConfig({ OBJECT_STORE_ROOT: blocker })),
+        backtests: createBacktestRepo(dead),
+        backtestSettings: settings,
+      });
+      const fin = await acts.finishBacktest({ params: resolved.params, signalDates: 0, signalCurveKey: null, benchmarkCurveKey: null });
+      expect(fin.stored).toBe(false);
+      expect(fin.reportKey).toBeNull();
+      expect(fin.errors).toHaveLength(2);
+      expect(fin.errors[0]).toMatch(/backtest_runs upsert .* failed/);
+      expect(fin.errors[1]).toMatch(/writing reports\/.* failed/);
+      expect(fin.markdown).toContain('2011-01-03');
+    } finally {
+      await dead.end();
+    }
   });
 });

@@ -16,6 +16,9 @@ import { SEARCH_ATTRIBUTES, workflowIds } from '../workflows/names';
 import type { Db } from '../src/adapters/postgres/pool';
 import type { ObjectStore } from '../src/adapters/object-store/types';
 import type { FanoutProgress } from '../workflows/fanout-window';
+import { stableHash } from '../src/config/load';
+import { fanoutRunConfig } from '../src/domain/fanout-run';
+import { analysisParameters } from '../src/domain/symbol-analysis';
 
 const config = testConfig();
 let worker: Awaited<ReturnType<typeof startTestWorker>>;
@@ -61,6 +64,41 @@ async function run(numContracts: number, extra: { failContracts?: string[]; runK
 }
 
 describe('fan-out analysis on the real stack', () => {
+  it('FANOUT_THRESHOLDS=fixed: every bar at ±0.5 % whatever the VIX (seed 001), and its own config hash', async () => {
+    const cfg = testConfig({ FANOUT_THRESHOLDS: 'fixed' });
+    const w = await startTestWorker(cfg);
+    try {
+      const runKey = uniqueName('fixed');
+      const started = await startOrchestrator(client, cfg.temporal.taskQueue, {
+        numContracts: 2,
+        dataset,
+        runValidation: false,
+        runKey,
+        maxConcurrentChildren: 2,
+      });
+      const result = await followOrchestrator(client, started.workflowId, () => undefined, 100);
+      expect(result.succeeded).toBe(2);
+      const request = { dataset, numContracts: 2, outputPrefix: 'fanout', failContracts: [] };
+      expect(result.configHash).toBe(stableHash(fanoutRunConfig(request, analysisParameters('fixed'))));
+      expect(result.configHash).not.toBe(stableHash(fanoutRunConfig(request)));
+      for (const row of await createFanoutRepo(db).listResults(runKey)) {
+        const t = await readParquet(await store.get(row.resultKey), { columns: ['buy_threshold', 'vix', 'price', 'signal'] });
+        const vix = t.columns.vix as ArrayLike<number>;
+        expect(Math.max(...Array.from(vix)) - Math.min(...Array.from(vix))).toBeGreaterThan(1);
+        expect(new Set(Array.from(t.columns.buy_threshold as ArrayLike<number>))).toEqual(new Set([0.5]));
+        // Independently: buy above +0.5 %, sell below -0.5 %, from the stored prices.
+        const price = t.columns.price as ArrayLike<number>;
+        const expected = Array.from(price, (p, i) => {
+          const c = i === 0 ? NaN : (p / price[i - 1] - 1) * 100;
+          return c > 0.5 ? 'buy' : c < -0.5 ? 'sell' : 'hold';
+        });
+        expect(t.columns.signal).toEqual(expected);
+      }
+    } finally {
+      await w.stop();
+    }
+  });
+
   it('runs 10 contracts with validation, one child per contract, and aggregates', async () => {
     const { runKey, result, seen, workflowId } = await run(10);
     expect(result).toMatchObject({ runKey, total: 10, succeeded: 10, failed: 0, validation: 'PASS', shards: 0, failedShare: 0 });

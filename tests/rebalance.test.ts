@@ -18,7 +18,9 @@ import { runRebalance } from '../src/cli/commands/portfolio';
 import { transactionCost } from '../src/domain/costs';
 import type { Db } from '../src/adapters/postgres/pool';
 
-const config = testConfig();
+// These cases were written for the rule before the rebalance policy (every day, exactly to the target): keep it explicitly.
+const DAILY_NO_BAND = { REBALANCE_FREQUENCY: 'daily', REBALANCE_BAND_ABS: '0', REBALANCE_BAND_REL: '0' };
+const config = testConfig(DAILY_NO_BAND);
 let worker: Awaited<ReturnType<typeof startTestWorker>>;
 let client: Client;
 let db: Db;
@@ -172,7 +174,7 @@ describe('rebalance (WF4)', () => {
 
   it('capital too small for any trade: reported, the cash is kept', async () => {
     await resetAccount(db);
-    const small = testConfig({ PORTFOLIO_INITIAL_CAPITAL: '300' });
+    const small = testConfig({ ...DAILY_NO_BAND, PORTFOLIO_INITIAL_CAPITAL: '300' });
     const w = await startTestWorker(small);
     try {
       const r = await runRebalance(client, small.temporal.taskQueue, { date: D1 });
@@ -200,5 +202,30 @@ describe('rebalance (WF4)', () => {
     expect(r.snapshot!.cash / r.snapshot!.totalValue).toBeGreaterThan(0.85);
     expect(await repo().getRun(D2)).toMatchObject({ infeasible: true });
     expect(await text(r.reportKey!)).toContain('Caps infeasible: caps allow only 15.00% invested');
+  });
+
+  it('monthly (the default policy): the first day invests, the next day of the month is not due, April is due again', async () => {
+    await resetAccount(db);
+    const monthly = testConfig();
+    expect(monthly.portfolio.rebalanceFrequency).toBe('monthly');
+    const w = await startTestWorker(monthly);
+    try {
+      const q = monthly.temporal.taskQueue;
+      const r1 = await runRebalance(client, q, { date: D1 });
+      expect(r1).toMatchObject({ status: 'executed', outcome: 'traded' });
+      expect(r1.trades).toBeGreaterThan(0);
+      // D2 has signals (three strong buys, from the case above) but March already rebalanced on D1
+      const r2 = await runRebalance(client, q, { date: D2 });
+      expect(r2).toMatchObject({ status: 'executed', outcome: 'not_due', trades: 0 });
+      expect(await repo().getTrades(D2)).toEqual([]);
+      expect((await repo().getSnapshot(D2))!.totalValue).toBeGreaterThan(0);
+      expect(await text(r2.reportKey!)).toContain('not a rebalance day');
+      // April 1: due, but no signals were run for it, so it is no rebalance and April stays due
+      const r3 = await runRebalance(client, q, { date: D3 });
+      expect(r3).toMatchObject({ status: 'executed', outcome: 'no_signals', trades: 0 });
+      expect(await repo().lastRebalanceDate('2024-04-02')).toBe(D1);
+    } finally {
+      await w.stop();
+    }
   });
 });

@@ -92,7 +92,9 @@ describe('screen (WF2)', () => {
     const symbols = [...UNIVERSE_SYMBOLS].sort();
     const loaded = await db.query<{ d: string }>(`SELECT to_char(($1::date - 400), 'YYYY-MM-DD') AS d`, [D]);
     const closesExact = await Promise.all(symbols.map((s) => adjCloses(db, s, D, loaded.rows[0].d)));
-    const ref = screenUniverse(closesExact);
+    // The worker's Sharpe is net of SCREEN_RISK_FREE_RATE (default 5 %, seed 003).
+    const ref = screenUniverse(closesExact, { riskFreeRate: config.screening.riskFreeRate });
+    expect(config.screening.riskFreeRate).toBe(0.05);
     expect(r.clusters).toBe(ref.k);
     symbols.forEach((s, i) => {
       const got = rows.find((x) => x.symbol === s)!;

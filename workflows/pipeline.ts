@@ -43,7 +43,7 @@ export interface PipelineResult {
   /** WF5; absent when the pipeline stopped before it. */
   monitor?: Pick<MonitorResult, 'status' | 'totalValue' | 'dailyPnl' | 'errors' | 'reportKey'> & { alerts: number };
   /** WF6; absent when the pipeline stopped before it. */
-  backtest?: Pick<BacktestResult, 'status' | 'start' | 'end' | 'excess' | 'reportKey'>;
+  backtest?: Pick<BacktestResult, 'status' | 'start' | 'end' | 'excess' | 'reportKey'> & { errors: string[] };
 }
 
 /**
@@ -141,7 +141,7 @@ export async function pipeline(input: PipelineInput = {}): Promise<PipelineResul
       staticSummary: `WF6 backtest to ${date}`,
       typedSearchAttributes: tags,
     });
-    backtested = { status: b.status, start: b.start, end: b.end, excess: b.excess, reportKey: b.reportKey };
+    backtested = { status: b.status, start: b.start, end: b.end, excess: b.excess, reportKey: b.reportKey, errors: b.errors ?? [] };
   }
   setCurrentDetails(`done: ${screened.symbols} screened, ${signalled.symbols} signals${rebalanced ? `, ${rebalanced.trades} trades` : ''}`);
   return {

@@ -2,7 +2,10 @@
  * `rebalance` (WF4, paper trading): load the date's signals, the account and
  * the closes -> plan (pension targets with caps, whole-share orders with
  * their cost breakdown, min trade value, positive expected net alpha) and
- * store it -> execute the paper trades and take the snapshot in one
+ * store it (trades only on the rebalance days of REBALANCE_FREQUENCY and
+ * only names outside their no-trade band: src/domain/rebalance-policy.ts,
+ * the rule WF6 replays; other days book dividends and mark, outcome
+ * `not_due`) -> execute the paper trades and take the snapshot in one
  * transaction keyed by the date (exactly once) -> order report. A date that
  * was already executed returns its stored result without trading again.
  * ID `rebalance-<date>`; `Pipeline = 'daily'`, `RunDate = <date>`.

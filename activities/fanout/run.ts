@@ -12,6 +12,7 @@ import { readDatasetManifest } from '../../src/adapters/hourly-dataset/store';
 import { stableHash } from '../../src/config/load';
 import { contractsToAnalyze, fanoutRunConfig, reconcileRun, selectRunContracts, type RunRequest } from '../../src/domain/fanout-run';
 import type { ObjectStore } from '../../src/adapters/object-store/types';
+import { ANALYSIS_PARAMETERS } from '../../src/domain/symbol-analysis';
 import type { ValidationStatus } from '../../src/domain/data-validation';
 import { renderRunReport } from '../../src/reports/fanout-report';
 import { asActivityFailure } from '../support/failures';
@@ -57,7 +58,7 @@ export interface FinalizedRun {
   failedContracts: string[];
 }
 
-export function createRunActivities({ store, repo }: FanoutDeps) {
+export function createRunActivities({ store, repo, analysis = ANALYSIS_PARAMETERS }: FanoutDeps) {
   return {
     /** Check the request against the dataset, record the run, and return its contracts and hashes. */
     async prepareRun(input: PrepareRunInput): Promise<PreparedRun> {
@@ -67,7 +68,7 @@ export function createRunActivities({ store, repo }: FanoutDeps) {
           available.map((c) => c.symbol),
           input,
         );
-        const configHash = stableHash(fanoutRunConfig(input));
+        const configHash = stableHash(fanoutRunConfig(input, analysis));
         await repo.startRun({ ...input, datasetHash, configHash });
         const runManifest = { runKey: input.runKey, dataset: input.dataset, datasetHash, configHash, contracts };
         await store.put(layout.fanoutManifest(input.outputPrefix, input.runKey), JSON.stringify(runManifest, null, 2), {

@@ -64,6 +64,20 @@ const outputOption = () =>
 const workerOption = () =>
   new Option('--worker', 'run a worker in this process for the duration (else one must be polling: `quant worker`)');
 
+/** `run ingest` for the command `quant run ingest`. */
+const pathOf = (cmd: Command): string => {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+};
+
+/** Every command that does something, with its usage and description: the top-level help lists them all. */
+function allCommands(leaves: Command[]): string {
+  const rows = leaves.map((c) => [`quant ${pathOf(c)} ${c.usage()}`, c.description()]);
+  const width = Math.max(...rows.map(([u]) => u.length));
+  return rows.map(([u, d]) => `  ${u.padEnd(width)}  ${d}`).join('\n');
+}
+
 const example = (...lines: string[]) => `\nExample:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
 /**
@@ -76,28 +90,40 @@ const example = (...lines: string[]) => `\nExample:\n${lines.map((l) => `  $ ${l
  *   const { run } = buildProgram(async (name) => void calls.push(name));
  *   await run(['worker', '--help']); // 0, calls is still []
  */
-export function buildProgram(invoke: Invoke, output: ProgramOutput = {}): { program: Command; run: (argv: string[]) => Promise<number> } {
+export function buildProgram(
+  invoke: Invoke,
+  output: ProgramOutput = {},
+): { program: Command; commands: () => string[]; run: (argv: string[]) => Promise<number> } {
   let exitCode = 0;
+  const leaves: Command[] = [];
   const program = new Command('quant')
     .description('rule-based research and paper-trading workflows on Temporal')
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({
+      // "quant: unknown option '--x'", like the errors the commands themselves print.
+      outputError: (message, write) => write(message.replace(/^error: /, 'quant: ')),
       ...(output.writeOut ? { writeOut: output.writeOut } : {}),
       ...(output.writeErr ? { writeErr: output.writeErr } : {}),
     })
-    .addHelpText('after', example('quant demo', 'quant run pipeline --date 2026-02-06', 'quant run --help'));
+    .addHelpText(
+      'after',
+      () =>
+        `\nAll commands:\n${allCommands(leaves)}\n${example('quant demo', 'quant run pipeline --date 2026-02-06', 'quant run ingest --help')}`,
+    );
 
   /** A leaf command whose action hands its options to `invoke`. */
-  const leaf = (parent: Command, name: string, path: CommandName, description: string, ...examples: string[]) =>
-    parent
-      .command(name)
+  const leaf = (parent: Command, name: string, path: CommandName, description: string, ...examples: string[]) => {
+    const cmd = parent.command(name);
+    leaves.push(cmd);
+    return cmd
       .description(description)
       .addHelpText('after', example(...examples))
       .action(async (...a: unknown[]) => {
         const cmd = a[a.length - 1] as Command;
         exitCode = (await invoke(path, cmd.opts(), cmd.args)) ?? 0;
       });
+  };
   const group = (name: string, description: string) => program.command(name).description(description);
 
   leaf(
@@ -119,7 +145,7 @@ export function buildProgram(invoke: Invoke, output: ProgramOutput = {}): { prog
     program,
     'api',
     'api',
-    'serve the execution service (HTTP + WebSocket) on the paper venue at API_HOST:API_PORT',
+    'serve the execution service (HTTP + WebSocket) at API_HOST:API_PORT, on the local paper venue or Alpaca (BROKER)',
     'quant api',
     'quant api keys create --name bot --role trade',
   );
@@ -173,7 +199,16 @@ export function buildProgram(invoke: Invoke, output: ProgramOutput = {}): { prog
     .option('--lookback-days <n>', 'days of price history to ingest (a range: for its first date)', intArg(0))
     .option('--sentiment-weight <w>', 'weight of news sentiment in the signal, 0..1', numberArg(0, 1))
     .addOption(workerOption())
-    .addOption(outputOption());
+    .addOption(outputOption())
+    // One date or one range: checked before the command runs, like commander's own required options.
+    .hook('preAction', (cmd) => {
+      const o = cmd.opts<{ date?: string; from?: string; to?: string }>();
+      if (o.date === undefined && (o.from === undefined || o.to === undefined))
+        cmd.error('error: give --date <YYYY-MM-DD>, or a range with both --from and --to', {
+          exitCode: 2,
+          code: 'commander.missingMandatoryOptionValue',
+        });
+    });
   leaf(
     run,
     'ingest',
@@ -186,7 +221,9 @@ export function buildProgram(invoke: Invoke, output: ProgramOutput = {}): { prog
     .option('--from <YYYY-MM-DD>', 'backfill start (with --to)', dateArg)
     .option('--to <YYYY-MM-DD>', 'backfill end (with --from)', dateArg)
     .option('--symbols <A,B>', 'symbols (default the 49-name universe)', listArg)
-    .option('--lookback <n>', 'days of history before --date', intArg(0))
+    .option('--lookback-days <n>', 'days of history before --date (the same spelling as run pipeline)', intArg(0))
+    // The old spelling keeps working for scripts written against it; the help shows one.
+    .addOption(new Option('--lookback <n>').argParser(intArg(0)).hideHelp().conflicts('lookbackDays'))
     .option('--chunk-days <n>', 'days per backfill chunk', intArg(1))
     .addOption(workerOption())
     .addOption(outputOption());
@@ -369,6 +406,7 @@ export function buildProgram(invoke: Invoke, output: ProgramOutput = {}): { prog
 
   return {
     program,
+    commands: () => leaves.map(pathOf),
     run: async (argv) => {
       exitCode = 0;
       try {

@@ -22,10 +22,17 @@ describe('loadConfig', () => {
       maxChildrenPerParent: 1000,
       defaultDataset: 'synthetic',
       outputPrefix: 'fanout',
+      thresholds: 'vix',
     });
     expect(FANOUT_DEFAULTS).toEqual(c.fanout);
     expect(DATA_DEFAULTS).toEqual({ seed: 20000127 });
     expect(loadConfig({ FANOUT_OUTPUT_PREFIX: 'runs-2026' }).fanout.outputPrefix).toBe('runs-2026');
+    expect(c.fanout.thresholds).toBe('vix');
+    expect(loadConfig({ FANOUT_THRESHOLDS: 'fixed' }).fanout.thresholds).toBe('fixed');
+    expect(() => loadConfig({ FANOUT_THRESHOLDS: 'wide' })).toThrow(/FANOUT_THRESHOLDS/);
+    expect(c.screening.riskFreeRate).toBe(0.05);
+    expect(loadConfig({ SCREEN_RISK_FREE_RATE: '0' }).screening.riskFreeRate).toBe(0);
+    expect(() => loadConfig({ SCREEN_RISK_FREE_RATE: '-0.01' })).toThrow(/SCREEN_RISK_FREE_RATE/);
     expect(() => loadConfig({ FANOUT_OUTPUT_PREFIX: '../etc' })).toThrow(/FANOUT_OUTPUT_PREFIX/);
   });
 

@@ -11,6 +11,8 @@ import {
   FANOUT_DEFAULTS as FANOUT_DEFAULT_VALUES,
   MAX_CHILDREN_PER_PARENT,
 } from '../domain/fanout-defaults';
+import { DEFAULT_REBALANCE_POLICY, REBALANCE_FREQUENCIES } from '../domain/rebalance-policy';
+import { THRESHOLD_MODES } from '../domain/symbol-analysis';
 
 export { MAX_CHILDREN_PER_PARENT };
 
@@ -49,6 +51,8 @@ export const fanoutSettingsSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { message: "must be letters, digits, '.', '_' or '-' (at most 100)" })
     .default(FANOUT_DEFAULT_VALUES.outputPrefix),
+  /** The analysis kernel's buy/sell thresholds: `vix` = 0.5 x VIX/15 % (seed 000), `fixed` = ±0.5 % (seed 001). In the run's config hash. */
+  thresholds: z.enum(THRESHOLD_MODES).default(FANOUT_DEFAULT_VALUES.thresholds),
 });
 
 /** The synthetic market's settings. */
@@ -153,6 +157,13 @@ export const configSchema = z
         modelDir: z.string().min(1).optional(),
       })
       .prefault({}),
+    /** WF2 screen. */
+    screening: z
+      .object({
+        /** Annual risk-free rate of the screen's Sharpe ratio (seed 003: "risk-free rate adjusted"; its rate is 5 %, as in WF5). */
+        riskFreeRate: z.coerce.number().min(0).max(1).default(0.05),
+      })
+      .prefault({}),
     signals: z
       .object({
         technicalWeight: z.coerce.number().min(0).max(1).default(0.3),
@@ -163,12 +174,24 @@ export const configSchema = z
     /** WF4 rebalance: the paper account. */
     portfolio: z
       .object({
-        /** Cash of the account before its first snapshot. */
+        /** Cash of the account before its first snapshot, in the prices' currency (USD for the US universe; seed 003's EUR 25,000 taken as 25,000). */
         initialCapital: z.coerce.number().positive().default(25_000),
         /** Paper trading (the only mode today): trades are booked in Postgres, no broker is called. */
         paperTrading: bool.default(true),
-        /** Trades with a notional below this are skipped. */
+        /** Trades with a notional below this are skipped (prices' currency, like initialCapital; seed 003: EUR 100). */
         minTradeValue: z.coerce.number().min(0).default(100),
+        /**
+         * WF4 and WF6 trade only on the first trading day of each period; defaults and their reasons:
+         * DEFAULT_REBALANCE_POLICY in src/domain/rebalance-policy.ts.
+         */
+        rebalanceFrequency: z
+          .enum(REBALANCE_FREQUENCIES as [string, ...string[]])
+          .transform((v) => v as (typeof REBALANCE_FREQUENCIES)[number])
+          .default(DEFAULT_REBALANCE_POLICY.frequency),
+        /** No-trade band, absolute: a name trades only when |weight - target| > max(this, bandRelative x target). */
+        rebalanceBandAbsolute: z.coerce.number().min(0).max(1).default(DEFAULT_REBALANCE_POLICY.bandAbsolute),
+        /** No-trade band, relative to the target weight. */
+        rebalanceBandRelative: z.coerce.number().min(0).max(10).default(DEFAULT_REBALANCE_POLICY.bandRelative),
       })
       .prefault({}),
     /** WF5 monitor: the risk window and the alert thresholds (fractions: 0.05 = 5 %). */
@@ -336,6 +359,7 @@ export const ENV_NAMES: Record<string, string> = {
   'fanout.maxChildrenPerParent': 'FANOUT_MAX_CHILDREN_PER_PARENT',
   'fanout.defaultDataset': 'FANOUT_DATASET',
   'fanout.outputPrefix': 'FANOUT_OUTPUT_PREFIX',
+  'fanout.thresholds': 'FANOUT_THRESHOLDS',
   'data.seed': 'QUANT_SEED',
   'marketData.provider': 'MARKET_DATA_PROVIDER',
   'marketData.filePath': 'MARKET_DATA_FILE',
@@ -356,8 +380,12 @@ export const ENV_NAMES: Record<string, string> = {
   'portfolio.initialCapital': 'PORTFOLIO_INITIAL_CAPITAL',
   'portfolio.paperTrading': 'PAPER_TRADING',
   'portfolio.minTradeValue': 'MIN_TRADE_VALUE',
+  'portfolio.rebalanceFrequency': 'REBALANCE_FREQUENCY',
+  'portfolio.rebalanceBandAbsolute': 'REBALANCE_BAND_ABS',
+  'portfolio.rebalanceBandRelative': 'REBALANCE_BAND_REL',
   'monitoring.windowDays': 'MONITOR_WINDOW_DAYS',
   'monitoring.riskFreeRate': 'MONITOR_RISK_FREE_RATE',
+  'screening.riskFreeRate': 'SCREEN_RISK_FREE_RATE',
   'monitoring.maxDrawdown': 'MONITOR_MAX_DRAWDOWN',
   'monitoring.maxPositionWeight': 'MONITOR_MAX_POSITION_WEIGHT',
   'monitoring.maxVar95': 'MONITOR_MAX_VAR95',

@@ -8,6 +8,7 @@ import type { AllocationCandidate } from './allocation';
 import type { BacktestMarket, SignalDay, SimulationResult } from './backtest';
 import { DEFAULT_COST_MODEL, type CostModel } from './costs';
 import { addDays, isIsoDate } from './dates';
+import type { RebalancePolicy } from './rebalance-policy';
 import { QuantError } from './errors';
 
 /** What a caller may ask of a backtest; everything but the run date has a default. */
@@ -29,6 +30,8 @@ export interface ResolvedBacktestParams {
   costModel: CostModel;
   minTradeValue: number;
   riskFreeRate: number;
+  /** Frequency and no-trade band: WF4's (the configured REBALANCE_* settings). */
+  rebalance: RebalancePolicy;
 }
 
 /** A backtest parameter that cannot be right (a bad date, a reversed window, a negative capital or cost): retrying cannot help. */

@@ -211,6 +211,20 @@ describe('metrics', () => {
     expect(mr.reduce((w, x) => w * (1 + x.return), 1)).toBeCloseTo(1.2, 12);
   });
 
+  it('infeasible caps on many rebalance days make one note with the count', () => {
+    // one strong buy can hold only the 5 % stock cap: infeasible on each of the 3 daily rebalances
+    const days = ['2024-01-02', '2024-01-03', '2024-01-04'].map(buyX);
+    const sim = simulateSignalPortfolio(jumpMarket, days, {
+      initialCapital: 100_000,
+      rebalance: { frequency: 'daily', bandAbsolute: 0, bandRelative: 0 },
+    });
+    const caps = sim.notes.filter((n) => n.includes('caps'));
+    expect(caps).toHaveLength(1);
+    expect(caps[0]).toMatch(
+      /^caps left weight in cash on 3 rebalance date\(s\) \(2024-01-02 \.\. 2024-01-04\); first: caps allow only 5\.00% invested/,
+    );
+  });
+
   it('rejects a non-positive capital and misaligned closes', () => {
     expect(() => simulateSignalPortfolio(jumpMarket, [], { initialCapital: 0 })).toThrow(/initial capital/);
     expect(() => simulateSignalPortfolio({ ...jumpMarket, closes: [[1], [2]] }, [], { initialCapital: 1 })).toThrow(/closes of X/);

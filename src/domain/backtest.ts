@@ -1,6 +1,7 @@
 /**
  * The backtest engine of WF6: replay the pension allocation over past
- * signals (rebalanced on each signal date, whole shares, the full cost
+ * signals (rebalanced on the signal dates the rebalance policy makes due,
+ * within the same no-trade band as WF4, whole shares, the full cost
  * model) and an equal-weight buy-and-hold benchmark of the first signal
  * date's buy and strong-buy names, then compare them. Pure and
  * deterministic; the activities only load data and store results.
@@ -16,7 +17,9 @@ import { DomainInputError } from './errors';
 import { ratioAvailability } from './metric-availability';
 import { generateOrders } from './orders';
 import { applyFill, emptyPortfolio, type PortfolioState } from './portfolio';
+import { applyNoTradeBand, DAILY_NO_BAND, isRebalanceDue, resolveRebalancePolicy, type RebalancePolicy } from './rebalance-policy';
 import { performanceSummary, type PerformanceSummary } from './risk';
+import { tradingSeries, type TradingSeries } from './turnover';
 
 /** Closes of every symbol on a common trading calendar. */
 export interface BacktestMarket {
@@ -40,6 +43,8 @@ export interface BacktestParams {
   policy?: Partial<AllocationPolicy>;
   /** Trades below this notional are skipped (default 100, as in WF4). */
   minTradeValue?: number;
+  /** Frequency and no-trade band, as WF4's (default DEFAULT_REBALANCE_POLICY). */
+  rebalance?: Partial<RebalancePolicy>;
 }
 
 /** One simulated portfolio. */
@@ -58,12 +63,25 @@ export interface SimulationResult {
   executionDates: string[];
   trades: number;
   costs: number;
+  /** Notional bought + sold at each curve point (dollars). */
+  traded: number[];
+  /** Costs paid at each curve point (dollars). */
+  dayCosts: number[];
   /** Notes such as candidates skipped for lack of a price, or an infeasible allocation. */
   notes: string[];
 }
 
-/** Headline statistics of one curve: `performanceSummary`'s, less VaR and win rate (formulas in risk.ts / returns.ts). */
-export type BacktestMetrics = Omit<PerformanceSummary, 'var' | 'winRate'>;
+/**
+ * Headline statistics of one curve: `performanceSummary`'s, less VaR and win
+ * rate (formulas in risk.ts / returns.ts), with annual turnover, total costs
+ * (a fraction of the initial capital) and cost drag (turnover.ts); NaN when
+ * the curve has no trading series.
+ */
+export type BacktestMetrics = Omit<PerformanceSummary, 'var' | 'winRate' | 'turnoverAnnual' | 'costsTotal' | 'costDrag'> & {
+  turnoverAnnual: number;
+  costsTotal: number;
+  costDrag: number;
+};
 
 export interface BacktestComparison {
   signal: BacktestMetrics;
@@ -135,7 +153,8 @@ function rebalanceTo(
   targetWeights: Record<string, number>,
   price: (s: string) => number,
   params: BacktestParams,
-): { state: PortfolioState; trades: number; costs: number } {
+  policy: RebalancePolicy,
+): { state: PortfolioState; trades: number; costs: number; traded: number } {
   const prices: Record<string, number> = {};
   const holdings: Record<string, number> = {};
   for (const [s, pos] of Object.entries(state.positions)) {
@@ -143,21 +162,24 @@ function rebalanceTo(
     prices[s] = price(s);
   }
   for (const s of Object.keys(targetWeights)) prices[s] = price(s);
+  const cash = Math.max(0, state.cash);
   const plan = generateOrders({
-    targetWeights,
+    targetWeights: applyNoTradeBand(targetWeights, holdings, prices, cash, policy).weights,
     holdings,
     prices,
-    cash: Math.max(0, state.cash),
+    cash,
     minTradeValue: params.minTradeValue ?? 100,
     costModel: params.costModel ?? DEFAULT_COST_MODEL,
   });
   let next = state;
   let costs = 0;
+  let traded = 0;
   for (const o of plan.orders) {
     next = applyFill(next, { symbol: o.symbol, side: o.side, shares: o.shares, price: o.price, cost: o.cost.total });
     costs += o.cost.total;
+    traded += o.notional;
   }
-  return { state: next, trades: plan.orders.length, costs };
+  return { state: next, trades: plan.orders.length, costs, traded };
 }
 
 function finish(
@@ -171,12 +193,18 @@ function finish(
 }
 
 /**
- * The signal portfolio: on each signal day's execution close, target
- * weights = pensionAllocation(candidates with a price so far, policy), then
+ * The signal portfolio: on each signal day's execution close that the
+ * rebalance policy makes due (isRebalanceDue with the last execution date:
+ * the first signal day, then the first signal day of each later period;
+ * with `daily`, every signal day), target weights = pensionAllocation(candidates
+ * with a price so far, policy), then the no-trade band (applyNoTradeBand),
  * generateOrders (whole shares, costs, minimum trade) and applyFill; every
- * close in between is marked to market. Candidates without any close up to
- * the execution day are left out (noted). Signals after the last market day
- * are ignored (noted). No signal day -> an empty result.
+ * close in between is marked to market. Signal days that are not due do
+ * not trade, sells included (a name whose target became 0 is sold at the
+ * next rebalance, as in WF4). Candidates without any close up to the
+ * execution day are left out; infeasible caps are noted once with the
+ * number of days. Signals after the last market day are ignored (noted).
+ * No signal day -> an empty result.
  * Bad input (capital <= 0, lengths that disagree, unsorted dates) -> DomainInputError.
  *
  * @example
@@ -199,7 +227,9 @@ export function simulateSignalPortfolio(
     }
     byExec.set(t, d);
   }
-  if (byExec.size === 0) return finish([], [], params.initialCapital, { executionDates: [], trades: 0, costs: 0, notes });
+  if (byExec.size === 0)
+    return finish([], [], params.initialCapital, { executionDates: [], trades: 0, costs: 0, traded: [], dayCosts: [], notes });
+  const policy = resolveRebalancePolicy(params.rebalance);
   const first = Math.min(...byExec.keys());
   const px = lastPrices(market);
   for (let t = 0; t < first; t++) px.advance(t);
@@ -207,28 +237,46 @@ export function simulateSignalPortfolio(
   const dates: string[] = [];
   const equity: number[] = [];
   const executionDates: string[] = [];
+  const traded: number[] = [];
+  const dayCosts: number[] = [];
+  const unpricedDays: string[] = [];
+  const infeasibleDays: { date: string; note: string }[] = [];
   let trades = 0;
   let costs = 0;
   for (let t = first; t < market.dates.length; t++) {
     px.advance(t);
     const day = byExec.get(t);
-    if (day) {
+    let tradedToday = 0;
+    let costsToday = 0;
+    if (day && isRebalanceDue(market.dates[t], executionDates.at(-1) ?? null, policy.frequency)) {
       const priced = day.candidates.filter((c) => px.price(c.symbol) > 0);
-      if (priced.length < day.candidates.length) {
-        notes.push(`${day.date}: ${day.candidates.length - priced.length} candidate(s) without a price skipped`);
-      }
+      if (priced.length < day.candidates.length) unpricedDays.push(day.date);
       const alloc = pensionAllocation(priced, params.policy);
-      if (!alloc.feasible && alloc.note) notes.push(`${day.date}: ${alloc.note}`);
-      const r = rebalanceTo(state, alloc.weights, px.price, params);
+      if (!alloc.feasible && alloc.note) infeasibleDays.push({ date: day.date, note: alloc.note });
+      const r = rebalanceTo(state, alloc.weights, px.price, params, policy);
       state = r.state;
       trades += r.trades;
       costs += r.costs;
+      tradedToday = r.traded;
+      costsToday = r.costs;
       executionDates.push(market.dates[t]);
     }
     dates.push(market.dates[t]);
     equity.push(markToMarket(state, px.price));
+    traded.push(tradedToday);
+    dayCosts.push(costsToday);
   }
-  return finish(dates, equity, params.initialCapital, { executionDates, trades, costs, notes });
+  if (unpricedDays.length > 0)
+    notes.push(
+      `candidates without a price skipped on ${unpricedDays.length} rebalance date(s) (${unpricedDays[0]} .. ${unpricedDays.at(-1)})`,
+    );
+  if (infeasibleDays.length > 0) {
+    const f = infeasibleDays[0];
+    notes.push(
+      `caps left weight in cash on ${infeasibleDays.length} rebalance date(s) (${f.date} .. ${infeasibleDays.at(-1)!.date}); first: ${f.note}`,
+    );
+  }
+  return finish(dates, equity, params.initialCapital, { executionDates, trades, costs, traded, dayCosts, notes });
 }
 
 /**
@@ -249,6 +297,8 @@ export function simulateBuyAndHold(market: BacktestMarket, firstDay: SignalDay |
       executionDates: [],
       trades: 0,
       costs: 0,
+      traded: [],
+      dayCosts: [],
       notes: ['no first signal day within the market dates'],
     });
   const px = lastPrices(market);
@@ -258,23 +308,30 @@ export function simulateBuyAndHold(market: BacktestMarket, firstDay: SignalDay |
   const equity: number[] = [];
   let trades = 0;
   let costs = 0;
+  const traded: number[] = [];
+  const dayCosts: number[] = [];
   for (let t = t0; t < market.dates.length; t++) {
     px.advance(t);
+    traded.push(0);
+    dayCosts.push(0);
     if (t === t0) {
       const names = firstDay.candidates.filter(
         (c) => (c.recommendation === 'buy' || c.recommendation === 'strong_buy') && px.price(c.symbol) > 0,
       );
       if (names.length === 0) notes.push(`${firstDay.date}: no buy or strong-buy name with a price; the benchmark holds cash`);
       const w = Object.fromEntries(names.map((c) => [c.symbol, 1 / names.length]));
-      const r = rebalanceTo(state, w, px.price, params);
+      // one purchase from cash: no band (a band would only keep small targets unbought)
+      const r = rebalanceTo(state, w, px.price, params, DAILY_NO_BAND);
       state = r.state;
       trades = r.trades;
       costs = r.costs;
+      traded[0] = r.traded;
+      dayCosts[0] = r.costs;
     }
     dates.push(market.dates[t]);
     equity.push(markToMarket(state, px.price));
   }
-  return finish(dates, equity, params.initialCapital, { executionDates: [market.dates[t0]], trades, costs, notes });
+  return finish(dates, equity, params.initialCapital, { executionDates: [market.dates[t0]], trades, costs, traded, dayCosts, notes });
 }
 
 /**
@@ -282,20 +339,31 @@ export function simulateBuyAndHold(market: BacktestMarket, firstDay: SignalDay |
  * first element includes the first day's costs against the initial
  * capital): performanceSummary with P = 252 and the annual risk-free rate
  * (Sharpe on excess returns with rf_p = (1 + rf)^(1/252) - 1, Sortino with
- * target rf_p, drawdown and Calmar on wealth starting at 1 = the capital).
- * An empty curve -> NaN metrics. Below MIN_PERIODS_FOR_RATIOS (20) periods
- * the annualised figures (CAGR, volatility, Sharpe, Sortino, Calmar) are
+ * target rf_p, drawdown and Calmar on wealth starting at 1 = the capital),
+ * plus turnover, total costs and cost drag from `trading` (tradingSeries of
+ * the curve; NaN without it). An empty curve -> NaN metrics. Below
+ * MIN_PERIODS_FOR_RATIOS (20) periods the annualised figures (CAGR,
+ * volatility, Sharpe, Sortino, Calmar, annual turnover, cost drag) are
  * NaN: a few days extrapolated to a year mislead (`ratioAvailability`
- * gives the reason the report prints); total return and max drawdown stay.
+ * gives the reason the report prints); total return, max drawdown and
+ * total costs stay.
  *
  * @example
- *   backtestMetrics(sim.returns, 0.05).sharpe
+ *   backtestMetrics(sim.returns, 0.05, 252, tradingSeries(sim)).costDrag
  */
-export function backtestMetrics(returns: readonly number[], riskFreeRate: number, periodsPerYear = 252): BacktestMetrics {
-  const s = performanceSummary(returns, { periodsPerYear, riskFreeRate });
+export function backtestMetrics(
+  returns: readonly number[],
+  riskFreeRate: number,
+  periodsPerYear = 252,
+  trading?: TradingSeries,
+): BacktestMetrics {
+  const s = performanceSummary(returns, { periodsPerYear, riskFreeRate, trading });
   const shown = ratioAvailability(s.periods).available;
   const annualised = (x: number) => (shown ? x : NaN);
   return {
+    turnoverAnnual: annualised(s.turnoverAnnual ?? NaN),
+    costsTotal: s.costsTotal ?? NaN,
+    costDrag: annualised(s.costDrag ?? NaN),
     periods: s.periods,
     totalReturn: s.totalReturn,
     cagr: annualised(s.cagr),
@@ -315,8 +383,8 @@ export function backtestMetrics(returns: readonly number[], riskFreeRate: number
  *   compareBacktests(signalSim, benchmarkSim, 0.05).excess.cagr
  */
 export function compareBacktests(signal: SimulationResult, benchmark: SimulationResult, riskFreeRate: number): BacktestComparison {
-  const a = backtestMetrics(signal.returns, riskFreeRate);
-  const b = backtestMetrics(benchmark.returns, riskFreeRate);
+  const a = backtestMetrics(signal.returns, riskFreeRate, 252, tradingSeries(signal));
+  const b = backtestMetrics(benchmark.returns, riskFreeRate, 252, tradingSeries(benchmark));
   return {
     signal: a,
     benchmark: b,
@@ -328,6 +396,9 @@ export function compareBacktests(signal: SimulationResult, benchmark: Simulation
       sortino: a.sortino - b.sortino,
       maxDrawdown: a.maxDrawdown - b.maxDrawdown,
       calmar: a.calmar - b.calmar,
+      turnoverAnnual: a.turnoverAnnual - b.turnoverAnnual,
+      costsTotal: a.costsTotal - b.costsTotal,
+      costDrag: a.costDrag - b.costDrag,
     },
   };
 }

@@ -18,6 +18,8 @@ export const FANOUT_DEFAULTS = {
   defaultDataset: 'synthetic',
   /** Object-store prefix of run inputs, results and portfolio files: <outputPrefix>/<runKey>/... */
   outputPrefix: 'fanout',
+  /** The kernel's buy/sell thresholds: `vix` (0.5 x VIX/15, seed 000) or `fixed` (±0.5 %, seed 001). */
+  thresholds: 'vix',
 } as const;
 
 /** The synthetic market's default seed (the first bar's date). */

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { stableHash } from '../config/load';
-import { ANALYSIS_PARAMETERS, analyzeSymbolBars } from './symbol-analysis';
+import { ANALYSIS_PARAMETERS, analysisParameters, analyzeSymbolBars } from './symbol-analysis';
 import {
   InvalidRunRequestError,
   contractsToAnalyze,
@@ -87,6 +87,21 @@ describe('fanoutRunConfig: one source of truth for the analysis parameters', () 
     const a = stableHash(fanoutRunConfig({ ...REQUEST, failContracts: ['B', 'A'] }));
     expect(stableHash(fanoutRunConfig({ ...REQUEST, failContracts: ['A', 'B'] }))).toBe(a);
     expect(stableHash(fanoutRunConfig({ ...REQUEST, outputPrefix: 'other' }))).not.toBe(stableHash(fanoutRunConfig(REQUEST)));
+  });
+
+  it('fixed thresholds (seed 001, ±0.5 %) ignore the VIX; VIX-scaled ones (seed 000) follow it; each has its own hash', () => {
+    // Bar 1: +0.6 % at VIX 30. VIX-scaled: 0.5 * 30 / 15 = 1.0 % -> hold. Fixed: 0.5 % -> buy.
+    // Bar 2: -0.3 % at VIX 6. VIX-scaled: 0.5 * 6 / 15 = 0.2 % -> sell. Fixed: 0.5 % -> hold.
+    const b = { price: f64([100, 100.6, 100.2982]), spx: f64([4000, 4004, 4000]), vix: f64([15, 30, 6]) };
+    const vix = analyzeSymbolBars(b, analysisParameters('vix'));
+    const fixed = analyzeSymbolBars(b, analysisParameters('fixed'));
+    expect(analysisParameters('vix')).toBe(ANALYSIS_PARAMETERS);
+    expect(Array.from(vix.buyThreshold)).toEqual([0.5, 1, 0.2]);
+    expect(Array.from(fixed.buyThreshold)).toEqual([0.5, 0.5, 0.5]);
+    expect(Array.from(vix.signal)).toEqual([0, 0, -1]);
+    expect(Array.from(fixed.signal)).toEqual([0, 1, 0]);
+    expect(stableHash(fanoutRunConfig(REQUEST, analysisParameters('fixed')))).not.toBe(stableHash(fanoutRunConfig(REQUEST)));
+    expect(Object.isFrozen(analysisParameters('fixed'))).toBe(true);
   });
 
   it('pins the parameters every recorded config hash was taken over', () => {

@@ -83,6 +83,13 @@ export type MonitorComputation =
  * first of its month and of its year (the base is the last snapshot strictly
  * before each).
  *
+ * A departure from seed 003, whose base is the first-of-month (first-of-year)
+ * snapshot. A snapshot is taken at a session's close, so the seed's base
+ * already contains the month's first session: its MTD leaves that session's
+ * P&L out, and reads 0 all through the first trading day. The close before
+ * the 1st (the previous month-end) is the base of a fund factsheet's or
+ * pyfolio's MTD/YTD, so the month's every session counts.
+ *
  * @example
  *   periodStarts('2025-03-14') // { monthStart: '2025-03-01', yearStart: '2025-01-01' }
  */

@@ -50,6 +50,23 @@ describe('rebalanceDay bad input', () => {
     expect(d.after.cash).toBe(500);
   });
 
+  it('a target whose one share costs more than its allocation is listed under rejected, with its numbers', () => {
+    // two strong buys in two sectors: 5 % each (stock cap) of 10,000 = 500 dollars each.
+    // S00 at 40: 12 shares (480). S01 at 600: 500 / 600 < 1 share -> no order, rejected.
+    const d = rebalanceDay({
+      ...base,
+      cash: 10_000,
+      positions: [],
+      prices: { S00: 40, S01: 600 },
+      signals: [sig('S00', 80), sig('S01', 80)],
+    });
+    expect(d.orders.map((o) => [o.symbol, o.shares])).toEqual([['S00', 12]]);
+    expect(d.rejected).toHaveLength(1);
+    expect(d.rejected[0]).toMatchObject({ symbol: 'S01', side: 'buy', shares: 0, reason: 'share_price_above_allocation', price: 600 });
+    expect(d.rejected[0].targetWeight).toBeCloseTo(0.05, 12);
+    expect(d.rejected[0].allocation).toBeCloseTo(500, 9);
+  });
+
   it('caps infeasible: reported, the unplaced weight stays in cash', () => {
     const d = rebalanceDay({
       ...base,

@@ -3,7 +3,9 @@
  * dividends credited and reinvested, held symbols marked to the day's close
  * (or kept at their last price and flagged), pension target weights, whole-
  * share orders with their cost breakdown, the expected-net-alpha filter, the
- * fills booked at weighted average cost, and the closing valuation. Built on
+ * fills booked at weighted average cost, and the closing valuation. It
+ * trades only on the rebalance days of its policy and only names outside
+ * their no-trade band (rebalance-policy.ts, shared with the backtest). Built on
  * allocation, orders, costs and portfolio; the workflow's activity and the
  * property tests run the very same code.
  */
@@ -11,6 +13,7 @@ import { pensionAllocation, type Allocation, type AllocationPolicy } from './all
 import { DEFAULT_COST_MODEL, type CostModel } from './costs';
 import { generateOrders, type Order } from './orders';
 import { applyFill, type PortfolioState } from './portfolio';
+import { applyNoTradeBand, isRebalanceDue, resolveRebalancePolicy, type RebalancePolicy } from './rebalance-policy';
 import type { Recommendation } from './scoring';
 
 /** The expected-alpha assumption behind the trade filter. */
@@ -85,6 +88,10 @@ export interface RebalanceDayInput {
   allocationPolicy?: Partial<AllocationPolicy>;
   costModel?: CostModel;
   alphaPolicy?: AlphaPolicy;
+  /** Frequency and no-trade band (default DEFAULT_REBALANCE_POLICY). */
+  rebalancePolicy?: Partial<RebalancePolicy>;
+  /** The account's last rebalance day (a day with an outcome in REBALANCED_OUTCOMES); null or absent = none, so the day is due. */
+  lastRebalanceDate?: string | null;
 }
 
 export interface PlannedOrder extends Order {
@@ -100,8 +107,12 @@ export interface RejectedTrade {
   side: 'buy' | 'sell';
   shares: number;
   notional: number;
-  reason: 'min_trade_value' | 'insufficient_cash' | 'net_alpha';
+  reason: 'min_trade_value' | 'insufficient_cash' | 'net_alpha' | 'share_price_above_allocation';
   netAlpha?: number;
+  /** share_price_above_allocation: the target weight, its dollars (weight x account value) and one share's price. */
+  targetWeight?: number;
+  allocation?: number;
+  price?: number;
 }
 
 export interface BookedDividend {
@@ -131,7 +142,15 @@ export interface MarkedPosition extends HeldPosition {
   stale: boolean;
 }
 
-export type RebalanceOutcome = 'traded' | 'no_signals' | 'no_trades' | 'capital_too_small';
+export type RebalanceOutcome = 'traded' | 'no_signals' | 'no_trades' | 'capital_too_small' | 'not_due';
+
+/**
+ * The outcomes of a rebalance day (targets evaluated, whether or not
+ * anything traded): the rebalance frequency counts from the last of them.
+ * A day without signals or not due is no rebalance. (The portfolio repo's
+ * `lastRebalanceDate` query lists the same values.)
+ */
+export const REBALANCED_OUTCOMES: readonly RebalanceOutcome[] = ['traded', 'no_trades', 'capital_too_small'];
 
 export interface RebalanceDay {
   date: string;
@@ -147,6 +166,10 @@ export interface RebalanceDay {
   targets: TargetWeight[];
   orders: PlannedOrder[];
   rejected: RejectedTrade[];
+  /** Targeted or held names inside their no-trade band: left alone today. */
+  inBand: string[];
+  /** The policy the day ran with. */
+  rebalancePolicy: RebalancePolicy;
   before: { cash: number; positionsValue: number; totalValue: number };
   after: { cash: number; positionsValue: number; totalValue: number; positions: MarkedPosition[] };
   costs: number;
@@ -161,7 +184,14 @@ const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
  * cost), marking, targets (pension allocation over the signals; symbols
  * without a price are dropped; held symbols without a price are frozen and
  * the other targets rescaled so they still apply to the whole account),
- * generateOrders, the net-alpha filter on buys, fills (sells first).
+ * the no-trade band (applyNoTradeBand), generateOrders, the net-alpha
+ * filter on buys, fills (sells first). A day that is not a rebalance day
+ * (isRebalanceDue(date, lastRebalanceDate, frequency) false) only books
+ * dividends and marks: outcome 'not_due', no targets, no trades, sells
+ * included (a name whose target became 0 is sold at the next rebalance
+ * day, as in the backtest). A target with no holding whose one share costs
+ * more than its allocation (weight x account value) is listed under
+ * rejected with reason 'share_price_above_allocation'.
  *
  * Accounting identity (checked by the property test): after.totalValue +
  * costs = before.totalValue + sum(prev shares x (price - lastPrice)) +
@@ -169,6 +199,8 @@ const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
  */
 export function rebalanceDay(input: RebalanceDayInput): RebalanceDay {
   const costModel = input.costModel ?? DEFAULT_COST_MODEL;
+  const policy = resolveRebalancePolicy(input.rebalancePolicy);
+  const due = isRebalanceDue(input.date, input.lastRebalanceDate ?? null, policy.frequency);
   const alphaPolicy = input.alphaPolicy ?? DEFAULT_ALPHA_POLICY;
   const priceOf = (s: string) => {
     const p = input.prices[s];
@@ -223,9 +255,10 @@ export function rebalanceDay(input: RebalanceDayInput): RebalanceDay {
   let targets: TargetWeight[] = [];
   let orders: PlannedOrder[] = [];
   const rejected: RejectedTrade[] = [];
-  let outcome: RebalanceOutcome = 'no_signals';
+  let inBand: string[] = [];
+  let outcome: RebalanceOutcome = due ? 'no_signals' : 'not_due';
 
-  if (signals.length > 0) {
+  if (due && signals.length > 0) {
     allocation = pensionAllocation(
       signals.map((s) => ({ symbol: s.symbol, sector: s.sector ?? 'Unknown', recommendation: s.signal })),
       input.allocationPolicy,
@@ -258,8 +291,10 @@ export function rebalanceDay(input: RebalanceDayInput): RebalanceDay {
       prices[s] = priceOf(s)!;
     }
     for (const s of Object.keys(weights)) prices[s] = priceOf(s)!;
+    const banded = applyNoTradeBand(weights, holdings, prices, state.cash, policy);
+    inBand = banded.inBand;
     const plan = generateOrders({
-      targetWeights: weights,
+      targetWeights: banded.weights,
       holdings,
       prices,
       cash: state.cash,
@@ -286,6 +321,22 @@ export function rebalanceDay(input: RebalanceDayInput): RebalanceDay {
         const alpha = -expectedAlpha(score, o.notional, alphaPolicy);
         orders.push({ ...o, score, expectedAlpha: alpha, netAlpha: alpha - o.cost.total });
       }
+    }
+    // A target never held whose whole share exceeds its dollars truncates to 0 shares in generateOrders: say so.
+    const named = new Set([...plan.orders.map((o) => o.symbol), ...rejected.map((r) => r.symbol), ...inBand]);
+    for (const [s, w] of Object.entries(weights)) {
+      const allocationDollars = w * plan.portfolioValue;
+      if (named.has(s) || (holdings[s] ?? 0) > 0 || !(allocationDollars < prices[s])) continue;
+      rejected.push({
+        symbol: s,
+        side: 'buy',
+        shares: 0,
+        notional: 0,
+        reason: 'share_price_above_allocation',
+        targetWeight: w,
+        allocation: allocationDollars,
+        price: prices[s],
+      });
     }
     // sells first (generateOrders' order), so buys are paid from their proceeds
     orders = [...orders.filter((o) => o.side === 'sell'), ...orders.filter((o) => o.side === 'buy')];
@@ -338,6 +389,8 @@ export function rebalanceDay(input: RebalanceDayInput): RebalanceDay {
     targets,
     orders,
     rejected,
+    inBand,
+    rebalancePolicy: policy,
     before,
     after: { cash: state.cash, positionsValue, totalValue: state.cash + positionsValue, positions },
     costs: state.fees,

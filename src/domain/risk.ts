@@ -14,6 +14,7 @@
  */
 import { cagr, periodRate, totalReturn, wealthIndex } from './returns';
 import { mean, pairMoments, quantile, std, ZERO_DEVIATION_REL, type Series } from './stats';
+import { annualTurnover, costDrag, totalCosts, type TradingSeries } from './turnover';
 
 /** Options shared by the annualised statistics. */
 export interface AnnualisationOptions {
@@ -277,22 +278,39 @@ export interface PerformanceSummary {
   /** Historical VaR at the requested confidence (95 % by default), as a return. */
   var: number;
   winRate: number;
+  /** With `options.trading` only: mean one-sided turnover per period x P (turnover.ts). */
+  turnoverAnnual?: number;
+  /** With `options.trading` only: total costs as a fraction of the initial capital. */
+  costsTotal?: number;
+  /** With `options.trading` only: CAGR of the same trades without costs minus CAGR (turnover.ts). */
+  costDrag?: number;
 }
 
 /**
  * All headline statistics of a return series in one call, each with the
  * convention of its own function in this module. Sortino's target is the
  * per-period risk-free rate. Empty input -> periods 0 and NaN statistics
- * (total return 0).
+ * (total return 0). With `options.trading` (the per-period series of
+ * `tradingSeries`, aligned with `returns`) it adds annual turnover, total
+ * costs and cost drag.
  *
  * @example
  *   performanceSummary(dailyReturns, { periodsPerYear: 252, riskFreeRate: 0.02 }).sharpe
  */
-export function performanceSummary(returns: Series, options: AnnualisationOptions & { varConfidence?: number } = {}): PerformanceSummary {
+export function performanceSummary(
+  returns: Series,
+  options: AnnualisationOptions & { varConfidence?: number; trading?: TradingSeries } = {},
+): PerformanceSummary {
   const p = options.periodsPerYear ?? 252;
   let n = 0;
   for (let i = 0; i < returns.length; i++) if (returns[i] === returns[i]) n++;
+  const t = options.trading;
   return {
+    ...(t && {
+      turnoverAnnual: annualTurnover(t.turnover, p),
+      costsTotal: totalCosts(t.costs),
+      costDrag: costDrag(returns, t.grossReturns, p),
+    }),
     periods: n,
     totalReturn: totalReturn(returns),
     cagr: cagr(returns, p),

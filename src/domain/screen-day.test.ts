@@ -35,6 +35,25 @@ describe('closesBySymbol and metricsRecords', () => {
     expect(a).toMatchObject({ symbol: 'A', bars: 2, lastDate: '2024-01-03', lastClose: 11 });
     expect(a.metrics.momentum[10]).toBeNaN();
   });
+
+  it('takes the Sharpe net of the annual risk-free rate: mean(r - rf_d) / std(r - rf_d, ddof 1) * sqrt(252), rf_d = 1.05^(1/252) - 1', () => {
+    const closes = [100, 101, 100.5, 102, 101.2, 103];
+    const day = (i: number) => Date.UTC(2024, 0, 2 + i);
+    const g = closesBySymbol(
+      closes.map(() => 'A'),
+      closes.map((_, i) => day(i)),
+      closes,
+    );
+    // Independent: the formula of seed 003's compute_sharpe (empyrical's sharpe_ratio) written out here.
+    const rfDaily = Math.pow(1.05, 1 / 252) - 1;
+    const ex = closes.slice(1).map((p, i) => p / closes[i] - 1 - rfDaily);
+    const mean = ex.reduce((x, y) => x + y, 0) / ex.length;
+    const sd = Math.sqrt(ex.reduce((x, y) => x + (y - mean) ** 2, 0) / (ex.length - 1));
+    const [net] = metricsRecords(g, 252, 0.05);
+    expect(net.metrics.sharpe).toBeCloseTo((mean / sd) * Math.sqrt(252), 12);
+    const [gross] = metricsRecords(g, 252);
+    expect(gross.metrics.sharpe).toBeGreaterThan(net.metrics.sharpe);
+  });
 });
 
 describe('JSON round trip of metric records', () => {

@@ -111,14 +111,22 @@ export function closesBySymbol(
   return out;
 }
 
-/** `symbolMetrics` over each symbol's series (window `lookback` bars), with its last bar's date (epoch ms -> YYYY-MM-DD) and close. */
-export function metricsRecords(groups: Map<string, { dates: number[]; closes: number[] }>, lookback: number): SymbolMetricsRecord[] {
+/**
+ * `symbolMetrics` over each symbol's series (window `lookback` bars, Sharpe
+ * net of the annual `riskFreeRate`, default 0), with its last bar's date
+ * (epoch ms -> YYYY-MM-DD) and close.
+ */
+export function metricsRecords(
+  groups: Map<string, { dates: number[]; closes: number[] }>,
+  lookback: number,
+  riskFreeRate = 0,
+): SymbolMetricsRecord[] {
   return [...groups].map(([symbol, g]) => ({
     symbol,
     bars: g.closes.length,
     lastDate: formatIsoDate(new Date(g.dates[g.dates.length - 1])),
     lastClose: g.closes[g.closes.length - 1],
-    metrics: symbolMetrics(g.closes, { lookback }),
+    metrics: symbolMetrics(g.closes, { lookback, riskFreeRate }),
   }));
 }
 

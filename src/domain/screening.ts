@@ -119,7 +119,13 @@ export interface CompositeScores {
  * composite = sum_f w_f z_f / sum_f w_f over the factors
  * - momentum: z of the mean of the per-horizon z-scores (each horizon
  *   standardised first so the 252-day figure does not swamp the 10-day one);
- * - lowVolatility: z of -volatility;
+ * - lowVolatility: z of -volatility. Seed 003 names the factor "inverse
+ *   252-day annualized volatility"; -volatility gives the same ranks, but
+ *   1/volatility is convex: the quietest names (and a constant series, whose
+ *   1/0 is Infinity and would make every z-score NaN) get z-scores far from
+ *   the rest, so the factor's 25 % would mostly sort one or two outliers.
+ *   Linear in volatility, the factor spreads its weight over the universe;
+ *   the composite differs from the seed's, the factor's ranks do not;
  * - rsi: z of the contrarian score (50 - RSI) / 50;
  * - sharpe: z of the Sharpe ratio.
  * A NaN factor z-score (missing data, or a factor equal for everybody)

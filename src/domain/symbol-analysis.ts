@@ -21,12 +21,25 @@ export const QUALITY = { neutral: 0, good: 1, bad: -1 } as const;
 export interface AnalysisParameters {
   /** Name and version of the kernel's formulas. */
   readonly kernel: string;
-  /** buy threshold = thresholdFactor * VIX / vixScale (percent). */
+  /**
+   * How the buy/sell thresholds are set. The seeds disagree: seed 000 scales
+   * them with the VIX, seed 001 ("Buy signal: price increase > 0.5%") fixes
+   * them. `vix` (the default): buy = thresholdFactor * VIX / vixScale;
+   * `fixed`: buy = thresholdFactor, whatever the VIX. Sell = -buy in both.
+   * Absent means `vix`, so the default object, and with it every config
+   * hash recorded before the setting existed, is unchanged.
+   */
+  readonly thresholds?: ThresholdMode;
+  /** Percent: the fixed threshold, or the threshold at VIX = vixScale. */
   readonly thresholdFactor: number;
   readonly vixScale: number;
   /** beta is clipped to [-betaClip, betaClip]. */
   readonly betaClip: number;
 }
+
+/** The two threshold rules of the seeds: VIX-scaled (seed 000) or fixed (seed 001). */
+export const THRESHOLD_MODES = ['vix', 'fixed'] as const;
+export type ThresholdMode = (typeof THRESHOLD_MODES)[number];
 
 export const ANALYSIS_PARAMETERS: AnalysisParameters = Object.freeze({
   kernel: 'analyzeSymbolBars/1',
@@ -34,6 +47,19 @@ export const ANALYSIS_PARAMETERS: AnalysisParameters = Object.freeze({
   vixScale: 15,
   betaClip: 3,
 });
+
+const FIXED_THRESHOLD_PARAMETERS: AnalysisParameters = Object.freeze({ ...ANALYSIS_PARAMETERS, thresholds: 'fixed' });
+
+/**
+ * The kernel's parameters for a threshold rule: ANALYSIS_PARAMETERS itself
+ * for `vix`, the same with `thresholds: 'fixed'` (±0.5 %) otherwise.
+ *
+ * @example
+ *   analyzeSymbolBars(bars, analysisParameters('fixed')).buyThreshold[0] // 0.5
+ */
+export function analysisParameters(thresholds: ThresholdMode): AnalysisParameters {
+  return thresholds === 'fixed' ? FIXED_THRESHOLD_PARAMETERS : ANALYSIS_PARAMETERS;
+}
 
 export const BETA_CLIP = ANALYSIS_PARAMETERS.betaClip;
 
@@ -75,7 +101,7 @@ export interface SymbolSummary {
   badTrades: number;
   /** good / total * 100, 0 when there are no trades. */
   successRate: number;
-  /** Mean of beta over the bars where it is defined (bar 1 onward). NaN for < 2 bars. */
+  /** Mean of beta over the bars where it is defined (bar 1 onward; see analyzeSymbolBars on bar 0). NaN for < 2 bars. */
   avgBeta: number;
   /** Mean VIX over all bars. NaN for no bars. */
   avgVix: number;
@@ -87,7 +113,7 @@ export interface SymbolAnalysis {
   spxChangePct: Float64Array;
   /** price_change_pct / spx_change_pct, undefined -> 1.0, then clipped to [-betaClip, betaClip]. */
   beta: Float64Array;
-  /** thresholdFactor * VIX / vixScale (sell threshold is its negative). */
+  /** thresholdFactor * VIX / vixScale, or thresholdFactor when fixed (sell threshold is its negative). */
   buyThreshold: Float64Array;
   signal: Int8Array;
   quality: Int8Array;
@@ -103,12 +129,24 @@ export interface SymbolAnalysis {
  * - beta_t = change_t / spx_change_t; 0/0 or a missing input gives 1.0; the
  *   result is clipped to [-betaClip, betaClip] ([-3, 3]), so x/0 with x != 0
  *   gives +-betaClip;
- * - buy_t = thresholdFactor * vix_t / vixScale (0.5 * vix_t / 15), sell_t = -buy_t;
+ * - buy_t = thresholdFactor * vix_t / vixScale (0.5 * vix_t / 15), or
+ *   thresholdFactor (0.5) with `thresholds: 'fixed'`; sell_t = -buy_t;
  * - signal_t = buy if change_t > buy_t, sell if change_t < sell_t, else hold
  *   (an undefined change is a hold);
  * - quality_t = good when a buy is followed by change_{t+1} > 0 or a sell by
  *   change_{t+1} < 0, bad for the opposite sign, neutral otherwise (hold,
  *   zero next change, last bar).
+ *
+ * The first bar departs from the seeds on purpose. The seeds' pandas code
+ * fills every undefined beta with 1.0, bar 0's included (pct_change has no
+ * bar before it), and averages that 1.0 in. Bar 0 has no change at all, so
+ * here its beta stays NaN and `avgBeta` is the mean over bars 1..n-1 (0/0 on
+ * later bars, a flat contract on a flat market, is still filled with 1.0 as
+ * the seeds do). The seed's average is (sum + 1) / n, ours sum / (n - 1):
+ * they differ by (1 - avgBeta) / n. Measured over the synthetic dataset
+ * (seed 20000127, 418 contracts): 28,048 bars, at most 2.3e-5 (mean 1.1e-5);
+ * the seed's 24-bar demo window, up to 0.075, which is the made-up 1.0
+ * speaking, not the contract.
  *
  * Empty input gives empty arrays and a summary of zeros with NaN averages.
  * The three series must have equal length; callers validate at the boundary.
@@ -122,6 +160,7 @@ export function analyzeSymbolBars({ price, spx, vix }: SymbolBars, params: Analy
   // Locals, not property reads, in the hot loop; the expression order is kept
   // as (factor * v) / scale so results stay bit-identical across versions.
   const { thresholdFactor, vixScale, betaClip } = params;
+  const fixed = params.thresholds === 'fixed';
   if (spx.length !== n || vix.length !== n) {
     throw new RangeError(`series lengths differ: price ${n}, spx ${spx.length}, vix ${vix.length}`);
   }
@@ -138,7 +177,7 @@ export function analyzeSymbolBars({ price, spx, vix }: SymbolBars, params: Analy
   for (let t = 0; t < n; t++) {
     const v = vix[t];
     vixSum += v;
-    const buy = (thresholdFactor * v) / vixScale;
+    const buy = fixed ? thresholdFactor : (thresholdFactor * v) / vixScale;
     buyThreshold[t] = buy;
     if (t === 0) {
       priceChangePct[0] = NaN;

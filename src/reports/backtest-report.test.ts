@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { compareBacktests, type BacktestComparison, type BacktestMetrics, type SimulationResult } from '../domain/backtest';
 import type { ResolvedBacktestParams } from '../domain/backtest-inputs';
 import { DEFAULT_COST_MODEL } from '../domain/costs';
+import { DEFAULT_REBALANCE_POLICY } from '../domain/rebalance-policy';
 import { renderBacktestReport, renderNoSignalsBacktestReport } from './backtest-report';
 
 const params: ResolvedBacktestParams = {
@@ -18,6 +19,7 @@ const params: ResolvedBacktestParams = {
   costModel: DEFAULT_COST_MODEL,
   minTradeValue: 100,
   riskFreeRate: 0.05,
+  rebalance: DEFAULT_REBALANCE_POLICY,
 };
 const sim = (equity: number[], trades: number, costs: number, notes: string[] = []): SimulationResult => ({
   dates: ['2024-01-30', '2024-01-31', '2024-02-29'],
@@ -27,6 +29,8 @@ const sim = (equity: number[], trades: number, costs: number, notes: string[] = 
   executionDates: ['2024-01-30'],
   trades,
   costs,
+  traded: [0, 0, 0],
+  dayCosts: [0, 0, 0],
   notes,
 });
 const signal = sim([1050, 1100, 1155], 12, 3.456, ['AAPL skipped: no price on 2024-01-30']);
@@ -40,11 +44,25 @@ const m = (x: number): BacktestMetrics => ({
   sortino: 2.5,
   maxDrawdown: 0.02,
   calmar: NaN,
+  turnoverAnnual: x * 10,
+  costsTotal: x / 50,
+  costDrag: x / 10,
 });
 const comparison: BacktestComparison = {
   signal: m(0.155),
   benchmark: m(0.05),
-  excess: { totalReturn: 0.105, cagr: 0.21, volatility: 0, sharpe: 0, sortino: 0, maxDrawdown: 0, calmar: NaN },
+  excess: {
+    totalReturn: 0.105,
+    cagr: 0.21,
+    volatility: 0,
+    sharpe: 0,
+    sortino: 0,
+    maxDrawdown: 0,
+    calmar: NaN,
+    turnoverAnnual: 1.05,
+    costsTotal: 0.0021,
+    costDrag: 0.0105,
+  },
 };
 
 describe('renderBacktestReport', () => {
@@ -60,7 +78,9 @@ describe('renderBacktestReport', () => {
 
   it('states the setup: window, allocation, capital, the default cost model, rf and the chart', () => {
     expect(lines[0]).toBe('# Backtest 2024-01-30 .. 2024-02-29');
-    expect(md).toContain('rebalanced on each of 9 signal dates)');
+    // the policy replaced "rebalanced on each signal date": 1 execution date of 9 signal dates, monthly, band 0.5 pp / 25 %
+    expect(md).toContain('monthly rebalance on the first trading day of each period that has a signal (1 of 9 signal dates),');
+    expect(md).toContain('no-trade band max(0.50 pp, 25% of the target)');
     expect(md).toContain('Initial capital $1000.00;');
     expect(md).toContain('costs: commission $0.005/share, spread 5 bp, exchange fee 3 bp, impact 0.1 bp per $1,000;');
     expect(md).toContain('minimum trade $100.');
@@ -73,7 +93,11 @@ describe('renderBacktestReport', () => {
     expect(lines).toContain('| CAGR | 31.00% | 10.00% | 21.00% |');
     expect(lines).toContain('| Sharpe | 1.23 | 1.23 | 0.00 |');
     expect(lines).toContain('| Calmar | n/a | n/a | n/a |');
-    expect(lines).toContain('| final value | $1155.00 | $1050.00 |');
+    // turnover 10 x 0.155 = 155%, costs 0.155 / 50 = 0.31%, drag 0.155 / 10 = 1.55%; the benchmark's from 0.05
+    expect(lines).toContain('| turnover a year (one-sided) | 155.00% | 50.00% | 105.00% |');
+    expect(lines).toContain('| costs (of initial capital) | 0.31% | 0.10% | 0.21% |');
+    expect(lines).toContain('| cost drag (gross - net CAGR) | 1.55% | 0.50% | 1.05% |');
+    expect(lines).toContain('| final value | $1,155.00 | $1,050.00 |');
     expect(lines).toContain('| trades | 12 | 4 |');
     expect(lines).toContain('| costs paid | $3.46 | $1.00 |');
   });
@@ -96,6 +120,8 @@ describe('renderBacktestReport', () => {
       executionDates: ['2024-02-29'],
       trades: 30,
       costs: 25_000 - equity,
+      traded: [23_750],
+      dayCosts: [25_000 - equity],
       notes: [],
     });
     const sig = oneDay(24_995);
@@ -111,11 +137,22 @@ describe('renderBacktestReport', () => {
       chartFile: 'x.svg',
     });
     const l1 = md1.split('\n');
-    for (const metric of ['CAGR', 'volatility', 'Sharpe', 'Sortino', 'Calmar']) expect(l1).toContain(`| ${metric} | n/a | n/a | n/a |`);
+    for (const metric of [
+      'CAGR',
+      'volatility',
+      'Sharpe',
+      'Sortino',
+      'Calmar',
+      'turnover a year (one-sided)',
+      'cost drag (gross - net CAGR)',
+    ])
+      expect(l1).toContain(`| ${metric} | n/a | n/a | n/a |`);
+    // total costs are not annualised: 5 / 25,000 = 0.02 % and 10 / 25,000 = 0.04 %
+    expect(l1).toContain('| costs (of initial capital) | 0.02% | 0.04% | -0.02% |');
     expect(l1).toContain('| total return | -0.02% | -0.04% | 0.02% |');
     expect(md1).not.toMatch(/-24\d\.\d\d/);
     expect(md1).toContain(
-      'CAGR, volatility, Sharpe, Sortino and Calmar are annualised and withheld on short windows: signal portfolio: n/a (1 period; needs at least 20); buy and hold: n/a (1 period; needs at least 20).',
+      'CAGR, volatility, Sharpe, Sortino, Calmar, annual turnover and cost drag are annualised and withheld on short windows: signal portfolio: n/a (1 period; needs at least 20); buy and hold: n/a (1 period; needs at least 20).',
     );
   });
 

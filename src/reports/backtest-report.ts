@@ -8,7 +8,7 @@
 import { monthlyReturns, type BacktestComparison, type SimulationResult } from '../domain/backtest';
 import type { ResolvedBacktestParams } from '../domain/backtest-inputs';
 import { ratioAvailability } from '../domain/metric-availability';
-import { fmt, mdTable, pct } from './markdown';
+import { fmt, mdTable, money, pct } from './markdown';
 
 /** What the backtest report shows. */
 export interface BacktestReportInput {
@@ -37,6 +37,9 @@ export function renderBacktestReport(r: BacktestReportInput): string {
     ['Sortino', 'sortino', (x) => fmt(x, 2)],
     ['max drawdown', 'maxDrawdown', pct],
     ['Calmar', 'calmar', (x) => fmt(x, 2)],
+    ['turnover a year (one-sided)', 'turnoverAnnual', pct],
+    ['costs (of initial capital)', 'costsTotal', pct],
+    ['cost drag (gross - net CAGR)', 'costDrag', pct],
   ];
   const withheld = [
     ['signal portfolio', ratioAvailability(c.signal.periods)],
@@ -48,11 +51,13 @@ export function renderBacktestReport(r: BacktestReportInput): string {
   return [
     `# Backtest ${p.start} .. ${p.end}`,
     '',
-    `Signal portfolio (pension allocation: strong buy 3x, buy 2x, caps 5% per stock, 25% per sector, 5% cash; rebalanced on each of ${r.signalDates} signal dates)`,
+    `Signal portfolio (pension allocation: strong buy 3x, buy 2x, caps 5% per stock, 25% per sector, 5% cash; ${p.rebalance.frequency} rebalance on the first trading day of each period that has a signal (${sig.executionDates.length} of ${r.signalDates} signal dates),`,
+    `no-trade band max(${fmt(p.rebalance.bandAbsolute * 100, 2)} pp, ${fmt(p.rebalance.bandRelative * 100, 0)}% of the target), the same rule as the paper account)`,
     `against the equal-weight buy-and-hold of the first signal date's buy and strong-buy names. Initial capital $${p.initialCapital.toFixed(2)};`,
     `costs: commission $${p.costModel.commissionPerShare}/share, spread ${p.costModel.spreadBps} bp, exchange fee ${p.costModel.exchangeFeeBps} bp, impact ${p.costModel.impactBpsPer1000} bp per $1,000;`,
     `minimum trade $${p.minTradeValue}. Adjusted closes (dividends reinvested). A signal of day t trades at day t's close (or the next trading close), never earlier.`,
     `Sharpe and Sortino use rf ${pct(p.riskFreeRate)} a year, (1 + rf)^(1/252) - 1 per day.`,
+    `Turnover: half of the notional bought + sold each day over that day's equity, averaged and x 252. Cost drag: CAGR of the same trades without costs minus CAGR.`,
     '',
     `![Equity curves](${r.chartFile})`,
     '',
@@ -64,14 +69,17 @@ export function renderBacktestReport(r: BacktestReportInput): string {
     ),
     '',
     ...(withheldNotes.length > 0
-      ? [`CAGR, volatility, Sharpe, Sortino and Calmar are annualised and withheld on short windows: ${withheldNotes.join('; ')}.`, '']
+      ? [
+          `CAGR, volatility, Sharpe, Sortino, Calmar, annual turnover and cost drag are annualised and withheld on short windows: ${withheldNotes.join('; ')}.`,
+          '',
+        ]
       : []),
     mdTable(
       ['', 'signal portfolio', 'buy and hold'],
       [
-        ['final value', `$${fmt(sig.equity.at(-1), 2)}`, `$${fmt(bench.equity.at(-1), 2)}`],
+        ['final value', money(sig.equity.at(-1)), money(bench.equity.at(-1))],
         ['trades', sig.trades, bench.trades],
-        ['costs paid', `$${fmt(sig.costs, 2)}`, `$${fmt(bench.costs, 2)}`],
+        ['costs paid', money(sig.costs), money(bench.costs)],
         ['days', sig.equity.length, bench.equity.length],
       ],
     ),

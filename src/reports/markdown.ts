@@ -19,6 +19,18 @@ export function pct(x: number): string {
   return Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a';
 }
 
+/**
+ * Dollars with thousands separators and two decimals; NaN/Infinity/null render as "n/a".
+ *
+ * @example
+ *   money(-1234.5) // '-$1,234.50'
+ */
+export function money(x: number | null | undefined): string {
+  return x === null || x === undefined || !Number.isFinite(x)
+    ? 'n/a'
+    : `${x < 0 ? '-' : ''}$${Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
 /** A GitHub-flavoured markdown table. Pipes in cells are escaped. */
 export function mdTable(headers: string[], rows: (string | number)[][]): string {
   const esc = (v: string | number) => String(v).replace(/\|/g, '\\|');

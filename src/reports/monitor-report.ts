@@ -5,13 +5,7 @@
  * run renders the same bytes.
  */
 import type { MonitorComputation } from '../domain/monitoring';
-import { fmt, mdTable, pct } from './markdown';
-
-/** Dollars with thousands separators and two decimals, `-$1,234.50`; NaN -> 'n/a'. */
-const money = (x: number) =>
-  Number.isFinite(x)
-    ? `${x < 0 ? '-' : ''}$${Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
-    : 'n/a';
+import { fmt, mdTable, money, pct } from './markdown';
 
 /**
  * The Markdown monitor report. `chartFile` is the SVG's file name (it sits

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RebalanceDay } from '../domain/rebalance-day';
+import { DAILY_NO_BAND } from '../domain/rebalance-policy';
 import { renderRebalanceReport, type RebalanceReportInput } from './rebalance-report';
 
 const cost = { notional: 510, commission: 1, spread: 0.5, exchangeFee: 0.25, marketImpact: 0.25, total: 2 };
@@ -20,7 +21,21 @@ const day: RebalanceDay = {
   allocation: null,
   targets: [{ symbol: 'AAPL', sector: 'Tech', signal: 'strong_buy', score: 82.34, weight: 0.05, capped: true }],
   orders: [{ symbol: 'AAPL', side: 'buy', shares: 3, price: 170, notional: 510, cost, score: 82.34, expectedAlpha: 3.29, netAlpha: -0.71 }],
-  rejected: [{ symbol: 'MSFT', side: 'buy', shares: 1, notional: 420, reason: 'net_alpha', netAlpha: -1.5 }],
+  rejected: [
+    { symbol: 'MSFT', side: 'buy', shares: 1, notional: 420, reason: 'net_alpha', netAlpha: -1.5 },
+    {
+      symbol: 'NVR',
+      side: 'buy',
+      shares: 0,
+      notional: 0,
+      reason: 'share_price_above_allocation',
+      targetWeight: 0.05,
+      allocation: 559.1,
+      price: 7612.5,
+    },
+  ],
+  inBand: [],
+  rebalancePolicy: DAILY_NO_BAND,
   before: { cash: 10_000, positionsValue: 1182, totalValue: 11_182 },
   after: {
     cash: 9497.5,
@@ -72,7 +87,7 @@ describe('renderRebalanceReport', () => {
   it('states the outcome, the counts and the flags', () => {
     expect(lines[0]).toBe('# Rebalance 2024-03-27 (paper trading)');
     expect(md).toContain('Outcome: **traded**: orders executed (paper).');
-    expect(md).toContain('Signals used: 7. Orders: 1 (0 sells, 1 buys); rejected: 1.');
+    expect(md).toContain('Signals used: 7. Orders: 1 (0 sells, 1 buys); rejected: 2.');
     expect(md).toContain('- stale_price: XOM has no price on 2024-03-27: kept at its last price 118.20 of 2024-03-26 and not traded');
     expect(md).not.toContain('already been executed');
     expect(md).not.toContain('Caps infeasible');
@@ -90,6 +105,7 @@ describe('renderRebalanceReport', () => {
     expect(lines).toContain('| AAPL | Tech | strong_buy | 82.3 | 5.00 | yes |');
     expect(lines).toContain('| buy | AAPL | 3 | 170.00 | 510.00 | 1.00 | 0.50 | 0.25 | 0.25 | 2.00 | -0.71 |');
     expect(lines).toContain('| buy | MSFT | 1 | 420.00 | net_alpha (-1.50) |');
+    expect(lines).toContain('| buy | NVR | 0 | 0.00 | one share (7612.50) costs more than the allocation (5.00% = 559.10) |');
     expect(lines).toContain('| XOM | 2024-03-26 | 0.9500 | 10.0000 | 9.50 | 0.0000 |');
     // weight % = 510 / 11189.5 = 4.558%, 1182 / 11189.5 = 10.564%
     expect(lines).toContain('| AAPL | 3.0000 | 170.00 | 170.00 | 510.00 | 4.56 |  |');

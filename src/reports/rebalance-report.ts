@@ -6,7 +6,7 @@
  * returned, so the same run renders the same bytes.
  */
 import { DEFAULT_ALLOCATION_POLICY } from '../domain/allocation';
-import { DEFAULT_ALPHA_POLICY, type RebalanceDay, type RebalanceOutcome } from '../domain/rebalance-day';
+import { DEFAULT_ALPHA_POLICY, type RebalanceDay, type RebalanceOutcome, type RejectedTrade } from '../domain/rebalance-day';
 import { fmt, mdTable } from './markdown';
 
 /** What the report needs besides the planned day. */
@@ -32,7 +32,16 @@ const OUTCOME_TEXT: Record<RebalanceOutcome, string> = {
   no_signals: 'no signals for this date: no trades; the account is only marked to market',
   no_trades: 'no trade passed the filters (already at target, under the minimum trade value, or no positive net alpha): no trades',
   capital_too_small: 'capital too small for any trade at the caps and the minimum trade value: no trades, the cash is kept',
+  not_due:
+    'not a rebalance day (only the first trading day of each period trades): dividends booked and positions marked, no trades; sells wait for the next rebalance day too',
 };
+
+/** The reason column of a rejected trade, with its numbers. */
+function rejectedReason(x: RejectedTrade): string {
+  if (x.reason === 'share_price_above_allocation')
+    return `one share (${money(x.price ?? NaN)}) costs more than the allocation (${fmt((x.targetWeight ?? NaN) * 100, 2)}% = ${money(x.allocation ?? NaN)})`;
+  return x.reason + (x.netAlpha !== undefined ? ` (${money(x.netAlpha)})` : '');
+}
 
 const money = (x: number) => fmt(x, 2);
 
@@ -74,6 +83,8 @@ export function renderRebalanceReport(r: RebalanceReportInput): string {
     '',
     '## Target weights',
     '',
+    `Rebalance policy: ${d.rebalancePolicy.frequency} (first trading day of each period); no-trade band max(${fmt(d.rebalancePolicy.bandAbsolute * 100, 2)} pp, ${fmt(d.rebalancePolicy.bandRelative * 100, 0)}% of the target): a name trades only when its weight is further than that from its target, and then to the target.${d.inBand.length ? ` Inside the band today (not traded): ${d.inBand.join(', ')}.` : ''}`,
+    '',
     `Pension allocation: strong buy ${p.multipliers.strong_buy}x, buy ${p.multipliers.buy}x; caps ${p.maxStockWeight * 100}% per stock, ${p.maxSectorWeight * 100}% per sector, ${p.cashReserve * 100}% cash. Parquet: \`${r.targetWeightsKey}\`.`,
     '',
     d.targets.length
@@ -111,13 +122,7 @@ export function renderRebalanceReport(r: RebalanceReportInput): string {
     d.rejected.length
       ? mdTable(
           ['side', 'symbol', 'shares', 'notional', 'reason'],
-          d.rejected.map((x) => [
-            x.side,
-            x.symbol,
-            fmt(x.shares, 0),
-            money(x.notional),
-            x.reason + (x.netAlpha !== undefined ? ` (${money(x.netAlpha)})` : ''),
-          ]),
+          d.rejected.map((x) => [x.side, x.symbol, fmt(x.shares, 0), money(x.notional), rejectedReason(x)]),
         )
       : '_none_',
     '',

@@ -31,6 +31,7 @@ export function buildDailyDeps(config: Config, db: Db, _store: ObjectStore): Dai
   return {
     deps: {
       screening: createScreeningRepo(db),
+      screenSettings: { riskFreeRate: config.screening.riskFreeRate },
       signals: createSignalRepo(db),
       marketData,
       news,
@@ -75,6 +76,11 @@ export function buildMonitorBacktestDeps(config: Config, db: Db): Omit<MonitorDe
       initialCapital: config.portfolio.initialCapital,
       minTradeValue: config.portfolio.minTradeValue,
       riskFreeRate: m.riskFreeRate,
+      rebalance: {
+        frequency: config.portfolio.rebalanceFrequency,
+        bandAbsolute: config.portfolio.rebalanceBandAbsolute,
+        bandRelative: config.portfolio.rebalanceBandRelative,
+      },
     },
   };
 }

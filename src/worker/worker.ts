@@ -21,6 +21,7 @@ import { buildDailyDeps, buildMonitorBacktestDeps } from './daily-deps';
 import { buildTradingDeps } from './trading-deps';
 import { shutdownTimings } from './shutdown';
 import { createPortfolioRepo } from '../adapters/postgres/portfolio-repo';
+import { analysisParameters } from '../domain/symbol-analysis';
 import {
   createMetrics,
   createActivityMetricsInterceptor,
@@ -90,6 +91,7 @@ export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandl
     portfolio: createPortfolioRepo(db),
     portfolioSettings: config.portfolio,
     beforeRebalanceCommit: opts.beforeRebalanceCommit,
+    analysis: analysisParameters(config.fanout.thresholds),
     onContractAnalyzed: () => metrics.recordContractsAnalyzed(1),
     onDataQuality: (dataset, score) => metrics.recordDataQuality(dataset, score),
   });

@@ -7,7 +7,14 @@
  * (run_date, symbol, side) is the second guard.
  */
 import type pg from 'pg';
-import type { BookedDividend, HeldPosition, MarkedPosition, PlannedOrder, RebalanceOutcome } from '../../domain/rebalance-day';
+import {
+  REBALANCED_OUTCOMES,
+  type BookedDividend,
+  type HeldPosition,
+  type MarkedPosition,
+  type PlannedOrder,
+  type RebalanceOutcome,
+} from '../../domain/rebalance-day';
 import { inTransaction, type Db } from './pool';
 import { QuantError } from '../../domain/errors';
 
@@ -175,6 +182,20 @@ export function createPortfolioRepo(db: Db) {
         [date],
       );
       return r.rows[0] ? runFromRow(r.rows[0]) : null;
+    },
+
+    /**
+     * The last executed run before `date` that was a rebalance (outcome in the domain's
+     * REBALANCED_OUTCOMES: traded, no_trades, capital_too_small), YYYY-MM-DD, or null:
+     * the rebalance frequency counts from it.
+     */
+    async lastRebalanceDate(date: string): Promise<string | null> {
+      const r = await db.query(
+        `SELECT to_char(max(run_date), 'YYYY-MM-DD') AS d FROM rebalancing_runs
+          WHERE status = 'executed' AND outcome = ANY($2::text[]) AND run_date < $1::date`,
+        [date, REBALANCED_OUTCOMES],
+      );
+      return (r.rows[0]?.d as string | null) ?? null;
     },
 
     /** Record (or re-record) the plan of a date; an executed run is never overwritten. */

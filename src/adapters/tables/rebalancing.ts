@@ -34,7 +34,8 @@ export function targetWeightsParquet(d: RebalanceDay): Uint8Array {
 
 /**
  * The day's orders (status `proposed`) and rejected trades (status
- * `rejected_<reason>`, no price or cost) as Parquet.
+ * `rejected_<reason>`, no cost; a price only for
+ * `rejected_share_price_above_allocation`) as Parquet.
  *
  * @example
  *   await store.put(layout.rebalancing(date, 'trade_orders'), tradeOrdersParquet(day));
@@ -55,7 +56,8 @@ export function tradeOrdersParquet(d: RebalanceDay): Uint8Array {
       symbol: r.symbol,
       side: r.side,
       shares: r.shares,
-      price: null,
+      // only share_price_above_allocation carries the price (the reason itself)
+      price: r.price ?? null,
       notional: r.notional,
       c: null,
       net: r.netAlpha ?? null,

@@ -21,7 +21,8 @@ import { workflowIds } from '../../../workflows/names';
 import { dailyStartOptions } from './daily-start';
 import { refuseFutureRunDate } from '../run-date';
 
-const USAGE = 'quant run ingest [--date YYYY-MM-DD] [--from YYYY-MM-DD --to YYYY-MM-DD] [--symbols A,B] [--lookback N] [--chunk-days N]';
+const USAGE =
+  'quant run ingest [--date YYYY-MM-DD] [--from YYYY-MM-DD --to YYYY-MM-DD] [--symbols A,B] [--lookback-days N] [--chunk-days N]';
 
 /**
  * Run WF1 for one date and wait. Same date = same workflow ID: a running
@@ -81,6 +82,8 @@ export interface IngestOptions {
   from?: string;
   to?: string;
   symbols?: string[];
+  lookbackDays?: number;
+  /** The old spelling of --lookback-days. */
   lookback?: number;
   chunkDays?: number;
   output: OutputFormat;
@@ -94,7 +97,14 @@ export async function ingestCommand(o: IngestOptions, config: Config): Promise<n
   if (o.from && o.to && o.from > o.to) throw new UsageError(`--from ${o.from} is after --to ${o.to}`, USAGE);
   for (const d of [o.date, o.to]) if (d !== undefined) refuseFutureRunDate(d, USAGE);
   // The workflow checks the same schema first; checking here means a bad input never starts a run (exit 2).
-  const names = { date: '--date', from: '--from', to: '--to', symbols: '--symbols', lookbackDays: '--lookback', chunkDays: '--chunk-days' };
+  const names = {
+    date: '--date',
+    from: '--from',
+    to: '--to',
+    symbols: '--symbols',
+    lookbackDays: '--lookback-days',
+    chunkDays: '--chunk-days',
+  };
   const backfill =
     o.from && o.to
       ? checkedInput(
@@ -110,7 +120,7 @@ export async function ingestCommand(o: IngestOptions, config: Config): Promise<n
     : checkedInput(
         'ingest',
         ingestInputSchema,
-        { date: o.date ?? defaultIngestDate(), symbols: o.symbols, lookbackDays: o.lookback },
+        { date: o.date ?? defaultIngestDate(), symbols: o.symbols, lookbackDays: o.lookbackDays ?? o.lookback },
         names,
         USAGE,
       );
