@@ -114,6 +114,7 @@ describe('quant stack', () => {
     } catch (e) {
       message = String((e as { stderr?: string }).stderr);
     }
-    expect(message).toMatch(/unknown subcommand "stack sideways"; expected one of: stack up, stack down, stack status/);
+    // commander's wording (src/cli/program.ts), with the pointer to the help that lists the subcommands.
+    expect(message).toMatch(/unknown command 'sideways'\n\(add --help for usage\)/);
   });
 });
