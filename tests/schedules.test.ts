@@ -1,7 +1,8 @@
 /**
  * Temporal Schedules against the dev server: the shipped profiles parse,
  * bad entries are rejected by name, `apply` creates, then leaves unchanged,
- * then updates a changed entry; pause/unpause; and a backfill starts one
+ * then updates a changed entry, keeps a pause set by hand unless the file
+ * says `paused`; pause/unpause; and a backfill starts one
  * `screen` run per slot whose run date is the previous weekday of the slot.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,8 +62,12 @@ describe('schedules', () => {
     created.push(...entries.map((e) => e.id));
     const tq = config.temporal.taskQueue;
 
-    expect(await applySchedules(client, entries, tq)).toEqual(entries.map((e) => ({ id: e.id, outcome: 'created' })));
-    expect(await applySchedules(client, entries, tq)).toEqual(entries.map((e) => ({ id: e.id, outcome: 'unchanged' })));
+    expect(await applySchedules(client, entries, tq)).toEqual(
+      entries.map((e) => ({ id: e.id, outcome: 'created', paused: false, detail: 'created' })),
+    );
+    expect(await applySchedules(client, entries, tq)).toEqual(
+      entries.map((e) => ({ id: e.id, outcome: 'unchanged', paused: false, detail: 'unchanged' })),
+    );
 
     const desc = await client.schedule.getHandle(entries[1].id).describe();
     expect(desc.policies.overlap).toBe('SKIP');
@@ -96,9 +101,24 @@ describe('schedules', () => {
       if (!listed?.paused) await new Promise((r) => setTimeout(r, 250));
     }
     expect(listed).toMatchObject({ paused: true, workflow: 'ingest' });
-    // The file says not paused: apply reconciles it.
-    expect((await applySchedules(client, changed, tq))[0].outcome).toBe('updated');
+    // The file says nothing about pausing: apply keeps the operator's pause, and says so.
+    const kept = (await applySchedules(client, changed, tq))[0];
+    expect(kept).toEqual({ id: entries[0].id, outcome: 'kept paused', paused: true, detail: 'kept the pause set by hand (maintenance)' });
+    expect((await client.schedule.getHandle(entries[0].id).describe()).state).toMatchObject({ paused: true, note: 'maintenance' });
+    // A changed entry is updated and still keeps the pause and its note.
+    const moved = changed.map((e, i) => (i === 0 ? { ...e, cron: '15 6 * * 1-5' } : e));
+    const updated = (await applySchedules(client, moved, tq))[0];
+    expect(updated).toMatchObject({ outcome: 'updated', paused: true });
+    expect(updated.detail).toBe('schedule changed in the file; kept the pause set by hand (maintenance)');
+    expect((await client.schedule.getHandle(entries[0].id).describe()).state).toMatchObject({ paused: true, note: 'maintenance' });
+    // Only an explicit `paused: false` in the file unpauses it; `paused: true` pauses an active one.
+    const explicit = moved.map((e, i) => (i === 0 ? { ...e, paused: false } : i === 2 ? { ...e, paused: true } : e));
+    const r = await applySchedules(client, explicit, tq);
+    expect(r[0]).toMatchObject({ outcome: 'updated', paused: false, detail: 'unpaused because the file says paused: false' });
+    expect(r[2]).toMatchObject({ outcome: 'updated', paused: true, detail: 'paused because the file says paused: true' });
     expect((await client.schedule.getHandle(entries[0].id).describe()).state.paused).toBe(false);
+    expect((await client.schedule.getHandle(entries[2].id).describe()).state.paused).toBe(true);
+    expect((await applySchedules(client, explicit, tq)).map((x) => x.outcome)).toEqual(entries.map(() => 'unchanged'));
     await pauseSchedule(client, entries[0].id);
     await unpauseSchedule(client, entries[0].id);
     expect((await client.schedule.getHandle(entries[0].id).describe()).state.paused).toBe(false);

@@ -8,6 +8,12 @@ import { defineSearchAttributeKey } from '@temporalio/common';
 export const SEARCH_ATTRIBUTES = {
   Contract: defineSearchAttributeKey('Contract', 'KEYWORD'),
   RunDate: defineSearchAttributeKey('RunDate', 'DATETIME'),
+  /**
+   * The same business date as a Keyword ('2026-12-01'): equality on a Datetime
+   * (`RunDate = '2026-12-01T00:00:00Z'`) finds nothing on the dev server's
+   * SQLite visibility store, so `RunDay = '2026-12-01'` is the one to query with.
+   */
+  RunDay: defineSearchAttributeKey('RunDay', 'KEYWORD'),
   Pipeline: defineSearchAttributeKey('Pipeline', 'KEYWORD'),
 } as const;
 
@@ -15,6 +21,7 @@ export const SEARCH_ATTRIBUTES = {
 export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'Datetime'> = {
   Contract: 'Keyword',
   RunDate: 'Datetime',
+  RunDay: 'Keyword',
   Pipeline: 'Keyword',
 };
 

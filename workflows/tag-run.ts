@@ -1,7 +1,7 @@
 /**
  * The one way a workflow tags its run for the Web UI's filters and the
- * CLI's queries: `Pipeline`, `RunDate` and, for per-contract children,
- * `Contract`.
+ * CLI's queries: `Pipeline`, `RunDate`, `RunDay` and, for per-contract
+ * children, `Contract`.
  *
  * `RunDate` means one thing everywhere: the BUSINESS DATE the run is for,
  * as midnight UTC of a `YYYY-MM-DD` date (never a wall-clock time).
@@ -14,8 +14,11 @@
  * - A child carries its parent's date: the parent starts it with
  *   `runTags(...)`, and the child's own `tagRun` keeps what it inherited,
  *   so a query on one date finds a whole run, parent and children.
+ * `RunDay` is the same date as a Keyword ('2026-12-01'), for equality
+ * queries (Datetime equality finds nothing on the dev server).
  * Every workflow upserts its tags once, at its start (the recorded
- * histories in tests/histories/ hold that one upsert command).
+ * histories in tests/histories/ hold that one upsert command; adding
+ * `RunDay` to it adds a key, not a command, so old histories still replay).
  */
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributePair } from '@temporalio/common';
@@ -43,6 +46,7 @@ export function runTags(tag: RunTag): SearchAttributePair[] {
   return [
     { key: SEARCH_ATTRIBUTES.Pipeline, value: tag.pipeline },
     { key: SEARCH_ATTRIBUTES.RunDate, value: parseIsoDate(tag.runDate) },
+    { key: SEARCH_ATTRIBUTES.RunDay, value: tag.runDate },
     ...(tag.contract === undefined ? [] : [{ key: SEARCH_ATTRIBUTES.Contract, value: tag.contract }]),
   ];
 }

@@ -11,6 +11,25 @@ function datePath(date: Date): string {
   return `year=${y}/month=${m}/day=${d}`;
 }
 
+/**
+ * Every workflow that writes a report, by its folder under reports/ (its
+ * workflow type). `layout.report` takes only these, so a new report writer
+ * cannot be missed by `quant report`.
+ */
+export const REPORT_WORKFLOWS = [
+  'ingest',
+  'screen',
+  'signal',
+  'rebalance',
+  'monitor',
+  'backtest',
+  'riskAnalysis',
+  'orchestrator',
+  'validateData',
+  'aggregatePortfolio',
+] as const;
+export type ReportWorkflow = (typeof REPORT_WORKFLOWS)[number];
+
 export const layout = {
   /** The load -> analyze claim check (series-blob format), deleted once the result is saved. */
   fanoutInput: (prefix: string, runKey: string, contract: string) => `${prefix}/${runKey}/input/${contract}.f64`,
@@ -35,7 +54,7 @@ export const layout = {
   ingestChunkMarker: (backfillKey: string, chunk: number) =>
     `work/ingest/backfill/${backfillKey}/chunk-${String(chunk).padStart(4, '0')}.json`,
   /** reports/<workflow>/year=YYYY/month=MM/day=DD/<name>.md */
-  report: (workflow: string, date: Date, name: string) => `reports/${workflow}/${datePath(date)}/${name}.md`,
+  report: (workflow: ReportWorkflow, date: Date, name: string) => `reports/${workflow}/${datePath(date)}/${name}.md`,
   /** A file that a report links to, next to it: reports/<workflow>/year=.../<file> (e.g. an SVG chart). */
-  reportAsset: (workflow: string, date: Date, file: string) => `reports/${workflow}/${datePath(date)}/${file}`,
+  reportAsset: (workflow: ReportWorkflow, date: Date, file: string) => `reports/${workflow}/${datePath(date)}/${file}`,
 };

@@ -54,8 +54,8 @@ export async function runDemo(config: Config, opts: { contracts: number }): Prom
       const runKey = defaultRunKey(input, new Date());
       const started = await startOrchestrator(client, config.temporal.taskQueue, { ...input, runKey });
       log(`4/5 orchestrator ${started.workflowId}: ${opts.contracts} analyzeSymbol children`);
-      const bar = createProgressPrinter(process.stdout);
-      const result = await followOrchestrator(client, started.workflowId, (p) => bar.update(p));
+      const bar = createProgressPrinter();
+      const result = await followOrchestrator(client, started.workflowId, (p) => bar.update(p)).finally(() => bar.end());
       log('5/5 aggregatePortfolio');
       const agg = await runAggregate(client, config.temporal.taskQueue, runKey);
       const rows = await createFanoutRepo(db).listResults(runKey);

@@ -44,6 +44,14 @@ export function defaultRunKey(input: OrchestratorInput, now: Date): string {
   return `${dataset}-${input.numContracts}c-${day}-${digest}`;
 }
 
+/** `RunDate` (the start instant; the workflow tags its midnight) and `RunDay`, the same UTC date as a Keyword. */
+function runDayTags(now: Date) {
+  return [
+    { key: SEARCH_ATTRIBUTES.RunDate, value: now },
+    { key: SEARCH_ATTRIBUTES.RunDay, value: now.toISOString().slice(0, 10) },
+  ];
+}
+
 /** What `aggregatePortfolio` returns. */
 export type AggregateResult = Awaited<ReturnType<typeof aggregatePortfolio>>;
 
@@ -67,10 +75,7 @@ export async function startOrchestrator(
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
       staticSummary: `Fan-out analysis of ${input.numContracts} contracts from ${input.dataset ?? FANOUT_DEFAULTS.defaultDataset}${input.runValidation ? ' with validation' : ''}`,
       staticDetails: `run key ${input.runKey}; results under ${input.outputPrefix ?? FANOUT_DEFAULTS.outputPrefix}/${input.runKey}/results/`,
-      typedSearchAttributes: [
-        { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_FANOUT },
-        { key: SEARCH_ATTRIBUTES.RunDate, value: new Date() },
-      ],
+      typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_FANOUT }, ...runDayTags(new Date())],
     });
     return { runKey: input.runKey, workflowId, attached: false };
   } catch (err) {
@@ -118,9 +123,6 @@ export async function runAggregate(
     args: [{ runKey, outputPrefix }],
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     staticSummary: `Portfolio aggregate of fan-out run ${runKey}`,
-    typedSearchAttributes: [
-      { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_FANOUT },
-      { key: SEARCH_ATTRIBUTES.RunDate, value: new Date() },
-    ],
+    typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_FANOUT }, ...runDayTags(new Date())],
   });
 }

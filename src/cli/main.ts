@@ -27,8 +27,14 @@ if (require.main === module) {
         process.stderr.write(`quant: ${e.message}\n`);
         process.exit(2);
       }
-      process.stderr.write(`quant: ${(e as Error).stack ?? e}\n`);
-      process.exit(1);
+      // A failed run, a missing schedule or a taken port: the cause, not a stack (loaded only on failure).
+      void import('./run-failure.js')
+        .then(({ describeFailure }) => describeFailure(e, { namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' }))
+        .catch(() => undefined)
+        .then((known) => {
+          process.stderr.write(known ? `${known.lines.join('\n')}\n` : `quant: ${(e as Error).stack ?? e}\n`);
+          process.exit(known?.exitCode ?? 1);
+        });
     },
   );
 }

@@ -11,6 +11,7 @@
  */
 import { Command, Option } from 'commander';
 import { dateArg, intArg, listArg, numberArg, OUTPUT_FORMATS } from './args';
+import { REPORT_WORKFLOWS } from '../adapters/layout';
 
 export type CommandName =
   | 'demo'
@@ -58,6 +59,10 @@ export interface ProgramOutput {
 
 const outputOption = () =>
   new Option('-o, --output <format>', 'table for people, json for scripts (JSON alone on stdout)').choices(OUTPUT_FORMATS).default('table');
+
+/** `--worker` on the commands that start a workflow: without a worker polling, they would wait. */
+const workerOption = () =>
+  new Option('--worker', 'run a worker in this process for the duration (else one must be polling: `quant worker`)');
 
 /** `run ingest` for the command `quant run ingest`. */
 const pathOf = (cmd: Command): string => {
@@ -193,6 +198,7 @@ export function buildProgram(
     .option('--dates-per-run <n>', 'a range continues as new after this many dates (default 25)', intArg(1))
     .option('--lookback-days <n>', 'days of price history to ingest (a range: for its first date)', intArg(0))
     .option('--sentiment-weight <w>', 'weight of news sentiment in the signal, 0..1', numberArg(0, 1))
+    .addOption(workerOption())
     .addOption(outputOption())
     // One date or one range: checked before the command runs, like commander's own required options.
     .hook('preAction', (cmd) => {
@@ -219,13 +225,16 @@ export function buildProgram(
     // The old spelling keeps working for scripts written against it; the help shows one.
     .addOption(new Option('--lookback <n>').argParser(intArg(0)).hideHelp().conflicts('lookbackDays'))
     .option('--chunk-days <n>', 'days per backfill chunk', intArg(1))
+    .addOption(workerOption())
     .addOption(outputOption());
   leaf(run, 'screen', 'run screen', 'the multi-factor screen for one date (needs its prices)', 'quant run screen --date 2026-02-06')
     .requiredOption('--date <YYYY-MM-DD>', 'the run date', dateArg)
+    .addOption(workerOption())
     .addOption(outputOption());
   leaf(run, 'signal', 'run signal', 'buy/hold/sell signals for one date (needs its screen)', 'quant run signal --date 2026-02-06')
     .requiredOption('--date <YYYY-MM-DD>', 'the run date', dateArg)
     .option('--sentiment-weight <w>', 'weight of news sentiment, 0..1', numberArg(0, 1))
+    .addOption(workerOption())
     .addOption(outputOption());
   leaf(
     run,
@@ -235,9 +244,11 @@ export function buildProgram(
     'quant run rebalance --date 2026-02-06',
   )
     .requiredOption('--date <YYYY-MM-DD>', 'the run date', dateArg)
+    .addOption(workerOption())
     .addOption(outputOption());
   leaf(run, 'monitor', 'run monitor', "the portfolio monitor's report for one date", 'quant run monitor --date 2026-02-06')
     .requiredOption('--date <YYYY-MM-DD>', 'the run date', dateArg)
+    .addOption(workerOption())
     .addOption(outputOption());
   leaf(
     run,
@@ -249,6 +260,7 @@ export function buildProgram(
     .requiredOption('--date <YYYY-MM-DD>', 'the last date', dateArg)
     .option('--start <YYYY-MM-DD>', 'the first date (default: the first stored signal)', dateArg)
     .option('--capital <n>', 'initial capital (default PORTFOLIO_INITIAL_CAPITAL)', numberArg(0, Infinity, true))
+    .addOption(workerOption())
     .addOption(outputOption());
   leaf(
     run,
@@ -261,7 +273,7 @@ export function buildProgram(
     .option('--contracts <n>', 'contracts to analyse (default 10)', intArg(1))
     .option('--ingest', 'ingest the dataset first')
     .option('--validate', 'validate the dataset first')
-    .option('--wait', 'follow the progress and print the result')
+    .option('--wait', 'follow the progress and print the result (implied by --worker)')
     .option('--dataset <name>', 'dataset (default FANOUT_DATASET)')
     .option('--fail <A,B>', 'contracts made to fail (drills)', listArg)
     .option('--run-key <key>', 'the run key (default derived from the inputs and the day)')
@@ -276,6 +288,7 @@ export function buildProgram(
         'runKey',
       ]),
     )
+    .addOption(workerOption())
     .addOption(outputOption());
   leaf(
     run,
@@ -288,6 +301,7 @@ export function buildProgram(
     .option('--run-key <key>', 'the fan-out run it belongs to (default a new reprocess-<day> run)')
     .option('--dataset <name>', 'dataset (default FANOUT_DATASET)')
     .option('--output-prefix <prefix>', 'object-store prefix (default FANOUT_OUTPUT_PREFIX)')
+    .addOption(workerOption())
     .addOption(outputOption());
   leaf(
     run,
@@ -298,6 +312,7 @@ export function buildProgram(
   )
     .requiredOption('--run-key <key>', 'the fan-out run')
     .option('--output-prefix <prefix>', 'object-store prefix (default FANOUT_OUTPUT_PREFIX)')
+    .addOption(workerOption())
     .addOption(outputOption());
   leaf(
     run,
@@ -316,6 +331,7 @@ export function buildProgram(
     'quant run risk-analysis --date 2026-02-06',
   )
     .option('--date <YYYY-MM-DD>', 'as of (default today, UTC)', dateArg)
+    .addOption(workerOption())
     .addOption(outputOption());
 
   const runs = group('runs', 'recorded runs');
@@ -353,7 +369,7 @@ export function buildProgram(
     "print a workflow's latest report (or a date's) and where its charts are",
     'quant report monitor --date 2026-02-06',
   )
-    .argument('<workflow>', 'monitor, backtest, rebalance, signal, screen, ingest, ...')
+    .argument('<workflow>', `one of ${REPORT_WORKFLOWS.join(', ')} (or aggregate, validate, risk-analysis)`)
     .option('--date <YYYY-MM-DD>', "that date's report", dateArg);
 
   const schedules = group('schedules', 'the Temporal Schedules of the daily pipeline');

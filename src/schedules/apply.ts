@@ -3,7 +3,8 @@
  * from the schedules file (create; on ScheduleAlreadyRunning compare the
  * entry's hash kept in the action memo and `handle.update` only when it
  * changed), and the operator verbs list / pause / unpause / trigger /
- * backfill. Every schedule starts its workflow with `Pipeline = 'daily'`,
+ * backfill. A pause set by hand survives `apply` unless the file says
+ * `paused: true|false` for that entry. Every schedule starts its workflow with `Pipeline = 'daily'`,
  * a static summary, an overlap policy and a catch-up window; the scheduled
  * run's ID is `<workflow>-<slot time>` (the server appends the time).
  */
@@ -18,7 +19,17 @@ import type { Duration } from '@temporalio/common';
 import { PIPELINE_DAILY, SEARCH_ATTRIBUTES } from '../../workflows/names';
 import { OVERLAP_POLICIES, scheduleHash, type ScheduleEntry } from './config';
 
-export type ApplyOutcome = 'created' | 'updated' | 'unchanged';
+/** What apply did to one schedule; `kept paused` = nothing to change, and a pause set by hand was kept. */
+export type ApplyOutcome = 'created' | 'updated' | 'unchanged' | 'kept paused';
+
+export interface ApplyResult {
+  id: string;
+  outcome: ApplyOutcome;
+  /** The pause state after apply. */
+  paused: boolean;
+  /** One line on what changed and why, e.g. "paused by the file", "kept the pause set by hand (maintenance)". */
+  detail: string;
+}
 
 const SUMMARIES: Record<string, string> = {
   ingest: 'WF1 ingest: end-of-day prices for the previous session',
@@ -46,37 +57,60 @@ export function scheduleOptions(entry: ScheduleEntry, taskQueue: string): Schedu
     },
     policies: { overlap: OVERLAP_POLICIES[entry.overlap], catchupWindow: entry.catchupWindow as Duration },
     state: {
-      paused: entry.paused,
+      paused: entry.paused ?? false,
       note: entry.note ?? (entry.paused ? 'paused by the schedules file' : 'applied from the schedules file'),
     },
   };
 }
 
-/** Create or update one schedule; a second apply of the same entry changes nothing on the server. */
-export async function applySchedule(client: Client, entry: ScheduleEntry, taskQueue: string): Promise<ApplyOutcome> {
+/**
+ * Create or update one schedule; a second apply of the same entry changes
+ * nothing on the server. The pause state follows the file only where the
+ * entry says `paused`; otherwise the server's (an operator's) is kept.
+ *
+ * @example
+ *   await applySchedule(client, { id: 'daily-screen', workflow: 'screen', cron: '0 7 * * 1-5', ... }, 'quant-workflows')
+ *   // { id: 'daily-screen', outcome: 'kept paused', paused: true, detail: 'kept the pause set by hand (maintenance)' }
+ */
+export async function applySchedule(client: Client, entry: ScheduleEntry, taskQueue: string): Promise<ApplyResult> {
   const options = scheduleOptions(entry, taskQueue);
   try {
     await client.schedule.create(options);
-    return 'created';
+    return {
+      id: entry.id,
+      outcome: 'created',
+      paused: !!entry.paused,
+      detail: entry.paused ? 'created paused (the file says paused)' : 'created',
+    };
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
   }
   const handle = client.schedule.getHandle(entry.id);
   const desc = await handle.describe();
   const memo = (await desc.action.memo) as Record<string, unknown> | undefined;
-  if (memo?.scheduleHash === scheduleHash(entry, taskQueue) && desc.state.paused === entry.paused) return 'unchanged';
+  const specChanged = memo?.scheduleHash !== scheduleHash(entry, taskQueue);
+  const wasPaused = desc.state.paused;
+  const keptByHand = entry.paused === undefined && wasPaused;
+  const paused = entry.paused ?? wasPaused;
+  const pauseChanged = paused !== wasPaused;
+  const pauseDetail = keptByHand
+    ? `kept the pause set by hand${desc.state.note ? ` (${desc.state.note})` : ''}`
+    : pauseChanged
+      ? `${paused ? 'paused' : 'unpaused'} because the file says paused: ${paused}`
+      : '';
+  if (!specChanged && !pauseChanged)
+    return { id: entry.id, outcome: keptByHand ? 'kept paused' : 'unchanged', paused, detail: pauseDetail || 'unchanged' };
   const { scheduleId: _id, memo: _memo, ...update } = options;
-  await handle.update((): ScheduleUpdateOptions => ({ ...update, state: { paused: entry.paused, note: options.state?.note } }));
-  return 'updated';
+  // A kept pause keeps its note too: the operator's reason stays visible in the Web UI.
+  const note = keptByHand ? desc.state.note : options.state?.note;
+  await handle.update((): ScheduleUpdateOptions => ({ ...update, state: { paused, note } }));
+  const what = [specChanged ? 'schedule changed in the file' : '', pauseDetail].filter(Boolean).join('; ');
+  return { id: entry.id, outcome: 'updated', paused, detail: what };
 }
 
-export async function applySchedules(
-  client: Client,
-  entries: readonly ScheduleEntry[],
-  taskQueue: string,
-): Promise<{ id: string; outcome: ApplyOutcome }[]> {
-  const out: { id: string; outcome: ApplyOutcome }[] = [];
-  for (const e of entries) out.push({ id: e.id, outcome: await applySchedule(client, e, taskQueue) });
+export async function applySchedules(client: Client, entries: readonly ScheduleEntry[], taskQueue: string): Promise<ApplyResult[]> {
+  const out: ApplyResult[] = [];
+  for (const e of entries) out.push(await applySchedule(client, e, taskQueue));
   return out;
 }
 

@@ -33,7 +33,12 @@ export const scheduleEntrySchema = z
     overlap: z.enum(Object.keys(OVERLAP_POLICIES) as [keyof typeof OVERLAP_POLICIES, ...(keyof typeof OVERLAP_POLICIES)[]]).default('Skip'),
     /** Missed slots younger than this are still run after an outage (default 1h). */
     catchupWindow: z.union([z.number().int().positive(), z.string().regex(DURATION, 'a duration such as 30m, 6h, 1d')]).default('1h'),
-    paused: z.boolean().default(false),
+    /**
+     * Absent: a new schedule starts active and an existing one keeps the
+     * pause state an operator gave it (`quant schedules pause`). Only an
+     * explicit true/false here pauses or unpauses on apply.
+     */
+    paused: z.boolean().optional(),
     /** The workflow's input object; the daily workflows take { date? } and derive the date from the slot when absent. */
     input: z.record(z.string(), z.unknown()).default({}),
     note: z.string().optional(),
@@ -91,7 +96,11 @@ export function loadSchedulesFile(file: string): ScheduleEntry[] {
   return parseSchedules(text, file);
 }
 
-/** A stable hash of one entry plus the task queue: `apply` updates a schedule only when this changed. */
+/**
+ * A stable hash of one entry plus the task queue: `apply` updates a
+ * schedule only when this changed. The pause state is not in it: apply
+ * compares that with the server's own state (an operator may have paused).
+ */
 export function scheduleHash(entry: ScheduleEntry, taskQueue: string): string {
   const canon = JSON.stringify([
     entry.id,
@@ -99,7 +108,6 @@ export function scheduleHash(entry: ScheduleEntry, taskQueue: string): string {
     entry.cron,
     entry.overlap,
     entry.catchupWindow,
-    entry.paused,
     sortKeys(entry.input),
     entry.note ?? null,
     taskQueue,

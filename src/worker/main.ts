@@ -10,7 +10,7 @@
 import { hostname } from 'node:os';
 import { Runtime } from '@temporalio/worker';
 import { Gauge } from 'prom-client';
-import { loadConfig } from '../config/load';
+import { ConfigError, loadConfig } from '../config/load';
 import { sdkMetricsPort, type Config } from '../config/schema';
 import { resolveEndpoints } from '../config/endpoints';
 import { createJsonLogger } from '../adapters/logger';
@@ -85,6 +85,13 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
         .map(([name, s]) => `${name} ${s ? `down since ${s.since}` : 'not checked yet'}`)
         .join(', '),
     }),
+  }).catch((err: NodeJS.ErrnoException) => {
+    // Taken between the check above and now: still name the setting, not a bare EADDRINUSE.
+    if (err.code === 'EADDRINUSE')
+      throw new ConfigError([
+        `METRICS_PORT: cannot listen on ${config.worker.metricsHost}:${config.worker.metricsPort} (EADDRINUSE: another process uses it; choose a free port)`,
+      ]);
+    throw err;
   });
   const { hardExitMs } = shutdownTimings(config.worker.shutdownGraceSeconds);
   let stopAt = 0;

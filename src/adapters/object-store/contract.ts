@@ -92,6 +92,18 @@ export function describeObjectStoreContract(name: string, make: () => Promise<Co
       expect(all).toContain('ls/y/deep/4.txt');
     });
 
+    it('tells when an object was last written (a later write is later; S3 counts whole seconds)', async () => {
+      const t0 = Date.now();
+      await store.put('mtime/a.txt', 'a');
+      const a = await store.modifiedAt('mtime/a.txt');
+      expect(a).toBeInstanceOf(Date);
+      expect(Math.abs(a.getTime() - t0)).toBeLessThan(5_000);
+      await new Promise((r) => setTimeout(r, 1_100));
+      await store.put('mtime/b.txt', 'b');
+      expect((await store.modifiedAt('mtime/b.txt')).getTime()).toBeGreaterThan(a.getTime());
+      await expect(store.modifiedAt('mtime/none.txt')).rejects.toBeInstanceOf(ObjectNotFoundError);
+    });
+
     it('lists more than 1,000 keys (pagination)', async () => {
       const keys = Array.from({ length: 1100 }, (_, i) => `many/k${String(i).padStart(5, '0')}`);
       for (let i = 0; i < keys.length; i += 50) await Promise.all(keys.slice(i, i + 50).map((k) => store.put(k, 'x')));

@@ -157,6 +157,16 @@ export function createFsObjectStore(opts: FsObjectStoreOptions): ObjectStore {
       }
     },
 
+    async modifiedAt(key) {
+      try {
+        const st = await stat(pathOf(key));
+        if (!st.isFile()) throw new ObjectNotFoundError(key);
+        return st.mtime;
+      } catch (err) {
+        return notFound(key, err);
+      }
+    },
+
     async exists(key) {
       try {
         return (await stat(pathOf(key))).isFile();

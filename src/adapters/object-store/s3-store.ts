@@ -140,6 +140,18 @@ export function createS3ObjectStore(opts: S3ObjectStoreOptions): S3ObjectStore {
       }
     },
 
+    async modifiedAt(key) {
+      assertValidKey(key);
+      try {
+        const res = await client.send(new HeadObjectCommand({ Bucket, Key: key }));
+        if (!res.LastModified) throw new Error(`HEAD ${key}: no Last-Modified`);
+        return res.LastModified;
+      } catch (err) {
+        if (isNotFound(err)) throw new ObjectNotFoundError(key, where);
+        throw err;
+      }
+    },
+
     async exists(key) {
       assertValidKey(key);
       try {

@@ -16,6 +16,8 @@ export interface ObjectStore {
   /** Size in bytes. Throws ObjectNotFoundError when absent. */
   size(key: string): Promise<number>;
   exists(key: string): Promise<boolean>;
+  /** When the object was last written (S3: whole seconds). Throws ObjectNotFoundError when absent. */
+  modifiedAt(key: string): Promise<Date>;
   /** Every key starting with `prefix` (a plain string prefix, '' for all), sorted. */
   list(prefix: string): Promise<string[]>;
   /** Remove an object; removing an absent object is not an error. */

@@ -14,7 +14,7 @@ import type { OrchestratorInput } from '../../../workflows/orchestrator';
 import { workflowIds } from '../../../workflows/names';
 import { defaultRunKey, followOrchestrator, runAggregate, startOrchestrator } from '../fanout-client';
 import { createProgressPrinter } from '../progress';
-import { withClient } from '../with-client';
+import { runWorkflowCommand } from '../with-client';
 import { announceRun, err, out, printResult, webUiLink } from '../output';
 
 /** `--wait` on a run that finished with failed contracts: not a success, not a usage error. */
@@ -42,6 +42,8 @@ export interface OrchestratorOptions {
   outputPrefix?: string;
   retryFailed?: string;
   output: OutputFormat;
+  /** `--worker`: run a worker in this process until the run ends (implies --wait). */
+  worker?: boolean;
 }
 
 /** The input that reruns only the failed contracts of a recorded run, under its run key. */
@@ -99,7 +101,9 @@ export async function orchestratorCommand(o: OrchestratorOptions, config: Config
   }
   // The workflow checks the same schema first; checking here means a bad input never reports "started".
   checkedInput('orchestrator', orchestratorInputSchema, input, ORCHESTRATOR_OPTIONS);
-  return withClient(config, async (client, uiUrl) => {
+  const wait = o.wait || o.worker;
+  const workflowId = workflowIds.orchestrator(input.runKey);
+  return runWorkflowCommand(config, { workflowId, workflowType: 'orchestrator', inProcessWorker: o.worker }, async (client, uiUrl) => {
     const started = await startOrchestrator(client, config.temporal.taskQueue, input);
     const link = webUiLink(uiUrl, config.temporal.namespace, started.workflowId);
     const say = o.output === 'json' ? err : out;
@@ -107,12 +111,13 @@ export async function orchestratorCommand(o: OrchestratorOptions, config: Config
       `${started.attached ? 'attached to running' : 'started'} ${started.workflowId}${input.onlyContracts ? ` (retrying ${input.onlyContracts.length} failed contracts)` : ''}`,
     );
     if (link) say(`Web UI: ${link}`);
-    if (!o.wait) {
+    if (!wait) {
       if (o.output === 'json') printResult('json', { ...started, webUi: link ?? null });
       return;
     }
     const bar = createProgressPrinter();
-    const r = await followOrchestrator(client, started.workflowId, (p) => bar.update(p));
+    // The bar's line is ended before anything else prints (the result, or a failure's cause).
+    const r = await followOrchestrator(client, started.workflowId, (p) => bar.update(p)).finally(() => bar.end());
     printResult(o.output, r);
     if (r.status === 'partial') {
       err(
@@ -129,9 +134,10 @@ export interface AnalyzeSymbolOptions {
   dataset?: string;
   outputPrefix?: string;
   output: OutputFormat;
+  worker?: boolean;
 }
 
-export async function analyzeSymbolCommand(o: AnalyzeSymbolOptions, config: Config): Promise<void> {
+export async function analyzeSymbolCommand(o: AnalyzeSymbolOptions, config: Config): Promise<number | undefined> {
   const runKey = o.runKey ?? `reprocess-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}`;
   const dataset = o.dataset ?? config.fanout.defaultDataset;
   const outputPrefix = o.outputPrefix ?? config.fanout.outputPrefix;
@@ -151,7 +157,7 @@ export async function analyzeSymbolCommand(o: AnalyzeSymbolOptions, config: Conf
       await db.end();
     }
   }
-  await withClient(config, async (client, uiUrl) => {
+  return runWorkflowCommand(config, { workflowId, workflowType: 'analyzeSymbol', inProcessWorker: o.worker }, async (client, uiUrl) => {
     announceRun(o.output, workflowId, webUiLink(uiUrl, config.temporal.namespace, workflowId));
     const r = await client.workflow.execute('analyzeSymbol', {
       taskQueue: config.temporal.taskQueue,
@@ -168,9 +174,10 @@ export interface AggregateOptions {
   runKey: string;
   outputPrefix?: string;
   output: OutputFormat;
+  worker?: boolean;
 }
 
-export async function aggregateCommand(o: AggregateOptions, config: Config): Promise<void> {
+export async function aggregateCommand(o: AggregateOptions, config: Config): Promise<number | undefined> {
   const outputPrefix = o.outputPrefix ?? config.fanout.outputPrefix;
   checkedInput(
     'aggregatePortfolio',
@@ -178,9 +185,13 @@ export async function aggregateCommand(o: AggregateOptions, config: Config): Pro
     { runKey: o.runKey, outputPrefix },
     { runKey: '--run-key', outputPrefix: '--output-prefix' },
   );
-  await withClient(config, async (client, uiUrl) => {
-    const workflowId = workflowIds.aggregatePortfolio(o.runKey);
-    announceRun(o.output, workflowId, webUiLink(uiUrl, config.temporal.namespace, workflowId));
-    printResult(o.output, await runAggregate(client, config.temporal.taskQueue, o.runKey, outputPrefix));
-  });
+  const workflowId = workflowIds.aggregatePortfolio(o.runKey);
+  return runWorkflowCommand(
+    config,
+    { workflowId, workflowType: 'aggregatePortfolio', inProcessWorker: o.worker },
+    async (client, uiUrl) => {
+      announceRun(o.output, workflowId, webUiLink(uiUrl, config.temporal.namespace, workflowId));
+      printResult(o.output, await runAggregate(client, config.temporal.taskQueue, o.runKey, outputPrefix));
+    },
+  );
 }

@@ -7,7 +7,7 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@t
 import type { Config } from '../../config/schema';
 import { previousWeekday } from '../../domain/dates';
 import { checkedInput, UsageError, type OutputFormat } from '../args';
-import { withClient } from '../with-client';
+import { runWorkflowCommand } from '../with-client';
 import { announceRun, printResult, webUiLink } from '../output';
 import { ingestBackfillInputSchema, ingestInputSchema } from '../../../workflows/inputs';
 import {
@@ -87,10 +87,12 @@ export interface IngestOptions {
   lookback?: number;
   chunkDays?: number;
   output: OutputFormat;
+  /** `--worker`: run a worker in this process for the duration. */
+  worker?: boolean;
 }
 
 /** The `quant run ingest` command. */
-export async function ingestCommand(o: IngestOptions, config: Config): Promise<void> {
+export async function ingestCommand(o: IngestOptions, config: Config): Promise<number | undefined> {
   if ((o.from === undefined) !== (o.to === undefined)) throw new UsageError('--from and --to go together', USAGE);
   if (o.from && o.to && o.from > o.to) throw new UsageError(`--from ${o.from} is after --to ${o.to}`, USAGE);
   for (const d of [o.date, o.to]) if (d !== undefined) refuseFutureRunDate(d, USAGE);
@@ -123,7 +125,8 @@ export async function ingestCommand(o: IngestOptions, config: Config): Promise<v
         USAGE,
       );
   const workflowId = backfill ? workflowIds.ingestBackfill(backfillKey(backfill)) : workflowIds.ingest(single!.date!);
-  await withClient(config, async (client, uiUrl) => {
+  const workflowType = backfill ? 'ingestBackfill' : 'ingest';
+  return runWorkflowCommand(config, { workflowId, workflowType, inProcessWorker: o.worker }, async (client, uiUrl) => {
     announceRun(o.output, workflowId, webUiLink(uiUrl, config.temporal.namespace, workflowId));
     const result = backfill
       ? await runIngestBackfill(client, config.temporal.taskQueue, {

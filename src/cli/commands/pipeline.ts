@@ -23,10 +23,10 @@ import type { ScreenInput, ScreenResult } from '../../../workflows/screen';
 import type { SignalInput, SignalResult } from '../../../workflows/signal';
 import { dailyStartOptions } from './daily-start';
 import { refuseFutureRunDate } from '../run-date';
-import { withClient } from '../with-client';
+import { runWorkflowCommand } from '../with-client';
 import { announceRun, printResult, webUiLink } from '../output';
 
-type Command = (o: DailyRunOptions, config: Config) => Promise<void>;
+type Command = (o: DailyRunOptions, config: Config) => Promise<number | undefined>;
 
 /**
  * WF1 -> ... -> WF6 for one date under `pipeline-<date>`; waits for the result.
@@ -86,6 +86,8 @@ export interface DailyRunOptions {
   lookbackDays?: number;
   sentimentWeight?: number;
   output: OutputFormat;
+  /** `--worker`: run a worker in this process for the duration. */
+  worker?: boolean;
 }
 
 /** `run pipeline` takes either `--date` or a range (`--from` with `--to`). */
@@ -100,7 +102,7 @@ const PIPELINE_USAGE =
   'quant run pipeline --date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD [--dates-per-run N] [--lookback-days N] [--sentiment-weight W]';
 
 /** `quant run pipeline --from D1 --to D2`: checked as the workflow checks it, then started (or joined) and waited for. */
-async function runRange(config: Config, o: PipelineRunOptions): Promise<void> {
+async function runRange(config: Config, o: PipelineRunOptions): Promise<number | undefined> {
   if (o.from === undefined || o.to === undefined) throw new UsageError('--from and --to go together', PIPELINE_USAGE);
   if (o.date !== undefined) throw new UsageError('give either --date or --from/--to, not both', PIPELINE_USAGE);
   refuseFutureRunDate(o.to, PIPELINE_USAGE);
@@ -118,32 +120,37 @@ async function runRange(config: Config, o: PipelineRunOptions): Promise<void> {
     PIPELINE_USAGE,
   );
   const workflowId = workflowIds.pipelineRange(input.from, input.to);
-  await withClient(config, async (client, ui) => {
+  return runWorkflowCommand(config, { workflowId, workflowType: 'pipelineRange', inProcessWorker: o.worker }, async (client, ui) => {
     announceRun(o.output, workflowId, webUiLink(ui, config.temporal.namespace, workflowId));
     printResult(o.output, await runPipelineRange(client, config.temporal.taskQueue, input));
   });
 }
 
-/** Announce the run, wait for it and print its result (the date is checked against the calendar first). */
+/**
+ * Announce the run, wait for it and print its result (the date is checked
+ * against the calendar first); no worker polling -> say so and wait, a
+ * failed run -> its cause, step and link (exit 1).
+ */
 async function runDaily<T>(
   config: Config,
   o: DailyRunOptions,
   workflowId: string,
+  workflowType: string,
   execute: (client: Client, date: string) => Promise<T>,
-): Promise<void> {
+): Promise<number | undefined> {
   const date = refuseFutureRunDate(o.date);
-  await withClient(config, async (client, ui) => {
+  return runWorkflowCommand(config, { workflowId, workflowType, inProcessWorker: o.worker }, async (client, ui) => {
     announceRun(o.output, workflowId, webUiLink(ui, config.temporal.namespace, workflowId));
     printResult(o.output, await execute(client, date));
   });
 }
 
-export const dailyRunCommands: Record<'pipeline', (o: PipelineRunOptions, config: Config) => Promise<void>> &
+export const dailyRunCommands: Record<'pipeline', (o: PipelineRunOptions, config: Config) => Promise<number | undefined>> &
   Record<'screen' | 'signal', Command> = {
   pipeline: (o, config) => {
     if (o.from !== undefined || o.to !== undefined || o.datesPerRun !== undefined) return runRange(config, o);
     if (o.date === undefined) throw new UsageError('--date (or --from with --to) is required', PIPELINE_USAGE);
-    return runDaily(config, { ...o, date: o.date }, workflowIds.pipeline(o.date), (client, date) =>
+    return runDaily(config, { ...o, date: o.date }, workflowIds.pipeline(o.date), 'pipeline', (client, date) =>
       runPipeline(client, config.temporal.taskQueue, {
         date,
         lookbackDays: o.lookbackDays,
@@ -152,9 +159,9 @@ export const dailyRunCommands: Record<'pipeline', (o: PipelineRunOptions, config
     );
   },
   screen: (o, config) =>
-    runDaily(config, o, workflowIds.screen(o.date), (client, date) => runScreen(client, config.temporal.taskQueue, { date })),
+    runDaily(config, o, workflowIds.screen(o.date), 'screen', (client, date) => runScreen(client, config.temporal.taskQueue, { date })),
   signal: (o, config) =>
-    runDaily(config, o, workflowIds.signal(o.date), (client, date) =>
+    runDaily(config, o, workflowIds.signal(o.date), 'signal', (client, date) =>
       runSignal(client, config.temporal.taskQueue, {
         date,
         weights: o.sentimentWeight === undefined ? undefined : { sentiment: o.sentimentWeight },

@@ -13,7 +13,7 @@ import { createPool } from '../../adapters/postgres/pool';
 import { createPortfolioRepo, type RollbackSummary } from '../../adapters/postgres/portfolio-repo';
 import { fmt, mdTable } from '../../reports/markdown';
 import { UsageError, type OutputFormat } from '../args';
-import { withClient } from '../with-client';
+import { runWorkflowCommand } from '../with-client';
 import { announceRun, printResult, webUiLink } from '../output';
 import { PIPELINE_DAILY, SEARCH_ATTRIBUTES, workflowIds } from '../../../workflows/names';
 import type { RebalanceInput, RebalanceResult } from '../../../workflows/rebalance';
@@ -35,10 +35,13 @@ export async function runRebalance(client: Client, taskQueue: string, input: Reb
   });
 }
 
-export const rebalanceRunCommand = async (o: { date: string; output: OutputFormat }, config: Config): Promise<void> => {
+export const rebalanceRunCommand = async (
+  o: { date: string; output: OutputFormat; worker?: boolean },
+  config: Config,
+): Promise<number | undefined> => {
   const date = refuseFutureRunDate(o.date);
-  await withClient(config, async (client, uiUrl) => {
-    const workflowId = workflowIds.rebalance(date);
+  const workflowId = workflowIds.rebalance(date);
+  return runWorkflowCommand(config, { workflowId, workflowType: 'rebalance', inProcessWorker: o.worker }, async (client, uiUrl) => {
     announceRun(o.output, workflowId, webUiLink(uiUrl, config.temporal.namespace, workflowId));
     printResult(o.output, await runRebalance(client, config.temporal.taskQueue, { date }));
   });

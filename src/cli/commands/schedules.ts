@@ -11,6 +11,15 @@ import { UsageError, type OutputFormat } from '../args';
 import type { Client } from '@temporalio/client';
 import { withClient } from '../with-client';
 import { out, textTable } from '../output';
+import { reportFailures } from '../run-failure';
+
+/** One operator verb on one schedule: a schedule that does not exist is named (exit 1), not a stack. */
+function onSchedule(config: Config, fn: (client: Client) => Promise<void>, done: string): Promise<number | undefined> {
+  return reportFailures({ namespace: config.temporal.namespace }, async () => {
+    await withClient(config, fn);
+    out(done);
+  });
+}
 
 /**
  * Apply the configured schedules file (no-op without one). Used by
@@ -32,7 +41,8 @@ export async function applyConfiguredSchedules(
   const entries = loadSchedulesFile(file);
   const results = await applySchedules(client, entries, config.temporal.taskQueue);
   if (results.length === 0) log(`${file}: no schedules (development profile)`);
-  for (const r of results) log(`schedule ${r.id}: ${r.outcome}`);
+  for (const r of results)
+    log(`schedule ${r.id}: ${r.outcome}${r.detail && r.detail !== r.outcome ? ` - ${r.detail}` : ''}${r.paused ? ' [PAUSED]' : ''}`);
 }
 
 export const schedulesCommands = {
@@ -63,21 +73,16 @@ export const schedulesCommands = {
       ),
     );
   },
-  pause: async (id: string, o: { note?: string }, config: Config): Promise<void> => {
-    await withClient(config, (c) => pauseSchedule(c, id, o.note));
-    out(`paused ${id}`);
-  },
-  unpause: async (id: string, o: { note?: string }, config: Config): Promise<void> => {
-    await withClient(config, (c) => unpauseSchedule(c, id, o.note));
-    out(`unpaused ${id}`);
-  },
-  trigger: async (id: string, config: Config): Promise<void> => {
-    await withClient(config, (c) => triggerSchedule(c, id));
-    out(`triggered ${id}`);
-  },
-  backfill: async (id: string, o: { from: string; to: string }, config: Config): Promise<void> => {
+  pause: (id: string, o: { note?: string }, config: Config) => onSchedule(config, (c) => pauseSchedule(c, id, o.note), `paused ${id}`),
+  unpause: (id: string, o: { note?: string }, config: Config) =>
+    onSchedule(config, (c) => unpauseSchedule(c, id, o.note), `unpaused ${id}`),
+  trigger: (id: string, config: Config) => onSchedule(config, (c) => triggerSchedule(c, id), `triggered ${id}`),
+  backfill: async (id: string, o: { from: string; to: string }, config: Config) => {
     if (o.from > o.to) throw new UsageError(`--from ${o.from} is after --to ${o.to}`);
-    await withClient(config, (c) => backfillSchedule(c, id, o.from, o.to));
-    out(`backfill of ${id} requested for ${o.from}..${o.to} (one run per slot, buffered)`);
+    return onSchedule(
+      config,
+      (c) => backfillSchedule(c, id, o.from, o.to),
+      `backfill of ${id} requested for ${o.from}..${o.to} (one run per slot, buffered)`,
+    );
   },
 };

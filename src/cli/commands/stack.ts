@@ -11,6 +11,7 @@ import { registerSearchAttributes } from '../../stack/temporal-server';
 import { connectClient } from '../fanout-client';
 import { applyConfiguredSchedules } from './schedules';
 import { err, out } from '../output';
+import { workerStatusLines } from '../worker-check';
 
 /** Apply the migrations on `databaseUrl`; the numbers of those applied now. */
 async function migrateDatabase(databaseUrl: string): Promise<number[]> {
@@ -35,8 +36,21 @@ export async function stackDownCommand(config: Config): Promise<void> {
   out(stopped.length ? `stopped ${stopped.join(', ')}` : 'nothing was running');
 }
 
-export function stackStatusCommand(config: Config): void {
-  for (const [k, v] of Object.entries(stackStatus(config))) out(`${k.padEnd(12)} ${v}`);
+/** The stack's processes, then the workers polling the task queue (when the server answers). */
+export async function stackStatusCommand(config: Config): Promise<void> {
+  const status = stackStatus(config);
+  for (const [k, v] of Object.entries(status)) out(`${k.padEnd(12)} ${v}`);
+  if (status.temporal === 'stopped') return;
+  try {
+    const client = await connectClient(stackEndpoints(config).temporalAddress, config.temporal.namespace);
+    try {
+      for (const line of await workerStatusLines(client, config.temporal.taskQueue)) out(line);
+    } finally {
+      await client.connection.close();
+    }
+  } catch (e) {
+    out(`${'workers'.padEnd(12)} unknown (${(e as Error).message})`);
+  }
 }
 
 export async function dbMigrateCommand(config: Config): Promise<void> {

@@ -19,7 +19,7 @@ import { checkedInput, type OutputFormat } from '../args';
 import { reconciliationInputSchema, riskAnalysisInputSchema } from '../../../workflows/inputs';
 import { workflowIds } from '../../../workflows/names';
 import type { RiskAnalysisResult } from '../../../workflows/risk-analysis';
-import { withClient } from '../with-client';
+import { runWorkflowCommand, withClient } from '../with-client';
 import { announceRun, out, printResult, webUiLink } from '../output';
 
 export const tradingRunCommands = {
@@ -50,12 +50,12 @@ export const tradingRunCommands = {
       if (link) out(`Web UI: ${link}`);
     });
   },
-  'risk-analysis': async (o: { date?: string; output: OutputFormat }, config: Config): Promise<void> => {
+  'risk-analysis': async (o: { date?: string; output: OutputFormat; worker?: boolean }, config: Config): Promise<number | undefined> => {
     const input = checkedInput('riskAnalysis', riskAnalysisInputSchema, o.date === undefined ? {} : { date: o.date }, { date: '--date' });
     // The workflow's own default is its start date (UTC); the ID uses the same day.
     const date = input.date ?? formatIsoDate(new Date());
     const workflowId = workflowIds.riskAnalysis(date);
-    await withClient(config, async (client, uiUrl) => {
+    return runWorkflowCommand(config, { workflowId, workflowType: 'riskAnalysis', inProcessWorker: o.worker }, async (client, uiUrl) => {
       announceRun(o.output, workflowId, webUiLink(uiUrl, config.temporal.namespace, workflowId));
       const result: RiskAnalysisResult = await client.workflow.execute('riskAnalysis', {
         taskQueue: config.temporal.taskQueue,
