@@ -48,7 +48,7 @@ export function resolveEndpoints(config: Config): StackEndpoints {
     throw new Error(`no database: set DATABASE_URL or run "quant stack up" first (no embedded Postgres in ${resolve(config.dataDir)})`);
   return {
     temporalAddress: config.temporal.address ?? `127.0.0.1:${config.temporal.port}`,
-    uiUrl: config.temporal.address ? undefined : `http://localhost:${config.temporal.uiPort}`,
+    uiUrl: config.temporal.address ? config.temporal.uiUrl : `http://localhost:${config.temporal.uiPort}`,
     databaseUrl,
   };
 }

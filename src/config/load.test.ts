@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, redactConfig, stableHash } from './load';
 import { DATA_DEFAULTS, FANOUT_DEFAULTS, sdkMetricsPort } from './schema';
+import { resolveEndpoints } from './endpoints';
 
 describe('loadConfig', () => {
   it('gives the embedded defaults with an empty environment', () => {
@@ -106,6 +107,16 @@ describe('loadConfig', () => {
       `QUANT_CONFIG_FILE (${file}): unknown key "temporal.adress" (did you mean "temporal.address"?)`,
       `QUANT_CONFIG_FILE (${file}): unknown key "workr" (did you mean "worker"?)`,
     ]);
+  });
+
+  it("knows the Web UI of an existing frontend only from TEMPORAL_UI_URL (the dev server's from its port)", () => {
+    expect(resolveEndpoints(loadConfig({ DATABASE_URL: 'postgres://db/q' })).uiUrl).toBe('http://localhost:8233');
+    const cluster = { DATABASE_URL: 'postgres://db/q', TEMPORAL_ADDRESS: 'temporal.lan:7233' };
+    expect(resolveEndpoints(loadConfig(cluster)).uiUrl).toBeUndefined();
+    expect(resolveEndpoints(loadConfig({ ...cluster, TEMPORAL_UI_URL: 'http://temporal.lan:8080' })).uiUrl).toBe(
+      'http://temporal.lan:8080',
+    );
+    expect(() => loadConfig({ ...cluster, TEMPORAL_UI_URL: 'temporal.lan' })).toThrow(/TEMPORAL_UI_URL/);
   });
 
   it('takes ports only as decimal integers 1-65535', () => {

@@ -78,6 +78,8 @@ export const configSchema = z
         taskQueue: z.string().min(1).default('quant-workflows'),
         port: port.default(7233),
         uiPort: port.default(8233),
+        /** The Web UI of an existing frontend (TEMPORAL_ADDRESS), for the links runs print; the dev server's is known. */
+        uiUrl: z.string().url().optional(),
         cliPath: z.string().min(1).optional(),
       })
       .prefault({}),
@@ -335,6 +337,7 @@ export const ENV_NAMES: Record<string, string> = {
   'temporal.taskQueue': 'TEMPORAL_TASK_QUEUE',
   'temporal.port': 'TEMPORAL_PORT',
   'temporal.uiPort': 'TEMPORAL_UI_PORT',
+  'temporal.uiUrl': 'TEMPORAL_UI_URL',
   'temporal.cliPath': 'TEMPORAL_CLI_PATH',
   'postgres.url': 'DATABASE_URL',
   'postgres.embeddedPort': 'EMBEDDED_PG_PORT',

@@ -14,7 +14,7 @@ export type { StackEndpoints };
 
 export async function stackUp(config: Config, log: (m: string) => void = () => undefined): Promise<StackEndpoints> {
   let temporalAddress = config.temporal.address;
-  let uiUrl: string | undefined;
+  let uiUrl = config.temporal.uiUrl;
   if (!temporalAddress) {
     const t = await startTemporalServer({
       dataDir: config.dataDir,
