@@ -22,7 +22,7 @@
  * unique idempotency key, on an account with 1e9 of cash and a 24/7 venue, so
  * the risk checks all run and pass (rejections are counted and reported).
  * Flags: --rate 200 --steady-s 30 --max-s 30 --connections 50 --ws-clients 1000
- * [--profile DIR] (CPU profiles of the API and WebSocket-client processes).
+ * [--heap-mb N] (another heap cap than the chart's; 0 = V8's default) [--profile DIR] (CPU profiles of the API and WebSocket-client processes).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -172,6 +172,7 @@ async function main() {
       connections: { type: 'string' },
       'ws-clients': { type: 'string' },
       profile: { type: 'string' },
+      'heap-mb': { type: 'string' },
     },
   });
   const rate = Number(values.rate ?? 200);
@@ -182,7 +183,8 @@ async function main() {
   // --profile DIR: V8 CPU profiles of the API and WebSocket-client processes (written when they exit), to find where the time goes.
   const profileFlags = values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [];
 
-  const heapCapMb = chartApiHeapMb();
+  // --heap-mb N: another V8 heap cap than the chart's (0: V8's own default), to see what the cap costs.
+  const heapCapMb = values['heap-mb'] !== undefined ? Number(values['heap-mb']) : chartApiHeapMb();
   const dataDir = mkdtempSync(join(tmpdir(), 'quant-bench-api-'));
   const children: ChildProcess[] = [];
   try {
@@ -201,7 +203,7 @@ async function main() {
         PAPER_MARKET_HOURS: 'always',
         PAPER_STARTING_CASH: '1000000000',
       },
-      [`--max-old-space-size=${heapCapMb}`, ...profileFlags],
+      [...(heapCapMb > 0 ? [`--max-old-space-size=${heapCapMb}`] : []), ...profileFlags],
     );
     children.push(api);
     const url = new URL((await waitForLine(api, /listening on (http:\/\/\S+)/, 'quant api'))[1]);
@@ -265,7 +267,7 @@ async function main() {
           max_non2xx: max.non2xx,
           max_errors: max.errors + max.timeouts,
           api_peak_rss_mb: rss,
-          api_heap_cap_mb: heapCapMb,
+          api_heap_cap_mb: heapCapMb > 0 ? heapCapMb : null,
           signals_by_outcome: Object.fromEntries(outcomes.rows.map((r) => [r.outcome, Number(r.n)])),
           rejections_by_rule: Object.fromEntries(rules.rows.map((r) => [r.rule, Number(r.n)])),
           ...loadAverage(),
