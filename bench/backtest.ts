@@ -32,11 +32,8 @@ import { DAILY_NO_BAND, DEFAULT_REBALANCE_POLICY } from '../src/domain/rebalance
 import { mulberry32, normalSampler } from '../src/domain/random';
 import type { Recommendation } from '../src/domain/scoring';
 import { DAILY_UNIVERSE } from '../src/adapters/hourly-dataset/universe';
-import { bundleWorkflows } from '../scripts/bundle-workflows';
-import { buildWorker } from '../src/worker/worker';
-import { connectClient } from '../src/cli/fanout-client';
 import { runPipeline } from '../src/cli/commands/pipeline';
-import { freshStack, loadAverage } from './support';
+import { freshStack, loadAverage, startBenchWorker } from './support';
 
 const seconds = (t0: number) => Math.round((performance.now() - t0) / 10) / 100;
 
@@ -116,20 +113,11 @@ async function benchPipeline(date: string): Promise<Record<string, unknown>> {
     { MARKET_DATA_PROVIDER: process.env.MARKET_DATA_PROVIDER ?? 'synthetic', LOG_LEVEL: 'warn', TEMPORAL_TASK_QUEUE: 'bench-backtest' },
     (m) => process.stderr.write(`${m}\n`),
   );
-  const { config, endpoints: e } = stack;
   try {
-    const bundle = await bundleWorkflows(join(resolve(config.dataDir), 'bench', 'workflow-bundle.js'));
-    const w = await buildWorker({
-      config,
-      temporalAddress: e.temporalAddress,
-      databaseUrl: e.databaseUrl,
-      workflowBundlePath: bundle.path,
-    });
-    const running = w.worker.run();
-    const client = await connectClient(e.temporalAddress, config.temporal.namespace);
+    const worker = await startBenchWorker(stack);
     try {
       const t0 = performance.now();
-      const p = await runPipeline(client, config.temporal.taskQueue, { date, lookbackDays: 252 });
+      const p = await runPipeline(worker.client, stack.config.temporal.taskQueue, { date, lookbackDays: 252 });
       const s = seconds(t0);
       const steps = ['ingest', 'screen', 'signal', 'rebalance', 'monitor', 'backtest'].filter(
         (k) => (p as unknown as Record<string, unknown>)[k],
@@ -146,10 +134,7 @@ async function benchPipeline(date: string): Promise<Record<string, unknown>> {
         },
       };
     } finally {
-      w.worker.shutdown();
-      await running.catch(() => undefined);
-      await w.close();
-      await client.connection.close();
+      await worker.close();
     }
   } finally {
     await stack.close();

@@ -9,27 +9,15 @@
  * - pipeline_range_rerun_s: the same range again, where every date is
  *   skipped as already completed (the cost of resuming a finished range);
  * - the range's counts (ran, skipped, runs of the continue-as-new chain) and
- *   the machine's 1-minute load average before and after.
- * Every run does the same work: a fresh data folder (Temporal SQLite,
- * embedded Postgres, object store) on free ports, removed afterwards, unless
- * QUANT_DATA_DIR is set (then that stack is used and kept).
+ *   the machine's load average (the 1-minute one also before the run).
+ * Every run does the same work: a fresh stack in a fresh data folder on free
+ * ports, removed afterwards (bench/support.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bundleWorkflows } from '../scripts/bundle-workflows';
-import { loadConfig } from '../src/config/load';
-import { stackDown, stackUp } from '../src/stack/stack';
-import { freePort } from '../src/stack/free-port';
-import { createPool } from '../src/adapters/postgres/pool';
-import { migrate } from '../src/adapters/postgres/migrate';
-import { buildWorker } from '../src/worker/worker';
-import { connectClient } from '../src/cli/fanout-client';
 import { runPipelineRange } from '../src/cli/commands/pipeline';
+import { freshStack, loadAverage, startBenchWorker } from './support';
 
 const seconds = (t0: number) => Math.round((performance.now() - t0) / 10) / 100;
-const load1 = () => Math.round(loadavg()[0] * 100) / 100;
 
 async function main() {
   const { values } = parseArgs({
@@ -42,36 +30,14 @@ async function main() {
     },
     strict: true,
   });
-  const fresh = !process.env.QUANT_DATA_DIR;
-  const dataDir = fresh ? mkdtempSync(join(tmpdir(), 'quant-bench-range-')) : resolve(process.env.QUANT_DATA_DIR!);
-  const config = loadConfig({
-    MARKET_DATA_PROVIDER: 'synthetic',
-    LOG_LEVEL: 'warn',
-    ...process.env,
-    QUANT_DATA_DIR: dataDir,
-    ...(fresh
-      ? {
-          TEMPORAL_PORT: String(await freePort()),
-          TEMPORAL_UI_PORT: String(await freePort()),
-          EMBEDDED_PG_PORT: String(await freePort()),
-        }
-      : {}),
-    TEMPORAL_TASK_QUEUE: 'bench-pipeline-range',
-  });
-  const e = await stackUp(config, (m) => process.stderr.write(`${m}\n`));
+  const stack = await freshStack(
+    'range',
+    { MARKET_DATA_PROVIDER: 'synthetic', LOG_LEVEL: 'warn', TEMPORAL_TASK_QUEUE: 'bench-pipeline-range' },
+    (m) => process.stderr.write(`${m}\n`),
+  );
+  const taskQueue = stack.config.temporal.taskQueue;
   try {
-    const db = createPool(e.databaseUrl, 2);
-    await migrate(db);
-    await db.end();
-    const bundle = await bundleWorkflows(join(dataDir, 'bench', 'workflow-bundle.js'));
-    const w = await buildWorker({
-      config,
-      temporalAddress: e.temporalAddress,
-      databaseUrl: e.databaseUrl,
-      workflowBundlePath: bundle.path,
-    });
-    const running = w.worker.run();
-    const client = await connectClient(e.temporalAddress, config.temporal.namespace);
+    const { client, close } = await startBenchWorker(stack);
     try {
       const input = {
         from: values.from!,
@@ -79,12 +45,12 @@ async function main() {
         lookbackDays: Number(values['lookback-days']),
         ...(values['dates-per-run'] ? { datesPerRun: Number(values['dates-per-run']) } : {}),
       };
-      const loadBefore = load1();
+      const loadBefore = loadAverage().load_avg_1m;
       const t0 = performance.now();
-      const r = await runPipelineRange(client, config.temporal.taskQueue, input);
+      const r = await runPipelineRange(client, taskQueue, input);
       const s = seconds(t0);
       const t1 = performance.now();
-      const again = await runPipelineRange(client, config.temporal.taskQueue, input);
+      const again = await runPipelineRange(client, taskQueue, input);
       const rerun = seconds(t1);
       process.stdout.write(
         `${JSON.stringify({
@@ -101,20 +67,15 @@ async function main() {
           continue_as_new_runs: r.runs,
           rerun_ran: again.ran,
           rerun_skipped: again.skipped,
-          load_avg_1m: { before: loadBefore, after: load1() },
+          load_avg_1m_before: loadBefore,
+          ...loadAverage(),
         })}\n`,
       );
     } finally {
-      w.worker.shutdown();
-      await running.catch(() => undefined);
-      await w.close();
-      await client.connection.close();
+      await close();
     }
   } finally {
-    if (fresh) {
-      await stackDown(config);
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    await stack.close();
   }
 }
 

@@ -15,15 +15,12 @@
  * Uses MARKET_DATA_PROVIDER (synthetic by default) and whatever news keys are set.
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bundleWorkflows } from '../scripts/bundle-workflows';
-import { buildWorker } from '../src/worker/worker';
-import { connectClient } from '../src/cli/fanout-client';
 import { runPipeline } from '../src/cli/commands/pipeline';
 import { runIngestBackfill } from '../src/cli/commands/ingest';
 import { createSentimentClassifier, measureClassifierThroughput } from '../src/adapters/sentiment';
-import { freshStack, loadAverage } from './support';
+import { freshStack, loadAverage, startBenchWorker } from './support';
 
 const seconds = (t0: number) => Math.round((performance.now() - t0) / 10) / 100;
 
@@ -53,25 +50,13 @@ async function main() {
     { MARKET_DATA_PROVIDER: process.env.MARKET_DATA_PROVIDER ?? 'synthetic', LOG_LEVEL: 'warn', TEMPORAL_TASK_QUEUE: 'bench-pipeline' },
     log,
   );
-  const { config, endpoints: e } = stack;
+  const { config } = stack;
   const result: Record<string, unknown> = { date, symbols: 49, provider: config.marketData.provider };
   let closeWorker = async () => undefined as void;
   try {
-    const bundle = await bundleWorkflows(join(resolve(config.dataDir), 'bench', 'workflow-bundle.js'));
-    const w = await buildWorker({
-      config,
-      temporalAddress: e.temporalAddress,
-      databaseUrl: e.databaseUrl,
-      workflowBundlePath: bundle.path,
-    });
-    const running = w.worker.run();
-    const client = await connectClient(e.temporalAddress, config.temporal.namespace);
-    closeWorker = async () => {
-      w.worker.shutdown();
-      await running.catch(() => undefined);
-      await w.close();
-      await client.connection.close();
-    };
+    const worker = await startBenchWorker(stack);
+    closeWorker = worker.close;
+    const { client } = worker;
     let t0 = performance.now();
     const p = await runPipeline(client, config.temporal.taskQueue, { date, lookbackDays: 252 });
     result.wf1_3_s = seconds(t0);

@@ -4,11 +4,15 @@
  * machine is the first suspect for a slow figure), and a fresh stack in a
  * fresh data folder (Temporal dev server, embedded Postgres and objects on
  * free ports, removed afterwards), so a second run repeats the work of the
- * first instead of finding it already done.
+ * first instead of finding it already done; and a worker on that stack.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { bundleWorkflows } from '../scripts/bundle-workflows';
+import { connectClient } from '../src/cli/fanout-client';
+import { buildWorker } from '../src/worker/worker';
 import { loadConfig } from '../src/config/load';
 import type { Config } from '../src/config/schema';
 import { freePort, freePortPair } from '../src/stack/free-port';
@@ -84,4 +88,36 @@ export async function freshStack(
     await close();
     throw err;
   }
+}
+
+export interface BenchWorker {
+  /** A client of the stack's Temporal; workflows started on `config.temporal.taskQueue` run on the worker. */
+  client: Client;
+  /** Stop the worker (letting running tasks finish) and close the client. */
+  close(): Promise<void>;
+}
+
+/**
+ * A worker in this process on the stack's task queue, from a prebuilt
+ * workflow bundle (as in production), and a client to start workflows.
+ *
+ * @example
+ *   const w = await startBenchWorker(stack);
+ *   try { await runPipeline(w.client, stack.config.temporal.taskQueue, { date }); } finally { await w.close(); }
+ */
+export async function startBenchWorker(stack: Pick<FreshStack, 'config' | 'endpoints' | 'dataDir'>): Promise<BenchWorker> {
+  const { config, endpoints: e } = stack;
+  const bundle = await bundleWorkflows(join(stack.dataDir, 'bench', 'workflow-bundle.js'));
+  const w = await buildWorker({ config, temporalAddress: e.temporalAddress, databaseUrl: e.databaseUrl, workflowBundlePath: bundle.path });
+  const running = w.worker.run();
+  const client = await connectClient(e.temporalAddress, config.temporal.namespace);
+  return {
+    client,
+    async close() {
+      w.worker.shutdown();
+      await running.catch(() => undefined);
+      await w.close();
+      await client.connection.close();
+    },
+  };
 }

@@ -4,35 +4,13 @@
  * run (from Temporal's visibility store) with its workflow ID beside the
  * fan-out runs, under a header row in the default table.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { testConfig, testEnv, useTestStack } from './helpers';
+import { testConfig, runQuant, useTestStack } from './helpers';
 
 const config = testConfig();
 useTestStack(config);
-const repoRoot = join(__dirname, '..');
 
-function quant(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const e = testEnv();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), ...args], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      QUANT_DATA_DIR: e.dataDir,
-      TEMPORAL_ADDRESS: e.temporalAddress,
-      DATABASE_URL: e.databaseUrl,
-      TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
-}
+const quant = (args: string[]) => runQuant(args, config.temporal.taskQueue);
 
 describe('quant -o json', () => {
   it('run ingest prints its result alone on stdout; runs list lists it as a daily run', async () => {

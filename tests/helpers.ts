@@ -3,7 +3,9 @@
  * the global setup started, a real worker on a per-file task queue (workflow
  * bundle built once), a client, unique names, and small synthetic datasets.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { recordHistory as recordFixture } from './histories';
 import { Client, Connection } from '@temporalio/client';
@@ -118,4 +120,31 @@ export function useTestStack(config: Config) {
     await ctx.db?.end();
   });
   return ctx;
+}
+
+/**
+ * `quant ...` as a user runs it (the real CLI entry in a child process),
+ * against the global stack and `taskQueue`; async, so a worker the test runs
+ * in this process keeps working meanwhile.
+ */
+export function runQuant(args: string[], taskQueue: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const e = testEnv();
+  const repoRoot = join(__dirname, '..');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), ...args], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      QUANT_DATA_DIR: e.dataDir,
+      TEMPORAL_ADDRESS: e.temporalAddress,
+      DATABASE_URL: e.databaseUrl,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
 }

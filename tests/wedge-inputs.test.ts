@@ -8,11 +8,9 @@
  * its reason when the run itself stopped, with its staging removed.
  */
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { smallDataset, testConfig, testEnv, uniqueName, useTestStack } from './helpers';
+import { smallDataset, testConfig, uniqueName, runQuant, useTestStack } from './helpers';
 import { followOrchestrator, startOrchestrator } from '../src/cli/fanout-client';
 import { createFanoutRepo } from '../src/adapters/postgres/fanout-repo';
 import { createObjectStore } from '../src/adapters/object-store';
@@ -21,7 +19,6 @@ import { workflowIds } from '../workflows/names';
 
 const config = testConfig();
 const stack = useTestStack(config);
-const repoRoot = join(__dirname, '..');
 const store = createObjectStore(config);
 
 /** The innermost ApplicationFailure of a failed workflow. */
@@ -37,27 +34,7 @@ async function failureOf(run: Promise<unknown>): Promise<ApplicationFailure> {
   return cause as ApplicationFailure;
 }
 
-/** `quant ...` as a user runs it, against this file's stack and task queue (async: the test's worker runs in this process). */
-function quant(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const e = testEnv();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), ...args], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      QUANT_DATA_DIR: e.dataDir,
-      TEMPORAL_ADDRESS: e.temporalAddress,
-      DATABASE_URL: e.databaseUrl,
-      TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
-}
+const quant = (args: string[]) => runQuant(args, config.temporal.taskQueue);
 
 describe('inputs that wedged a workflow fail at once, naming the field', () => {
   it.each([
