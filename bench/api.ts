@@ -21,7 +21,14 @@
  * Every signal is a BUY of 1 share of one of the 49 synthetic symbols with a
  * unique idempotency key, on an account with 1e9 of cash and a 24/7 venue, so
  * the risk checks all run and pass (rejections are counted and reported).
- * Flags: --rate 200 --steady-s 30 --max-s 30 --connections 50 --ws-clients 1000
+ * - The floor, first: the same open loop at the same rate on GET /healthz
+ *   (no database, risk or venue work; the WebSocket clients are connected
+ *   but, with no orders, get no frames):
+ *   floor_p50_ms, floor_p95_ms, floor_p99_ms, what HTTP on this machine
+ *   costs before the service does anything; service_p50/p95/p99_ms are the
+ *   steady phase's signal-to-order times as the service measured them
+ *   (latency_ms of each answer).
+ * Flags: --rate 200 --floor-s 10 --steady-s 30 --max-s 30 --connections 50 --ws-clients 1000
  * [--heap-mb N] (another heap cap than the chart's; 0 = V8's default) [--profile DIR] (CPU profiles of the API and WebSocket-client processes).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -99,16 +106,20 @@ function waitForLine(child: ChildProcess, re: RegExp, what: string, ms = 120_000
   });
 }
 
-function post(agent: Agent, url: URL, key: string, body: string): Promise<{ status: number; text: string }> {
+/** One request; resolves with the status and body text. A GET sends no body. */
+function send(agent: Agent, url: URL, key: string, path: string, body?: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
         agent,
         host: url.hostname,
         port: url.port,
-        path: '/signals/execute',
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        path,
+        method: body === undefined ? 'GET' : 'POST',
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
+        },
       },
       (res) => {
         let text = '';
@@ -120,12 +131,20 @@ function post(agent: Agent, url: URL, key: string, body: string): Promise<{ stat
     req.end(body);
   });
 }
+const post = (agent: Agent, url: URL, key: string, body: string) => send(agent, url, key, '/signals/execute', body);
 
-/** Open loop: request i is sent at start + i / rate; latency from that scheduled time to the answer. */
-async function steadyPhase(url: URL, key: string, rate: number, seconds: number) {
+/**
+ * Open loop: request i is sent at start + i / rate; latency from that scheduled time to the answer.
+ * `signals`: POST a signal each time, counting "executed" answers (and keeping the service's own latency_ms);
+ * otherwise GET `path` and count every 200.
+ */
+async function openLoop(url: URL, key: string, rate: number, seconds: number, path: '/signals/execute' | '/healthz') {
+  const signals = path === '/signals/execute';
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const total = rate * seconds;
   const latencies: number[] = [];
+  /** The service's own signal-to-order time (latency_ms of the answer): what HTTP and scheduling add is the difference. */
+  const serviceLatencies: number[] = [];
   const outcomes: Record<string, number> = {};
   const inflight: Promise<void>[] = [];
   const start = performance.now() + 50;
@@ -135,11 +154,13 @@ async function steadyPhase(url: URL, key: string, rate: number, seconds: number)
     for (; sent < due; sent++) {
       const scheduled = start + (sent * 1000) / rate;
       inflight.push(
-        post(agent, url, key, nextBody()).then(
+        send(agent, url, key, path, signals ? nextBody() : undefined).then(
           (r) => {
-            const outcome = r.status === 200 ? (JSON.parse(r.text) as { status: string }).status : `http_${r.status}`;
+            const answer = signals && r.status === 200 ? (JSON.parse(r.text) as { status: string; latency_ms: number }) : undefined;
+            const outcome = signals ? (answer?.status ?? `http_${r.status}`) : r.status === 200 ? 'ok' : `http_${r.status}`;
             outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-            if (outcome === 'executed') latencies.push(performance.now() - scheduled);
+            if (outcome === 'executed' || outcome === 'ok') latencies.push(performance.now() - scheduled);
+            if (answer?.status === 'executed') serviceLatencies.push(answer.latency_ms);
           },
           () => {
             outcomes.network_error = (outcomes.network_error ?? 0) + 1;
@@ -151,7 +172,7 @@ async function steadyPhase(url: URL, key: string, rate: number, seconds: number)
   }
   await Promise.all(inflight);
   agent.destroy();
-  return { latencies, outcomes };
+  return { latencies, serviceLatencies, outcomes };
 }
 
 function peakRssMb(pid: number): number | null {
@@ -168,6 +189,7 @@ async function main() {
     options: {
       rate: { type: 'string' },
       'steady-s': { type: 'string' },
+      'floor-s': { type: 'string' },
       'max-s': { type: 'string' },
       connections: { type: 'string' },
       'ws-clients': { type: 'string' },
@@ -177,6 +199,7 @@ async function main() {
   });
   const rate = Number(values.rate ?? 200);
   const steadyS = Number(values['steady-s'] ?? 30);
+  const floorS = Number(values['floor-s'] ?? 10);
   const maxS = Number(values['max-s'] ?? 30);
   const connections = Number(values.connections ?? 50);
   const wsClients = Number(values['ws-clients'] ?? 1000);
@@ -221,7 +244,10 @@ async function main() {
     for (let i = 0; i < 200; i++) await post(warm, url, key, nextBody());
     warm.destroy();
 
-    const steady = await steadyPhase(url, key, rate, steadyS);
+    // The floor: the same open loop on GET /healthz (no database, no risk, no venue) with the same WebSocket
+    // clients connected: what HTTP on this machine costs before the service does any work.
+    const floor = await openLoop(url, key, rate, floorS, '/healthz');
+    const steady = await openLoop(url, key, rate, steadyS, '/signals/execute');
     const wsLine = waitForLine(ws, /^\{.*\}$/, 'WebSocket clients', 60_000);
     ws.stdin!.write('stop\n');
     const wsResult = JSON.parse((await wsLine)[0]) as {
@@ -253,6 +279,13 @@ async function main() {
           p50_ms: percentile(steady.latencies, 0.5),
           p95_ms: percentile(steady.latencies, 0.95),
           p99_ms: percentile(steady.latencies, 0.99),
+          floor_seconds: floorS,
+          floor_p50_ms: percentile(floor.latencies, 0.5),
+          floor_p95_ms: percentile(floor.latencies, 0.95),
+          floor_p99_ms: percentile(floor.latencies, 0.99),
+          service_p50_ms: percentile(steady.serviceLatencies, 0.5),
+          service_p95_ms: percentile(steady.serviceLatencies, 0.95),
+          service_p99_ms: percentile(steady.serviceLatencies, 0.99),
           steady_outcomes: steady.outcomes,
           ws_clients: wsResult.clients,
           ws_open_at_end: wsResult.open_at_end,

@@ -254,6 +254,28 @@ describe('authentication', () => {
     expect(await windowed.verify(`${key.slice(0, -1)}x`)).toBeNull(); // a wrong key with a known prefix
   });
 
+  it('concurrent checks of one key share a single check (one row read, one scrypt); a wrong key sharing its prefix is checked on its own', async () => {
+    let reads = 0;
+    // The real pool, counting the key-row reads that reach it.
+    const counting = {
+      ...db,
+      query: (...args: Parameters<Db['query']>) => {
+        const q = args[0] as { name?: string };
+        if (q?.name === 'api-key-by-prefix') reads++;
+        return db.query(...args);
+      },
+    } as Db;
+    const keys = createApiKeyRepo(counting, { recheckMs: 60_000 });
+    const { key, row } = await keys.create('burst', 'trade');
+    const answers = await Promise.all([
+      ...Array.from({ length: 50 }, () => keys.verify(key)),
+      keys.verify(`${key.slice(0, -1)}${key.endsWith('x') ? 'y' : 'x'}`),
+    ]);
+    expect(answers.slice(0, 50)).toEqual(Array.from({ length: 50 }, () => ({ id: row.id, role: 'trade' })));
+    expect(answers[50]).toBeNull();
+    expect(reads).toBe(2); // one for the 50 copies of the key, one for the wrong key
+  });
+
   it('a read key reads but cannot trade; probes and docs need no key', async () => {
     expect((await call(svc.url, read, 'GET', '/portfolio')).status).toBe(200);
     expect((await post(signal(), read)).status).toBe(403);

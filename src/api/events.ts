@@ -46,7 +46,7 @@ export interface EventHubOptions {
 }
 
 /** Clients written to per turn of the event loop during a broadcast. */
-const BROADCAST_SLICE = 100;
+const BROADCAST_SLICE = 25;
 
 export function createEventHub(options: EventHubOptions = {}): EventHub {
   const maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;

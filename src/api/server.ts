@@ -55,6 +55,11 @@ export interface ApiServerDeps {
   events: EventHub;
   registry: Registry;
   bodyLimitBytes: number;
+  /**
+   * Resolves once the trade updates received so far are booked in trading_orders (they are booked in
+   * batches off the hot path): order reads wait for it, so a reader sees at least what an answer said.
+   */
+  bookingsSettled?: () => Promise<void>;
   onError?: (what: string, err: unknown) => void;
 }
 
@@ -168,13 +173,17 @@ export async function buildApiServer(d: ApiServerDeps): Promise<FastifyInstance>
   app.get(
     '/orders',
     { schema: { summary: 'Orders, newest first', querystring: ordersQuerySchema, response: { 200: z.array(orderSchema), ...badRequest } } },
-    async (request) => (await d.trading.listOrders(request.query)).map(orderToWire),
+    async (request) => {
+      await d.bookingsSettled?.();
+      return (await d.trading.listOrders(request.query)).map(orderToWire);
+    },
   );
 
   app.get(
     '/orders/:id',
     { schema: { summary: 'One order', params: orderIdParamsSchema, response: { 200: orderSchema, 404: errorSchema, ...badRequest } } },
     async (request, reply) => {
+      await d.bookingsSettled?.();
       const order = await d.trading.getOrder(request.params.id);
       if (!order) return reply.code(404).send({ error: 'not_found', field: 'id', message: `no order ${request.params.id}` });
       return orderToWire(order);
@@ -196,6 +205,7 @@ export async function buildApiServer(d: ApiServerDeps): Promise<FastifyInstance>
       },
     },
     async (request, reply) => {
+      await d.bookingsSettled?.();
       const order = await d.trading.getOrder(request.params.id);
       if (!order) return reply.code(404).send({ error: 'not_found', field: 'id', message: `no order ${request.params.id}` });
       const brokerOrder = order.brokerOrderId

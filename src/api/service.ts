@@ -14,6 +14,7 @@ import type { Db } from '../adapters/postgres/pool';
 import { createStrategyRepo } from '../adapters/postgres/strategy-repo';
 import { createTradingRepo, type TradingRepo } from '../adapters/postgres/trading-repo';
 import type { Config } from '../config/schema';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage } from '../domain/errors';
 import { createOrderProgress, type OrderProgress } from '../domain/order-progress';
 import type { RiskLimits } from '../domain/risk-manager';
@@ -152,9 +153,11 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
   const tradingMetrics = createTradingMetrics(metrics.registry);
   const events = createEventHub({ frameIntervalMs: o.config.api.wsFrameMs, onClientCount: (n) => tradingMetrics.setWsClients(n) });
   const quotes = o.quotes ?? createLoadedQuoteSource(() => trading.latestCloses());
+  const batchMs = o.config.api.bookingBatchMs;
 
-  // Publish the positions that changed and mirror them into broker_positions: at most one write in flight,
-  // each carrying what changed since the last one written (a full replace first and after a failed write).
+  // Publish the positions that changed at once, and mirror them into broker_positions: at most one write in
+  // flight and one per booking window, each carrying what changed since the last one written (a full replace
+  // first and after a failed write).
   let lastPositions = new Map<string, string>();
   let mirrored: Map<string, string> | undefined;
   let mirroring = Promise.resolve();
@@ -180,6 +183,7 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
       mirroring = mirroring
         .then(async () => {
           while (nextMirror) {
+            await sleep(batchMs);
             const list = nextMirror;
             await writeMirror(list);
             if (nextMirror === list) nextMirror = undefined;
@@ -230,18 +234,28 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
     onPlaced: (order) => onPlaced(order),
   });
 
-  // Trade updates are booked in the order the venue sent them; the ones that arrive while a batch is
-  // being written form the next batch (one statement each), so a burst of fills does not queue commits.
-  // The first batch starts after the current turn of the event loop: an order's venue reports ("new",
-  // "fill") and its acknowledgement arrive within one turn and are booked by one UPDATE, not three.
+  // Trade updates are booked in the order the venue sent them, one statement per batch: a batch is what
+  // arrived during the booking window (API_BOOKING_BATCH_MS) plus anything that arrived while the previous
+  // batch was being written. So an order's venue reports ("new", "fill") and its acknowledgement share one
+  // UPDATE, and at 200 orders/s the bookings are a few statements a second rather than one per order, each
+  // a round trip to the database the hot path would otherwise queue behind.
   let queued: QueuedUpdate[] = [];
   let updates = Promise.resolve();
   let draining = false;
+  /** Ends the current booking window early (a reader is waiting). */
+  let bookNow: (() => void) | undefined;
   const drain = () => {
     if (draining) return;
     draining = true;
     updates = (async () => {
-      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, batchMs);
+        bookNow = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      bookNow = undefined;
       while (queued.length > 0) {
         const batch = queued;
         queued = [];
@@ -272,6 +286,10 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
     events,
     registry: metrics.registry,
     bodyLimitBytes: o.config.api.bodyLimitBytes,
+    bookingsSettled: () => {
+      bookNow?.();
+      return updates;
+    },
     onError,
   });
   const host = o.host ?? o.config.api.host;

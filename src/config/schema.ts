@@ -263,6 +263,12 @@ export const configSchema = z
         reconcileSeconds: z.coerce.number().min(0.1).default(60),
         /** Minimum time between two WebSocket frames to a client: events within it share a frame (bounds socket writes at any order rate). */
         wsFrameMs: z.coerce.number().int().min(0).max(1000).default(100),
+        /**
+         * Off the hot path, the venue's trade updates are booked into trading_orders/order_fills, and positions
+         * mirrored into broker_positions, at most once per this window: updates within it share one statement.
+         * Bounds those writes at any order rate (each is a database round trip competing with the hot path's two).
+         */
+        bookingBatchMs: z.coerce.number().int().min(0).max(5000).default(50),
         /** How long a verified API key is trusted before its row is read again: a revocation takes effect within it (0 = every request). */
         keyRecheckMs: z.coerce.number().int().min(0).max(60_000).default(1000),
       })
@@ -415,6 +421,7 @@ export const ENV_NAMES: Record<string, string> = {
   'api.refreshSeconds': 'API_REFRESH_SECONDS',
   'api.reconcileSeconds': 'API_RECONCILE_SECONDS',
   'api.wsFrameMs': 'API_WS_FRAME_MS',
+  'api.bookingBatchMs': 'API_BOOKING_BATCH_MS',
   'api.keyRecheckMs': 'API_KEY_RECHECK_MS',
   'paper.startingCash': 'PAPER_STARTING_CASH',
   'paper.spreadBps': 'PAPER_SPREAD_BPS',

@@ -105,6 +105,35 @@ describe('paper venue', () => {
     expect((await broker.listPositions())[0].qty).toBe(6);
   });
 
+  it('lets a filled entry leave memory while its legs rest: the stop still triggers, and the entry reads back with its legs as they are', async () => {
+    const { broker, feed } = await venue({ keepSettledOrders: 0 });
+    feed.set('AAPL', 100);
+    feed.set('MSFT', 300);
+    const bracket = await broker.submitOrder(market('buy', 4, { stopLoss: 95, takeProfit: 110 }));
+    expect(bracket.status).toBe('filled');
+    // Mark the stored entry: only a read from the database can show the mark, so seeing it proves the entry left memory.
+    const marked = '2001-02-03T04:05:06.000Z';
+    await db.query('UPDATE paper_venue_orders SET updated_at = $2 WHERE id = $1', [bracket.id, marked]);
+    const resting = await broker.getOrder(bracket.id);
+    expect(resting?.updatedAt).toBe(marked);
+    expect(resting?.legs.map((l) => [l.type, l.status])).toEqual([
+      ['limit', 'new'],
+      ['stop', 'new'],
+    ]);
+    const updates: string[] = [];
+    broker.onTradeUpdate((u) => updates.push(`${u.event}:${u.order.type}`));
+    feed.set('MSFT', 250); // another symbol's tick leaves the AAPL legs alone
+    feed.set('AAPL', 94); // crosses the stop: it fills, its sibling take-profit is canceled
+    await expect.poll(() => updates).toEqual(['fill:stop', 'canceled:limit']);
+    const after = await broker.getOrder(bracket.id);
+    expect(after?.status).toBe('filled');
+    expect(after?.legs.map((l) => [l.type, l.status])).toEqual([
+      ['limit', 'canceled'],
+      ['stop', 'filled'],
+    ]);
+    expect(await broker.listPositions()).toEqual([]);
+  });
+
   it('keeps the account across a restart: orders, positions, cash, resting orders, idempotency', async () => {
     const account = uniqueName('restart');
     const first = await venue({ account });

@@ -6,8 +6,12 @@
  * persists it and streams trade updates.
  *
  * State: the open book, positions and cash live in memory so a submit costs
- * no read (settled brackets stay for a while, then are read back from the
- * database when asked for: memory follows the open book, not the day); every
+ * no read (settled orders stay for a while, then are read back from the
+ * database when asked for: memory follows the open book, not the day; a
+ * filled entry leaves even while its stop-loss and take-profit legs rest, as
+ * only the legs can still trade). A price tick looks only at its symbol's
+ * open orders and a clock tick only at orders a clock can change (queued or
+ * expiring ones), so resting legs cost nothing until their symbol moves. Every
  * change (new orders, status changes, fills) is written to
  * Postgres (sql/007_paper_venue.sql) before its trade updates are emitted and
  * before `submitOrder`/`cancelOrder` return, so what a caller saw survives a
@@ -90,9 +94,9 @@ export interface PaperBrokerOptions {
    */
   readOnly?: boolean;
   /**
-   * How many settled brackets (an entry and its legs, all final) stay in memory; older ones are read from
-   * the database when asked for. Default 2,000. Memory then follows the open book, not the day's history
-   * (bench:api: ~1.5 KB of heap per order otherwise, and the GC work that comes with it).
+   * How many settled (final) orders stay in memory; older ones are read from the database when asked for.
+   * Default 2,000. Memory then follows the open book, not the day's history (bench:api: ~1.5 KB of heap
+   * per order otherwise, and the GC work that comes with it).
    */
   keepSettledOrders?: number;
 }
@@ -147,52 +151,57 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
 
   const orders = new Map<string, PaperOrder>();
   const byClientId = new Map<string, string>();
-  // Indexes so a submit or a tick costs O(open orders), not O(history).
-  const open = new Map<string, PaperOrder>();
+  // Indexes so a submit or a tick costs O(the orders it can touch), not O(history) or O(open book).
+  /** Open orders by symbol: all a price tick has to look at. */
+  const openBySymbol = new Map<string, Map<string, PaperOrder>>();
+  /** Open orders a clock tick can change: queued until the open, or day orders that expire. */
+  const timed = new Map<string, PaperOrder>();
   /** Open buy entries: all that buying power has to look at. */
   const openBuys = new Map<string, PaperOrder>();
+  /** Leg ids of the entries in memory. */
   const legsByParent = new Map<string, string[]>();
   function remember(o: PaperOrder): void {
-    if (!orders.has(o.id) && o.parentId !== null) legsByParent.set(o.parentId, [...(legsByParent.get(o.parentId) ?? []), o.id]);
+    if (!orders.has(o.id) && o.parentId !== null && orders.has(o.parentId))
+      legsByParent.set(o.parentId, [...(legsByParent.get(o.parentId) ?? []), o.id]);
     orders.set(o.id, o);
     byClientId.set(o.clientOrderId, o.id);
+    const bySymbol = openBySymbol.get(o.symbol) ?? openBySymbol.set(o.symbol, new Map()).get(o.symbol)!;
     if (FINAL_PAPER_STATUSES.has(o.status)) {
-      open.delete(o.id);
+      bySymbol.delete(o.id);
+      timed.delete(o.id);
       openBuys.delete(o.id);
     } else {
-      open.set(o.id, o);
+      bySymbol.set(o.id, o);
+      if (o.status === 'accepted' || o.expiresAt !== null) timed.set(o.id, o);
+      else timed.delete(o.id);
       if (o.side === 'buy' && o.legRole === null) openBuys.set(o.id, o);
     }
   }
   /**
-   * Settled brackets in the order they settled; beyond `keepSettledOrders` the oldest leave memory (entry,
-   * legs and the legs' client ids; the entry's client id stays in byClientId so a resubmission is still
-   * recognised). Only states already written are retired: this runs after a batch is stored.
+   * Settled orders in the order they settled; beyond `keepSettledOrders` the oldest leave memory one by
+   * one. An entry settles before its legs (they only trade once it has filled, and are canceled with it),
+   * so a filled entry can leave while its legs still rest: what a tick needs is the legs, and a reader of
+   * the entry gets it from the database with its legs as they are in memory. A retired entry's client id
+   * stays in byClientId so that a resubmission is still recognised. Only states already written are
+   * retired: this runs after a batch is stored.
    */
   const keepSettled = options.keepSettledOrders ?? 2000;
-  const settled: string[] = [];
-  const settledSet = new Set<string>();
+  const settled = new Set<string>();
   function noteSettled(changed: readonly PaperOrder[]): void {
-    for (const o of changed) {
-      const entryId = o.parentId ?? o.id;
-      const entry = orders.get(entryId);
-      if (!entry || settledSet.has(entryId) || !FINAL_PAPER_STATUSES.has(entry.status)) continue;
-      if (!(legsByParent.get(entryId) ?? []).every((id) => FINAL_PAPER_STATUSES.has(orders.get(id)!.status))) continue;
-      settled.push(entryId);
-      settledSet.add(entryId);
-    }
-    while (settled.length > keepSettled) {
-      const id = settled.shift()!;
-      settledSet.delete(id);
-      for (const legId of legsByParent.get(id) ?? []) {
-        byClientId.delete(orders.get(legId)!.clientOrderId);
-        orders.delete(legId);
-      }
-      legsByParent.delete(id);
+    for (const o of changed) if (FINAL_PAPER_STATUSES.has(orders.get(o.id)?.status ?? 'new')) settled.add(o.id);
+    for (const id of settled) {
+      if (settled.size <= keepSettled) break;
+      settled.delete(id);
+      const o = orders.get(id);
+      if (!o) continue;
       orders.delete(id);
+      if (o.parentId !== null) byClientId.delete(o.clientOrderId);
+      legsByParent.delete(id);
     }
   }
-  /** An order and its legs as stored (for orders no longer in memory). */
+  /** Legs as in memory where they still are (never behind the database), else as stored. */
+  const freshest = (o: PaperOrder) => orders.get(o.id) ?? o;
+  /** An order and its legs as stored (for orders no longer in memory), legs still in memory as they are there. */
   async function storedView(where: 'id' | 'client_order_id', value: string): Promise<BrokerOrder | null> {
     const r = await db.query<OrderRow>(`SELECT * FROM paper_venue_orders WHERE account = $1 AND ${where} = $2`, [account, value]);
     const o = r.rows[0] ? orderFromRow(r.rows[0]) : undefined;
@@ -201,7 +210,10 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
       o.parentId === null
         ? await db.query<OrderRow>(`SELECT * FROM paper_venue_orders WHERE parent_id = $1 ${LEG_ORDER}`, [o.id])
         : undefined;
-    return toBrokerOrder(o, (legs?.rows ?? []).map(orderFromRow));
+    return toBrokerOrder(
+      o,
+      (legs?.rows ?? []).map((row) => freshest(orderFromRow(row))),
+    );
   }
   const pending = new Map<string, Promise<BrokerOrder>>();
   const positions = new Map<string, PaperPosition>();
@@ -238,15 +250,17 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
     );
     orders.clear();
     byClientId.clear();
-    open.clear();
+    openBySymbol.clear();
+    timed.clear();
     openBuys.clear();
     legsByParent.clear();
     positions.clear();
-    settled.length = 0;
-    settledSet.clear();
+    settled.clear();
     const loaded = rows.rows.map(orderFromRow);
-    for (const o of loaded) remember(o);
-    noteSettled(loaded);
+    // Entries before legs, as they were made: a leg is indexed under its entry, and settles after it.
+    const entriesFirst = [...loaded.filter((o) => o.parentId === null), ...loaded.filter((o) => o.parentId !== null)];
+    for (const o of entriesFirst) remember(o);
+    noteSettled(entriesFirst);
     // A read-only view of an account nobody has traded yet sees the configured starting cash.
     cash = acct.rows[0]?.starting_cash ?? options.startingCash;
     for (const f of fills.rows) {
@@ -322,7 +336,8 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
     }
   }
 
-  const openOrders = () => [...open.values()];
+  /** `entries` with their legs that are in memory (a clock tick cancels an expiring entry's legs). */
+  const withLegs = (entries: Iterable<PaperOrder>) => [...entries].flatMap((o) => [o, ...legsOf(o.id)]);
   const lastPrice = (symbol: string) => feed.last(symbol)?.price;
 
   /** Turn a domain step into a Change (fills get execution ids; each event carries the order as it was right after it). */
@@ -362,7 +377,7 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
   function onTick(tick: PriceTick): void {
     if (closed) return;
     const at = now();
-    const live = openOrders();
+    const live = [...(openBySymbol.get(tick.symbol)?.values() ?? [])];
     if (live.length === 0) return;
     const step = stepBook(live, tick, { at, session: marketSession(at, options.marketHours), costs });
     if (step.changed.length > 0) commit(toChange(live, step)).catch(onError);
@@ -371,19 +386,18 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
   function onClock(): void {
     if (closed) return;
     const at = now();
-    const live = openOrders();
-    if (live.length === 0) return;
+    if (timed.size === 0) return;
+    const live = withLegs([...timed.values()].filter((o) => o.legRole === null));
     const step = stepBook(live, null, { at, session: marketSession(at, options.marketHours), costs });
     if (step.changed.length === 0) return;
     const change = toChange(live, step);
     // Orders the open just routed trade on the last price known (the next tick would do; this spares the wait).
     const routed = step.changed.filter((o) => o.status === 'new' && o.legRole === null);
     for (const symbol of new Set(routed.map((o) => o.symbol))) {
-      const mine = routed.filter((o) => o.symbol === symbol);
-      const withLegs = [...mine, ...openOrders().filter((o) => mine.some((m) => m.id === o.parentId))];
-      const matched = matchNow(withLegs, at);
+      const mine = withLegs(routed.filter((o) => o.symbol === symbol));
+      const matched = matchNow(mine, at);
       if (!matched) continue;
-      const more = toChange(withLegs, matched);
+      const more = toChange(mine, matched);
       change.orders.push(...more.orders);
       change.fills.push(...more.fills);
       change.updates.push(...more.updates);
@@ -500,7 +514,8 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
         const r = await db.query<OrderRow>(`SELECT * FROM paper_venue_orders WHERE parent_id = ANY($1::text[]) ${LEG_ORDER}`, [
           retired.map((o) => o.id),
         ]);
-        for (const row of r.rows) retiredLegs.set(row.parent_id!, [...(retiredLegs.get(row.parent_id!) ?? []), orderFromRow(row)]);
+        for (const row of r.rows)
+          retiredLegs.set(row.parent_id!, [...(retiredLegs.get(row.parent_id!) ?? []), freshest(orderFromRow(row))]);
       }
       const viewAny = (o: PaperOrder) => (orders.has(o.id) ? view(o) : toBrokerOrder(o, retiredLegs.get(o.id) ?? []));
       const all = [...retired.reverse(), ...orders.values()];

@@ -76,6 +76,8 @@ export function createApiKeyRepo(db: Db, options: ApiKeyRepoOptions = {}) {
   const recheckMs = options.recheckMs ?? 0;
   const now = options.now ?? Date.now;
   const verified = new Map<string, VerifiedKey>();
+  /** Checks in flight, by key digest. */
+  const checking = new Map<string, Promise<{ id: number; role: ApiKeyRole } | null>>();
   return {
     /** Create a key; the returned `key` is shown once and never stored. */
     async create(name: string, role: ApiKeyRole): Promise<{ key: string; row: ApiKeyRow }> {
@@ -106,30 +108,43 @@ export function createApiKeyRepo(db: Db, options: ApiKeyRepoOptions = {}) {
       return (r.rowCount ?? 0) > 0;
     },
 
-    /** The role of a live key, or null (unknown, wrong or revoked). */
-    async verify(key: string): Promise<{ id: number; role: ApiKeyRole } | null> {
-      if (key.length < KEY_PREFIX_LENGTH || key.length > 200) return null;
+    /**
+     * The role of a live key, or null (unknown, wrong or revoked). Concurrent checks of the same key share
+     * one: a client opening 1,000 WebSocket connections at once with a key not yet remembered causes one
+     * scrypt, not one per connection (each takes 16 MB for its run, and the allocator keeps what a burst of
+     * them took: bench:api saw ~80 MB of the service's resident memory come from that).
+     */
+    verify(key: string): Promise<{ id: number; role: ApiKeyRole } | null> {
+      if (key.length < KEY_PREFIX_LENGTH || key.length > 200) return Promise.resolve(null);
       const digest = createHash('sha256').update(key).digest('hex');
       const known = verified.get(digest);
       const at = now();
-      if (known && at - known.checkedAt < recheckMs) return { id: known.id, role: known.role };
-      const r = await db.query({
-        name: 'api-key-by-prefix',
-        text: 'SELECT id, role, key_hash FROM api_keys WHERE prefix = $1 AND revoked_at IS NULL',
-        values: [key.slice(0, KEY_PREFIX_LENGTH)],
-      });
-      const row = r.rows[0];
-      if (!row) {
-        verified.delete(digest);
-        return null;
-      }
-      if (known?.keyHash !== row.key_hash && !(await verifyApiKeyHash(key, row.key_hash))) return null;
-      verified.delete(digest); // re-inserted last: the map's order is the age of the checks
-      verified.set(digest, { id: Number(row.id), role: row.role, keyHash: row.key_hash, checkedAt: at });
-      if (verified.size > MAX_REMEMBERED_KEYS) verified.delete(verified.keys().next().value!);
-      return { id: Number(row.id), role: row.role };
+      if (known && at - known.checkedAt < recheckMs) return Promise.resolve({ id: known.id, role: known.role });
+      const running = checking.get(digest);
+      if (running) return running;
+      const check = recheck(key, digest, known, at).finally(() => checking.delete(digest));
+      checking.set(digest, check);
+      return check;
     },
   };
+
+  async function recheck(key: string, digest: string, known: VerifiedKey | undefined, at: number) {
+    const r = await db.query({
+      name: 'api-key-by-prefix',
+      text: 'SELECT id, role, key_hash FROM api_keys WHERE prefix = $1 AND revoked_at IS NULL',
+      values: [key.slice(0, KEY_PREFIX_LENGTH)],
+    });
+    const row = r.rows[0];
+    if (!row) {
+      verified.delete(digest);
+      return null;
+    }
+    if (known?.keyHash !== row.key_hash && !(await verifyApiKeyHash(key, row.key_hash))) return null;
+    verified.delete(digest); // re-inserted last: the map's order is the age of the checks
+    verified.set(digest, { id: Number(row.id), role: row.role, keyHash: row.key_hash, checkedAt: at });
+    if (verified.size > MAX_REMEMBERED_KEYS) verified.delete(verified.keys().next().value!);
+    return { id: Number(row.id), role: row.role as ApiKeyRole };
+  }
 }
 
 export type ApiKeyRepo = ReturnType<typeof createApiKeyRepo>;
