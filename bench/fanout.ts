@@ -1,5 +1,5 @@
 /**
- * `npm run bench:fanout -- --contracts N [--bars B] [--window W]`: the
+ * `npm run bench:fanout -- --contracts N [--bars B] [--window W] [--profile DIR]`: the
  * fan-out end to end on the embedded stack with one worker process, printing
  * one JSON object: contracts, bars, wall_s (orchestrator start to result),
  * aggregate_s, worker_peak_rss_mb (VmHWM of the worker process) and
@@ -44,7 +44,7 @@ function peakRssMb(pid: number): number {
 async function main() {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { contracts: { type: 'string' }, bars: { type: 'string' }, window: { type: 'string' } },
+    options: { contracts: { type: 'string' }, bars: { type: 'string' }, window: { type: 'string' }, profile: { type: 'string' } },
     strict: true,
   });
   const contracts = Number(values.contracts ?? 10);
@@ -67,7 +67,9 @@ async function main() {
   // Like production: the worker loads a prebuilt bundle, and timing starts once it reports ready.
   const bundle = await bundleWorkflows(join(resolve(config.dataDir), 'bench', 'workflow-bundle.js'));
   const metricsPort = Number(process.env.METRICS_PORT ?? 19564);
-  const worker = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'src', 'cli', 'main.ts'), 'worker'], {
+  // --profile DIR: a V8 CPU profile of the worker process (written when it exits), to see where a contract's time goes.
+  const profileFlags = values.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(values.profile)] : [];
+  const worker = spawn(process.execPath, [...profileFlags, '--import', 'tsx', join(__dirname, '..', 'src', 'cli', 'main.ts'), 'worker'], {
     env: { ...process.env, LOG_LEVEL: 'warn', METRICS_PORT: String(metricsPort), WORKFLOW_BUNDLE_PATH: bundle.path },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

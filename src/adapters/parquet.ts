@@ -287,6 +287,26 @@ export async function parquetSchemaInfo(source: ParquetSource, opts: { label?: s
   return schemaInfo(await readMetadata(toAsyncBuffer(source), label));
 }
 
+/** A file's parsed footer, to read several column sets of one file without parsing its footer each time. */
+export interface ParquetFooter {
+  readonly info: ParquetSchemaInfo;
+  /** hyparquet's metadata, passed back to `readParquet`. */
+  readonly metadata: FileMetaData;
+}
+
+/**
+ * Read and parse the footer once (a wide file's footer, hundreds of columns, costs more to parse than one
+ * column chunk to decode). Valid for the file's bytes as they are now.
+ *
+ * @example
+ *   const footer = await parquetFooter(file);
+ *   await readParquet(file, { columns: ['AAPL'], footer });
+ */
+export async function parquetFooter(source: ParquetSource, opts: { label?: string } = {}): Promise<ParquetFooter> {
+  const metadata = await readMetadata(toAsyncBuffer(source), opts.label ?? labelOf(source));
+  return { info: schemaInfo(metadata), metadata };
+}
+
 /** Column names in file order. Reads only the footer. */
 export async function parquetColumnNames(source: ParquetSource, opts: { label?: string } = {}): Promise<string[]> {
   return (await parquetSchemaInfo(source, opts)).columns.map((c) => c.name);
@@ -297,6 +317,8 @@ export interface ReadParquetOptions {
   columns?: string[];
   /** Names the file in errors; defaults to the source's `name` (an object key). */
   label?: string;
+  /** The file's footer from `parquetFooter` (not read again). */
+  footer?: ParquetFooter;
 }
 
 /**
@@ -310,8 +332,8 @@ export interface ReadParquetOptions {
 export async function readParquet(source: ParquetSource, opts: ReadParquetOptions = {}): Promise<ParquetTable> {
   const label = opts.label ?? labelOf(source);
   const file = toAsyncBuffer(source);
-  const metadata = await readMetadata(file, label);
-  const info = schemaInfo(metadata);
+  const metadata = opts.footer?.metadata ?? (await readMetadata(file, label));
+  const info = opts.footer?.info ?? schemaInfo(metadata);
   const byName = new Map(info.columns.map((c) => [c.name, c]));
   const wanted = opts.columns ?? info.columns.map((c) => c.name);
   const missing = wanted.filter((c) => !byName.has(c));

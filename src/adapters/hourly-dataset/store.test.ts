@@ -20,6 +20,7 @@ import {
   MissingColumnError,
   MissingFileError,
   UnknownContractError,
+  createContractSeriesReader,
   datasetHashOf,
   datasetKeys,
   importHourlyDatasetFromFiles,
@@ -238,6 +239,64 @@ describe('readContractSeries', () => {
     const g = await errorOf(readContractSeries(store, 'trunc', 'AAPL'));
     expect(g.type).toBe('CorruptParquet');
     expect(g.message).toMatch(/spx_holdings_hourly\.parquet: not a Parquet file/);
+  });
+});
+
+describe('createContractSeriesReader', () => {
+  /** The store, counting the byte-range reads per key. */
+  function countingStore(): { store: ObjectStore; reads: Map<string, number> } {
+    const reads = new Map<string, number>();
+    const counting: ObjectStore = Object.create(store);
+    counting.getRange = (key, start, length) => {
+      reads.set(key, (reads.get(key) ?? 0) + 1);
+      return store.getRange(key, start, length);
+    };
+    return { store: counting, reads };
+  }
+
+  it('reads what readContractSeries reads, fetching SPX, VIX and the bar times once per dataset, then one column per contract', async () => {
+    const ds = generateHourlyDataset({ seed: 6, contracts: 30, bars: 500 });
+    await writeHourlyDataset(store, 'shared', ds, { seed: 6 });
+    const { store: counted, reads } = countingStore();
+    const reader = createContractSeriesReader(counted);
+    const [first, second, third, fourth] = ds.contracts.map((c) => c.symbol);
+    for (const symbol of [first, second, third]) {
+      const got = await reader.read('shared', symbol);
+      const i = ds.contracts.findIndex((c) => c.symbol === symbol);
+      expect(Array.from(got.price)).toEqual(Array.from(ds.prices[i]));
+      expect(got).toEqual(await readContractSeries(store, 'shared', symbol));
+    }
+    const keys = datasetKeys('shared');
+    expect(reads.get(keys.spx)).toBeGreaterThan(0);
+    const spxReads = reads.get(keys.spx)!;
+    const vixReads = reads.get(keys.vix)!;
+    const holdingsReads = reads.get(keys.holdings)!;
+    await reader.read('shared', fourth);
+    expect([reads.get(keys.spx), reads.get(keys.vix)]).toEqual([spxReads, vixReads]); // SPX and VIX not fetched again
+    expect(reads.get(keys.holdings)! - holdingsReads).toBe(1); // the contract's column chunk, no footer
+  });
+
+  it('reads a dataset re-written under the same name afresh, and reports bad data as readContractSeries does', async () => {
+    const reader = createContractSeriesReader(store);
+    await writeHourlyDataset(store, 'rewritten', small(1), { seed: 1 });
+    const symbol = small(1).contracts[0].symbol;
+    const before = await reader.read('rewritten', symbol);
+    await writeHourlyDataset(store, 'rewritten', small(2), { seed: 2 });
+    const after = await reader.read('rewritten', symbol);
+    expect(Array.from(after.spx)).toEqual(Array.from(small(2).spx));
+    expect(Array.from(after.spx)).not.toEqual(Array.from(before.spx));
+
+    const ds = small(3);
+    await writeCustom('reader-misaligned', ds, {
+      vix: [
+        { name: 'timestamp', type: 'timestamp', data: ds.timestamps.slice(1) },
+        { name: 'close', type: 'double', data: ds.vix.slice(1) },
+      ],
+    });
+    const e = await errorOf(reader.read('reader-misaligned', ds.contracts[0].symbol));
+    expect(e).toBeInstanceOf(MisalignedSeriesError);
+    expect(e.message).toBe((await errorOf(readContractSeries(store, 'reader-misaligned', ds.contracts[0].symbol))).message);
+    await expect(reader.read('reader-misaligned', 'NOPE')).rejects.toBeInstanceOf(UnknownContractError);
   });
 });
 

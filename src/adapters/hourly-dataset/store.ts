@@ -22,10 +22,12 @@ import type { ObjectStore } from '../object-store/types';
 import { ObjectNotFoundError } from '../object-store/types';
 import {
   objectStoreAsyncBuffer,
+  parquetFooter,
   parquetSchemaInfo,
   readParquet,
   writeParquet,
   type ParquetColumn,
+  type ParquetFooter,
   type ParquetSchemaInfo,
   type ParquetSource,
 } from '../parquet';
@@ -369,20 +371,97 @@ function checkAligned(
   }
 }
 
+/** A data file's footer, its columns checked against `cols`. */
+async function footerOf(file: ParquetSource, key: string, cols: { name: string; type: 'timestamp' | 'double' }[]): Promise<ParquetFooter> {
+  const footer = await parquetFooter(file);
+  requireColumns(footer.info, key, cols);
+  return footer;
+}
+
+async function openDataFile(store: ObjectStore, dataset: string, key: string): Promise<Awaited<ReturnType<typeof objectStoreAsyncBuffer>>> {
+  return objectStoreAsyncBuffer(store, key).catch((err: unknown) => {
+    if (err instanceof ObjectNotFoundError) throw new MissingFileError(dataset, key);
+    throw err;
+  });
+}
+
 async function readColumns(
   store: ObjectStore,
   dataset: string,
   key: string,
   cols: { name: string; type: 'timestamp' | 'double' }[],
+  knownFooter?: ParquetFooter,
 ): Promise<Float64Array[]> {
-  const file = await objectStoreAsyncBuffer(store, key).catch((err: unknown) => {
-    if (err instanceof ObjectNotFoundError) throw new MissingFileError(dataset, key);
-    throw err;
-  });
-  const info = await parquetSchemaInfo(file);
-  requireColumns(info, key, cols);
-  const table = await readParquet(file, { columns: cols.map((c) => c.name) });
+  const file = await openDataFile(store, dataset, key);
+  const footer = knownFooter ?? (await footerOf(file, key, cols));
+  if (knownFooter) requireColumns(footer.info, key, cols);
+  const table = await readParquet(file, { columns: cols.map((c) => c.name), footer });
   return cols.map((c) => asFloat64(table.columns[c.name]));
+}
+
+/** What every contract of one dataset shares, read and checked once: the bar times, SPX, VIX and the wide file's footer. */
+interface SharedSeries {
+  timestamps: Float64Array;
+  spx: Float64Array;
+  vix: Float64Array;
+  holdingsFooter: ParquetFooter;
+}
+
+async function readSharedSeries(store: ObjectStore, name: string): Promise<SharedSeries> {
+  const keys = datasetKeys(name);
+  const timestampCol = { name: 'timestamp', type: 'timestamp' } as const;
+  const holdingsFooter = await footerOf(await openDataFile(store, name, keys.holdings), keys.holdings, [timestampCol]);
+  const [[timestamps], [spxTs, spx], [vixTs, vix]] = await Promise.all([
+    readColumns(store, name, keys.holdings, [timestampCol], holdingsFooter),
+    readColumns(store, name, keys.spx, [timestampCol, { name: 'close', type: 'double' }]),
+    readColumns(store, name, keys.vix, [timestampCol, { name: 'close', type: 'double' }]),
+  ]);
+  checkTimestamps(keys.holdings, timestamps);
+  checkAligned('SPX', name, timestamps, timestamps, spx, spxTs);
+  checkAligned('VIX', name, timestamps, timestamps, vix, vixTs);
+  checkPrices('SPX', name, spx, timestamps);
+  checkPrices('VIX', name, vix, timestamps);
+  return { timestamps, spx, vix, holdingsFooter };
+}
+
+export interface ContractSeriesReader {
+  /** One contract's prices with SPX and VIX (as `readContractSeries`); `timestamps`, `spx` and `vix` are shared: read them, never write. */
+  read(name: string, contract: string): Promise<ContractSeries>;
+}
+
+/**
+ * A reader for many contracts of the same datasets (the fan-out's load step, once per worker): what the
+ * contracts share (bar times, SPX, VIX, the wide file's footer) is read and checked once per dataset
+ * content (the manifest's file hashes: a dataset re-ingested under the same name is read afresh), so a
+ * contract costs its own column only. The last `keepDatasets` datasets (default 4) are kept.
+ *
+ * @example
+ *   const reader = createContractSeriesReader(store);
+ *   const { price, spx } = await reader.read('synthetic', 'AAPL');
+ */
+export function createContractSeriesReader(store: ObjectStore, opts: { keepDatasets?: number } = {}): ContractSeriesReader {
+  const keep = opts.keepDatasets ?? 4;
+  const shared = new Map<string, Promise<SharedSeries>>();
+  return {
+    async read(name, contract) {
+      const manifest = await readDatasetManifest(store, name);
+      if (!manifest.contracts.some((c) => c.symbol === contract)) throw new UnknownContractError(contract, name);
+      const content = `${name}\n${datasetHashOf(manifest.files)}`;
+      let pending = shared.get(content);
+      if (!pending) {
+        pending = readSharedSeries(store, name);
+        shared.set(content, pending);
+        // A failed read is not kept: the next contract tries again (and reports the same problem if it stays).
+        pending.catch(() => shared.get(content) === pending && shared.delete(content));
+        if (shared.size > keep) shared.delete(shared.keys().next().value!);
+      }
+      const s = await pending;
+      const keys = datasetKeys(name);
+      const [price] = await readColumns(store, name, keys.holdings, [{ name: contract, type: 'double' }], s.holdingsFooter);
+      checkPrices(contract, name, price, s.timestamps);
+      return { timestamps: s.timestamps, price, spx: s.spx, vix: s.vix };
+    },
+  };
 }
 
 /**
@@ -390,36 +469,15 @@ async function readColumns(
  * footer, the `timestamp` and `<contract>` column chunks of the wide file are
  * fetched, plus the two small market files. Everything is checked here:
  * unknown contract, missing/mistyped columns, NaN/zero/negative prices,
- * unsorted timestamps, SPX/VIX of another length or on other bars.
+ * unsorted timestamps, SPX/VIX of another length or on other bars. For many
+ * contracts of one dataset, `createContractSeriesReader` reads the shared
+ * part once.
  *
  * @example
  *   const { timestamps, price, spx, vix } = await readContractSeries(store, 'synthetic', 'AAPL');
  */
 export async function readContractSeries(store: ObjectStore, name: string, contract: string): Promise<ContractSeries> {
-  const manifest = await readDatasetManifest(store, name);
-  if (!manifest.contracts.some((c) => c.symbol === contract)) throw new UnknownContractError(contract, name);
-  const keys = datasetKeys(name);
-  const [[timestamps, price], [spxTs, spx], [vixTs, vix]] = await Promise.all([
-    readColumns(store, name, keys.holdings, [
-      { name: 'timestamp', type: 'timestamp' },
-      { name: contract, type: 'double' },
-    ]),
-    readColumns(store, name, keys.spx, [
-      { name: 'timestamp', type: 'timestamp' },
-      { name: 'close', type: 'double' },
-    ]),
-    readColumns(store, name, keys.vix, [
-      { name: 'timestamp', type: 'timestamp' },
-      { name: 'close', type: 'double' },
-    ]),
-  ]);
-  checkTimestamps(keys.holdings, timestamps);
-  checkPrices(contract, name, price, timestamps);
-  checkAligned('SPX', name, price, timestamps, spx, spxTs);
-  checkAligned('VIX', name, price, timestamps, vix, vixTs);
-  checkPrices('SPX', name, spx, timestamps);
-  checkPrices('VIX', name, vix, timestamps);
-  return { timestamps, price, spx, vix };
+  return createContractSeriesReader(store).read(name, contract);
 }
 
 // ---------------------------------------------------------------- the file provider
