@@ -8,7 +8,7 @@
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { smallDataset, startTestWorker, testClient, testConfig, testEnv, uniqueName } from './helpers';
+import { smallDataset, startTestWorker, testClient, testConfig, testEnv, uniqueName, stackEnv } from './helpers';
 import { runWorkflowCommand } from '../src/cli/with-client';
 import { noWorkerMessage, watchWorkers, workerStatusLines } from '../src/cli/worker-check';
 import { runScreen } from '../src/cli/commands/pipeline';
@@ -136,15 +136,10 @@ describe('a failed run', () => {
 
 /** `bin/quant` against the test stack, on `taskQueue`; resolves with its exit code and output. */
 function quant(argv: string[], env: Record<string, string>, onStderr?: (text: string) => void) {
-  const e = testEnv();
   const proc = spawn(join(__dirname, '..', 'bin', 'quant'), argv, {
     cwd: join(__dirname, '..'),
     env: {
-      ...process.env,
-      QUANT_DATA_DIR: e.dataDir,
-      TEMPORAL_ADDRESS: e.temporalAddress,
-      DATABASE_URL: e.databaseUrl,
-      WORKFLOW_BUNDLE_PATH: e.bundlePath,
+      ...stackEnv(),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -207,16 +202,11 @@ describe('quant worker with its metrics port taken', () => {
     const holder = createServer();
     await new Promise<void>((r) => holder.listen(port, r));
     try {
-      const e = testEnv();
       const proc = spawn(join(__dirname, '..', 'bin', 'quant'), ['worker'], {
         cwd: join(__dirname, '..'),
         env: {
-          ...process.env,
-          QUANT_DATA_DIR: e.dataDir,
-          TEMPORAL_ADDRESS: e.temporalAddress,
-          DATABASE_URL: e.databaseUrl,
+          ...stackEnv(),
           TEMPORAL_TASK_QUEUE: uniqueName('tq'),
-          WORKFLOW_BUNDLE_PATH: e.bundlePath,
           METRICS_PORT: String(port),
           SDK_METRICS_PORT: String(await freePort()),
         },

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { testClient, testConfig, testDb, smallDataset, testEnv, uniqueName } from './helpers';
+import { testClient, testConfig, testDb, smallDataset, testEnv, uniqueName, stackEnv } from './helpers';
 import { followOrchestrator, startOrchestrator } from '../src/cli/fanout-client';
 import { createFanoutRepo } from '../src/adapters/postgres/fanout-repo';
 import type { Db } from '../src/adapters/postgres/pool';
@@ -28,17 +28,12 @@ afterAll(async () => {
 });
 
 function spawnWorker(taskQueue: string, metricsPort: number): ChildProcess {
-  const e = testEnv();
   // node --import tsx keeps the worker in this one process, so SIGKILL hits the worker itself.
   return spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), 'worker'], {
     cwd: repoRoot,
     env: {
-      ...process.env,
-      QUANT_DATA_DIR: e.dataDir,
-      TEMPORAL_ADDRESS: e.temporalAddress,
-      DATABASE_URL: e.databaseUrl,
+      ...stackEnv(),
       TEMPORAL_TASK_QUEUE: taskQueue,
-      WORKFLOW_BUNDLE_PATH: e.bundlePath,
       METRICS_PORT: String(metricsPort),
       WORKER_MAX_CONCURRENT_ACTIVITIES: '4',
       LOG_LEVEL: 'warn',

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
-import { startTestWorker, testClient, testConfig, testDb, testEnv } from './helpers';
+import { startTestWorker, testClient, testConfig, testDb, testEnv, stackEnv } from './helpers';
 import { createPortfolioRepo, type ExecutionPlan } from '../src/adapters/postgres/portfolio-repo';
 import type { MarkedPosition, PlannedOrder } from '../src/domain/rebalance-day';
 import { addDays, formatIsoDate } from '../src/domain/dates';
@@ -22,14 +22,13 @@ const repoRoot = join(__dirname, '..');
 const FUTURE = addDays(formatIsoDate(new Date()), 30);
 
 function quant(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const e = testEnv();
   return new Promise((resolve) => {
     execFile(
       join(repoRoot, 'bin', 'quant'),
       args,
       {
         cwd: repoRoot,
-        env: { ...process.env, QUANT_DATA_DIR: e.dataDir, TEMPORAL_ADDRESS: e.temporalAddress, DATABASE_URL: e.databaseUrl },
+        env: stackEnv(),
       },
       (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );

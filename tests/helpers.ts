@@ -46,6 +46,21 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   });
 }
 
+/**
+ * The environment of a `quant` child process on the global test stack (data dir, Temporal, Postgres and the
+ * prebuilt workflow bundle) over this process's own; callers add their task queue and ports.
+ */
+export function stackEnv(): NodeJS.ProcessEnv {
+  const e = testEnv();
+  return {
+    ...process.env,
+    QUANT_DATA_DIR: e.dataDir,
+    TEMPORAL_ADDRESS: e.temporalAddress,
+    DATABASE_URL: e.databaseUrl,
+    WORKFLOW_BUNDLE_PATH: e.bundlePath,
+  };
+}
+
 /** A worker on the test stack; `databaseUrl` points it at another Postgres (a test's own server). */
 export async function startTestWorker(
   config: Config,
@@ -128,15 +143,11 @@ export function useTestStack(config: Config) {
  * in this process keeps working meanwhile.
  */
 export function runQuant(args: string[], taskQueue: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const e = testEnv();
   const repoRoot = join(__dirname, '..');
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), ...args], {
     cwd: repoRoot,
     env: {
-      ...process.env,
-      QUANT_DATA_DIR: e.dataDir,
-      TEMPORAL_ADDRESS: e.temporalAddress,
-      DATABASE_URL: e.databaseUrl,
+      ...stackEnv(),
       TEMPORAL_TASK_QUEUE: taskQueue,
       LOG_LEVEL: 'warn',
     },

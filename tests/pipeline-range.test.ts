@@ -19,7 +19,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { type ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
-import { recordHistory, testConfig, testEnv, useTestStack } from './helpers';
+import { recordHistory, testConfig, testEnv, useTestStack, stackEnv } from './helpers';
 import { seedMarketData } from './daily-fixtures';
 import { addDays, formatIsoDate } from '../src/domain/dates';
 import { runPipelineRange } from '../src/cli/commands/pipeline';
@@ -54,7 +54,6 @@ const snapshots = async () =>
   ).rows;
 
 function quant(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const e = testEnv();
   const root = join(__dirname, '..');
   return new Promise((resolve) => {
     execFile(
@@ -62,7 +61,7 @@ function quant(args: string[], env: Record<string, string> = {}): Promise<{ code
       args,
       {
         cwd: root,
-        env: { ...process.env, QUANT_DATA_DIR: e.dataDir, TEMPORAL_ADDRESS: e.temporalAddress, DATABASE_URL: e.databaseUrl, ...env },
+        env: { ...stackEnv(), ...env },
       },
       (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );

@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { testClient, testConfig, testDb, testEnv } from './helpers';
+import { testClient, testConfig, testDb, testEnv, stackEnv } from './helpers';
 import { seedMarketData } from './daily-fixtures';
 import { createPortfolioRepo } from '../src/adapters/postgres/portfolio-repo';
 import { runScreen, runSignal } from '../src/cli/commands/pipeline';
@@ -38,16 +38,11 @@ afterAll(async () => {
 
 /** The production worker in its own process, with the pause hook injected (a process, so SIGKILL drops its open transaction). */
 function spawnWorker(taskQueue: string, pauseFile: string): ChildProcess {
-  const e = testEnv();
   return spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'tests', 'rebalance-crash-worker.ts'), pauseFile], {
     cwd: repoRoot,
     env: {
-      ...process.env,
-      QUANT_DATA_DIR: e.dataDir,
-      TEMPORAL_ADDRESS: e.temporalAddress,
-      DATABASE_URL: e.databaseUrl,
+      ...stackEnv(),
       TEMPORAL_TASK_QUEUE: taskQueue,
-      WORKFLOW_BUNDLE_PATH: e.bundlePath,
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { testEnv, uniqueName } from './helpers';
+import { testEnv, uniqueName, stackEnv } from './helpers';
 import { freePort } from '../src/stack/free-port';
 import { startEmbeddedPostgres, stopEmbeddedPostgres } from '../src/stack/postgres';
 
@@ -48,19 +48,14 @@ const logged = (msg: string, dependency: string, after: number) =>
   records().find((r) => r.msg === msg && r.dependency === dependency && Date.parse(String(r.time)) >= after);
 
 beforeAll(async () => {
-  const e = testEnv();
   mkdirSync(bucketDir, { recursive: true });
   const port = await freePort();
   metricsUrl = `http://127.0.0.1:${port}`;
   proc = spawn(join(repoRoot, 'bin', 'quant'), ['worker'], {
     cwd: repoRoot,
     env: {
-      ...process.env,
-      QUANT_DATA_DIR: e.dataDir,
-      TEMPORAL_ADDRESS: e.temporalAddress,
-      DATABASE_URL: e.databaseUrl,
+      ...stackEnv(),
       TEMPORAL_TASK_QUEUE: uniqueName('tq'),
-      WORKFLOW_BUNDLE_PATH: e.bundlePath,
       OBJECT_STORE_ROOT: storeRoot,
       METRICS_PORT: String(port),
       SDK_METRICS_PORT: String(await freePort()),

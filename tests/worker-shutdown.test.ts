@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { smallDataset, startTestWorker, testClient, testConfig, testDb, testEnv, uniqueName } from './helpers';
+import { smallDataset, startTestWorker, testClient, testConfig, testDb, testEnv, uniqueName, stackEnv } from './helpers';
 import { followOrchestrator, startOrchestrator } from '../src/cli/fanout-client';
 import type { Db } from '../src/adapters/postgres/pool';
 import type { FanoutProgress } from '../workflows/fanout-window';
@@ -50,16 +50,11 @@ function childCommands(pid: number): string[] {
 }
 
 function spawnQuantWorker(taskQueue: string, metricsPort: number, sdkMetricsPort: number): { proc: ChildProcess; lines: string[] } {
-  const e = testEnv();
   const proc = spawn(join(repoRoot, 'bin', 'quant'), ['worker'], {
     cwd: repoRoot,
     env: {
-      ...process.env,
-      QUANT_DATA_DIR: e.dataDir,
-      TEMPORAL_ADDRESS: e.temporalAddress,
-      DATABASE_URL: e.databaseUrl,
+      ...stackEnv(),
       TEMPORAL_TASK_QUEUE: taskQueue,
-      WORKFLOW_BUNDLE_PATH: e.bundlePath,
       METRICS_PORT: String(metricsPort),
       SDK_METRICS_PORT: String(sdkMetricsPort),
       WORKER_MAX_CONCURRENT_ACTIVITIES: '8',
