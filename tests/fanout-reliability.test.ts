@@ -4,17 +4,14 @@
  * contract's result written exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { testClient, testConfig, testDb, smallDataset, testEnv, uniqueName, stackEnv } from './helpers';
+import { testClient, testConfig, testDb, smallDataset, uniqueName, spawnWorkerProcess } from './helpers';
 import { followOrchestrator, startOrchestrator } from '../src/cli/fanout-client';
 import { createFanoutRepo } from '../src/adapters/postgres/fanout-repo';
 import type { Db } from '../src/adapters/postgres/pool';
 import type { FanoutProgress } from '../workflows/fanout-window';
 import { freePortPair } from '../src/stack/free-port';
 
-const repoRoot = join(__dirname, '..');
 let client: Client;
 let db: Db;
 
@@ -27,27 +24,12 @@ afterAll(async () => {
   await db?.end();
 });
 
-function spawnWorker(taskQueue: string, metricsPort: number): ChildProcess {
-  // node --import tsx keeps the worker in this one process, so SIGKILL hits the worker itself.
-  return spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), 'worker'], {
-    cwd: repoRoot,
-    env: {
-      ...stackEnv(),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      METRICS_PORT: String(metricsPort),
-      WORKER_MAX_CONCURRENT_ACTIVITIES: '4',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
 describe('worker crash in the middle of a run', () => {
   it('completes after SIGKILL and a new worker, each result written exactly once', async () => {
     const config = testConfig();
     const ds = await smallDataset(config, { contracts: 60, bars: 3000, seed: 11 });
     const runKey = uniqueName('crash');
-    let worker = spawnWorker(config.temporal.taskQueue, await freePortPair());
+    let worker = spawnWorkerProcess(config.temporal.taskQueue, await freePortPair(), { WORKER_MAX_CONCURRENT_ACTIVITIES: '4' });
     const started = await startOrchestrator(client, config.temporal.taskQueue, {
       numContracts: 60,
       dataset: ds.dataset,
@@ -66,9 +48,8 @@ describe('worker crash in the middle of a run', () => {
     }
     expect(p.completed).toBeGreaterThanOrEqual(6);
     expect(p.completed).toBeLessThan(60);
-    worker.kill('SIGKILL');
-    await new Promise((r) => worker.once('exit', r));
-    worker = spawnWorker(config.temporal.taskQueue, await freePortPair());
+    await worker.stop('SIGKILL');
+    worker = spawnWorkerProcess(config.temporal.taskQueue, await freePortPair(), { WORKER_MAX_CONCURRENT_ACTIVITIES: '4' });
     try {
       const result = await followOrchestrator(client, started.workflowId);
       const rows = await db.query('SELECT contract, count(*)::int AS n FROM fanout_results WHERE run_key = $1 GROUP BY contract', [runKey]);
@@ -89,8 +70,7 @@ describe('worker crash in the middle of a run', () => {
       expect(await ds.store.list(`fanout/${runKey}/staging/`)).toEqual([]);
       expect(await ds.store.list(`fanout/${runKey}/input/`)).toEqual([`fanout/${runKey}/input/manifest.json`]);
     } finally {
-      worker.kill('SIGTERM');
-      await new Promise((r) => worker.once('exit', r));
+      await worker.stop();
     }
   });
 });

@@ -15,6 +15,7 @@ import { buildWorker, type WorkerHandle } from '../src/worker/worker';
 import { createObjectStore } from '../src/adapters/object-store';
 import { createPool, type Db } from '../src/adapters/postgres/pool';
 import { ingestHourlyDataset } from '../src/adapters/hourly-dataset/ingest';
+import { waitFor } from '../src/stack/processes';
 
 export function testEnv() {
   const need = (k: string) => {
@@ -58,6 +59,31 @@ export function stackEnv(): NodeJS.ProcessEnv {
     TEMPORAL_ADDRESS: e.temporalAddress,
     DATABASE_URL: e.databaseUrl,
     WORKFLOW_BUNDLE_PATH: e.bundlePath,
+  };
+}
+
+/**
+ * A worker in a process of its own on the test stack, polling `taskQueue`.
+ * `node --import tsx` keeps the worker in that one process, so a SIGKILL hits
+ * the worker itself. `ready()` resolves once its health endpoint says it polls.
+ */
+export function spawnWorkerProcess(taskQueue: string, metricsPort: number, env: Record<string, string> = {}) {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'src', 'cli', 'main.ts'), 'worker'], {
+    cwd: join(__dirname, '..'),
+    env: { ...stackEnv(), TEMPORAL_TASK_QUEUE: taskQueue, METRICS_PORT: String(metricsPort), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return {
+    proc,
+    async ready(timeoutMs = 60_000): Promise<void> {
+      await waitFor(`worker on :${metricsPort}`, async () => (await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).ok, timeoutMs);
+    },
+    async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill(signal);
+      await exited;
+    },
   };
 }
 
