@@ -6,7 +6,7 @@
  */
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { z } from 'zod';
-import { checkInput, describeProblems } from './inputs';
+import { checkInput, describeProblems, type InputSchema } from './inputs';
 
 /**
  * The parsed input, or a non-retryable `InvalidInput` failure.
@@ -14,7 +14,7 @@ import { checkInput, describeProblems } from './inputs';
  * @example
  *   const { date } = validateInput('screen', screenInputSchema, input);
  */
-export function validateInput<S extends z.ZodType>(workflow: string, schema: S, input: unknown): z.output<S> {
+export function validateInput<S extends z.ZodType>(workflow: string, schema: InputSchema<S>, input: unknown): z.output<S> {
   const r = checkInput(schema, input);
   if (r.ok) return r.value;
   throw ApplicationFailure.create({

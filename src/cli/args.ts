@@ -6,7 +6,7 @@
 import { InvalidArgumentError } from 'commander';
 import type { z } from 'zod';
 import { isIsoDate } from '../domain/dates';
-import { checkInput, describeProblems } from '../../workflows/inputs';
+import { checkInput, describeProblems, type InputSchema } from '../../workflows/inputs';
 
 export class UsageError extends Error {
   constructor(
@@ -72,7 +72,7 @@ export function listArg(value: string): string[] {
  */
 export function checkedInput<S extends z.ZodType>(
   workflow: string,
-  schema: S,
+  schema: InputSchema<S>,
   input: unknown,
   options: Record<string, string> = {},
   usage?: string,
