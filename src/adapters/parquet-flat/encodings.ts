@@ -43,11 +43,10 @@ class BitPacker {
   }
 }
 
-/** Bits needed for a non-negative integer (0 for 0). */
+/** Bits needed for a non-negative integer below 2^53 (0 for 0). */
 export function bitWidth(max: number): number {
-  let w = 0;
-  while (w < 53 && max >= 2 ** w) w++;
-  return w;
+  if (max < 0x100000000) return 32 - Math.clz32(max);
+  return 32 + bitWidth(Math.floor(max / 0x100000000));
 }
 
 /**
@@ -100,6 +99,7 @@ export function deltaBinaryPacked(values: ArrayLike<number>, out = new CompactWr
   out.zigzag(n > 0 ? values[0] : 0);
   const deltas = new Float64Array(BLOCK);
   const scratch = new Uint8Array((MINIBLOCK * 53) / 8);
+  const widths = new Uint8Array(MINIBLOCKS);
   for (let start = 1; start < n; start += BLOCK) {
     const count = Math.min(BLOCK, n - start);
     let min = Infinity;
@@ -109,10 +109,11 @@ export function deltaBinaryPacked(values: ArrayLike<number>, out = new CompactWr
       if (d < min) min = d;
     }
     out.zigzag(min);
-    const widths = new Array<number>(MINIBLOCKS).fill(0);
+    widths.fill(0);
     for (let m = 0; m * MINIBLOCK < count; m++) {
       let max = 0;
-      for (let k = m * MINIBLOCK; k < Math.min(count, (m + 1) * MINIBLOCK); k++) max = Math.max(max, deltas[k] - min);
+      const end = Math.min(count, (m + 1) * MINIBLOCK);
+      for (let k = m * MINIBLOCK; k < end; k++) if (deltas[k] - min > max) max = deltas[k] - min;
       widths[m] = bitWidth(max);
     }
     for (const w of widths) out.byte(w);

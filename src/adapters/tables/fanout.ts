@@ -74,11 +74,13 @@ export async function readContractResultSignals(
   const wanted = ['signal', 'price_change_pct'];
   const t = await readParquet(source, { columns: opts.timestamps ? ['timestamp', ...wanted] : wanted });
   const labels = t.columns.signal as ArrayLike<string>;
-  return {
-    ...(opts.timestamps ? { timestamps: t.columns.timestamp as ArrayLike<number> } : {}),
-    signal: Int8Array.from({ length: labels.length }, (_, k) => signalCode(labels[k])),
-    changePct: Float64Array.from(t.columns.price_change_pct as ArrayLike<number | null>, (v) => (v === null ? NaN : v)),
-  };
+  const changes = t.columns.price_change_pct as ArrayLike<number | null>;
+  // Plain loops: the aggregation decodes every bar of every contract (11.7 M of each for 418 contracts).
+  const signal = new Int8Array(labels.length);
+  for (let k = 0; k < labels.length; k++) signal[k] = signalCode(labels[k]);
+  const changePct = new Float64Array(changes.length);
+  for (let k = 0; k < changes.length; k++) changePct[k] = changes[k] ?? NaN;
+  return { ...(opts.timestamps ? { timestamps: t.columns.timestamp as ArrayLike<number> } : {}), signal, changePct };
 }
 
 /**
