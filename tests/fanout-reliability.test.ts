@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { testClient, testConfig, testDb, smallDataset, uniqueName, spawnWorkerProcess } from './helpers';
+import { testClient, testConfig, testDb, smallDataset, uniqueName, spawnWorkerProcess, historySteps } from './helpers';
 import { followOrchestrator, startOrchestrator } from '../src/cli/fanout-client';
 import { createFanoutRepo } from '../src/adapters/postgres/fanout-repo';
 import type { Db } from '../src/adapters/postgres/pool';
@@ -54,15 +54,17 @@ describe('worker crash in the middle of a run', () => {
       const result = await followOrchestrator(client, started.workflowId);
       const rows = await db.query('SELECT contract, count(*)::int AS n FROM fanout_results WHERE run_key = $1 GROUP BY contract', [runKey]);
       expect(result).toMatchObject({ status: 'completed', total: 60, succeeded: 60, failed: 0 });
-      // The killed worker's activities move on after a heartbeat timeout of seconds, not a start-to-close of
-      // minutes (bench/drills.ts measures the time from the restart to the end of the run).
+      // The killed worker's steps move on after seconds, not a start-to-close of minutes: local steps at the
+      // child's workflow task timeout, activity tasks at their heartbeat timeout (bench/drills.ts measures the
+      // time from the restart to the end of the run).
       const child = await client.workflow
         .getHandle(`analyze-${rows.rows[0]?.contract ?? ''}-${runKey}`)
         .fetchHistory()
         .catch(() => undefined);
-      const scheduled = (child?.events ?? []).map((e) => e.activityTaskScheduledEventAttributes).filter((a) => a);
-      expect(scheduled.length).toBe(3);
-      for (const a of scheduled) expect(Number(String(a!.heartbeatTimeout?.seconds ?? 'Infinity'))).toBeLessThanOrEqual(10);
+      const steps = historySteps(child ?? {});
+      expect(steps.map((s) => s.type)).toEqual(['loadContract', 'analyzeContract', 'saveContractResult']);
+      const taskTimeout = Number(child?.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowTaskTimeout?.seconds ?? Infinity);
+      for (const s of steps) expect(s.local ? taskTimeout : (s.heartbeatTimeoutSeconds ?? Infinity)).toBeLessThanOrEqual(10);
       expect(rows.rowCount).toBe(60);
       expect(rows.rows.every((r) => r.n === 1)).toBe(true);
       expect(await createFanoutRepo(db).countResults(runKey)).toBe(60);

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { testClient, testConfig, testDb, smallDataset, uniqueName, spawnWorkerProcess } from './helpers';
+import { testClient, testConfig, testDb, smallDataset, uniqueName, spawnWorkerProcess, historySteps } from './helpers';
 import { followOrchestrator, startOrchestrator } from '../src/cli/fanout-client';
 import { createFanoutRepo } from '../src/adapters/postgres/fanout-repo';
 import type { Db } from '../src/adapters/postgres/pool';
@@ -37,15 +37,9 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** The pid of the worker that ran a child's analyze step (its identity is "<pid>@<host>"). */
 async function analyzingPid(workflowId: string): Promise<number> {
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  const scheduled = new Map<string, string>();
-  for (const e of history.events ?? []) {
-    const s = e.activityTaskScheduledEventAttributes;
-    if (s) scheduled.set(String(e.eventId), s.activityType?.name ?? '');
-    const started = e.activityTaskStartedEventAttributes;
-    if (started && scheduled.get(String(started.scheduledEventId)) === 'analyzeContract') return Number(started.identity?.split('@')[0]);
-  }
-  throw new Error(`${workflowId}: no analyzeContract started`);
+  const step = historySteps(await client.workflow.getHandle(workflowId).fetchHistory()).find((s) => s.type === 'analyzeContract');
+  if (!step?.identity) throw new Error(`${workflowId}: no analyzeContract step with a worker identity`);
+  return Number(step.identity.split('@')[0]);
 }
 
 /** One run of the dataset's contracts on `workers` fresh worker processes; the result file hash per contract. */

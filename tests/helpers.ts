@@ -185,3 +185,66 @@ export function runQuant(args: string[], taskQueue: string): Promise<{ status: n
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
 }
+
+/** One step a workflow ran, read from its history. */
+export interface HistoryStep {
+  /** The activity type (`loadContract`). */
+  type: string;
+  /** A local activity (a marker in the history) rather than an activity task. */
+  local: boolean;
+  /** It ended in a failure that the workflow saw (not retried further). */
+  failed: boolean;
+  /** The worker that ran it (`<pid>@<host>`): the activity task's poller, or for a local activity the worker that completed the workflow task recording it. */
+  identity?: string;
+  /** Activity tasks only: the heartbeat timeout it was scheduled with, in seconds. */
+  heartbeatTimeoutSeconds?: number;
+}
+
+type HistoryEvent = NonNullable<Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>['events']>[number];
+
+/**
+ * The activity steps of a history, in the order they were scheduled: activity
+ * tasks from their scheduled/started/failed events, local activities from
+ * their `core_local_activity` markers (whose data names the activity type).
+ *
+ * @example
+ *   historySteps(await handle.fetchHistory()).map((s) => s.type); // ['loadContract', 'analyzeContract', 'saveContractResult']
+ */
+export function historySteps(history: { events?: HistoryEvent[] | null }): HistoryStep[] {
+  const steps: HistoryStep[] = [];
+  const byScheduledId = new Map<string, HistoryStep>();
+  let lastTaskIdentity: string | undefined;
+  for (const e of history.events ?? []) {
+    if (e.workflowTaskCompletedEventAttributes) lastTaskIdentity = e.workflowTaskCompletedEventAttributes.identity ?? undefined;
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled) {
+      const step: HistoryStep = {
+        type: scheduled.activityType?.name ?? '',
+        local: false,
+        failed: false,
+        heartbeatTimeoutSeconds: scheduled.heartbeatTimeout ? Number(scheduled.heartbeatTimeout.seconds ?? 0) : undefined,
+      };
+      byScheduledId.set(String(e.eventId), step);
+      steps.push(step);
+    }
+    const started = e.activityTaskStartedEventAttributes;
+    if (started) {
+      const step = byScheduledId.get(String(started.scheduledEventId));
+      if (step) step.identity = started.identity ?? undefined;
+    }
+    const failed = e.activityTaskFailedEventAttributes;
+    if (failed) {
+      const step = byScheduledId.get(String(failed.scheduledEventId));
+      if (step) step.failed = true;
+    }
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName === 'core_local_activity') {
+      // Bytes from the client; base64 in a history saved as JSON (tests/histories).
+      const payload: Uint8Array | string | null | undefined = marker.details?.data?.payloads?.[0]?.data;
+      const bytes = typeof payload === 'string' ? Buffer.from(payload, 'base64') : payload ? Buffer.from(payload) : undefined;
+      const data = bytes ? (JSON.parse(bytes.toString('utf8')) as { activity_type?: string }) : {};
+      steps.push({ type: data.activity_type ?? '', local: true, failed: marker.failure != null, identity: lastTaskIdentity });
+    }
+  }
+  return steps;
+}

@@ -11,7 +11,7 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
-import { testEnv } from './helpers';
+import { historySteps, testEnv } from './helpers';
 import { fixtureVersions, listHistoryFixtures, nextFixturePath, recordingRequested } from './histories';
 import { createMetrics, createMetricsSinks } from '../src/adapters/metrics';
 
@@ -45,6 +45,14 @@ describe('recorded histories replay on the current code', () => {
       ).length;
     expect(markers(1)).toBe(0);
     expect(markers(2)).toBe(1);
+  });
+
+  it('keeps analyzeSymbol from before and after the local-steps patch (activity tasks, then local activities)', () => {
+    const steps = (version: number) =>
+      historySteps(JSON.parse(readFileSync(join(__dirname, 'histories', 'analyzeSymbol', `v${version}.json`), 'utf8')));
+    const types = ['loadContract', 'analyzeContract', 'saveContractResult'];
+    expect(steps(1).map((s) => [s.type, s.local])).toEqual(types.map((t) => [t, false]));
+    expect(steps(2).map((s) => [s.type, s.local])).toEqual(types.map((t) => [t, true]));
   });
 
   it('numbers each type v1..vN without gaps', () => {

@@ -12,7 +12,7 @@
  *   worker that died moves to another worker in seconds, not after the
  *   start-to-close timeout.
  */
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 
 /** Retries for infrastructure faults, bounded in time by the worker's outage window. */
 export const INFRA_RETRY: NonNullable<ActivityOptions['retry']> = {
@@ -34,5 +34,20 @@ export const SHORT_ACTIVITY: ActivityOptions = {
 export const LONG_ACTIVITY: ActivityOptions = {
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '20s',
+  retry: INFRA_RETRY,
+};
+
+/**
+ * Short steps run as local activities, inside the workflow task of the
+ * workflow that calls them: no activity task is scheduled, dispatched or
+ * recorded on the server, and each result is one marker in the history. For
+ * steps of a second or less that a workflow runs back to back (the fan-out
+ * child's load, analyze and save), this removes most of the server's work per
+ * workflow. A worker lost in the middle is noticed at the workflow task
+ * timeout (10 s), and the steps run again on another worker, as activities
+ * would after their heartbeat timeout: every such step must be idempotent.
+ */
+export const LOCAL_STEP: LocalActivityOptions = {
+  startToCloseTimeout: '2 minutes',
   retry: INFRA_RETRY,
 };

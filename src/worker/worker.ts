@@ -116,6 +116,9 @@ export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandl
       ...(bundlePath ? {} : { workflowModules: [metricsWorkflowInterceptorModule()] }),
     },
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
+    // One budget for both kinds: the fan-out child's steps are local activities, and the SDK's default of
+    // 100 local ones at once held 100 contracts' arrays in memory on a worker sized for `maxConcurrentActivities`.
+    maxConcurrentLocalActivityExecutions: config.worker.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
     shutdownGraceTime: stopping.graceTimeMs,
