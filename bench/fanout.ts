@@ -226,6 +226,8 @@ async function main() {
       runKey,
       runValidation: false,
       maxConcurrentChildren: values.window ? Number(values.window) : config.fanout.maxConcurrentChildren,
+      // As `quant run orchestrator` does: FANOUT_MAX_CHILDREN_PER_PARENT sets the shard size.
+      maxChildrenPerParent: config.fanout.maxChildrenPerParent,
     });
     const result = await followOrchestrator(client, started.workflowId);
     const wall = (performance.now() - t0) / 1000;
@@ -271,6 +273,7 @@ async function main() {
         kernel_reps: reps,
         window: values.window ? Number(values.window) : config.fanout.maxConcurrentChildren,
         shards: result.shards,
+        max_children_per_parent: config.fanout.maxChildrenPerParent,
         worker_cpu_s: round1(workerCpu.reduce((a, b) => a + b, 0)),
         temporal_server_cpu_s: round1(serverCpu),
         worker_cpu_ms_per_contract: Math.round((workerCpu.reduce((a, b) => a + b, 0) * 1000) / contracts),
