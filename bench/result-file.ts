@@ -11,9 +11,9 @@
  * Run with `npm run bench:result-file`. The kernel runs outside the timings.
  */
 import { performance } from 'node:perf_hooks';
-import { writeParquet } from '../src/adapters/parquet';
-import { contractResultParquet } from '../src/adapters/tables/fanout';
-import { QUALITY_LABELS, SIGNAL_LABELS, analyzeSymbolBars } from '../src/domain/symbol-analysis';
+import { writeParquet, type ParquetColumn } from '../src/adapters/parquet';
+import { contractResultColumns, contractResultParquet } from '../src/adapters/tables/fanout';
+import { analyzeSymbolBars } from '../src/domain/symbol-analysis';
 import { mulberry32, normalSampler } from '../src/domain/random';
 import { loadAverage } from './support';
 
@@ -32,23 +32,12 @@ const price = walk(100, 0.01);
 const vix = Float64Array.from(walk(15, 0.02), (v) => Math.min(80, Math.max(9, v)));
 const analysis = analyzeSymbolBars({ price, spx: walk(3000, 0.006), vix });
 
+/** The same columns through the general writer, label columns as strings (what the fan-out wrote before). */
 function general(): Uint8Array {
-  const a = analysis;
-  return writeParquet(
-    [
-      { name: 'timestamp', type: 'timestamp', data: timestamps },
-      { name: 'price', type: 'double', data: price },
-      { name: 'price_change_pct', type: 'double', data: a.priceChangePct },
-      { name: 'spx_change_pct', type: 'double', data: a.spxChangePct },
-      { name: 'beta', type: 'double', data: a.beta },
-      { name: 'vix', type: 'double', data: vix },
-      { name: 'buy_threshold', type: 'double', data: a.buyThreshold },
-      { name: 'sell_threshold', type: 'double', data: a.buyThreshold.map((x) => -x) },
-      { name: 'signal', type: 'string', data: Array.from(a.signal, (s) => SIGNAL_LABELS[s]) },
-      { name: 'trade_quality', type: 'string', data: Array.from(a.quality, (q) => QUALITY_LABELS[q]) },
-    ],
-    { statistics: false, codec: 'UNCOMPRESSED' },
+  const columns = contractResultColumns({ timestamps, price, vix, analysis }).map((c): ParquetColumn =>
+    c.type === 'labels' ? { name: c.name, type: 'string', data: Array.from(c.data, (k) => c.labels[k]) } : c,
   );
+  return writeParquet(columns, { statistics: false, codec: 'UNCOMPRESSED' });
 }
 const flat = () => contractResultParquet({ timestamps, price, vix, analysis });
 

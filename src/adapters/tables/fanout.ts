@@ -6,7 +6,7 @@
  * whoever writes them, and the aggregation reads back what analysis wrote.
  */
 import { readParquet, writeParquet, type ParquetSource } from '../parquet';
-import { writeFlatParquet } from '../parquet-flat/write-flat';
+import { writeFlatParquet, type FlatColumn } from '../parquet-flat/write-flat';
 import { QUALITY_LABELS, SIGNAL_LABELS, signalCode, type SymbolAnalysis } from '../../domain/symbol-analysis';
 import type { PortfolioSummary } from '../../domain/fanout-portfolio';
 
@@ -30,15 +30,13 @@ export interface ContractResultRows {
 }
 
 /**
- * One contract's per-bar result: timestamp, price, price_change_pct,
- * spx_change_pct, beta, vix, buy_threshold, sell_threshold, signal
- * (buy/sell/hold), trade_quality (good/bad/neutral).
- *
- * @example
- *   await store.put(layout.fanoutStaging(prefix, runKey, 'AAPL'), contractResultParquet({ timestamps, price, vix, analysis }));
+ * The columns of one contract's per-bar result: timestamp, price,
+ * price_change_pct, spx_change_pct, beta, vix, buy_threshold,
+ * sell_threshold, signal (buy/sell/hold), trade_quality (good/bad/neutral).
+ * The two label columns are the kernel's codes with their labels.
  */
-export function contractResultParquet({ timestamps, price, vix, analysis: a }: ContractResultRows): Uint8Array {
-  return writeFlatParquet([
+export function contractResultColumns({ timestamps, price, vix, analysis: a }: ContractResultRows): FlatColumn[] {
+  return [
     { name: 'timestamp', type: 'timestamp', data: timestamps },
     { name: 'price', type: 'double', data: price },
     { name: 'price_change_pct', type: 'double', data: a.priceChangePct },
@@ -49,7 +47,17 @@ export function contractResultParquet({ timestamps, price, vix, analysis: a }: C
     { name: 'sell_threshold', type: 'double', data: a.buyThreshold.map((x) => -x) },
     { name: 'signal', type: 'labels', data: a.signal, labels: SIGNAL_LABELS },
     { name: 'trade_quality', type: 'labels', data: a.quality, labels: QUALITY_LABELS },
-  ]);
+  ];
+}
+
+/**
+ * One contract's per-bar result file (`contractResultColumns`).
+ *
+ * @example
+ *   await store.put(layout.fanoutStaging(prefix, runKey, 'AAPL'), contractResultParquet({ timestamps, price, vix, analysis }));
+ */
+export function contractResultParquet(rows: ContractResultRows): Uint8Array {
+  return writeFlatParquet(contractResultColumns(rows));
 }
 
 /** The columns of a result file the portfolio needs, decoded: signal codes and changes (NaN where missing). */
