@@ -183,7 +183,7 @@ async function main() {
     // Each worker listens on METRICS_PORT and the next port (the SDK's own metrics), hence the step of 2.
     const port = metricsPort + 2 * i;
     const proc = spawn(process.execPath, [...profileFlags, '--import', 'tsx', join(__dirname, '..', 'src', 'cli', 'main.ts'), 'worker'], {
-      env: { ...process.env, LOG_LEVEL: 'warn', METRICS_PORT: String(port), WORKFLOW_BUNDLE_PATH: bundle.path },
+      env: { ...process.env, LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? 'warn', METRICS_PORT: String(port), WORKFLOW_BUNDLE_PATH: bundle.path },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     return { proc, port, peak: 0 };

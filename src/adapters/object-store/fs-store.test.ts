@@ -25,6 +25,24 @@ describe('fs object store', () => {
     }
   });
 
+  it('puts into a folder that a concurrent delete is pruning (the fan-out staging race)', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'qw-fs-store-'));
+    try {
+      const store = createFsObjectStore({ root, bucket: 'b1' });
+      // Each round: one object's delete empties and prunes run/staging/ while another object is put there.
+      // Before the put re-made a pruned folder, some rounds failed with ENOENT (mkdir or the temp file's open).
+      for (let round = 0; round < 300; round++) {
+        await store.put(`run/staging/a${round}`, 'x');
+        await Promise.all([store.delete(`run/staging/a${round}`), store.put(`run/staging/b${round}`, 'y')]);
+        expect(new TextDecoder().decode(await store.get(`run/staging/b${round}`))).toBe('y');
+        await store.delete(`run/staging/b${round}`);
+      }
+      expect(await store.list('run/')).toEqual([]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
   it('hides an interrupted write (temp file) from list and get', async () => {
     const root = await mkdtemp(join(tmpdir(), 'qw-fs-store-'));
     try {

@@ -29,6 +29,8 @@ export interface FsObjectStoreOptions {
 
 /** Temporary files end with this suffix; `list` never shows them. */
 const TMP_SUFFIX = '.qwtmp';
+/** Times a put makes its folder again after a concurrent delete pruned it (each loss needs a delete that lands in between). */
+const PRUNE_RACE_ATTEMPTS = 5;
 
 /**
  * @example
@@ -78,19 +80,26 @@ export function createFsObjectStore(opts: FsObjectStoreOptions): ObjectStore {
     async put(key, body) {
       const path = pathOf(key);
       const dir = dirname(path);
-      try {
-        // Objects are data: owner-only folders and files.
-        await mkdir(dir, { recursive: true, mode: 0o700 });
-      } catch (err) {
-        // S3 allows `a/b` and `a/b/c` side by side; a filesystem cannot. Say so rather than ENOTDIR.
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOTDIR' || code === 'EEXIST') await assertBucketUsable(err);
-        if (code === 'ENOTDIR' || code === 'EEXIST')
-          throw new Error(`fs object store: cannot put ${key}: a prefix of it is already an object`, { cause: err });
-        throw err;
-      }
       const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}${TMP_SUFFIX}`);
-      const fh = await open(tmp, 'w', 0o600);
+      // A concurrent delete prunes empty folders (so the tree mirrors S3), and can remove the folder
+      // made here before the temp file is in it: make it again. Once the temp file is inside, the
+      // folder is not empty and stays.
+      let fh;
+      for (let attempt = 1; fh === undefined; attempt++) {
+        try {
+          // Objects are data: owner-only folders and files.
+          await mkdir(dir, { recursive: true, mode: 0o700 });
+          fh = await open(tmp, 'w', 0o600);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT' && attempt < PRUNE_RACE_ATTEMPTS) continue;
+          // S3 allows `a/b` and `a/b/c` side by side; a filesystem cannot. Say so rather than ENOTDIR.
+          if (code === 'ENOTDIR' || code === 'EEXIST') await assertBucketUsable(err);
+          if (code === 'ENOTDIR' || code === 'EEXIST')
+            throw new Error(`fs object store: cannot put ${key}: a prefix of it is already an object`, { cause: err });
+          throw err;
+        }
+      }
       try {
         await fh.writeFile(toBytes(body));
         await fh.sync();
