@@ -179,12 +179,15 @@ async function main() {
   const metricsPort = Number(process.env.METRICS_PORT ?? 19564);
   // --profile DIR: a V8 CPU profile of the worker process (written when it exits), to see where a contract's time goes.
   const profileFlags = values.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(values.profile)] : [];
+  // BENCH_WORKER_LOG_LEVEL=info shows the workers' logs (e.g. activity failures that a run retried past).
+  const workerLogLevel = process.env.BENCH_WORKER_LOG_LEVEL;
   const workers = Array.from({ length: workerCount }, (_, i) => {
     // Each worker listens on METRICS_PORT and the next port (the SDK's own metrics), hence the step of 2.
     const port = metricsPort + 2 * i;
     const proc = spawn(process.execPath, [...profileFlags, '--import', 'tsx', join(__dirname, '..', 'src', 'cli', 'main.ts'), 'worker'], {
-      env: { ...process.env, LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? 'warn', METRICS_PORT: String(port), WORKFLOW_BUNDLE_PATH: bundle.path },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, LOG_LEVEL: workerLogLevel ?? 'warn', METRICS_PORT: String(port), WORKFLOW_BUNDLE_PATH: bundle.path },
+      // The worker logs JSON lines to stdout: shown (on stderr, beside the figures on stdout) only when asked for.
+      stdio: ['ignore', workerLogLevel ? 2 : 'ignore', 'inherit'],
     });
     return { proc, port, peak: 0 };
   });
