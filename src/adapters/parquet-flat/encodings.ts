@@ -8,41 +8,6 @@
  */
 import { CompactWriter } from './thrift-compact';
 
-/** Appends integers of a given bit width, least significant bit first (Parquet's bit packing). */
-class BitPacker {
-  private acc = 0;
-  private bits = 0;
-  constructor(private readonly out: CompactWriter) {}
-
-  /** A non-negative integer below 2^53 in `width` bits. */
-  write(v: number, width: number): void {
-    while (width > 16) {
-      this.write16(v % 0x10000, 16);
-      v = Math.floor(v / 0x10000);
-      width -= 16;
-    }
-    this.write16(v, width);
-  }
-
-  // At most 7 bits wait in the accumulator, so a 16-bit value shifted in stays below 2^23.
-  private write16(v: number, width: number): void {
-    this.acc |= v << this.bits;
-    this.bits += width;
-    while (this.bits >= 8) {
-      this.out.byte(this.acc & 0xff);
-      this.acc >>>= 8;
-      this.bits -= 8;
-    }
-  }
-
-  /** Pad the last byte with zero bits. */
-  flush(): void {
-    if (this.bits > 0) this.out.byte(this.acc & 0xff);
-    this.acc = 0;
-    this.bits = 0;
-  }
-}
-
 /** Bits needed for a non-negative integer below 2^53 (0 for 0). */
 export function bitWidth(max: number): number {
   if (max < 0x100000000) return 32 - Math.clz32(max);
@@ -50,16 +15,19 @@ export function bitWidth(max: number): number {
 }
 
 /**
- * 32 non-negative integers from `values[from]` bit-packed at `width` bits
- * (4 x width bytes), into `scratch`. The hot loop of the delta encoder: one
- * pass with a local accumulator, 16 bits at a time so the shifts stay inside 32 bits.
+ * Parquet's bit packing (least significant bit first): `count` non-negative
+ * integers below 2^53 from `values[from]`, those at `end` or beyond packed as
+ * 0 (padding), at `width` bits each, appended to `out`. One pass with a local
+ * accumulator, 16 bits at a time so the shifts stay inside 32 bits. Shared by
+ * the delta encoder's miniblocks and the RLE hybrid's literal groups.
  */
-function packMiniblock(values: Float64Array, from: number, width: number, scratch: Uint8Array): Uint8Array {
+function bitPack(values: ArrayLike<number>, from: number, end: number, count: number, width: number, out: CompactWriter): void {
+  const bytes = new Uint8Array(Math.ceil((count * width) / 8));
   let acc = 0;
   let bits = 0;
   let pos = 0;
-  for (let k = from; k < from + 32; k++) {
-    let v = values[k];
+  for (let k = from; k < from + count; k++) {
+    let v = k < end ? values[k] : 0;
     let left = width;
     while (left > 0) {
       const take = left > 16 ? 16 : left;
@@ -67,7 +35,7 @@ function packMiniblock(values: Float64Array, from: number, width: number, scratc
       acc |= part << bits;
       bits += take;
       while (bits >= 8) {
-        scratch[pos++] = acc & 0xff;
+        bytes[pos++] = acc & 0xff;
         acc >>>= 8;
         bits -= 8;
       }
@@ -75,7 +43,8 @@ function packMiniblock(values: Float64Array, from: number, width: number, scratc
       left -= take;
     }
   }
-  return scratch.subarray(0, pos);
+  if (bits > 0) bytes[pos] = acc & 0xff;
+  out.raw(bytes);
 }
 
 const BLOCK = 128;
@@ -98,7 +67,6 @@ export function deltaBinaryPacked(values: ArrayLike<number>, out = new CompactWr
   out.varint(n);
   out.zigzag(n > 0 ? values[0] : 0);
   const deltas = new Float64Array(BLOCK);
-  const scratch = new Uint8Array((MINIBLOCK * 53) / 8);
   const widths = new Uint8Array(MINIBLOCKS);
   for (let start = 1; start < n; start += BLOCK) {
     const count = Math.min(BLOCK, n - start);
@@ -120,8 +88,8 @@ export function deltaBinaryPacked(values: ArrayLike<number>, out = new CompactWr
     for (let m = 0; m * MINIBLOCK < count; m++) {
       const w = widths[m];
       if (w === 0) continue;
-      for (let k = m * MINIBLOCK; k < (m + 1) * MINIBLOCK; k++) deltas[k] = k < count ? deltas[k] - min : 0;
-      out.raw(packMiniblock(deltas, m * MINIBLOCK, w, scratch));
+      for (let k = m * MINIBLOCK; k < Math.min(count, (m + 1) * MINIBLOCK); k++) deltas[k] -= min;
+      bitPack(deltas, m * MINIBLOCK, count, MINIBLOCK, w, out);
     }
   }
   return out;
@@ -145,9 +113,7 @@ export function rleDictionaryIndices(indices: ArrayLike<number>, width: number, 
     if (literalCount === 0) return;
     const groups = Math.ceil(literalCount / 8);
     out.varint(groups * 2 + 1);
-    const packer = new BitPacker(out);
-    for (let k = 0; k < groups * 8; k++) packer.write(k < literalCount ? indices[literalStart + k] : 0, width);
-    packer.flush();
+    bitPack(indices, literalStart, literalStart + literalCount, groups * 8, width, out);
     literalCount = 0;
   };
   let i = 0;
