@@ -14,7 +14,8 @@
  *   time minus the service's emit time (goal < 250).
  * - Throughput phase, closed loop: autocannon with 50 connections for 30 s:
  *   signals_per_s (mean) and p99_ms_at_max (goal >= 1,000/s with p99 < 100).
- * - api_peak_rss_mb: the API process's peak resident set (VmHWM; goal < 300).
+ * - api_peak_rss_mb: the service's peak resident set (VmHWM; goal < 300): the API process plus its live event
+ *   stream process (the sum of their peaks; api_main_peak_rss_mb and api_stream_peak_rss_mb apart).
  *   The service runs with the V8 heap cap its pod gets in the Helm chart
  *   (values.yaml `api.heapMb`, printed as api_heap_cap_mb), so the figure is
  *   the deployed configuration's.
@@ -32,7 +33,7 @@
  * [--heap-mb N] (another heap cap than the chart's; 0 = V8's default) [--profile DIR] (CPU profiles of the API and WebSocket-client processes).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -175,6 +176,21 @@ async function openLoop(url: URL, key: string, rate: number, seconds: number, pa
   return { latencies, serviceLatencies, outcomes };
 }
 
+/** The pids of `pid`'s children (the API's live event stream process): /proc/PID/stat's fourth field is the parent. */
+function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
 function peakRssMb(pid: number): number | null {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -269,6 +285,11 @@ async function main() {
     const outcomes = await db.query<{ outcome: string; n: string }>('SELECT outcome, count(*) AS n FROM trading_signals GROUP BY outcome');
     const rules = await db.query<{ rule: string; n: string }>('SELECT rule, count(*) AS n FROM risk_violations GROUP BY rule');
     const rss = peakRssMb(api.pid!);
+    // The service is two processes since the WebSocket clients moved out of its event loop: count both (the sum of
+    // their peaks, an upper bound of their joint peak).
+    const streamRss = childPids(api.pid!)
+      .map(peakRssMb)
+      .reduce<number>((a, b) => a + (b ?? 0), 0);
     await db.end();
 
     process.stdout.write(
@@ -299,7 +320,9 @@ async function main() {
           p99_ms_at_max: max.latency.p99,
           max_non2xx: max.non2xx,
           max_errors: max.errors + max.timeouts,
-          api_peak_rss_mb: rss,
+          api_peak_rss_mb: rss === null ? null : rss + streamRss,
+          api_main_peak_rss_mb: rss,
+          api_stream_peak_rss_mb: streamRss,
           api_heap_cap_mb: heapCapMb > 0 ? heapCapMb : null,
           signals_by_outcome: Object.fromEntries(outcomes.rows.map((r) => [r.outcome, Number(r.n)])),
           rejections_by_rule: Object.fromEntries(rules.rows.map((r) => [r.rule, Number(r.n)])),

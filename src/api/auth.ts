@@ -4,6 +4,7 @@
  * caller which of those it was); a read-only key on a trading route is 403.
  * The Authorization header is never logged (the server logs no headers).
  */
+import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiKeyRepo, ApiKeyRole } from '../adapters/postgres/api-key-repo';
 
@@ -40,4 +41,18 @@ export function createAuthHook(keys: ApiKeyRepo) {
       return reply;
     }
   };
+}
+
+/**
+ * Whether a WebSocket upgrade request may open `/ws` (any valid key: the stream is read-only). Undefined when
+ * it may; else the bare HTTP refusal: 404 for another path, 401 (no detail) for a missing or bad key.
+ */
+export async function upgradeAllowed(
+  keys: ApiKeyRepo,
+  req: IncomingMessage,
+): Promise<{ status: number; reason: string; headers?: string[] } | undefined> {
+  if ((req.url ?? '').split('?')[0] !== '/ws') return { status: 404, reason: 'Not Found' };
+  const token = bearerToken(req.headers.authorization);
+  if (!token || !(await keys.verify(token))) return { status: 401, reason: 'Unauthorized', headers: ['WWW-Authenticate: Bearer'] };
+  return undefined;
 }

@@ -7,7 +7,6 @@
  */
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
-import fastifyWebsocket from '@fastify/websocket';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -15,6 +14,8 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { BrokerError, type Broker } from '../adapters/broker/types';
@@ -22,7 +23,7 @@ import type { ApiKeyRepo } from '../adapters/postgres/api-key-repo';
 import type { Db } from '../adapters/postgres/pool';
 import type { StrategyRepo } from '../adapters/postgres/strategy-repo';
 import type { TradingRepo } from '../adapters/postgres/trading-repo';
-import { createAuthHook } from './auth';
+import { createAuthHook, upgradeAllowed } from './auth';
 import type { EventHub } from './events';
 import { BrokerUnavailableError, SignalInputError, type ExecutionResult, type Executor } from './executor';
 import type { RiskCache } from './risk-cache';
@@ -128,7 +129,11 @@ export async function buildApiServer(d: ApiServerDeps): Promise<FastifyInstance>
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
+  // When the request arrived, before authentication: the start of a signal's latency_ms.
+  app.addHook('onRequest', (request, _reply, done) => {
+    request.receivedAt = performance.now();
+    done();
+  });
   app.addHook('onRequest', createAuthHook(d.apiKeys));
 
   const badRequest = { 400: errorSchema };
@@ -144,7 +149,7 @@ export async function buildApiServer(d: ApiServerDeps): Promise<FastifyInstance>
     },
     async (request, reply) => {
       const result = await d.executor.execute(request.body);
-      const answer = executionAnswer(result, reply.elapsedTime);
+      const answer = executionAnswer(result, performance.now() - request.receivedAt);
       // A disabled strategy is the caller's to fix: 422; other risk rejections are a normal answer.
       return reply.code(result.kind === 'rejected' && result.rule === 'strategy_disabled' ? 422 : 200).send(answer);
     },
@@ -297,12 +302,30 @@ export async function buildApiServer(d: ApiServerDeps): Promise<FastifyInstance>
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', database: db, risk_cache: d.cache.ready() });
   });
 
+  // WebSocket upgrades bypass the routes: authenticated here, then handed to the event hub, whose own process
+  // holds the sockets (events.ts says why). The route below documents /ws and answers a plain GET.
+  app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgradeAllowed(d.apiKeys, req).then(
+      (refusal) => {
+        if (refusal) refuseUpgrade(socket, refusal);
+        else d.events.accept(req, socket, head);
+      },
+      (err) => {
+        d.onError?.('WebSocket upgrade', err);
+        refuseUpgrade(socket, { status: 500, reason: 'Internal Server Error' });
+      },
+    );
+  });
   app.get(
     '/ws',
-    { websocket: true, schema: { summary: 'Live events: order, fill, position, risk_violation, halt (JSON frames)' } },
-    (socket) => {
-      d.events.add(socket);
+    {
+      schema: {
+        summary: 'Live events: order, fill, position, risk_violation, halt (JSON frames); a WebSocket upgrade, a plain GET is 426',
+        response: { 426: errorSchema },
+      },
     },
+    async (_request, reply) =>
+      reply.code(426).header('upgrade', 'websocket').send({ error: 'upgrade_required', message: 'connect with a WebSocket client' }),
   );
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -311,6 +334,19 @@ export async function buildApiServer(d: ApiServerDeps): Promise<FastifyInstance>
   );
 
   return app;
+}
+
+/** Answer an upgrade request with a bare HTTP status and close the socket (no WebSocket was opened). */
+function refuseUpgrade(socket: Duplex, refusal: { status: number; reason: string; headers?: string[] }): void {
+  const lines = [`HTTP/1.1 ${refusal.status} ${refusal.reason}`, 'Connection: close', 'Content-Length: 0', ...(refusal.headers ?? [])];
+  socket.end(`${lines.join('\r\n')}\r\n\r\n`);
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** performance.now() when the request arrived. */
+    receivedAt: number;
+  }
 }
 
 interface OpenApiDoc {

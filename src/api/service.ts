@@ -151,7 +151,11 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
   const apiKeys = createApiKeyRepo(o.db, { recheckMs: o.config.api.keyRecheckMs });
   const metrics = createMetrics();
   const tradingMetrics = createTradingMetrics(metrics.registry);
-  const events = createEventHub({ frameIntervalMs: o.config.api.wsFrameMs, onClientCount: (n) => tradingMetrics.setWsClients(n) });
+  const events = createEventHub({
+    frameIntervalMs: o.config.api.wsFrameMs,
+    onClientCount: (n) => tradingMetrics.setWsClients(n),
+    onError,
+  });
   const quotes = o.quotes ?? createLoadedQuoteSource(() => trading.latestCloses());
   const batchMs = o.config.api.bookingBatchMs;
 
@@ -310,7 +314,7 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
       await reconcileLoop.stop();
       unsubscribe();
       cache.stop();
-      events.close();
+      await events.close();
       await app.close();
       await executor.close();
       await updates;
