@@ -18,7 +18,11 @@
  *   stream process (the sum of their peaks; api_main_peak_rss_mb and api_stream_peak_rss_mb apart).
  *   The service runs with the V8 heap cap its pod gets in the Helm chart
  *   (values.yaml `api.heapMb`, printed as api_heap_cap_mb), so the figure is
- *   the deployed configuration's.
+ *   the deployed configuration's, and runs as the pod runs it: the compiled
+ *   build (`tsc -p tsconfig.build.json` into dist/, done first, ~20 s) under
+ *   plain `node`. `--from-source` runs it through tsx instead, as `quant api`
+ *   does in a checkout: tsx's loader thread and its compile caches add
+ *   20-30 MB to each process that the image never has.
  * Every signal is a BUY of 1 share of one of the 49 synthetic symbols with a
  * unique idempotency key, on an account with 1e9 of cash and a 24/7 venue, so
  * the risk checks all run and pass (rejections are counted and reported).
@@ -30,9 +34,10 @@
  *   steady phase's signal-to-order times as the service measured them
  *   (latency_ms of each answer).
  * Flags: --rate 200 --floor-s 10 --steady-s 30 --max-s 30 --connections 50 --ws-clients 1000
- * [--heap-mb N] (another heap cap than the chart's; 0 = V8's default) [--profile DIR] (CPU profiles of the API and WebSocket-client processes).
+ * [--heap-mb N] (another heap cap than the chart's; 0 = V8's default) [--profile DIR] (CPU profiles of the API and WebSocket-client processes)
+ * [--from-source] (the service through tsx, no build).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -81,12 +86,23 @@ const nextBody = () => {
   });
 };
 
-function spawnNode(args: string[], env: NodeJS.ProcessEnv, nodeFlags: string[] = []): ChildProcess {
-  return spawn(process.execPath, [...nodeFlags, '--import', 'tsx', ...args], {
+/** Run a TypeScript entry through tsx, or (`compiled`) a built .js entry under plain node. */
+function spawnNode(args: string[], env: NodeJS.ProcessEnv, nodeFlags: string[] = [], compiled = false): ChildProcess {
+  return spawn(process.execPath, [...nodeFlags, ...(compiled ? [] : ['--import', 'tsx']), ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+}
+
+/** Compile the service into dist/ (what the image runs); the workflow bundle is not needed by `quant api`. */
+function buildService(): void {
+  const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: repoRoot,
+    // tsc reports on stdout; this bench's stdout is its one JSON object.
+    stdio: ['ignore', process.stderr, 'inherit'],
+  });
+  if (r.status !== 0) throw new Error(`tsc -p tsconfig.build.json failed (exit ${r.status}); bench:api --from-source skips the build`);
 }
 
 /** Resolve with the first stdout line matching `re`. */
@@ -211,6 +227,7 @@ async function main() {
       'ws-clients': { type: 'string' },
       profile: { type: 'string' },
       'heap-mb': { type: 'string' },
+      'from-source': { type: 'boolean' },
     },
   });
   const rate = Number(values.rate ?? 200);
@@ -232,8 +249,10 @@ async function main() {
     await migrate(db);
     const key = (await createApiKeyRepo(db).create('bench', 'trade')).key;
 
+    const fromSource = values['from-source'] === true;
+    if (!fromSource) buildService();
     const api = spawnNode(
-      [join('src', 'cli', 'main.ts'), 'api'],
+      [fromSource ? join('src', 'cli', 'main.ts') : join('dist', 'src', 'cli', 'main.js'), 'api'],
       {
         DATABASE_URL: pg.url,
         QUANT_DATA_DIR: dataDir,
@@ -243,6 +262,7 @@ async function main() {
         PAPER_STARTING_CASH: '1000000000',
       },
       [...(heapCapMb > 0 ? [`--max-old-space-size=${heapCapMb}`] : []), ...profileFlags],
+      !fromSource,
     );
     children.push(api);
     const url = new URL((await waitForLine(api, /listening on (http:\/\/\S+)/, 'quant api'))[1]);
@@ -324,6 +344,7 @@ async function main() {
           api_main_peak_rss_mb: rss,
           api_stream_peak_rss_mb: streamRss,
           api_heap_cap_mb: heapCapMb > 0 ? heapCapMb : null,
+          api_build: fromSource ? 'source (tsx)' : 'compiled (dist/)',
           signals_by_outcome: Object.fromEntries(outcomes.rows.map((r) => [r.outcome, Number(r.n)])),
           rejections_by_rule: Object.fromEntries(rules.rows.map((r) => [r.rule, Number(r.n)])),
           ...loadAverage(),
