@@ -23,6 +23,10 @@ export type CommandName =
   | 'api keys create'
   | 'api keys list'
   | 'api keys revoke'
+  | 'models list'
+  | 'models register'
+  | 'models retire'
+  | 'models show'
   | 'db migrate'
   | 'cluster init'
   | 'data generate'
@@ -158,6 +162,32 @@ export function buildProgram(
     '<key>',
     'the id or prefix of the key',
   );
+
+  const models = group('models', 'the model registry: versions of each model, their runs and ranks');
+  leaf(models, 'list', 'models list', 'every model version: kind, status, created, last run, last rank', 'quant models list').addOption(
+    outputOption(),
+  );
+  leaf(
+    models,
+    'register',
+    'models register',
+    'register a model version (a changed config is a new version; an unchanged one changes nothing)',
+    'quant models register --name my-momentum --kind enhancedMomentum --config config.yaml',
+  )
+    .requiredOption('--name <name>', 'the model name (lower case, digits, _ . -)')
+    .requiredOption('--kind <kind>', 'the strategy kind (see `quant models list` for those in use)')
+    .option('--config <file>', "a YAML or JSON file with the kind's settings (omitted: the kind's defaults)")
+    .addOption(outputOption());
+  leaf(
+    models,
+    'retire',
+    'models retire',
+    'retire a version (NAME@VERSION) or every active version of NAME',
+    'quant models retire my-momentum@2',
+  ).argument('<model>', 'NAME or NAME@VERSION');
+  leaf(models, 'show', 'models show', "a model's versions, configs and recent performance", 'quant models show enhanced-momentum')
+    .argument('<name>', 'the model name')
+    .addOption(outputOption());
 
   const db = group('db', 'the Postgres schema');
   leaf(db, 'migrate', 'db migrate', 'apply the sql/ migrations (idempotent)', 'quant db migrate');

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, ENV_NAMES, SECRET_PATHS, type Config } from './schema';
 import { nearest } from './nearest';
+import { canonicalJson } from '../domain/canonical-json';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -104,17 +105,5 @@ export function redactConfig(config: Config): Record<string, unknown> {
 
 /** A stable content hash of a JSON-able value (sorted keys), hex sha256. */
 export function stableHash(value: unknown): string {
-  const canonical = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(canonical)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.keys(v as object)
-              .sort()
-              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
-          )
-        : v;
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(value)))
-    .digest('hex');
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
 }

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { sortKeys } from '../domain/canonical-json';
 
 /** The YAML spelling of Temporal's overlap policies -> the SDK's. */
 export const OVERLAP_POLICIES = {
@@ -113,15 +114,4 @@ export function scheduleHash(entry: ScheduleEntry, taskQueue: string): string {
     taskQueue,
   ]);
   return createHash('sha256').update(canon).digest('hex').slice(0, 16);
-}
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object')
-    return Object.fromEntries(
-      Object.keys(v)
-        .sort()
-        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
-    );
-  return v;
 }

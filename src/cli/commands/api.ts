@@ -7,13 +7,13 @@
  * migrates, and listens on API_HOST:API_PORT.
  */
 import { createApiKeyRepo, type ApiKeyRole } from '../../adapters/postgres/api-key-repo';
-import { migrate } from '../../adapters/postgres/migrate';
 import { createPool, describeDatabaseUrl, type Db } from '../../adapters/postgres/pool';
 import { startApiService } from '../../api/service';
 import { openVenue } from '../../api/venue';
 import { selectBroker } from '../../config/broker-select';
 import type { Config } from '../../config/schema';
 import { startEmbeddedPostgres } from '../../stack/postgres';
+import { prepareDatabase, withPreparedDatabase } from '../database';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const err = (s: string) => process.stderr.write(`${s}\n`);
@@ -26,7 +26,7 @@ async function openDatabase(config: Config): Promise<{ db: Db; url: string }> {
     url = p.url;
   }
   const db = createPool(url, 20);
-  const applied = await migrate(db);
+  const { applied } = await prepareDatabase(db);
   err(`Postgres ${describeDatabaseUrl(url)}: ${applied.length ? `applied migrations ${applied.join(', ')}` : 'migrations up to date'}`);
   return { db, url };
 }
@@ -67,18 +67,8 @@ async function serve(config: Config): Promise<void> {
 }
 
 /** The api_keys table, migrated (the embedded Postgres started when it is not running). */
-async function withKeys<T>(config: Config, fn: (keys: ReturnType<typeof createApiKeyRepo>) => Promise<T>): Promise<T> {
-  const db = createPool(
-    config.postgres.url ?? (await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.postgres.embeddedPort })).url,
-    2,
-  );
-  try {
-    await migrate(db);
-    return await fn(createApiKeyRepo(db));
-  } finally {
-    await db.end();
-  }
-}
+const withKeys = <T>(config: Config, fn: (keys: ReturnType<typeof createApiKeyRepo>) => Promise<T>): Promise<T> =>
+  withPreparedDatabase(config, (db) => fn(createApiKeyRepo(db)));
 
 /** `quant api keys create --name N [--role trade|read]`. */
 export async function apiKeysCreateCommand(o: { name: string; role: ApiKeyRole }, config: Config): Promise<void> {

@@ -6,18 +6,24 @@
 import type { Config } from '../../config/schema';
 import { stackDown, stackEndpoints, stackStatus, stackUp } from '../../stack/stack';
 import { createPool, describeDatabaseUrl } from '../../adapters/postgres/pool';
-import { migrate } from '../../adapters/postgres/migrate';
+import { prepareDatabase } from '../database';
 import { registerSearchAttributes } from '../../stack/temporal-server';
 import { connectClient } from '../fanout-client';
 import { applyConfiguredSchedules } from './schedules';
 import { err, out } from '../output';
 import { workerStatusLines } from '../worker-check';
 
-/** Apply the migrations on `databaseUrl`; the numbers of those applied now. */
+/**
+ * Apply the migrations on `databaseUrl` and register the built-in models
+ * (idempotent: a name that exists is left as its owner made it); the numbers
+ * of the migrations applied now.
+ */
 async function migrateDatabase(databaseUrl: string): Promise<number[]> {
   const db = createPool(databaseUrl, 2);
   try {
-    return await migrate(db);
+    const { applied, builtInModels } = await prepareDatabase(db);
+    if (builtInModels.length) out(`registered built-in models: ${builtInModels.join(', ')}`);
+    return applied;
   } finally {
     await db.end();
   }

@@ -1,0 +1,102 @@
+/**
+ * `quant models list|register|retire|show`: the model registry
+ * (src/adapters/postgres/model-repo.ts). Only Postgres is needed; the
+ * embedded one is started when it is not running, and the built-in models
+ * are registered first, so `quant models list` on a fresh checkout shows them.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { createModelRepo, parseModelRef, type ModelRow } from '../../adapters/postgres/model-repo';
+import { ModelRegistrationError } from '../../config/model-kinds';
+import type { Config } from '../../config/schema';
+import type { OutputFormat } from '../args';
+import { withPreparedDatabase } from '../database';
+import { out, textTable } from '../output';
+
+const fixed = (v: number | null, digits = 2) => (v === null ? '-' : v.toFixed(digits));
+const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(1)}%`);
+
+/** A config file: YAML or JSON (a JSON document is YAML), an object at the top. */
+function readConfigFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ModelRegistrationError(`cannot read model config ${file}: ${(e as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (e) {
+    throw new ModelRegistrationError(`model config ${file} is not valid YAML or JSON: ${(e as Error).message}`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ModelRegistrationError(`model config ${file} must be a mapping of settings (field: value)`);
+  return parsed;
+}
+
+const describe = (m: ModelRow) => `${m.name}@${m.version} (${m.kind}, ${m.status})`;
+
+export const modelsCommands = {
+  async list(o: { output: OutputFormat }, config: Config): Promise<void> {
+    const rows = await withPreparedDatabase(config, (db) => createModelRepo(db).list());
+    if (o.output === 'json') return out(JSON.stringify(rows, null, 2));
+    out(
+      textTable(
+        ['name', 'version', 'kind', 'status', 'created', 'last run', 'last rank'],
+        rows.map((m) => [
+          m.name,
+          m.version,
+          m.kind,
+          m.status,
+          m.createdAt.slice(0, 10),
+          m.lastRunDate ? `${m.lastRunDate} ${m.lastRunStatus}` : '-',
+          m.lastRank === null ? '-' : `${m.lastRank} (${m.lastRankDate})`,
+        ]),
+      ),
+    );
+  },
+
+  async register(o: { name: string; kind: string; config?: string; output: OutputFormat }, config: Config): Promise<void> {
+    const raw = o.config === undefined ? {} : readConfigFile(o.config);
+    const r = await withPreparedDatabase(config, (db) => createModelRepo(db).register({ name: o.name, kind: o.kind, config: raw }));
+    if (o.output === 'json') return out(JSON.stringify(r, null, 2));
+    out(r.created ? `registered ${describe(r.model)}` : `unchanged: the config is already ${describe(r.model)}`);
+  },
+
+  async retire(ref: string, config: Config): Promise<void> {
+    const { name, version } = parseModelRef(ref);
+    const retired = await withPreparedDatabase(config, (db) => createModelRepo(db).retire(name, version));
+    out(retired.length ? `retired ${retired.map((m) => `${m.name}@${m.version}`).join(', ')}` : `${ref}: nothing active to retire`);
+  },
+
+  async show(name: string, o: { output: OutputFormat }, config: Config): Promise<void> {
+    const r = await withPreparedDatabase(config, (db) => createModelRepo(db).show(name));
+    if (o.output === 'json') return out(JSON.stringify(r, null, 2));
+    for (const v of r.versions) {
+      out(`${describe(v)}  created ${v.createdAt}${v.retiredAt ? `  retired ${v.retiredAt}` : ''}${v.builtIn ? '  built-in' : ''}`);
+      out(`  config: ${JSON.stringify(v.config)}`);
+      const perf = r.performance.filter((p) => p.modelId === v.id);
+      if (perf.length === 0) {
+        out('  performance: none recorded yet');
+        continue;
+      }
+      out(
+        textTable(
+          ['  date', 'holding', 'return', 'win rate', 'Sharpe', 'Sortino', 'max DD', 'signals'],
+          perf.map((p) => [
+            `  ${p.date}`,
+            `${p.holdingPeriodDays}d`,
+            pct(p.totalReturn),
+            pct(p.winRate),
+            fixed(p.sharpe),
+            fixed(p.sortino),
+            pct(p.maxDrawdown),
+            p.signalCount,
+          ]),
+        ),
+      );
+    }
+  },
+};
