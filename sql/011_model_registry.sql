@@ -29,8 +29,20 @@ CREATE TABLE trading_universe (
 );
 CREATE UNIQUE INDEX trading_universe_one_open_spell ON trading_universe (symbol) WHERE removed_on IS NULL;
 
--- Features of one symbol on one date under one version of a feature set's
--- definition: a changed definition is a new version, and old rows stay.
+-- The versions of each feature set's definition (the indicators' parameters):
+-- a changed definition is the next version; the same definition is the same one.
+CREATE TABLE feature_sets (
+  name TEXT NOT NULL,
+  version INTEGER NOT NULL CHECK (version > 0),
+  definition JSONB NOT NULL,
+  definition_hash TEXT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (name, version),
+  UNIQUE (name, definition_hash)
+);
+
+-- Features of one symbol on one date under one version of a feature set:
+-- rows written under an old definition stay, under its version number.
 CREATE TABLE feature_store (
   symbol TEXT NOT NULL,
   date DATE NOT NULL,
@@ -38,7 +50,8 @@ CREATE TABLE feature_store (
   feature_set_version INTEGER NOT NULL CHECK (feature_set_version > 0),
   features JSONB NOT NULL,
   created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-  PRIMARY KEY (symbol, date, feature_set, feature_set_version)
+  PRIMARY KEY (symbol, date, feature_set, feature_set_version),
+  FOREIGN KEY (feature_set, feature_set_version) REFERENCES feature_sets (name, version)
 );
 CREATE INDEX feature_store_by_set_date ON feature_store (feature_set, feature_set_version, date);
 
