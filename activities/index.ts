@@ -13,8 +13,17 @@ import { createReconciliationActivities } from './trading/reconciliation';
 import { createRiskAnalysisActivities } from './trading/risk-analysis';
 import type { TradingDeps } from './trading/deps';
 import { createWorkflowRunActivities } from './workflow-runs';
+import { createFeaturesActivities, type FeaturesDeps } from './features';
 
-export type ActivityDeps = FanoutDeps & ScreenDeps & SignalDeps & IngestDeps & RebalanceDeps & MonitorDeps & BacktestDeps & TradingDeps;
+export type ActivityDeps = FanoutDeps &
+  ScreenDeps &
+  SignalDeps &
+  IngestDeps &
+  RebalanceDeps &
+  MonitorDeps &
+  BacktestDeps &
+  TradingDeps &
+  FeaturesDeps;
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -27,6 +36,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createBacktestActivities(deps),
     ...createReconciliationActivities(deps),
     ...createRiskAnalysisActivities(deps),
+    ...createFeaturesActivities(deps),
     ...createWorkflowRunActivities(),
   };
 }

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFeatureStoreRepo } from '../src/adapters/postgres/feature-store-repo';
+import { createUniverseRepo } from '../src/adapters/postgres/universe-repo';
 import type { Db } from '../src/adapters/postgres/pool';
 import { DAILY_FEATURE_SET } from '../src/domain/features';
 import { testDb, uniqueName } from './helpers';
@@ -73,5 +74,41 @@ describe('feature store', () => {
     rows[2400] = { ...rows[2400], date: '2025-02-30' };
     await expect(repo.upsertFeatures(v1, rows)).rejects.toThrow(/2025-02-30|date/);
     expect(await rowCount(name)).toBe(0);
+  });
+});
+
+describe('trading universe', () => {
+  it('keeps spells per symbol: added when listed, removed when no longer listed, point in time', async () => {
+    const u = createUniverseRepo(db);
+    const [a, b, c] = [uniqueName('A'), uniqueName('B'), uniqueName('C')];
+    const mine = (symbols: string[]) => symbols.filter((s) => [a, b, c].includes(s));
+    expect(
+      await u.refresh('2025-01-02', [
+        { symbol: a, sector: 'Technology' },
+        { symbol: b, sector: null },
+      ]),
+    ).toEqual({
+      added: [a, b].sort(),
+      removed: [],
+    });
+    const later = await u.refresh('2025-02-03', [
+      { symbol: b, sector: null },
+      { symbol: c, sector: 'Energy' },
+    ]);
+    expect(later.added).toEqual([c]);
+    expect(mine(later.removed)).toEqual([a]);
+    expect(mine(await u.activeOn('2025-01-15'))).toEqual([a, b].sort());
+    expect(mine(await u.activeOn('2025-02-03'))).toEqual([b, c].sort());
+    expect(mine(await u.activeOn('2025-01-01'))).toEqual([]);
+    // Re-listing A opens a second spell; the first stays closed.
+    await u.refresh('2025-03-03', [{ symbol: a, sector: 'Technology' }]);
+    const spells = await db.query(
+      "SELECT status, to_char(added_on, 'YYYY-MM-DD') AS added, to_char(removed_on, 'YYYY-MM-DD') AS removed FROM trading_universe WHERE symbol = $1 ORDER BY added_on",
+      [a],
+    );
+    expect(spells.rows).toEqual([
+      { status: 'removed', added: '2025-01-02', removed: '2025-02-03' },
+      { status: 'active', added: '2025-03-03', removed: null },
+    ]);
   });
 });

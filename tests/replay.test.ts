@@ -32,6 +32,7 @@ describe('recorded histories replay on the current code', () => {
       'backtest',
       'reconciliation',
       'riskAnalysis',
+      'features',
     ]) {
       expect(fixtureVersions(wf), wf).toContain(1);
     }

@@ -11,6 +11,7 @@ export { pipeline } from './pipeline';
 export { pipelineRange } from './pipeline-range';
 export { rebalance } from './rebalance';
 export { monitor } from './monitor';
+export { features } from './features';
 export { backtest } from './backtest';
 export { reconciliation } from './reconciliation';
 export { riskAnalysis } from './risk-analysis';

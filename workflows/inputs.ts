@@ -83,6 +83,9 @@ export const signalInputSchema = built(() => z.strictObject({ date: isoDate().op
 /** WF4 `rebalance`. */
 export const rebalanceInputSchema = built(() => z.strictObject({ date: isoDate().optional() }));
 
+/** `features` (the model pipeline's first step). */
+export const featuresInputSchema = built(() => z.strictObject({ date: isoDate().optional() }));
+
 /** WF5 `monitor`. */
 export const monitorInputSchema = built(() => z.strictObject({ date: isoDate().optional() }));
 

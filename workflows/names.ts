@@ -28,6 +28,8 @@ export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'Datetime'> = {
 export const PIPELINE_FANOUT = 'fanout';
 /** The daily pipeline (WF1..WF6); every run sets `Pipeline = 'daily'`. */
 export const PIPELINE_DAILY = 'daily';
+/** The model pipeline (features, model runs, performance); every run sets `Pipeline = 'models'`. */
+export const PIPELINE_MODELS = 'models';
 /** The execution service's workflows (reconciliation, risk analysis); every run sets `Pipeline = 'trading'`. */
 export const PIPELINE_TRADING = 'trading';
 
@@ -51,6 +53,8 @@ export const workflowIds = {
   /** The daily pipeline over [from, to], one `pipeline-<date>` child per trading day. */
   pipelineRange: (from: string, to: string) => `pipeline-range-${from}-${to}`,
   monitor: (date: string) => `monitor-${date}`,
+  /** The model pipeline's feature computation for `date`. */
+  features: (date: string) => `features-${date}`,
   /** The daily backtest ending on `date` (its row is keyed by the resolved (start, end) window). */
   backtest: (date: string) => `backtest-${date}`,
   rebalance: (date: string) => `rebalance-${date}`,

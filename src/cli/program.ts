@@ -37,6 +37,7 @@ export type CommandName =
   | 'run rebalance'
   | 'run monitor'
   | 'run backtest'
+  | 'run features'
   | 'run orchestrator'
   | 'run analyze-symbol'
   | 'run aggregate'
@@ -277,6 +278,16 @@ export function buildProgram(
     .addOption(workerOption())
     .addOption(outputOption());
   leaf(run, 'monitor', 'run monitor', "the portfolio monitor's report for one date", 'quant run monitor --date 2026-02-06')
+    .requiredOption('--date <YYYY-MM-DD>', 'the run date', dateArg)
+    .addOption(workerOption())
+    .addOption(outputOption());
+  leaf(
+    run,
+    'features',
+    'run features',
+    'the model pipeline: universe and daily features of one date into the feature store',
+    'quant run features --date 2026-02-06',
+  )
     .requiredOption('--date <YYYY-MM-DD>', 'the run date', dateArg)
     .addOption(workerOption())
     .addOption(outputOption());

@@ -15,6 +15,8 @@ import type { ObjectStore } from '../adapters/object-store/types';
 import { createPool, type Db } from '../adapters/postgres/pool';
 import { createFanoutRepo } from '../adapters/postgres/fanout-repo';
 import { createMarketDataRepo } from '../adapters/postgres/market-data-repo';
+import { createFeatureStoreRepo } from '../adapters/postgres/feature-store-repo';
+import { createUniverseRepo } from '../adapters/postgres/universe-repo';
 import { createOutageWindowInterceptor } from './outage-window';
 import { createLivenessHeartbeatInterceptor } from './liveness-heartbeat';
 import { buildDailyDeps, buildMonitorBacktestDeps } from './daily-deps';
@@ -81,6 +83,8 @@ export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandl
     store,
     repo: createFanoutRepo(db),
     marketDataRepo: createMarketDataRepo(db),
+    featureStore: createFeatureStoreRepo(db),
+    universe: createUniverseRepo(db),
     // One provider instance (one rate limiter, one Yahoo session) for WF1's bars and WF3's fundamentals.
     marketDataProvider: daily.deps.marketData,
     ingestSettings: {

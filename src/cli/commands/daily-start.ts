@@ -1,12 +1,13 @@
 /**
- * Start options shared by every daily-pipeline command: the date's
- * deterministic workflow ID, a re-run of a closed date allowed, a start while
- * one is running attaches to it, and the Pipeline/RunDate/RunDay search attributes.
+ * Start options shared by every command that runs a workflow for one date
+ * (the daily pipeline's, the model pipeline's): the date's deterministic
+ * workflow ID, a re-run of a closed date allowed, a start while one is
+ * running attaches to it, and the Pipeline/RunDate/RunDay search attributes.
  */
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { PIPELINE_DAILY, SEARCH_ATTRIBUTES } from '../../../workflows/names';
 
-export function dailyStartOptions(taskQueue: string, workflowId: string, date: string, staticSummary: string) {
+export function dailyStartOptions(taskQueue: string, workflowId: string, date: string, staticSummary: string, pipeline = PIPELINE_DAILY) {
   return {
     taskQueue,
     workflowId,
@@ -14,7 +15,7 @@ export function dailyStartOptions(taskQueue: string, workflowId: string, date: s
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     staticSummary,
     typedSearchAttributes: [
-      { key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_DAILY },
+      { key: SEARCH_ATTRIBUTES.Pipeline, value: pipeline },
       { key: SEARCH_ATTRIBUTES.RunDate, value: new Date(`${date}T00:00:00Z`) },
       { key: SEARCH_ATTRIBUTES.RunDay, value: date },
     ],

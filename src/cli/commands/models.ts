@@ -3,15 +3,22 @@
  * (src/adapters/postgres/model-repo.ts). Only Postgres is needed; the
  * embedded one is started when it is not running, and the built-in models
  * are registered first, so `quant models list` on a fresh checkout shows them.
+ * And `quant run features`, the model pipeline's first workflow.
  */
 import { readFileSync } from 'node:fs';
+import type { Client } from '@temporalio/client';
 import { parse as parseYaml } from 'yaml';
 import { createModelRepo, parseModelRef, type ModelRow } from '../../adapters/postgres/model-repo';
 import { ModelRegistrationError } from '../../config/model-kinds';
 import type { Config } from '../../config/schema';
 import type { OutputFormat } from '../args';
 import { withPreparedDatabase } from '../database';
-import { out, textTable } from '../output';
+import { announceRun, out, printResult, textTable, webUiLink } from '../output';
+import { refuseFutureRunDate } from '../run-date';
+import { runWorkflowCommand } from '../with-client';
+import { PIPELINE_MODELS, workflowIds } from '../../../workflows/names';
+import type { FeaturesInput, FeaturesResult } from '../../../workflows/features';
+import { dailyStartOptions } from './daily-start';
 
 const fixed = (v: number | null, digits = 2) => (v === null ? '-' : v.toFixed(digits));
 const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(1)}%`);
@@ -100,3 +107,21 @@ export const modelsCommands = {
     }
   },
 };
+
+/** `features` for one date under `features-<date>`; waits for the result. */
+export async function runFeatures(client: Client, taskQueue: string, input: FeaturesInput & { date: string }): Promise<FeaturesResult> {
+  return client.workflow.execute('features', {
+    ...dailyStartOptions(taskQueue, workflowIds.features(input.date), input.date, `features ${input.date}`, PIPELINE_MODELS),
+    args: [input],
+  });
+}
+
+/** `quant run features --date D [--worker] [-o json]`. */
+export async function featuresRunCommand(o: { date: string; output: OutputFormat; worker?: boolean }, config: Config) {
+  const date = refuseFutureRunDate(o.date);
+  const workflowId = workflowIds.features(date);
+  return runWorkflowCommand(config, { workflowId, workflowType: 'features', inProcessWorker: o.worker }, async (c, uiUrl) => {
+    announceRun(o.output, workflowId, webUiLink(uiUrl, config.temporal.namespace, workflowId));
+    printResult(o.output, await runFeatures(c, config.temporal.taskQueue, { date }));
+  });
+}
