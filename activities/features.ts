@@ -16,6 +16,7 @@ import type { UniverseRepo } from '../src/adapters/postgres/universe-repo';
 import { addDays } from '../src/domain/dates';
 import { DAILY_FEATURE_SET, featureLookback, featureRows, type FeatureBar } from '../src/domain/features';
 import { withDbFailures } from './support/db-failures';
+import { asActivityFailure } from './support/failures';
 
 export interface FeaturesDeps {
   featureStore: FeatureStoreRepo;
@@ -58,45 +59,51 @@ export function featureHistoryStart(date: string): string {
 export function createFeaturesActivities(deps: FeaturesDeps) {
   return {
     async computeDailyFeatures(input: ComputeFeaturesInput): Promise<ComputeFeaturesResult> {
-      return withDbFailures('computing features', async () => {
-        const { date } = input;
-        const set = await deps.featureStore.ensureFeatureSet(DAILY_FEATURE_SET.name, DAILY_FEATURE_SET.definition);
-        const universe = await deps.universe.refresh(
-          date,
-          DAILY_UNIVERSE.map((c) => ({ symbol: c.symbol, sector: c.sector })),
-        );
-        const symbols = await deps.universe.activeOn(date);
-        const lookback = featureLookback(DAILY_FEATURE_SET.definition);
-        const bars = await deps.marketDataRepo.loadBars(symbols, featureHistoryStart(date), date);
-        const bySymbol = new Map<string, FeatureBar[]>();
-        for (const b of bars)
-          (bySymbol.get(b.symbol) ?? bySymbol.set(b.symbol, []).get(b.symbol)!).push({ date: b.date, close: b.adjClose, volume: b.volume });
-        const rows: { symbol: string; date: string; features: Record<string, number | null> }[] = [];
-        const skipped: { symbol: string; reason: string }[] = [];
-        const warmingUp: string[] = [];
-        for (const symbol of symbols) {
-          const series = bySymbol.get(symbol) ?? [];
-          if (series.at(-1)?.date !== date) {
-            skipped.push({ symbol, reason: `no bar on ${date}` });
-            continue;
+      return asActivityFailure(() =>
+        withDbFailures('computing features', async () => {
+          const { date } = input;
+          const set = await deps.featureStore.ensureFeatureSet(DAILY_FEATURE_SET.name, DAILY_FEATURE_SET.definition);
+          const universe = await deps.universe.refresh(
+            date,
+            DAILY_UNIVERSE.map((c) => ({ symbol: c.symbol, sector: c.sector })),
+          );
+          const symbols = await deps.universe.activeOn(date);
+          const lookback = featureLookback(DAILY_FEATURE_SET.definition);
+          const bars = await deps.marketDataRepo.loadBars(symbols, featureHistoryStart(date), date);
+          const bySymbol = new Map<string, FeatureBar[]>();
+          for (const b of bars)
+            (bySymbol.get(b.symbol) ?? bySymbol.set(b.symbol, []).get(b.symbol)!).push({
+              date: b.date,
+              close: b.adjClose,
+              volume: b.volume,
+            });
+          const rows: { symbol: string; date: string; features: Record<string, number | null> }[] = [];
+          const skipped: { symbol: string; reason: string }[] = [];
+          const warmingUp: string[] = [];
+          for (const symbol of symbols) {
+            const series = bySymbol.get(symbol) ?? [];
+            if (series.at(-1)?.date !== date) {
+              skipped.push({ symbol, reason: `no bar on ${date}` });
+              continue;
+            }
+            if (series.length < lookback) warmingUp.push(symbol);
+            const [today] = featureRows(series, DAILY_FEATURE_SET.definition, date);
+            rows.push({ symbol, date, features: today.features });
           }
-          if (series.length < lookback) warmingUp.push(symbol);
-          const [today] = featureRows(series, DAILY_FEATURE_SET.definition, date);
-          rows.push({ symbol, date, features: today.features });
-        }
-        const base = {
-          date,
-          featureSet: set.name,
-          featureSetVersion: set.version,
-          universeAdded: universe.added,
-          universeRemoved: universe.removed,
-          skipped,
-          warmingUp,
-        };
-        if (rows.length === 0) return { ...base, status: 'no_trading_data', symbols: symbols.length, written: 0 };
-        const written = await deps.featureStore.upsertFeatures(set, rows);
-        return { ...base, status: 'completed', symbols: symbols.length, written };
-      });
+          const base = {
+            date,
+            featureSet: set.name,
+            featureSetVersion: set.version,
+            universeAdded: universe.added,
+            universeRemoved: universe.removed,
+            skipped,
+            warmingUp,
+          };
+          if (rows.length === 0) return { ...base, status: 'no_trading_data', symbols: symbols.length, written: 0 };
+          const written = await deps.featureStore.upsertFeatures(set, rows);
+          return { ...base, status: 'completed', symbols: symbols.length, written };
+        }),
+      );
     },
   };
 }

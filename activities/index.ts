@@ -14,6 +14,7 @@ import { createRiskAnalysisActivities } from './trading/risk-analysis';
 import type { TradingDeps } from './trading/deps';
 import { createWorkflowRunActivities } from './workflow-runs';
 import { createFeaturesActivities, type FeaturesDeps } from './features';
+import { createModelsActivities, type ModelsDeps } from './models';
 
 export type ActivityDeps = FanoutDeps &
   ScreenDeps &
@@ -23,7 +24,8 @@ export type ActivityDeps = FanoutDeps &
   MonitorDeps &
   BacktestDeps &
   TradingDeps &
-  FeaturesDeps;
+  FeaturesDeps &
+  ModelsDeps;
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -37,6 +39,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReconciliationActivities(deps),
     ...createRiskAnalysisActivities(deps),
     ...createFeaturesActivities(deps),
+    ...createModelsActivities(deps),
     ...createWorkflowRunActivities(),
   };
 }

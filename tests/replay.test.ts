@@ -33,6 +33,8 @@ describe('recorded histories replay on the current code', () => {
       'reconciliation',
       'riskAnalysis',
       'features',
+      'models',
+      'modelRun',
     ]) {
       expect(fixtureVersions(wf), wf).toContain(1);
     }

@@ -12,6 +12,7 @@ export { pipelineRange } from './pipeline-range';
 export { rebalance } from './rebalance';
 export { monitor } from './monitor';
 export { features } from './features';
+export { models, modelRun } from './models';
 export { backtest } from './backtest';
 export { reconciliation } from './reconciliation';
 export { riskAnalysis } from './risk-analysis';

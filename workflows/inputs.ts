@@ -86,6 +86,19 @@ export const rebalanceInputSchema = built(() => z.strictObject({ date: isoDate()
 /** `features` (the model pipeline's first step). */
 export const featuresInputSchema = built(() => z.strictObject({ date: isoDate().optional() }));
 
+/** `models`: every active model version for one date. */
+export const modelsInputSchema = built(() => z.strictObject({ date: isoDate().optional() }));
+
+/** `modelRun`: one model version for one date (started by `models`). */
+export const modelRunInputSchema = built(() =>
+  z.strictObject({
+    date: isoDate(),
+    modelId: z.number().int().positive(),
+    name: z.string().min(1),
+    version: z.number().int().positive(),
+  }),
+);
+
 /** WF5 `monitor`. */
 export const monitorInputSchema = built(() => z.strictObject({ date: isoDate().optional() }));
 

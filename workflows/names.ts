@@ -15,6 +15,8 @@ export const SEARCH_ATTRIBUTES = {
    */
   RunDay: defineSearchAttributeKey('RunDay', 'KEYWORD'),
   Pipeline: defineSearchAttributeKey('Pipeline', 'KEYWORD'),
+  /** A registered model version, `name@version`, on its model runs. */
+  Model: defineSearchAttributeKey('Model', 'KEYWORD'),
 } as const;
 
 /** Registration form for the operator service / `--search-attribute` flags. */
@@ -23,6 +25,7 @@ export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'Datetime'> = {
   RunDate: 'Datetime',
   RunDay: 'Keyword',
   Pipeline: 'Keyword',
+  Model: 'Keyword',
 };
 
 export const PIPELINE_FANOUT = 'fanout';
@@ -55,6 +58,9 @@ export const workflowIds = {
   monitor: (date: string) => `monitor-${date}`,
   /** The model pipeline's feature computation for `date`. */
   features: (date: string) => `features-${date}`,
+  /** Every active model version for `date`, one `modelRun` child each. */
+  models: (date: string) => `models-${date}`,
+  modelRun: (name: string, version: number, date: string) => `model-run-${name}-v${version}-${date}`,
   /** The daily backtest ending on `date` (its row is keyed by the resolved (start, end) window). */
   backtest: (date: string) => `backtest-${date}`,
   rebalance: (date: string) => `rebalance-${date}`,

@@ -33,6 +33,8 @@ export interface RunTag {
   runDate: string;
   /** The contract of a per-contract child. */
   contract?: string;
+  /** The model version (`name@version`) of a model run. */
+  model?: string;
 }
 
 /**
@@ -48,6 +50,7 @@ export function runTags(tag: RunTag): SearchAttributePair[] {
     { key: SEARCH_ATTRIBUTES.RunDate, value: parseIsoDate(tag.runDate) },
     { key: SEARCH_ATTRIBUTES.RunDay, value: tag.runDate },
     ...(tag.contract === undefined ? [] : [{ key: SEARCH_ATTRIBUTES.Contract, value: tag.contract }]),
+    ...(tag.model === undefined ? [] : [{ key: SEARCH_ATTRIBUTES.Model, value: tag.model }]),
   ];
 }
 

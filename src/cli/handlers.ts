@@ -36,6 +36,7 @@ export const handlers: Record<CommandName, Handler> = {
   'run rebalance': async (o, _a, config) => (await import('./commands/portfolio.js')).rebalanceRunCommand(o, config),
   'run monitor': async (o, _a, config) => (await import('./commands/report.js')).monitorBacktestRunCommands.monitor(o, config),
   'run features': async (o, _a, config) => (await import('./commands/models.js')).featuresRunCommand(o, config),
+  'run models': async (o, _a, config) => (await import('./commands/models.js')).modelsRunCommand(o, config),
   'run backtest': async (o, _a, config) => (await import('./commands/report.js')).monitorBacktestRunCommands.backtest(o, config),
   'run orchestrator': async (o, _a, config) => (await import('./commands/fanout.js')).orchestratorCommand(o, config),
   'run analyze-symbol': async (o, _a, config) => (await import('./commands/fanout.js')).analyzeSymbolCommand(o, config),

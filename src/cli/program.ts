@@ -38,6 +38,7 @@ export type CommandName =
   | 'run monitor'
   | 'run backtest'
   | 'run features'
+  | 'run models'
   | 'run orchestrator'
   | 'run analyze-symbol'
   | 'run aggregate'
@@ -287,6 +288,16 @@ export function buildProgram(
     'run features',
     'the model pipeline: universe and daily features of one date into the feature store',
     'quant run features --date 2026-02-06',
+  )
+    .requiredOption('--date <YYYY-MM-DD>', 'the run date', dateArg)
+    .addOption(workerOption())
+    .addOption(outputOption());
+  leaf(
+    run,
+    'models',
+    'run models',
+    'the model pipeline: every active model version for one date (one child workflow each), signals into model_signals',
+    'quant run models --date 2026-02-06',
   )
     .requiredOption('--date <YYYY-MM-DD>', 'the run date', dateArg)
     .addOption(workerOption())

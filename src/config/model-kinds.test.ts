@@ -6,7 +6,8 @@
  * field or the kind.
  */
 import { describe, expect, it } from 'vitest';
-import { checkModelName, ModelRegistrationError, parseModelConfig } from './model-kinds';
+import { MODEL_STRATEGIES } from '../domain/model-strategies';
+import { checkModelName, MODEL_KIND_NAMES, ModelRegistrationError, parseModelConfig } from './model-kinds';
 
 function refusal(fn: () => unknown): ModelRegistrationError {
   try {
@@ -55,5 +56,11 @@ describe('checkModelName', () => {
     expect(() => checkModelName('my-momentum_v2.1')).not.toThrow();
     for (const bad of ['', 'My-Model', '-x', 'a b', 'x'.repeat(64)])
       expect(refusal(() => checkModelName(bad)).message).toContain(`"${bad}"`);
+  });
+});
+
+describe('model kinds and strategies', () => {
+  it('have a strategy in src/domain for every kind with a config schema, and no other', () => {
+    expect([...MODEL_KIND_NAMES].sort()).toEqual(Object.keys(MODEL_STRATEGIES).sort());
   });
 });

@@ -93,7 +93,7 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
   return { address, uiUrl, started };
 }
 
-/** Add the search attributes of SEARCH_ATTRIBUTE_TYPES (Contract, RunDate, RunDay, Pipeline) to `namespace` if missing. Safe to call on any server, any number of times. */
+/** Add the search attributes of SEARCH_ATTRIBUTE_TYPES (Contract, RunDate, RunDay, Pipeline, Model) to `namespace` if missing. Safe to call on any server, any number of times. */
 export async function registerSearchAttributes(address: string, namespace: string): Promise<void> {
   const IndexedValueType = temporal.api.enums.v1.IndexedValueType;
   const typeOf = { Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, Datetime: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME };

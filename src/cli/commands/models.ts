@@ -3,7 +3,7 @@
  * (src/adapters/postgres/model-repo.ts). Only Postgres is needed; the
  * embedded one is started when it is not running, and the built-in models
  * are registered first, so `quant models list` on a fresh checkout shows them.
- * And `quant run features`, the model pipeline's first workflow.
+ * And `quant run features|models`, the model pipeline's workflows.
  */
 import { readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
@@ -18,6 +18,7 @@ import { refuseFutureRunDate } from '../run-date';
 import { runWorkflowCommand } from '../with-client';
 import { PIPELINE_MODELS, workflowIds } from '../../../workflows/names';
 import type { FeaturesInput, FeaturesResult } from '../../../workflows/features';
+import type { ModelsInput, ModelsResult } from '../../../workflows/models';
 import { dailyStartOptions } from './daily-start';
 
 const fixed = (v: number | null, digits = 2) => (v === null ? '-' : v.toFixed(digits));
@@ -116,12 +117,29 @@ export async function runFeatures(client: Client, taskQueue: string, input: Feat
   });
 }
 
-/** `quant run features --date D [--worker] [-o json]`. */
-export async function featuresRunCommand(o: { date: string; output: OutputFormat; worker?: boolean }, config: Config) {
-  const date = refuseFutureRunDate(o.date);
-  const workflowId = workflowIds.features(date);
-  return runWorkflowCommand(config, { workflowId, workflowType: 'features', inProcessWorker: o.worker }, async (c, uiUrl) => {
-    announceRun(o.output, workflowId, webUiLink(uiUrl, config.temporal.namespace, workflowId));
-    printResult(o.output, await runFeatures(c, config.temporal.taskQueue, { date }));
+/** `models` for one date under `models-<date>`; waits for the result. */
+export async function runModels(client: Client, taskQueue: string, input: ModelsInput & { date: string }): Promise<ModelsResult> {
+  return client.workflow.execute('models', {
+    ...dailyStartOptions(taskQueue, workflowIds.models(input.date), input.date, `models ${input.date}`, PIPELINE_MODELS),
+    args: [input],
   });
 }
+
+type RunOptions = { date: string; output: OutputFormat; worker?: boolean };
+
+/** One model-pipeline workflow for `--date` as a command: its ID and Web UI link, then its result. */
+function runDated(workflowType: 'features' | 'models', run: (c: Client, taskQueue: string, date: string) => Promise<unknown>) {
+  return async (o: RunOptions, config: Config) => {
+    const date = refuseFutureRunDate(o.date);
+    const workflowId = workflowIds[workflowType](date);
+    return runWorkflowCommand(config, { workflowId, workflowType, inProcessWorker: o.worker }, async (c, uiUrl) => {
+      announceRun(o.output, workflowId, webUiLink(uiUrl, config.temporal.namespace, workflowId));
+      printResult(o.output, await run(c, config.temporal.taskQueue, date));
+    });
+  };
+}
+
+/** `quant run features --date D [--worker] [-o json]`. */
+export const featuresRunCommand = runDated('features', (c, q, date) => runFeatures(c, q, { date }));
+/** `quant run models --date D [--worker] [-o json]`. */
+export const modelsRunCommand = runDated('models', (c, q, date) => runModels(c, q, { date }));
