@@ -15,6 +15,7 @@ import type { TradingDeps } from './trading/deps';
 import { createWorkflowRunActivities } from './workflow-runs';
 import { createFeaturesActivities, type FeaturesDeps } from './features';
 import { createModelsActivities, type ModelsDeps } from './models';
+import { createPerformanceActivities, type PerformanceDeps } from './performance';
 
 export type ActivityDeps = FanoutDeps &
   ScreenDeps &
@@ -25,7 +26,8 @@ export type ActivityDeps = FanoutDeps &
   BacktestDeps &
   TradingDeps &
   FeaturesDeps &
-  ModelsDeps;
+  ModelsDeps &
+  PerformanceDeps;
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -40,6 +42,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRiskAnalysisActivities(deps),
     ...createFeaturesActivities(deps),
     ...createModelsActivities(deps),
+    ...createPerformanceActivities(deps),
     ...createWorkflowRunActivities(),
   };
 }

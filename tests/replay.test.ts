@@ -35,6 +35,7 @@ describe('recorded histories replay on the current code', () => {
       'features',
       'models',
       'modelRun',
+      'performance',
     ]) {
       expect(fixtureVersions(wf), wf).toContain(1);
     }

@@ -12,7 +12,7 @@ export { pipelineRange } from './pipeline-range';
 export { rebalance } from './rebalance';
 export { monitor } from './monitor';
 export { features } from './features';
-export { models, modelRun } from './models';
+export { models, modelRun, performance } from './models';
 export { backtest } from './backtest';
 export { reconciliation } from './reconciliation';
 export { riskAnalysis } from './risk-analysis';

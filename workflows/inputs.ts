@@ -99,6 +99,9 @@ export const modelRunInputSchema = built(() =>
   }),
 );
 
+/** `performance`: the models' performance test for one date. */
+export const performanceInputSchema = built(() => z.strictObject({ date: isoDate().optional() }));
+
 /** WF5 `monitor`. */
 export const monitorInputSchema = built(() => z.strictObject({ date: isoDate().optional() }));
 

@@ -7,12 +7,17 @@
  * `model-run-<name>-v<version>-<date>` and it carries `Model = name@version`,
  * so the Web UI filters runs by model. ID `models-<date>`;
  * `Pipeline = 'models'`, `RunDate = <date>`.
+ *
+ * `performance`: the day's performance test of every active version
+ * (activities/performance.ts): rankings, top performers, underperformers,
+ * report and chart. ID `performance-<date>`; `Pipeline = 'models'`.
  */
 import { ChildWorkflowFailure, executeChild, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ExecuteModelResult } from '../activities/models';
+import type { EvaluateModelsResult } from '../activities/performance';
 import { LONG_ACTIVITY, SHORT_ACTIVITY } from './activity-options';
-import { modelRunInputSchema, modelsInputSchema } from './inputs';
+import { modelRunInputSchema, modelsInputSchema, performanceInputSchema } from './inputs';
 import { PIPELINE_MODELS, workflowIds } from './names';
 import { resolveRunDate } from './run-date';
 import { runTags, tagRun } from './tag-run';
@@ -88,4 +93,24 @@ export async function models(input: ModelsInput = {}): Promise<ModelsResult> {
   const failed = runs.filter((r) => r.status === 'failed').length;
   setCurrentDetails(`${runs.length - failed} of ${runs.length} model versions ran; ${failed} failed`);
   return { date, completed: runs.length - failed, failed, models: runs };
+}
+
+export interface PerformanceInput {
+  /** YYYY-MM-DD; omitted on scheduled runs (then the previous weekday of the scheduled time). */
+  date?: string;
+}
+
+export type PerformanceResult = EvaluateModelsResult;
+
+export async function performance(input: PerformanceInput = {}): Promise<PerformanceResult> {
+  validateInput('performance', performanceInputSchema, input);
+  const date = resolveRunDate(input.date);
+  tagRun({ pipeline: PIPELINE_MODELS, runDate: date });
+  setCurrentDetails(`judging the models' signals up to ${date}`);
+  const r = await long.evaluateModels.executeWithOptions(
+    { startToCloseTimeout: '5 minutes', summary: `performance, ranking and report of every active model on ${date}` },
+    [{ date }],
+  );
+  setCurrentDetails(`${r.models} models ranked; ${r.underperformers.length} underperforming`);
+  return r;
 }

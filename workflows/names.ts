@@ -61,6 +61,8 @@ export const workflowIds = {
   /** Every active model version for `date`, one `modelRun` child each. */
   models: (date: string) => `models-${date}`,
   modelRun: (name: string, version: number, date: string) => `model-run-${name}-v${version}-${date}`,
+  /** The models' performance test for `date`. */
+  performance: (date: string) => `performance-${date}`,
   /** The daily backtest ending on `date` (its row is keyed by the resolved (start, end) window). */
   backtest: (date: string) => `backtest-${date}`,
   rebalance: (date: string) => `rebalance-${date}`,

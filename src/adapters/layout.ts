@@ -27,6 +27,7 @@ export const REPORT_WORKFLOWS = [
   'orchestrator',
   'validateData',
   'aggregatePortfolio',
+  'performance',
 ] as const;
 export type ReportWorkflow = (typeof REPORT_WORKFLOWS)[number];
 

@@ -39,6 +39,8 @@ export type CommandName =
   | 'run backtest'
   | 'run features'
   | 'run models'
+  | 'run performance'
+  | 'rankings'
   | 'run orchestrator'
   | 'run analyze-symbol'
   | 'run aggregate'
@@ -191,6 +193,16 @@ export function buildProgram(
     .argument('<name>', 'the model name')
     .addOption(outputOption());
 
+  leaf(
+    program,
+    'rankings',
+    'rankings',
+    "the models' ranking of a date (default: the latest) and where its chart is",
+    'quant rankings --date 2026-02-06',
+  )
+    .option('--date <YYYY-MM-DD>', 'the report date (default: the latest)', dateArg)
+    .addOption(outputOption());
+
   const db = group('db', 'the Postgres schema');
   leaf(db, 'migrate', 'db migrate', 'apply the sql/ migrations (idempotent)', 'quant db migrate');
   const cluster = group('cluster', 'a cluster deployment');
@@ -298,6 +310,16 @@ export function buildProgram(
     'run models',
     'the model pipeline: every active model version for one date (one child workflow each), signals into model_signals',
     'quant run models --date 2026-02-06',
+  )
+    .requiredOption('--date <YYYY-MM-DD>', 'the run date', dateArg)
+    .addOption(workerOption())
+    .addOption(outputOption());
+  leaf(
+    run,
+    'performance',
+    'run performance',
+    "the model pipeline: every active model version's performance, the ranking and its report for one date",
+    'quant run performance --date 2026-02-06',
   )
     .requiredOption('--date <YYYY-MM-DD>', 'the run date', dateArg)
     .addOption(workerOption())

@@ -209,6 +209,23 @@ export const configSchema = z
         maxUnrealizedLoss: z.coerce.number().positive().default(0.1),
       })
       .prefault({}),
+    /** The model pipeline's performance test (src/domain/model-performance.ts). */
+    models: z
+      .object({
+        /** Trading days each BUY/SELL signal is held (seed 004: DEFAULT_HOLDING_PERIOD = 5). */
+        holdingDays: z.coerce.number().int().min(1).max(60).default(5),
+        /** Annual risk-free rate of the models' Sharpe and Sortino: seed 004's 2 % (the daily pipeline's WF5 uses 5 %, its seed's). */
+        riskFreeRate: z.coerce.number().min(0).max(1).default(0.02),
+        /** Run dates of signals judged on each evaluation: the last this many calendar days. */
+        lookbackDays: z.coerce.number().int().min(7).default(90),
+        /** A model underperforms when its Sharpe stays below this ... */
+        underperformSharpe: z.coerce.number().default(0),
+        /** ... on this many consecutive evaluations ... */
+        underperformDays: z.coerce.number().int().min(1).default(5),
+        /** ... or its drawdown exceeds this fraction. */
+        maxDrawdown: z.coerce.number().positive().max(1).default(0.2),
+      })
+      .prefault({}),
     /** WF6 backtest: the default window (calendar days before the run date); capital and costs follow portfolio / the cost model. */
     backtest: z
       .object({
@@ -392,6 +409,12 @@ export const ENV_NAMES: Record<string, string> = {
   'portfolio.rebalanceFrequency': 'REBALANCE_FREQUENCY',
   'portfolio.rebalanceBandAbsolute': 'REBALANCE_BAND_ABS',
   'portfolio.rebalanceBandRelative': 'REBALANCE_BAND_REL',
+  'models.holdingDays': 'MODELS_HOLDING_DAYS',
+  'models.riskFreeRate': 'MODELS_RISK_FREE_RATE',
+  'models.lookbackDays': 'MODELS_LOOKBACK_DAYS',
+  'models.underperformSharpe': 'MODELS_UNDERPERFORM_SHARPE',
+  'models.underperformDays': 'MODELS_UNDERPERFORM_DAYS',
+  'models.maxDrawdown': 'MODELS_MAX_DRAWDOWN',
   'monitoring.windowDays': 'MONITOR_WINDOW_DAYS',
   'monitoring.riskFreeRate': 'MONITOR_RISK_FREE_RATE',
   'screening.riskFreeRate': 'SCREEN_RISK_FREE_RATE',

@@ -17,7 +17,7 @@ import { createFanoutRepo } from '../adapters/postgres/fanout-repo';
 import { createMarketDataRepo } from '../adapters/postgres/market-data-repo';
 import { createFeatureStoreRepo } from '../adapters/postgres/feature-store-repo';
 import { createUniverseRepo } from '../adapters/postgres/universe-repo';
-import { createModelRunRepo } from '../adapters/postgres/model-run-repo';
+import { createModelPerformanceRepo, createModelRunRepo } from '../adapters/postgres/model-run-repo';
 import { createOutageWindowInterceptor } from './outage-window';
 import { createLivenessHeartbeatInterceptor } from './liveness-heartbeat';
 import { buildDailyDeps, buildMonitorBacktestDeps } from './daily-deps';
@@ -87,6 +87,8 @@ export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandl
     featureStore: createFeatureStoreRepo(db),
     universe: createUniverseRepo(db),
     modelRuns: createModelRunRepo(db),
+    modelPerformance: createModelPerformanceRepo(db),
+    modelSettings: config.models,
     // One provider instance (one rate limiter, one Yahoo session) for WF1's bars and WF3's fundamentals.
     marketDataProvider: daily.deps.marketData,
     ingestSettings: {

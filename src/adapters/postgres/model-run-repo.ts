@@ -1,10 +1,14 @@
 /**
  * Runs of registered model versions (`model_runs`) and their signals
- * (`model_signals`). One run per (model version, date): a re-run reuses the
- * row. A run's signals and its `completed` status are written in one
- * transaction, and a failed run has its signals removed in the same
- * transaction that marks it failed, so a run is never half-written.
+ * (`model_signals`), and the performance test's results
+ * (`model_performance`, `performance_reports`). One run per (model version,
+ * date): a re-run reuses the row. A run's signals and its `completed` status
+ * are written in one transaction, and a failed run has its signals removed
+ * in the same transaction that marks it failed, so a run is never
+ * half-written. A day's performance rows and its report row are written in
+ * one transaction too.
  */
+import type { JudgedSignal, ModelPerformance, RankedModel } from '../../domain/model-performance';
 import type { ModelSignal } from '../../domain/model-strategies';
 import { inTransaction, type Db } from './pool';
 
@@ -98,4 +102,116 @@ export function createModelRunRepo(db: Db) {
   };
 }
 
+export interface PerformanceReportRow {
+  date: string;
+  score: string;
+  rankings: RankedModel[];
+  topPerformers: string[];
+  underperformers: { model: string; reason: string }[];
+  alerts: string[];
+  chartKey: string | null;
+}
+
+/** Extra performance-test functions, on the same tables. */
+export function createModelPerformanceRepo(db: Db) {
+  return {
+    /** Signals of completed runs of each model version with run dates in [from, to], by model id. */
+    async signalsBetween(modelIds: readonly number[], from: string, to: string): Promise<Map<number, JudgedSignal[]>> {
+      const r = await db.query(
+        `SELECT r.model_id, to_char(r.run_date, 'YYYY-MM-DD') AS run_date, s.symbol, s.action, s.confidence
+           FROM model_runs r JOIN model_signals s ON s.model_run_id = r.id
+          WHERE r.status = 'completed' AND r.model_id = ANY($1::int[]) AND r.run_date BETWEEN $2::date AND $3::date
+          ORDER BY r.model_id, r.run_date, s.symbol`,
+        [modelIds, from, to],
+      );
+      const out = new Map<number, JudgedSignal[]>(modelIds.map((id) => [id, []]));
+      for (const x of r.rows)
+        out.get(Number(x.model_id))!.push({ runDate: x.run_date, symbol: x.symbol, action: x.action, confidence: Number(x.confidence) });
+      return out;
+    },
+
+    /** Each version's Sharpe on its latest `n` evaluations before `date`, newest first. */
+    async previousSharpes(modelIds: readonly number[], date: string, n: number): Promise<Map<number, (number | null)[]>> {
+      const r = await db.query(
+        `SELECT model_id, sharpe FROM (
+           SELECT model_id, sharpe, date, row_number() OVER (PARTITION BY model_id ORDER BY date DESC) AS k
+             FROM model_performance WHERE model_id = ANY($1::int[]) AND date < $2::date) x
+          WHERE k <= $3 ORDER BY model_id, date DESC`,
+        [modelIds, date, n],
+      );
+      const out = new Map<number, (number | null)[]>(modelIds.map((id) => [id, []]));
+      for (const x of r.rows) out.get(Number(x.model_id))!.push(x.sharpe === null ? null : Number(x.sharpe));
+      return out;
+    },
+
+    /** The day's performance of every version and its report, in one transaction (a re-run replaces both). */
+    async storeEvaluation(
+      date: string,
+      rows: readonly { modelId: number; performance: ModelPerformance }[],
+      report: PerformanceReportRow,
+    ): Promise<void> {
+      await inTransaction(db, async (c) => {
+        for (const { modelId, performance: p } of rows)
+          await c.query(
+            `INSERT INTO model_performance (model_id, date, holding_period_days, total_return, mean_return, win_rate, sharpe, sortino, max_drawdown,
+                                            hit_rate_by_confidence, avg_holding_days, signal_count)
+             VALUES ($1, $2::date, $3::int, $4, $5, $6, $7, $8, $9, $10, $3::float8, $11)
+             ON CONFLICT (model_id, date) DO UPDATE SET holding_period_days = EXCLUDED.holding_period_days, total_return = EXCLUDED.total_return,
+               mean_return = EXCLUDED.mean_return, win_rate = EXCLUDED.win_rate, sharpe = EXCLUDED.sharpe, sortino = EXCLUDED.sortino,
+               max_drawdown = EXCLUDED.max_drawdown, hit_rate_by_confidence = EXCLUDED.hit_rate_by_confidence,
+               avg_holding_days = EXCLUDED.avg_holding_days, signal_count = EXCLUDED.signal_count`,
+            [
+              modelId,
+              date,
+              p.holdingDays,
+              p.totalReturn,
+              p.meanSignalReturn,
+              p.winRate,
+              p.sharpe,
+              p.sortino,
+              p.maxDrawdown,
+              JSON.stringify(p.hitRateByConfidence),
+              p.signalCount,
+            ],
+          );
+        await c.query(
+          `INSERT INTO performance_reports (report_date, score, rankings, top_performers, underperformers, alerts, chart_key)
+           VALUES ($1::date, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (report_date) DO UPDATE SET score = EXCLUDED.score, rankings = EXCLUDED.rankings, top_performers = EXCLUDED.top_performers,
+             underperformers = EXCLUDED.underperformers, alerts = EXCLUDED.alerts, chart_key = EXCLUDED.chart_key, created_at = now()`,
+          [
+            date,
+            report.score,
+            JSON.stringify(report.rankings),
+            JSON.stringify(report.topPerformers),
+            JSON.stringify(report.underperformers),
+            JSON.stringify(report.alerts),
+            report.chartKey,
+          ],
+        );
+      });
+    },
+
+    async report(date?: string): Promise<PerformanceReportRow | null> {
+      const r = await db.query(
+        `SELECT to_char(report_date, 'YYYY-MM-DD') AS d, score, rankings, top_performers, underperformers, alerts, chart_key
+           FROM performance_reports WHERE ($1::date IS NULL OR report_date = $1::date) ORDER BY report_date DESC LIMIT 1`,
+        [date ?? null],
+      );
+      if (!r.rowCount) return null;
+      const x = r.rows[0];
+      return {
+        date: x.d,
+        score: x.score,
+        rankings: x.rankings,
+        topPerformers: x.top_performers,
+        underperformers: x.underperformers,
+        alerts: x.alerts,
+        chartKey: x.chart_key,
+      };
+    },
+  };
+}
+
 export type ModelRunRepo = ReturnType<typeof createModelRunRepo>;
+export type ModelPerformanceRepo = ReturnType<typeof createModelPerformanceRepo>;

@@ -3,7 +3,8 @@
  * (src/adapters/postgres/model-repo.ts). Only Postgres is needed; the
  * embedded one is started when it is not running, and the built-in models
  * are registered first, so `quant models list` on a fresh checkout shows them.
- * And `quant run features|models`, the model pipeline's workflows.
+ * And `quant run features|models|performance` (the model pipeline's
+ * workflows) and `quant rankings`.
  */
 import { readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
@@ -18,7 +19,9 @@ import { refuseFutureRunDate } from '../run-date';
 import { runWorkflowCommand } from '../with-client';
 import { PIPELINE_MODELS, workflowIds } from '../../../workflows/names';
 import type { FeaturesInput, FeaturesResult } from '../../../workflows/features';
-import type { ModelsInput, ModelsResult } from '../../../workflows/models';
+import type { ModelsInput, ModelsResult, PerformanceResult } from '../../../workflows/models';
+import { createModelPerformanceRepo } from '../../adapters/postgres/model-run-repo';
+import { createObjectStore } from '../../adapters/object-store';
 import { dailyStartOptions } from './daily-start';
 
 const fixed = (v: number | null, digits = 2) => (v === null ? '-' : v.toFixed(digits));
@@ -128,7 +131,10 @@ export async function runModels(client: Client, taskQueue: string, input: Models
 type RunOptions = { date: string; output: OutputFormat; worker?: boolean };
 
 /** One model-pipeline workflow for `--date` as a command: its ID and Web UI link, then its result. */
-function runDated(workflowType: 'features' | 'models', run: (c: Client, taskQueue: string, date: string) => Promise<unknown>) {
+function runDated(
+  workflowType: 'features' | 'models' | 'performance',
+  run: (c: Client, taskQueue: string, date: string) => Promise<unknown>,
+) {
   return async (o: RunOptions, config: Config) => {
     const date = refuseFutureRunDate(o.date);
     const workflowId = workflowIds[workflowType](date);
@@ -143,3 +149,34 @@ function runDated(workflowType: 'features' | 'models', run: (c: Client, taskQueu
 export const featuresRunCommand = runDated('features', (c, q, date) => runFeatures(c, q, { date }));
 /** `quant run models --date D [--worker] [-o json]`. */
 export const modelsRunCommand = runDated('models', (c, q, date) => runModels(c, q, { date }));
+
+/** `performance` for one date under `performance-<date>`; waits for the result. */
+export async function runPerformance(client: Client, taskQueue: string, date: string): Promise<PerformanceResult> {
+  return client.workflow.execute('performance', {
+    ...dailyStartOptions(taskQueue, workflowIds.performance(date), date, `model performance ${date}`, PIPELINE_MODELS),
+    args: [{ date }],
+  });
+}
+
+/** `quant run performance --date D [--worker] [-o json]`. */
+export const performanceRunCommand = runDated('performance', (c, q, date) => runPerformance(c, q, date));
+
+/** `quant rankings [--date D] [-o json]`: the stored ranking and where its chart is. */
+export async function rankingsCommand(o: { date?: string; output: OutputFormat }, config: Config): Promise<number | void> {
+  const report = await withPreparedDatabase(config, (db) => createModelPerformanceRepo(db).report(o.date));
+  if (!report) {
+    process.stderr.write(`no performance report${o.date ? ` for ${o.date}` : ''}: run \`quant run performance --date D\` first\n`);
+    return 1;
+  }
+  if (o.output === 'json') return out(JSON.stringify(report, null, 2));
+  out(`rankings of ${report.date} (by ${report.score})`);
+  out(
+    textTable(
+      ['rank', 'model', 'Sharpe', 'return', 'max DD', 'signals'],
+      report.rankings.map((r) => [r.rank, `${r.name}@${r.version}`, fixed(r.sharpe), pct(r.total_return), pct(r.max_drawdown), r.signals]),
+    ),
+  );
+  out(`top performers: ${report.topPerformers.join(', ') || 'none'}`);
+  for (const u of report.underperformers) out(`underperforming: ${u.model}: ${u.reason}`);
+  if (report.chartKey) out(`chart: ${createObjectStore(config).locate(report.chartKey)}`);
+}
