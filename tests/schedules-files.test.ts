@@ -20,7 +20,7 @@ describe('production schedules', () => {
   it('are the same in the CLI file and the Helm values', () => {
     expect(chart.map(pick)).toEqual(cli.map(pick));
   });
-  it('run WF1..WF6 at 06:00..11:00 UTC on weekdays, each a registered workflow', () => {
+  it('run WF1..WF6 at 06:00..11:00 UTC on weekdays, then the model pipeline, each a registered workflow', () => {
     expect(cli.map((e) => [e.workflow, e.cron])).toEqual([
       ['ingest', '0 6 * * 1-5'],
       ['screen', '0 7 * * 1-5'],
@@ -28,6 +28,9 @@ describe('production schedules', () => {
       ['rebalance', '0 9 * * 1-5'],
       ['monitor', '0 10 * * 1-5'],
       ['backtest', '0 11 * * 1-5'],
+      ['features', '0 7 * * 1-5'],
+      ['models', '30 8 * * 1-5'],
+      ['performance', '0 18 * * 1-5'],
     ]);
     for (const e of cli) expect(Object.keys(workflows)).toContain(e.workflow);
   });

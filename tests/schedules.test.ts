@@ -36,7 +36,7 @@ afterAll(async () => {
 const prod = loadSchedulesFile(join(__dirname, '..', 'config', 'schedules.prod.yaml'));
 
 describe('schedules', () => {
-  it('ships a development profile without schedules and a production profile with WF1-WF3 at 06/07/08 UTC', () => {
+  it('ships a development profile without schedules and a production profile with WF1-WF6 at 06..11 UTC and the model pipeline', () => {
     expect(loadSchedulesFile(join(__dirname, '..', 'config', 'schedules.dev.yaml'))).toEqual([]);
     expect(prod.map((s) => [s.workflow, s.cron, s.overlap])).toEqual([
       ['ingest', '0 6 * * 1-5', 'Skip'],
@@ -45,6 +45,9 @@ describe('schedules', () => {
       ['rebalance', '0 9 * * 1-5', 'Skip'],
       ['monitor', '0 10 * * 1-5', 'Skip'],
       ['backtest', '0 11 * * 1-5', 'Skip'],
+      ['features', '0 7 * * 1-5', 'Skip'],
+      ['models', '30 8 * * 1-5', 'Skip'],
+      ['performance', '0 18 * * 1-5', 'Skip'],
     ]);
     expect(() => parseSchedules('schedules:\n  - id: x\n    workflow: screen\n    cron: "every day"\n    overlap: Sometimes\n')).toThrow(
       /schedules\.0\.cron.*\n.*schedules\.0\.overlap/s,

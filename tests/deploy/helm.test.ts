@@ -168,7 +168,7 @@ describe.each(Object.entries(profiles))('helm template (%s profile)', (profile, 
     expect(job.spec.template.spec.restartPolicy).toBe('Never');
   });
 
-  it('renders the schedules file: the six daily pipeline steps in prod, none in dev', () => {
+  it('renders the schedules file: the six daily pipeline steps and the three of the model pipeline in prod, none in dev', () => {
     const file = parseYaml(find(objects, 'ConfigMap', '-schedules').data!['schedules.yaml']) as {
       schedules: Array<{ id: string; workflow: string; cron: string }>;
     };
@@ -176,9 +176,29 @@ describe.each(Object.entries(profiles))('helm template (%s profile)', (profile, 
       expect(file.schedules).toEqual([]);
       return;
     }
-    expect(file.schedules.map((s) => s.workflow)).toEqual(['ingest', 'screen', 'signal', 'rebalance', 'monitor', 'backtest']);
-    expect(file.schedules.map((s) => Number(s.cron.split(' ')[1]))).toEqual([6, 7, 8, 9, 10, 11]);
-    expect(new Set(file.schedules.map((s) => s.id)).size).toBe(6);
+    expect(file.schedules.map((s) => s.workflow)).toEqual([
+      'ingest',
+      'screen',
+      'signal',
+      'rebalance',
+      'monitor',
+      'backtest',
+      'features',
+      'models',
+      'performance',
+    ]);
+    expect(file.schedules.map((s) => s.cron.split(' ').slice(0, 2).join(' '))).toEqual([
+      '0 6',
+      '0 7',
+      '0 8',
+      '0 9',
+      '0 10',
+      '0 11',
+      '0 7',
+      '30 8',
+      '0 18',
+    ]);
+    expect(new Set(file.schedules.map((s) => s.id)).size).toBe(9);
   });
 
   it('isolates the pods: no service-account token, a NetworkPolicy for ingress and egress', () => {
