@@ -36,6 +36,7 @@ describe('recorded histories replay on the current code', () => {
       'models',
       'modelRun',
       'performance',
+      'modelPipeline',
     ]) {
       expect(fixtureVersions(wf), wf).toContain(1);
     }

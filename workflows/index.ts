@@ -13,6 +13,7 @@ export { rebalance } from './rebalance';
 export { monitor } from './monitor';
 export { features } from './features';
 export { models, modelRun, performance } from './models';
+export { modelPipeline } from './model-pipeline';
 export { backtest } from './backtest';
 export { reconciliation } from './reconciliation';
 export { riskAnalysis } from './risk-analysis';

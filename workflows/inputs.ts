@@ -102,6 +102,27 @@ export const modelRunInputSchema = built(() =>
 /** `performance`: the models' performance test for one date. */
 export const performanceInputSchema = built(() => z.strictObject({ date: isoDate().optional() }));
 
+/** `modelPipeline`: features, models and performance over a range of dates. */
+export const modelPipelineInputSchema = built(() =>
+  z
+    .strictObject({
+      from: isoDate(),
+      to: isoDate(),
+      datesPerRun: z.number().int().min(1).max(500).optional(),
+      resume: z
+        .strictObject({
+          next: isoDate(),
+          dates: z.number().int().min(0),
+          noTradingData: z.number().int().min(0),
+          modelRunsCompleted: z.number().int().min(0),
+          modelRunsFailed: z.number().int().min(0),
+          runs: z.number().int().min(0),
+        })
+        .optional(),
+    })
+    .refine((i) => i.from <= i.to, { message: 'must not be after `to`', path: ['from'] }),
+);
+
 /** WF5 `monitor`. */
 export const monitorInputSchema = built(() => z.strictObject({ date: isoDate().optional() }));
 

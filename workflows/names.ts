@@ -63,6 +63,8 @@ export const workflowIds = {
   modelRun: (name: string, version: number, date: string) => `model-run-${name}-v${version}-${date}`,
   /** The models' performance test for `date`. */
   performance: (date: string) => `performance-${date}`,
+  /** features, models and performance over [from, to], one trading day after another. */
+  modelPipeline: (from: string, to: string) => `model-pipeline-${from}-${to}`,
   /** The daily backtest ending on `date` (its row is keyed by the resolved (start, end) window). */
   backtest: (date: string) => `backtest-${date}`,
   rebalance: (date: string) => `rebalance-${date}`,

@@ -38,6 +38,7 @@ export const handlers: Record<CommandName, Handler> = {
   'run features': async (o, _a, config) => (await import('./commands/models.js')).featuresRunCommand(o, config),
   'run models': async (o, _a, config) => (await import('./commands/models.js')).modelsRunCommand(o, config),
   'run performance': async (o, _a, config) => (await import('./commands/models.js')).performanceRunCommand(o, config),
+  'run model-pipeline': async (o, _a, config) => (await import('./commands/models.js')).modelPipelineRunCommand(o, config),
   rankings: async (o, _a, config) => (await import('./commands/models.js')).rankingsCommand(o, config),
   'run backtest': async (o, _a, config) => (await import('./commands/report.js')).monitorBacktestRunCommands.backtest(o, config),
   'run orchestrator': async (o, _a, config) => (await import('./commands/fanout.js')).orchestratorCommand(o, config),

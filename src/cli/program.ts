@@ -40,6 +40,7 @@ export type CommandName =
   | 'run features'
   | 'run models'
   | 'run performance'
+  | 'run model-pipeline'
   | 'rankings'
   | 'run orchestrator'
   | 'run analyze-symbol'
@@ -322,6 +323,18 @@ export function buildProgram(
     'quant run performance --date 2026-02-06',
   )
     .requiredOption('--date <YYYY-MM-DD>', 'the run date', dateArg)
+    .addOption(workerOption())
+    .addOption(outputOption());
+  leaf(
+    run,
+    'model-pipeline',
+    'run model-pipeline',
+    'the model pipeline (features, models, performance) for each trading day of a range, in order',
+    'quant run model-pipeline --from 2024-01-02 --to 2024-06-28',
+  )
+    .requiredOption('--from <YYYY-MM-DD>', 'first date', dateArg)
+    .requiredOption('--to <YYYY-MM-DD>', 'last date', dateArg)
+    .option('--dates-per-run <n>', 'continue as new after this many dates (default 25)', intArg(1))
     .addOption(workerOption())
     .addOption(outputOption());
   leaf(

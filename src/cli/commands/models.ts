@@ -12,7 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { createModelRepo, parseModelRef, type ModelRow } from '../../adapters/postgres/model-repo';
 import { ModelRegistrationError } from '../../config/model-kinds';
 import type { Config } from '../../config/schema';
-import type { OutputFormat } from '../args';
+import { checkedInput, type OutputFormat } from '../args';
 import { withPreparedDatabase } from '../database';
 import { announceRun, out, printResult, textTable, webUiLink } from '../output';
 import { refuseFutureRunDate } from '../run-date';
@@ -20,6 +20,8 @@ import { runWorkflowCommand } from '../with-client';
 import { PIPELINE_MODELS, workflowIds } from '../../../workflows/names';
 import type { FeaturesInput, FeaturesResult } from '../../../workflows/features';
 import type { ModelsInput, ModelsResult, PerformanceResult } from '../../../workflows/models';
+import type { ModelPipelineInput, ModelPipelineResult } from '../../../workflows/model-pipeline';
+import { modelPipelineInputSchema } from '../../../workflows/inputs';
 import { createModelPerformanceRepo } from '../../adapters/postgres/model-run-repo';
 import { createObjectStore } from '../../adapters/object-store';
 import { dailyStartOptions } from './daily-start';
@@ -179,4 +181,40 @@ export async function rankingsCommand(o: { date?: string; output: OutputFormat }
   out(`top performers: ${report.topPerformers.join(', ') || 'none'}`);
   for (const u of report.underperformers) out(`underperforming: ${u.model}: ${u.reason}`);
   if (report.chartKey) out(`chart: ${createObjectStore(config).locate(report.chartKey)}`);
+}
+
+const MODEL_PIPELINE_USAGE = 'quant run model-pipeline --from YYYY-MM-DD --to YYYY-MM-DD [--dates-per-run N]';
+
+/** `model-pipeline-<from>-<to>`; waits for the result (a range already running is joined). */
+export async function runModelPipeline(client: Client, taskQueue: string, input: ModelPipelineInput): Promise<ModelPipelineResult> {
+  return client.workflow.execute('modelPipeline', {
+    ...dailyStartOptions(
+      taskQueue,
+      workflowIds.modelPipeline(input.from, input.to),
+      input.to,
+      `model pipeline ${input.from}..${input.to}`,
+      PIPELINE_MODELS,
+    ),
+    args: [input],
+  });
+}
+
+/** `quant run model-pipeline --from D1 --to D2 [--dates-per-run N]`: checked as the workflow checks it, then run and waited for. */
+export async function modelPipelineRunCommand(
+  o: { from: string; to: string; datesPerRun?: number; output: OutputFormat; worker?: boolean },
+  config: Config,
+): Promise<number | undefined> {
+  refuseFutureRunDate(o.to, MODEL_PIPELINE_USAGE);
+  const input = checkedInput(
+    'modelPipeline',
+    modelPipelineInputSchema,
+    { from: o.from, to: o.to, datesPerRun: o.datesPerRun },
+    { from: '--from', to: '--to', datesPerRun: '--dates-per-run' },
+    MODEL_PIPELINE_USAGE,
+  );
+  const workflowId = workflowIds.modelPipeline(input.from, input.to);
+  return runWorkflowCommand(config, { workflowId, workflowType: 'modelPipeline', inProcessWorker: o.worker }, async (c, uiUrl) => {
+    announceRun(o.output, workflowId, webUiLink(uiUrl, config.temporal.namespace, workflowId));
+    printResult(o.output, await runModelPipeline(c, config.temporal.taskQueue, input));
+  });
 }
