@@ -32,6 +32,12 @@ export function createFeatureStoreRepo(db: Db) {
     /** The version of `name` whose definition this is, registered now when it is new. */
     async ensureFeatureSet(name: string, definition: unknown): Promise<FeatureSetVersion> {
       const hash = stableHash(definition);
+      // The common case (every model run asks) is a known definition: one read, no lock.
+      const known = await db.query<{ version: number }>('SELECT version FROM feature_sets WHERE name = $1 AND definition_hash = $2', [
+        name,
+        hash,
+      ]);
+      if (known.rowCount) return { name, version: known.rows[0].version, definition, created: false };
       return inTransaction(db, async (c) => {
         await c.query("SELECT pg_advisory_xact_lock(hashtext('feature_sets:' || $1))", [name]);
         const same = await c.query<{ version: number }>('SELECT version FROM feature_sets WHERE name = $1 AND definition_hash = $2', [
