@@ -8,7 +8,7 @@
  * bar on the date is skipped by name, a re-run replaces rather than adds,
  * and a weekend has no trading data.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../src/adapters/postgres/pool';
 import { DAILY_FEATURE_SET, featureRows } from '../src/domain/features';
@@ -16,10 +16,10 @@ import type { FeaturesResult } from '../workflows/features';
 import { featureHistoryStart } from '../activities/features';
 import { workflowIds } from '../workflows/names';
 import { seedMarketData, UNIVERSE_SYMBOLS } from './daily-fixtures';
-import { recordHistory, runQuant, startTestWorker, testClient, testConfig, testDb } from './helpers';
+import { recordHistory, runQuant, testConfig, useTestStack } from './helpers';
 
 const config = testConfig();
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
+const stack = useTestStack(config);
 let client: Client;
 let db: Db;
 
@@ -27,17 +27,9 @@ const D = '2024-06-28'; // a Friday
 const MISSING = UNIVERSE_SYMBOLS[5];
 
 beforeAll(async () => {
-  db = testDb();
+  ({ client, db } = stack);
   await seedMarketData(db, { from: '2023-01-03', to: D });
   await db.query('DELETE FROM market_data WHERE symbol = $1 AND date = $2', [MISSING, D]);
-  worker = await startTestWorker(config);
-  client = await testClient();
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await client?.connection.close();
-  await db?.end();
 });
 
 const runFeatures = (

@@ -7,17 +7,17 @@
  * A range whose end is before its start is refused by the CLI, naming the
  * option, before anything runs.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { createModelRepo } from '../src/adapters/postgres/model-repo';
 import type { Db } from '../src/adapters/postgres/pool';
 import type { ModelPipelineResult } from '../workflows/model-pipeline';
 import { workflowIds } from '../workflows/names';
 import { seedMarketData } from './daily-fixtures';
-import { recordHistory, runQuant, startTestWorker, testClient, testConfig, testDb } from './helpers';
+import { recordHistory, runQuant, testConfig, useTestStack } from './helpers';
 
 const config = testConfig({ MODELS_HOLDING_DAYS: '1' });
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
+const stack = useTestStack(config);
 let client: Client;
 let db: Db;
 
@@ -26,17 +26,9 @@ const TO = '2024-07-01'; // Mon..Mon: six trading days
 const count = async (sql: string) => Number((await db.query(sql)).rows[0].n);
 
 beforeAll(async () => {
-  db = testDb();
+  ({ client, db } = stack);
   await seedMarketData(db, { from: '2023-01-03', to: TO });
   await createModelRepo(db).registerBuiltIns();
-  worker = await startTestWorker(config);
-  client = await testClient();
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await client?.connection.close();
-  await db?.end();
 });
 
 describe('modelPipeline', () => {

@@ -8,7 +8,7 @@
  * output on the stored inputs (the strategies are worked by hand in
  * src/domain/model-strategies.test.ts); a re-run replaces, not adds.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { createFeatureStoreRepo } from '../src/adapters/postgres/feature-store-repo';
 import { createModelRepo } from '../src/adapters/postgres/model-repo';
@@ -24,10 +24,10 @@ import {
 import type { ModelsResult } from '../workflows/models';
 import { SEARCH_ATTRIBUTES, workflowIds } from '../workflows/names';
 import { seedMarketData, UNIVERSE_SYMBOLS } from './daily-fixtures';
-import { recordHistory, runQuant, startTestWorker, testClient, testConfig, testDb } from './helpers';
+import { recordHistory, runQuant, testConfig, useTestStack } from './helpers';
 
 const config = testConfig();
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
+const stack = useTestStack(config);
 let client: Client;
 let db: Db;
 
@@ -39,7 +39,7 @@ const SCORES = [
 ];
 
 beforeAll(async () => {
-  db = testDb();
+  ({ client, db } = stack);
   await seedMarketData(db, { from: '2023-01-03', to: D });
   await db.query(`INSERT INTO signal_runs (run_date, symbols, weights, distribution) VALUES ($1, 3, '{}', '{}')`, [D]);
   for (const s of SCORES)
@@ -51,19 +51,11 @@ beforeAll(async () => {
   const models = createModelRepo(db);
   await models.registerBuiltIns();
   await models.register({ name: 'momentum-rsi10', kind: 'enhancedMomentum', config: { rsiPeriod: 10 } });
-  worker = await startTestWorker(config);
-  client = await testClient();
   await client.workflow.execute('features', {
     taskQueue: config.temporal.taskQueue,
     workflowId: workflowIds.features(D),
     args: [{ date: D }],
   });
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await client?.connection.close();
-  await db?.end();
 });
 
 async function storedSignals(name: string) {

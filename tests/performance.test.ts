@@ -7,7 +7,7 @@
  * SQL: the stored rows, the ranking order, the underperformers, the report
  * and chart in the object store, `quant rankings` and `quant models list`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { createObjectStore } from '../src/adapters/object-store';
 import { createModelRepo } from '../src/adapters/postgres/model-repo';
@@ -17,10 +17,10 @@ import { modelPerformance, type JudgedSignal } from '../src/domain/model-perform
 import type { PerformanceResult } from '../workflows/models';
 import { workflowIds } from '../workflows/names';
 import { seedMarketData } from './daily-fixtures';
-import { recordHistory, runQuant, startTestWorker, testClient, testConfig, testDb } from './helpers';
+import { recordHistory, runQuant, testConfig, useTestStack } from './helpers';
 
 const config = testConfig({ MODELS_HOLDING_DAYS: '2', MODELS_UNDERPERFORM_DAYS: '1', MODELS_UNDERPERFORM_SHARPE: '0' });
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
+const stack = useTestStack(config);
 let client: Client;
 let db: Db;
 
@@ -35,23 +35,15 @@ const run = <T>(type: string, date: string): Promise<T> =>
   });
 
 beforeAll(async () => {
-  db = testDb();
+  ({ client, db } = stack);
   await seedMarketData(db, { from: '2023-01-03', to: D });
   const models = createModelRepo(db);
   await models.registerBuiltIns();
   await models.register({ name: 'momentum-tight', kind: 'enhancedMomentum', config: { rsiOverbought: 60 } });
-  worker = await startTestWorker(config);
-  client = await testClient();
   for (const day of DAYS) {
     await run('features', day);
     await run('models', day);
   }
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await client?.connection.close();
-  await db?.end();
 });
 
 describe('performance workflow', () => {
