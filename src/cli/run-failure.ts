@@ -2,8 +2,9 @@
  * What the CLI prints when a command fails for a reason that is not a usage
  * error: a failed run (the root cause's message and type, the step that
  * failed and the run's Web UI link), a schedule that does not exist (named,
- * with `quant schedules list`), and a port already taken (the setting to
- * change). A Node stack trace says where the CLI stopped, which a user
+ * with `quant schedules list`), a port already taken (the setting to
+ * change), and bad input the command itself refused (one of our
+ * non-retryable errors, whose message names the field, file or model). A Node stack trace says where the CLI stopped, which a user
  * cannot act on; the cause sits at the end of the failure's `cause` chain.
  */
 import { ScheduleNotFoundError, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
@@ -15,6 +16,7 @@ import {
   TerminatedFailure,
   TimeoutFailure,
 } from '@temporalio/common';
+import { isNonRetryable } from '../domain/errors';
 
 /** Exit code of a command that ran and failed (2 stays for usage errors, 3 for a partial fan-out). */
 export const EXIT_FAILED = 1;
@@ -135,6 +137,8 @@ export function describeFailure(err: unknown, ctx: FailureContext): FailureRepor
       exitCode: EXIT_FAILED,
     };
   }
+  // Our own refusal of bad input (a model config, a file): its message names the problem; a stack would not help.
+  if (isNonRetryable(err)) return { lines: [`quant: ${err.message}`], exitCode: EXIT_FAILED };
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'EADDRINUSE') return addressInUse(err as NodeJS.ErrnoException, ctx);
   // The SDK's Rust metrics exporter reports a taken port as text only.

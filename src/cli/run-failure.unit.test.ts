@@ -5,6 +5,7 @@
  * Web UI link, exit 1, and no stack line.
  */
 import { describe, expect, it } from 'vitest';
+import { ModelRegistrationError } from '../config/model-kinds';
 import { ScheduleNotFoundError, WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, RetryState, TimeoutFailure } from '@temporalio/common';
 import { describeFailure, reportFailures, workflowLink } from './run-failure';
@@ -92,6 +93,14 @@ describe('describeFailure', () => {
     expect(describeFailure(new Error('Address already in use (os error 98)'), { ...ctx, ports })!.lines[0]).toBe(
       'quant: port is already in use: another process uses it; set METRICS_PORT or SDK_METRICS_PORT to a free port',
     );
+  });
+
+  it('bad input our code refused is printed as its message alone', () => {
+    const r = describeFailure(
+      new ModelRegistrationError('model config of kind enhancedMomentum is invalid: unknown field(s) "rsi_period"'),
+      ctx,
+    );
+    expect(r).toEqual({ lines: ['quant: model config of kind enhancedMomentum is invalid: unknown field(s) "rsi_period"'], exitCode: 1 });
   });
 
   it('anything else is not ours to explain (it keeps its stack)', () => {
