@@ -70,8 +70,8 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Take `<path>` exclusively; a lock whose owner died, or older than the timeout, is broken. */
-function acquireLock(path: string, timeoutMs: number, log: (msg: string) => void): () => void {
+/** Take `<path>` exclusively; a lock whose owner died, or older than the timeout, is broken. Returns the release. */
+export function acquireLock(path: string, timeoutMs: number, log: (msg: string) => void): () => void {
   const deadline = Date.now() + timeoutMs;
   let announced = false;
   for (;;) {
