@@ -16,6 +16,7 @@ import { createWorkflowRunActivities } from './workflow-runs';
 import { createFeaturesActivities, type FeaturesDeps } from './features';
 import { createModelsActivities, type ModelsDeps } from './models';
 import { createPerformanceActivities, type PerformanceDeps } from './performance';
+import { createTrackingActivities, type TrackingDeps } from './tracking';
 
 export type ActivityDeps = FanoutDeps &
   ScreenDeps &
@@ -27,7 +28,8 @@ export type ActivityDeps = FanoutDeps &
   TradingDeps &
   FeaturesDeps &
   ModelsDeps &
-  PerformanceDeps;
+  PerformanceDeps &
+  TrackingDeps;
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -43,6 +45,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createFeaturesActivities(deps),
     ...createModelsActivities(deps),
     ...createPerformanceActivities(deps),
+    ...createTrackingActivities(deps),
     ...createWorkflowRunActivities(),
   };
 }

@@ -51,3 +51,19 @@ export const LOCAL_STEP: LocalActivityOptions = {
   startToCloseTimeout: '2 minutes',
   retry: INFRA_RETRY,
 };
+
+/** The patch that added the tracking steps to `models`, `modelRun`, `performance` and `backtest` (README "Changing a workflow"). */
+export const TRACKING_PATCH = 'mlflow-tracking';
+
+/** Attempts of a tracking step (activities/tracking.ts): its last attempt records a skip instead of failing. */
+export const TRACKING_ATTEMPTS = 3;
+
+/**
+ * Logging to the experiment tracker (MLflow): a local step with a few quick
+ * attempts, never the outage window's ten minutes. A tracker that is down
+ * costs a pipeline seconds and a `skipped` record, never the run.
+ */
+export const TRACKING_STEP: LocalActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: TRACKING_ATTEMPTS },
+};

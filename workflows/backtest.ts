@@ -14,8 +14,16 @@
  * worker's outage window ends gives a `degraded` result that says so, not a
  * failed run. Bad data (a non-retryable data error) still fails the run.
  */
-import { ActivityFailure, ApplicationFailure, patched, proxyActivities, setCurrentDetails } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setCurrentDetails,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { TrackingOutcome } from '../activities/tracking';
 import type { BacktestMetrics } from '../src/domain/backtest';
 import type { CostModel } from '../src/domain/costs';
 import { PIPELINE_DAILY } from './names';
@@ -23,7 +31,7 @@ import { resolveRunDate } from './run-date';
 import { tagRun } from './tag-run';
 import { backtestInputSchema } from './inputs';
 import { validateInput } from './validate-input';
-import { LONG_ACTIVITY } from './activity-options';
+import { LONG_ACTIVITY, TRACKING_ATTEMPTS, TRACKING_PATCH, TRACKING_STEP } from './activity-options';
 
 export interface BacktestInput {
   /** The run date, YYYY-MM-DD (default end); omitted on scheduled runs. */
@@ -58,6 +66,8 @@ export interface BacktestResult {
   report?: string | null;
   /** Storage failures that did not stop the run. */
   errors?: string[];
+  /** Whether the run reached the experiment tracker (absent before the `mlflow-tracking` patch, and when nothing was compared). */
+  tracking?: TrackingOutcome['status'];
 }
 
 /** The patch that made storage failures degrade the run instead of failing it (README "Changing a workflow"). */
@@ -69,6 +79,7 @@ const isOutage = (err: unknown) =>
 
 // Infrastructure faults are retried through the worker's outage window; data errors fail at once.
 const acts = proxyActivities<Activities>(LONG_ACTIVITY);
+const tracking = proxyLocalActivities<Activities>(TRACKING_STEP);
 
 export async function backtest(input: BacktestInput = {}): Promise<BacktestResult> {
   validateInput('backtest', backtestInputSchema, input);
@@ -148,6 +159,24 @@ async function runBacktest(date: string, input: BacktestInput): Promise<Backtest
   );
   const c = fin.comparison!;
   const errors = fin.errors ?? [];
+  const tracked = patched(TRACKING_PATCH)
+    ? await tracking.trackBacktest.executeWithOptions(
+        { ...TRACKING_STEP, summary: `log backtest ${p.start} .. ${p.end} to the experiment tracker` },
+        [
+          {
+            params: p,
+            signalDates: data.signalDates,
+            comparison: c,
+            trades: { signal: sig.trades, benchmark: bench.trades },
+            signalCurveKey: sig.curveKey,
+            benchmarkCurveKey: bench.curveKey,
+            reportKey: fin.reportKey,
+            chartKey: fin.chartKey,
+            attempts: TRACKING_ATTEMPTS,
+          },
+        ],
+      )
+    : undefined;
   // CAGR is NaN (withheld) on windows shorter than MIN_PERIODS_FOR_RATIOS.
   const cagrText = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a');
   const cagrs = `CAGR ${cagrText(c.signal.cagr)} vs ${cagrText(c.benchmark.cagr)}`;
@@ -162,6 +191,7 @@ async function runBacktest(date: string, input: BacktestInput): Promise<Backtest
     reportKey: fin.reportKey,
     chartKey: fin.chartKey,
     ...storage(fin),
+    ...(tracked ? { tracking: tracked.status } : {}),
   };
 }
 

@@ -11,12 +11,27 @@
  * `performance`: the day's performance test of every active version
  * (activities/performance.ts): rankings, top performers, underperformers,
  * report and chart. ID `performance-<date>`; `Pipeline = 'models'`.
+ *
+ * Experiment tracking (behind the `mlflow-tracking` patch, so runs recorded
+ * before it replay unchanged): `models` first mirrors the registry's
+ * versions into MLflow's model registry, each `modelRun` logs its run and
+ * `performance` its test, each as a last local step that is `off` without
+ * MLFLOW_TRACKING_URI and `skipped` (never failed) when MLflow is down.
  */
-import { ChildWorkflowFailure, executeChild, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import {
+  ChildWorkflowFailure,
+  executeChild,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setCurrentDetails,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ExecuteModelResult } from '../activities/models';
 import type { EvaluateModelsResult } from '../activities/performance';
-import { LONG_ACTIVITY, SHORT_ACTIVITY } from './activity-options';
+import type { TrackingOutcome } from '../activities/tracking';
+import { LONG_ACTIVITY, SHORT_ACTIVITY, TRACKING_ATTEMPTS, TRACKING_PATCH, TRACKING_STEP } from './activity-options';
 import { modelRunInputSchema, modelsInputSchema, performanceInputSchema } from './inputs';
 import { PIPELINE_MODELS, workflowIds } from './names';
 import { resolveRunDate } from './run-date';
@@ -35,10 +50,13 @@ export interface ModelRunInput {
   version: number;
 }
 
-export type ModelRunResult = ExecuteModelResult;
+/** `tracking` is absent in results of runs from before the `mlflow-tracking` patch. */
+export type ModelRunResult = ExecuteModelResult & { tracking?: TrackingOutcome['status'] };
 
 export interface ModelsResult {
   date: string;
+  /** Whether the registry's versions reached the experiment tracker (absent before the `mlflow-tracking` patch). */
+  tracking?: TrackingOutcome['status'];
   completed: number;
   failed: number;
   models: ({ name: string; version: number; kind: string; workflowId: string } & (
@@ -48,6 +66,7 @@ export interface ModelsResult {
 
 const short = proxyActivities<Activities>(SHORT_ACTIVITY);
 const long = proxyActivities<Activities>(LONG_ACTIVITY);
+const tracking = proxyLocalActivities<Activities>(TRACKING_STEP);
 
 /** The innermost message of a child's failure (the activity's own error). */
 function reason(err: unknown): string {
@@ -60,10 +79,16 @@ export async function modelRun(input: ModelRunInput): Promise<ModelRunResult> {
   validateInput('modelRun', modelRunInputSchema, input);
   tagRun({ pipeline: PIPELINE_MODELS, runDate: input.date, model: `${input.name}@${input.version}` });
   setCurrentDetails(`${input.name}@${input.version} for ${input.date}`);
-  return long.executeModel.executeWithOptions(
+  const result = await long.executeModel.executeWithOptions(
     { startToCloseTimeout: '5 minutes', summary: `load inputs, run ${input.name}@${input.version}, store its signals` },
     [{ date: input.date, modelId: input.modelId, workflowId: workflowInfo().workflowId }],
   );
+  if (!patched(TRACKING_PATCH)) return result;
+  const tracked = await tracking.trackModelRun.executeWithOptions(
+    { ...TRACKING_STEP, summary: `log the run of ${input.name}@${input.version} to the experiment tracker` },
+    [{ ...input, result, attempts: TRACKING_ATTEMPTS }],
+  );
+  return { ...result, tracking: tracked.status };
 }
 
 export async function models(input: ModelsInput = {}): Promise<ModelsResult> {
@@ -71,6 +96,12 @@ export async function models(input: ModelsInput = {}): Promise<ModelsResult> {
   const date = resolveRunDate(input.date);
   tagRun({ pipeline: PIPELINE_MODELS, runDate: date });
   const active = await short.listActiveModels.executeWithOptions({ startToCloseTimeout: '1 minute', summary: 'active model versions' }, []);
+  const versionsTracked = patched(TRACKING_PATCH)
+    ? await tracking.trackModelVersions.executeWithOptions(
+        { ...TRACKING_STEP, summary: "mirror the registry's model versions into the experiment tracker" },
+        [{ attempts: TRACKING_ATTEMPTS }],
+      )
+    : undefined;
   setCurrentDetails(`${active.length} model versions for ${date}`);
   const runs = await Promise.all(
     active.map(async (m) => {
@@ -92,7 +123,13 @@ export async function models(input: ModelsInput = {}): Promise<ModelsResult> {
   );
   const failed = runs.filter((r) => r.status === 'failed').length;
   setCurrentDetails(`${runs.length - failed} of ${runs.length} model versions ran; ${failed} failed`);
-  return { date, completed: runs.length - failed, failed, models: runs };
+  return {
+    date,
+    ...(versionsTracked ? { tracking: versionsTracked.status } : {}),
+    completed: runs.length - failed,
+    failed,
+    models: runs,
+  };
 }
 
 export interface PerformanceInput {
@@ -100,7 +137,8 @@ export interface PerformanceInput {
   date?: string;
 }
 
-export type PerformanceResult = EvaluateModelsResult;
+/** `tracking` is absent in results of runs from before the `mlflow-tracking` patch. */
+export type PerformanceResult = EvaluateModelsResult & { tracking?: TrackingOutcome['status'] };
 
 export async function performance(input: PerformanceInput = {}): Promise<PerformanceResult> {
   validateInput('performance', performanceInputSchema, input);
@@ -112,5 +150,10 @@ export async function performance(input: PerformanceInput = {}): Promise<Perform
     [{ date }],
   );
   setCurrentDetails(`${r.models} models ranked; ${r.underperformers.length} underperforming`);
-  return r;
+  if (!patched(TRACKING_PATCH)) return r;
+  const tracked = await tracking.trackPerformance.executeWithOptions(
+    { ...TRACKING_STEP, summary: `log ${r.models} models' performance of ${date} to the experiment tracker` },
+    [{ date, reportKey: r.reportKey, chartKey: r.chartKey, attempts: TRACKING_ATTEMPTS }],
+  );
+  return { ...r, tracking: tracked.status };
 }

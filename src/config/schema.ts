@@ -226,6 +226,21 @@ export const configSchema = z
         maxDrawdown: z.coerce.number().positive().max(1).default(0.2),
       })
       .prefault({}),
+    /**
+     * Experiment tracking (src/adapters/tracking): with `MLFLOW_TRACKING_URI` set, model runs, performance
+     * tests and backtests are logged to MLflow and model versions appear in its registry; unset, nothing is sent.
+     */
+    tracking: z
+      .object({
+        /** The MLflow server, e.g. http://mlflow.mlops:5000 (it must proxy artifacts: `mlflow server`'s default). */
+        mlflowUri: z.string().url().optional(),
+        /** Secret. Bearer token, for an MLflow behind a token-checking proxy. */
+        mlflowToken: z.string().min(1).optional(),
+        /** Secret. Basic auth (MLflow's own `--app-name basic-auth`). */
+        mlflowUsername: z.string().min(1).optional(),
+        mlflowPassword: z.string().min(1).optional(),
+      })
+      .prefault({}),
     /** WF6 backtest: the default window (calendar days before the run date); capital and costs follow portfolio / the cost model. */
     backtest: z
       .object({
@@ -423,6 +438,10 @@ export const ENV_NAMES: Record<string, string> = {
   'monitoring.maxVar95': 'MONITOR_MAX_VAR95',
   'monitoring.maxUnrealizedLoss': 'MONITOR_MAX_UNREALIZED_LOSS',
   'backtest.lookbackDays': 'BACKTEST_LOOKBACK_DAYS',
+  'tracking.mlflowUri': 'MLFLOW_TRACKING_URI',
+  'tracking.mlflowToken': 'MLFLOW_TRACKING_TOKEN',
+  'tracking.mlflowUsername': 'MLFLOW_TRACKING_USERNAME',
+  'tracking.mlflowPassword': 'MLFLOW_TRACKING_PASSWORD',
   'broker.kind': 'BROKER',
   'broker.tradingMode': 'TRADING_MODE',
   'alpaca.apiKey': 'ALPACA_API_KEY',
@@ -465,4 +484,7 @@ export const SECRET_PATHS = new Set([
   'news.marketauxApiKey',
   'alpaca.apiKey',
   'alpaca.secretKey',
+  'tracking.mlflowToken',
+  'tracking.mlflowUsername',
+  'tracking.mlflowPassword',
 ]);

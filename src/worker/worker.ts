@@ -18,6 +18,9 @@ import { createMarketDataRepo } from '../adapters/postgres/market-data-repo';
 import { createFeatureStoreRepo } from '../adapters/postgres/feature-store-repo';
 import { createUniverseRepo } from '../adapters/postgres/universe-repo';
 import { createModelPerformanceRepo, createModelRunRepo } from '../adapters/postgres/model-run-repo';
+import { createModelRepo } from '../adapters/postgres/model-repo';
+import { createTrackingRepo } from '../adapters/postgres/tracking-repo';
+import { createTracker } from '../adapters/tracking';
 import { createOutageWindowInterceptor } from './outage-window';
 import { createLivenessHeartbeatInterceptor } from './liveness-heartbeat';
 import { buildDailyDeps, buildMonitorBacktestDeps } from './daily-deps';
@@ -89,6 +92,9 @@ export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandl
     modelRuns: createModelRunRepo(db),
     modelPerformance: createModelPerformanceRepo(db),
     modelSettings: config.models,
+    modelRegistry: createModelRepo(db),
+    tracker: createTracker(config.tracking),
+    trackingLog: createTrackingRepo(db),
     // One provider instance (one rate limiter, one Yahoo session) for WF1's bars and WF3's fundamentals.
     marketDataProvider: daily.deps.marketData,
     ingestSettings: {

@@ -140,6 +140,12 @@ export function createModelRepo(db: Db) {
       return r.rows.map(fromRow).sort((a, b) => a.version - b.version);
     },
 
+    /** Every version of every model (retired too), by name then version: what the experiment tracker's registry mirrors. */
+    async versions(): Promise<ModelRow[]> {
+      const r = await db.query(`SELECT ${COLUMNS} FROM models ORDER BY name, version`);
+      return r.rows.map(fromRow);
+    },
+
     /** Every version, with its latest run and its rank in the latest report that ranked it. */
     async list(): Promise<ModelListRow[]> {
       const r = await db.query(
