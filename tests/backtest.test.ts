@@ -19,10 +19,9 @@ import { workflowIds } from '../workflows/names';
 import { createBacktestActivities } from '../activities/backtest';
 import { createObjectStore } from '../src/adapters/object-store';
 import { createPool } from '../src/adapters/postgres/pool';
-import { seedMarketData, UNIVERSE_SYMBOLS } from './daily-fixtures';
+import { seedMarketData, UNIVERSE_SYMBOLS, writeSignals } from './daily-fixtures';
 import { runBacktest } from '../src/cli/commands/report';
 import { createBacktestRepo } from '../src/adapters/postgres/backtest-repo';
-import { createSignalRepo } from '../src/adapters/postgres/signal-repo';
 import type { Recommendation } from '../src/domain/scoring';
 import type { Db } from '../src/adapters/postgres/pool';
 import { DAILY_UNIVERSE } from '../src/adapters/hourly-dataset/universe';
@@ -38,33 +37,6 @@ const START = '2014-01-03';
 const END = '2014-12-31';
 const CLASSES: Recommendation[] = ['strong_buy', 'buy', 'hold', 'sell', 'strong_sell'];
 
-async function writeSignals(date: string, rows: { symbol: string; sector: string | null; signal: Recommendation; close?: number }[]) {
-  const dist = Object.fromEntries(CLASSES.map((c) => [c, rows.filter((r) => r.signal === c).length])) as Record<Recommendation, number>;
-  await createSignalRepo(db).replaceSignals(
-    {
-      runDate: date,
-      symbols: rows.length,
-      weights: { technical: 0.3, fundamental: 0.4, sentiment: 0.3 },
-      distribution: dist,
-      parquetKey: null,
-      reportKey: null,
-    },
-    rows.map((r) => ({
-      symbol: r.symbol,
-      sector: r.sector,
-      technicalScore: 50,
-      fundamentalScore: 50,
-      sentimentScore: 50,
-      hasSentiment: false,
-      newsCount: 0,
-      combinedScore: 50,
-      signal: r.signal,
-      close: r.close ?? null,
-      details: {},
-    })),
-  );
-}
-
 beforeAll(async () => {
   db = testDb();
   await seedMarketData(db, { from: '2013-12-01', to: END });
@@ -72,6 +44,7 @@ beforeAll(async () => {
   for (let d = new Date(Date.UTC(2014, 0, 3)); d.toISOString().slice(0, 10) <= END; d.setUTCDate(d.getUTCDate() + 7)) {
     const j = Math.round((d.getTime() - Date.UTC(2014, 0, 3)) / (7 * 86_400_000));
     await writeSignals(
+      db,
       d.toISOString().slice(0, 10),
       DAILY_UNIVERSE.slice(0, 20).map((c, k) => ({ symbol: c.symbol, sector: c.sector, signal: CLASSES[(j + k) % 4] })),
     );
@@ -173,8 +146,8 @@ describe('backtest (WF6)', () => {
         [d, c],
       );
     }
-    await writeSignals('2016-03-07', [{ symbol: 'ZZLA', sector: 'Test', signal: 'strong_buy' }]);
-    await writeSignals('2016-03-08', [{ symbol: 'ZZLA', sector: 'Test', signal: 'strong_buy' }]);
+    await writeSignals(db, '2016-03-07', [{ symbol: 'ZZLA', sector: 'Test', signal: 'strong_buy' }]);
+    await writeSignals(db, '2016-03-08', [{ symbol: 'ZZLA', sector: 'Test', signal: 'strong_buy' }]);
 
     const onJumpDay = await runBacktest(client, config.temporal.taskQueue, { date: '2016-03-14', start: '2016-03-08', end: '2016-03-14' });
     expect(onJumpDay.status).toBe('completed');

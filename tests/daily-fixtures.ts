@@ -6,6 +6,8 @@
 import { DAILY_UNIVERSE } from '../src/adapters/hourly-dataset/universe';
 import { createSyntheticProvider } from '../src/adapters/market-data/synthetic';
 import type { Db } from '../src/adapters/postgres/pool';
+import { createSignalRepo } from '../src/adapters/postgres/signal-repo';
+import type { Recommendation } from '../src/domain/scoring';
 
 export const UNIVERSE_SYMBOLS = DAILY_UNIVERSE.map((c) => c.symbol);
 
@@ -52,4 +54,41 @@ export function causeChain(e: unknown): string {
   const parts: string[] = [];
   for (let c = e as { message?: string; cause?: unknown } | undefined; c; c = c.cause as typeof c) parts.push(c.message ?? '');
   return parts.join(' <- ');
+}
+
+const RECOMMENDATIONS: Recommendation[] = ['strong_buy', 'buy', 'hold', 'sell', 'strong_sell'];
+
+/** Store a WF3 signal run for `date` with the given classes (neutral component scores of 50), as WF3 would. */
+export async function writeSignals(
+  db: Db,
+  date: string,
+  rows: { symbol: string; sector: string | null; signal: Recommendation; close?: number }[],
+): Promise<void> {
+  const dist = Object.fromEntries(RECOMMENDATIONS.map((c) => [c, rows.filter((r) => r.signal === c).length])) as Record<
+    Recommendation,
+    number
+  >;
+  await createSignalRepo(db).replaceSignals(
+    {
+      runDate: date,
+      symbols: rows.length,
+      weights: { technical: 0.3, fundamental: 0.4, sentiment: 0.3 },
+      distribution: dist,
+      parquetKey: null,
+      reportKey: null,
+    },
+    rows.map((r) => ({
+      symbol: r.symbol,
+      sector: r.sector,
+      technicalScore: 50,
+      fundamentalScore: 50,
+      sentimentScore: 50,
+      hasSentiment: false,
+      newsCount: 0,
+      combinedScore: 50,
+      signal: r.signal,
+      close: r.close ?? null,
+      details: {},
+    })),
+  );
 }

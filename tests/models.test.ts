@@ -77,9 +77,11 @@ describe('models workflow', () => {
       workflowId: workflowIds.models(D),
       args: [{ date: D }],
     });
-    expect(result).toMatchObject({ date: D, completed: 2, failed: 1 });
+    // No MLFLOW_TRACKING_URI here: tracking is off, nothing is sent and nothing recorded (tests/tracking.test.ts has it on).
+    expect(result).toMatchObject({ date: D, tracking: 'off', completed: 2, failed: 1 });
     const byName = Object.fromEntries(result.models.map((m) => [m.name, m]));
-    expect(byName['combined-score']).toMatchObject({ status: 'completed', signals: 3, buys: 1, sells: 1, holds: 1 });
+    expect(byName['combined-score']).toMatchObject({ status: 'completed', tracking: 'off', signals: 3, buys: 1, sells: 1, holds: 1 });
+    expect((await db.query('SELECT count(*)::int AS n FROM experiment_tracking')).rows[0].n).toBe(0);
     expect(byName['enhanced-momentum']).toMatchObject({ status: 'completed', signals: UNIVERSE_SYMBOLS.length });
     expect(byName['momentum-rsi10']).toMatchObject({ status: 'failed', workflowId: workflowIds.modelRun('momentum-rsi10', 1, D) });
     expect((byName['momentum-rsi10'] as { error: string }).error).toMatch(/feature "rsi_10" is not in the feature set/);

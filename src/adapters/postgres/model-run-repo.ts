@@ -196,7 +196,9 @@ export function createModelPerformanceRepo(db: Db) {
     async performanceOn(date: string): Promise<Map<number, { sortino: number | null; winRate: number | null; meanReturn: number | null }>> {
       const r = await db.query('SELECT model_id, sortino, win_rate, mean_return FROM model_performance WHERE date = $1::date', [date]);
       const num = (v: unknown) => (v === null ? null : Number(v));
-      return new Map(r.rows.map((x) => [Number(x.model_id), { sortino: num(x.sortino), winRate: num(x.win_rate), meanReturn: num(x.mean_return) }]));
+      return new Map(
+        r.rows.map((x) => [Number(x.model_id), { sortino: num(x.sortino), winRate: num(x.win_rate), meanReturn: num(x.mean_return) }]),
+      );
     },
 
     async report(date?: string): Promise<PerformanceReportRow | null> {
