@@ -23,7 +23,7 @@ import type { BacktestResult } from '../workflows/backtest';
 import type { ModelsResult, PerformanceResult } from '../workflows/models';
 import { workflowIds } from '../workflows/names';
 import { seedMarketData, writeSignals } from './daily-fixtures';
-import { historySteps, startTestWorker, testConfig, uniqueName, useTestStack } from './helpers';
+import { historySteps, runQuant, startTestWorker, testConfig, uniqueName, useTestStack } from './helpers';
 
 const config = testConfig({ MODELS_HOLDING_DAYS: '2' });
 let mlflow: RunningMlflow | undefined;
@@ -210,6 +210,25 @@ describe('experiment tracking in MLflow (real server)', () => {
     const again = await run<ModelsResult>('models', { date: D });
     expect(again.models.every((m) => m.status === 'completed' && m.tracking === 'logged')).toBe(true);
     for (const m of again.models) expect(await runsWithKey(`quant/${m.name}`, `model-run:${m.name}@${m.version}:${D}`)).toHaveLength(1);
+  });
+
+  it('quant models register and retire carry the version into MLflow at once', async (ctx) => {
+    if (!mlflow) return ctx.skip(unavailable);
+    process.env.MLFLOW_TRACKING_URI = mlflow.trackingUri; // inherited by the quant child process
+    try {
+      const reg = await runQuant(['models', 'register', '--name', 'cli-momentum', '--kind', 'enhancedMomentum'], config.temporal.taskQueue);
+      expect(reg.status, reg.stderr).toBe(0);
+      expect(reg.stdout).toContain('MLflow: cli-momentum has 1 version(s) in the model registry (1 added now)');
+      const retired = await runQuant(['models', 'retire', 'cli-momentum'], config.temporal.taskQueue);
+      expect(retired.status, retired.stderr).toBe(0);
+      expect(retired.stdout).toContain('MLflow: cli-momentum has 1 version(s) in the model registry\n');
+    } finally {
+      delete process.env.MLFLOW_TRACKING_URI;
+    }
+    const found = await rest(`/api/2.0/mlflow/model-versions/search?filter=${encodeURIComponent("name='cli-momentum'")}`);
+    expect(found.model_versions.map((m: { tags: { key: string; value: string }[] }) => asMap(m.tags))).toEqual([
+      expect.objectContaining({ 'quant.version': '1', 'quant.status': 'retired' }),
+    ]);
   });
 
   it('an unreachable MLflow costs three attempts and a recorded skip, never the run', async (ctx) => {

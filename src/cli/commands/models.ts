@@ -25,6 +25,26 @@ import { modelPipelineInputSchema } from '../../../workflows/inputs';
 import { createModelPerformanceRepo } from '../../adapters/postgres/model-run-repo';
 import { createObjectStore } from '../../adapters/object-store';
 import { dailyStartOptions } from './daily-start';
+import { createTracker } from '../../adapters/tracking';
+import type { Db } from '../../adapters/postgres/pool';
+import { errorMessage } from '../../domain/errors';
+
+/**
+ * With MLFLOW_TRACKING_URI set, carry a name's versions (a new one, a retirement) into MLflow's model registry
+ * now rather than at the next `models` run. Best effort: MLflow being down is reported, not an error (the
+ * `models` workflow syncs again). Returns the line to print, or undefined when tracking is off.
+ */
+async function mirrorToTracker(config: Config, db: Db, name: string): Promise<string | undefined> {
+  const tracker = createTracker(config.tracking);
+  if (tracker.kind === 'off') return undefined;
+  const versions = (await createModelRepo(db).versions()).filter((v) => v.name === name);
+  try {
+    const { created } = await tracker.syncModelVersions(versions.map((v) => ({ ...v, createdAt: Date.parse(v.createdAt) })));
+    return `MLflow: ${name} has ${versions.length} version(s) in the model registry${created ? ` (${created} added now)` : ''}`;
+  } catch (err) {
+    return `MLflow not updated (${errorMessage(err)}); the next \`quant run models\` syncs it`;
+  }
+}
 
 const fixed = (v: number | null, digits = 2) => (v === null ? '-' : v.toFixed(digits));
 const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(1)}%`);
@@ -73,15 +93,23 @@ export const modelsCommands = {
 
   async register(o: { name: string; kind: string; config?: string; output: OutputFormat }, config: Config): Promise<void> {
     const raw = o.config === undefined ? {} : readConfigFile(o.config);
-    const r = await withPreparedDatabase(config, (db) => createModelRepo(db).register({ name: o.name, kind: o.kind, config: raw }));
-    if (o.output === 'json') return out(JSON.stringify(r, null, 2));
+    const { r, tracked } = await withPreparedDatabase(config, async (db) => {
+      const r = await createModelRepo(db).register({ name: o.name, kind: o.kind, config: raw });
+      return { r, tracked: await mirrorToTracker(config, db, o.name) };
+    });
+    if (o.output === 'json') return out(JSON.stringify({ ...r, ...(tracked ? { tracking: tracked } : {}) }, null, 2));
     out(r.created ? `registered ${describe(r.model)}` : `unchanged: the config is already ${describe(r.model)}`);
+    if (tracked) out(tracked);
   },
 
   async retire(ref: string, config: Config): Promise<void> {
     const { name, version } = parseModelRef(ref);
-    const retired = await withPreparedDatabase(config, (db) => createModelRepo(db).retire(name, version));
+    const { retired, tracked } = await withPreparedDatabase(config, async (db) => {
+      const retired = await createModelRepo(db).retire(name, version);
+      return { retired, tracked: retired.length ? await mirrorToTracker(config, db, name) : undefined };
+    });
     out(retired.length ? `retired ${retired.map((m) => `${m.name}@${m.version}`).join(', ')}` : `${ref}: nothing active to retire`);
+    if (tracked) out(tracked);
   },
 
   async show(name: string, o: { output: OutputFormat }, config: Config): Promise<void> {
