@@ -52,6 +52,20 @@ describe('recorded histories replay on the current code', () => {
     expect(markers(2)).toBe(1);
   });
 
+  it('keeps the model pipeline and WF6 from before and after the mlflow-tracking patch (a last local logging step)', () => {
+    const steps = (type: string, version: number) =>
+      historySteps(JSON.parse(readFileSync(join(__dirname, 'histories', type, `v${version}.json`), 'utf8'))).map((s) => s.type);
+    for (const [type, before, after, step] of [
+      ['modelRun', 1, 2, 'trackModelRun'],
+      ['models', 1, 2, 'trackModelVersions'],
+      ['performance', 1, 2, 'trackPerformance'],
+      ['backtest', 2, 3, 'trackBacktest'],
+    ] as const) {
+      expect(steps(type, before), type).not.toContain(step);
+      expect(steps(type, after), type).toContain(step);
+    }
+  });
+
   it('keeps analyzeSymbol from before and after the local-steps patch (activity tasks, then local activities)', () => {
     const steps = (version: number) =>
       historySteps(JSON.parse(readFileSync(join(__dirname, 'histories', 'analyzeSymbol', `v${version}.json`), 'utf8')));

@@ -23,7 +23,7 @@ import type { BacktestResult } from '../workflows/backtest';
 import type { ModelsResult, PerformanceResult } from '../workflows/models';
 import { workflowIds } from '../workflows/names';
 import { seedMarketData, writeSignals } from './daily-fixtures';
-import { historySteps, runQuant, startTestWorker, testConfig, uniqueName, useTestStack } from './helpers';
+import { historySteps, recordHistory, runQuant, startTestWorker, testConfig, uniqueName, useTestStack } from './helpers';
 
 const config = testConfig({ MODELS_HOLDING_DAYS: '2' });
 let mlflow: RunningMlflow | undefined;
@@ -99,7 +99,14 @@ beforeAll(async () => {
     models = await run<ModelsResult>('models', { date: day });
   }
   performance = await run<PerformanceResult>('performance', { date: D });
-  backtest = await run<BacktestResult>('backtest', { date: D, start: BT_START, end: D });
+  backtest = await run<BacktestResult>(
+    'backtest',
+    { date: D, start: BT_START, end: D },
+    config.temporal.taskQueue,
+    workflowIds.backtest(D),
+  );
+  // The completed path with its logging step, as a replay fixture: QUANT_RECORD_HISTORIES=backtest.
+  recordHistory(workflowIds.backtest(D), 'backtest');
 }, 600_000);
 
 describe('experiment tracking in MLflow (real server)', () => {
