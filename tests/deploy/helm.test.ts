@@ -294,6 +294,24 @@ describe('helm template with values missing', () => {
     expect(find(objects, 'ConfigMap', '-config').data!.BROKER).toBe('alpaca');
   });
 
+  it('turns MLflow tracking on by its URL, with credentials only from a Secret', () => {
+    const off = parseManifests(helmTemplate(dev));
+    expect(find(off, 'ConfigMap', '-config').data!.MLFLOW_TRACKING_URI).toBeUndefined();
+    const objects = parseManifests(
+      helmTemplate([
+        ...dev,
+        '--set',
+        'config.mlflow.trackingUri=http://mlflow.mlops:5000',
+        '--set',
+        'secrets.mlflow.existingSecret=quant-mlflow',
+      ]),
+    );
+    expect(find(objects, 'ConfigMap', '-config').data!.MLFLOW_TRACKING_URI).toBe('http://mlflow.mlops:5000');
+    const env = Object.fromEntries(workerContainer(find(objects, 'Deployment', '-worker')).env.map((e: { name: string }) => [e.name, e]));
+    for (const name of ['MLFLOW_TRACKING_TOKEN', 'MLFLOW_TRACKING_USERNAME', 'MLFLOW_TRACKING_PASSWORD'])
+      expect(env[name].valueFrom.secretKeyRef).toEqual({ name: 'quant-mlflow', key: name, optional: true });
+  });
+
   it('refuses a secret-looking extra env var in values', () => {
     expect(helmTemplateError([...dev, '--set', 'config.extraEnv.FINNHUB_API_KEY=abc'])).toContain(
       'config.extraEnv.FINNHUB_API_KEY looks like a secret',
@@ -309,7 +327,8 @@ describe('values files', () => {
       const walk = (node: unknown, path: string): void => {
         if (node && typeof node === 'object') {
           for (const [k, v] of Object.entries(node)) walk(v, path ? `${path}.${k}` : k);
-        } else if (/(password|token|secretAccessKey$|apiKey$)/i.test(path) && typeof node === 'string' && node !== '') {
+        } else if (/(password|token|secretAccessKey|apiKey|secretKey)$/i.test(path) && typeof node === 'string' && node !== '') {
+          // By the field's own name: `secrets.mlflow.tokenKey: MLFLOW_TRACKING_TOKEN` names a key inside a Secret.
           throw new Error(`${file}: ${path} looks like a secret value`);
         }
       };

@@ -103,6 +103,26 @@ env:
         key: {{ $.Values.secrets.news.marketauxApiKeyKey }}
         optional: true
 {{- end }}
+{{- with .Values.secrets.mlflow.existingSecret }}
+  - name: MLFLOW_TRACKING_TOKEN
+    valueFrom:
+      secretKeyRef:
+        name: {{ . }}
+        key: {{ $.Values.secrets.mlflow.tokenKey }}
+        optional: true
+  - name: MLFLOW_TRACKING_USERNAME
+    valueFrom:
+      secretKeyRef:
+        name: {{ . }}
+        key: {{ $.Values.secrets.mlflow.usernameKey }}
+        optional: true
+  - name: MLFLOW_TRACKING_PASSWORD
+    valueFrom:
+      secretKeyRef:
+        name: {{ . }}
+        key: {{ $.Values.secrets.mlflow.passwordKey }}
+        optional: true
+{{- end }}
   - name: POD_NAME
     valueFrom:
       fieldRef:
