@@ -36,6 +36,7 @@ import type { ExperimentTracker, TrackedArtifact, TrackedMetric, TrackedRun } fr
 import { canonicalJson } from '../src/domain/canonical-json';
 import type { BacktestComparison, SimulationResult } from '../src/domain/backtest';
 import type { ResolvedBacktestParams } from '../src/domain/backtest-inputs';
+import { mapLimit } from '../src/domain/async';
 import { errorMessage } from '../src/domain/errors';
 import type { ExecuteModelResult } from './models';
 import { getJson } from './support/claim-check';
@@ -57,6 +58,9 @@ interface Attempts {
 
 export type TrackingOutcome =
   { status: 'off' } | { status: 'logged'; runs: number; urls: string[] } | { status: 'skipped'; reason: string };
+
+/** Runs one step sends to the tracker at the same time. */
+const TRACKER_CONCURRENCY = 4;
 
 /** The model whose experiment holds WF6's backtests: the daily book trades the combined score's signals. */
 const DAILY_BOOK_MODEL = 'combined-score';
@@ -129,13 +133,12 @@ export function createTrackingActivities(deps: TrackingDeps) {
   /** Log runs of one kind, in order; planned first, so a failure part-way records every one as skipped. */
   async function logRuns(kind: TrackingKind, runs: TrackedRun[], plan: (keys: Omit<Logged, 'runId' | 'url'>[]) => void): Promise<Logged[]> {
     plan(runs.map((r) => ({ kind, key: r.key, experiment: r.experiment })));
-    const out: Logged[] = [];
-    for (const run of runs) {
+    // A few at once: a performance test logs one run per version, and MLflow serves requests in parallel.
+    return mapLimit(runs, TRACKER_CONCURRENCY, async (run) => {
       const l = await deps.tracker.logRun(run);
       if (l.artifactsSkipped) log.warn(`${run.key}: artifacts not sent: ${l.artifactsSkipped}`);
-      out.push({ kind, key: run.key, experiment: run.experiment, runId: l.runId, url: l.url });
-    }
-    return out;
+      return { kind, key: run.key, experiment: run.experiment, runId: l.runId, url: l.url };
+    });
   }
 
   async function artifact(key: string | null, path: string, contentType: string): Promise<TrackedArtifact[]> {

@@ -19,6 +19,7 @@ import { freePort, freePortPair } from '../src/stack/free-port';
 import { stackDown, stackUp, type StackEndpoints } from '../src/stack/stack';
 import { createPool } from '../src/adapters/postgres/pool';
 import { migrate } from '../src/adapters/postgres/migrate';
+import type { QuantMetrics } from '../src/adapters/metrics';
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
@@ -105,10 +106,19 @@ export interface BenchWorker {
  *   const w = await startBenchWorker(stack);
  *   try { await runPipeline(w.client, stack.config.temporal.taskQueue, { date }); } finally { await w.close(); }
  */
-export async function startBenchWorker(stack: Pick<FreshStack, 'config' | 'endpoints' | 'dataDir'>): Promise<BenchWorker> {
+export async function startBenchWorker(
+  stack: Pick<FreshStack, 'config' | 'endpoints' | 'dataDir'>,
+  metrics?: QuantMetrics,
+): Promise<BenchWorker> {
   const { config, endpoints: e } = stack;
   const bundle = await bundleWorkflows(join(stack.dataDir, 'bench', 'workflow-bundle.js'));
-  const w = await buildWorker({ config, temporalAddress: e.temporalAddress, databaseUrl: e.databaseUrl, workflowBundlePath: bundle.path });
+  const w = await buildWorker({
+    config,
+    temporalAddress: e.temporalAddress,
+    databaseUrl: e.databaseUrl,
+    workflowBundlePath: bundle.path,
+    ...(metrics ? { metrics } : {}),
+  });
   const running = w.worker.run();
   const client = await connectClient(e.temporalAddress, config.temporal.namespace);
   return {

@@ -239,6 +239,8 @@ export const configSchema = z
         /** Secret. Basic auth (MLflow's own `--app-name basic-auth`). */
         mlflowUsername: z.string().min(1).optional(),
         mlflowPassword: z.string().min(1).optional(),
+        /** Requests a worker sends MLflow at once: an MLflow on SQLite stalls concurrent writes; on Postgres raise it. */
+        mlflowMaxConcurrentRequests: z.coerce.number().int().min(1).max(64).default(2),
       })
       .prefault({}),
     /** WF6 backtest: the default window (calendar days before the run date); capital and costs follow portfolio / the cost model. */
@@ -442,6 +444,7 @@ export const ENV_NAMES: Record<string, string> = {
   'tracking.mlflowToken': 'MLFLOW_TRACKING_TOKEN',
   'tracking.mlflowUsername': 'MLFLOW_TRACKING_USERNAME',
   'tracking.mlflowPassword': 'MLFLOW_TRACKING_PASSWORD',
+  'tracking.mlflowMaxConcurrentRequests': 'MLFLOW_MAX_CONCURRENT_REQUESTS',
   'broker.kind': 'BROKER',
   'broker.tradingMode': 'TRADING_MODE',
   'alpaca.apiKey': 'ALPACA_API_KEY',

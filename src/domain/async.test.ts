@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupCommit, mapLimit } from './async';
+import { groupCommit, limiter, mapLimit } from './async';
 
 describe('mapLimit', () => {
   it('keeps input order and never exceeds the limit', async () => {
@@ -66,5 +66,33 @@ describe('groupCommit', () => {
   it('a write that answers the wrong number of items rejects them all', async () => {
     const submit = groupCommit(async (xs: number[]) => xs.slice(1));
     await expect(submit(1)).rejects.toThrow('0 answers for 1 items');
+  });
+});
+
+describe('limiter', () => {
+  it('keeps at most `limit` runs in flight, starts the waiting ones in order, and frees a slot on failure', async () => {
+    const run = limiter(2);
+    let active = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const task = (i: number, fail = false) =>
+      run(async () => {
+        started.push(i);
+        active++;
+        peak = Math.max(peak, active);
+        await new Promise((r) => setTimeout(r, 5));
+        active--;
+        if (fail) throw new Error(`task ${i} failed`);
+        return i;
+      });
+    const results = await Promise.allSettled([task(0), task(1, true), task(2), task(3), task(4)]);
+    expect(peak).toBe(2);
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+    // All slots are free again: two more start at once.
+    active = 0;
+    peak = 0;
+    await Promise.all([task(5), task(6)]);
+    expect(peak).toBe(2);
   });
 });

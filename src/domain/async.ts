@@ -57,3 +57,30 @@ export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>, maxBatch 
       if (!writing) void drain();
     });
 }
+
+/**
+ * A concurrency limit shared by many callers: `run(fn)` starts `fn` when
+ * fewer than `limit` runs are in flight, otherwise when one ends (first
+ * come, first served).
+ *
+ * @example
+ *   const oneAtATime = limiter(1);
+ *   await Promise.all(requests.map((r) => oneAtATime(() => send(r))));
+ */
+export function limiter(limit: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  const width = Math.max(1, Math.floor(limit) || 1);
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (active >= width) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active++;
+    try {
+      return await fn();
+    } finally {
+      // Hand the slot straight to the next waiter (active stays the same), or free it.
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}

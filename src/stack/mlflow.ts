@@ -93,7 +93,9 @@ export interface RunningMlflow {
  *   const mlflow = await startTestMlflow();
  *   const tracker = createMlflowTracker({ trackingUri: mlflow.trackingUri });
  */
-export async function startTestMlflow(opts: { log?: (msg: string) => void; startTimeoutMs?: number } = {}): Promise<RunningMlflow> {
+export async function startTestMlflow(
+  opts: { log?: (msg: string) => void; startTimeoutMs?: number; /** Web workers of the server; default 1. */ workers?: number } = {},
+): Promise<RunningMlflow> {
   const mlflow = resolveMlflow(opts);
   const root = mkdtempSync(join(tmpdir(), 'qw-mlflow-'));
   const port = await freePort();
@@ -116,7 +118,7 @@ export async function startTestMlflow(opts: { log?: (msg: string) => void; start
         '--port',
         String(port),
         '--workers',
-        '1',
+        String(opts.workers ?? 1),
       ],
       { stdio: ['ignore', fd, fd], detached: true, env: { ...process.env, MLFLOW_TRACKING_URI: '' } },
     );

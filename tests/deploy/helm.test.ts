@@ -295,7 +295,7 @@ describe('helm template with values missing', () => {
   });
 
   it('turns MLflow tracking on by its URL, with credentials only from a Secret', () => {
-    const off = parseManifests(helmTemplate(dev));
+    const off = parseManifests(helmTemplate([...dev]));
     expect(find(off, 'ConfigMap', '-config').data!.MLFLOW_TRACKING_URI).toBeUndefined();
     const objects = parseManifests(
       helmTemplate([

@@ -10,5 +10,6 @@ export function createTracker(tracking: Config['tracking']): ExperimentTracker {
     token: tracking.mlflowToken,
     username: tracking.mlflowUsername,
     password: tracking.mlflowPassword,
+    maxConcurrentRequests: tracking.mlflowMaxConcurrentRequests,
   });
 }

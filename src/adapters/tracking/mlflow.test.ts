@@ -130,6 +130,19 @@ describe('MLflow tracker (real mlflow server)', () => {
     expect(history.metrics).toHaveLength(2);
   });
 
+  it('logs 20 runs at once without stalling the server (its SQLite store hangs on concurrent writes)', async (ctx) => {
+    if (!mlflow) return ctx.skip(unavailable);
+    // One client, as one worker's 20 model runs of a day share it. Without the in-flight limit, this stalled
+    // MLflow 3.17's SQLite-backed server until every write timed out (and left it stuck).
+    const tracker = createMlflowTracker({ trackingUri: mlflow.trackingUri });
+    const runs = Array.from({ length: 20 }, (_, i) => ({ ...sampleRun(`burst:${i}`), experiment: 'quant/burst', artifacts: [] }));
+    const logged = await Promise.all(runs.map((r) => tracker.logRun(r)));
+    expect(new Set(logged.map((l) => l.runId)).size).toBe(20);
+    const exp = await rest(`/api/2.0/mlflow/experiments/get-by-name?experiment_name=quant%2Fburst`);
+    const found = await rest('/api/2.0/mlflow/runs/search', { experiment_ids: [exp.experiment.experiment_id], max_results: 100 });
+    expect(found.runs.filter((r: { info: { status: string } }) => r.info.status === 'FINISHED')).toHaveLength(20);
+  });
+
   it('registers model versions in our order with our version tags, once, and carries a status change', async (ctx) => {
     if (!mlflow) return ctx.skip(unavailable);
     const tracker = createMlflowTracker({ trackingUri: mlflow.trackingUri });

@@ -22,6 +22,7 @@
  * logs is retried by Temporal and then records that it skipped.
  */
 import { z } from 'zod';
+import { limiter } from '../../domain/async';
 import type { ExperimentTracker, LoggedRun, ParamValue, TrackedModelVersion, TrackedRun } from './types';
 
 export interface MlflowTrackerOptions {
@@ -32,6 +33,11 @@ export interface MlflowTrackerOptions {
   password?: string;
   /** Per-request timeout. Default 10 s. */
   requestTimeoutMs?: number;
+  /**
+   * Requests in flight at once from this process. Default 2: an MLflow server on SQLite (the common small
+   * setup) stalls concurrent writes until they time out, measured at 20 concurrent runs; on Postgres more is fine.
+   */
+  maxConcurrentRequests?: number;
 }
 
 /** MLflow's documented limits per log-batch call and per value. */
@@ -39,6 +45,7 @@ const MAX_PARAMS_PER_BATCH = 100;
 const MAX_METRICS_PER_BATCH = 1000;
 const MAX_PARAM_VALUE = 6000;
 const MAX_TAG_VALUE = 5000;
+const MAX_ENTITIES_PER_BATCH = 1000;
 
 export class MlflowError extends Error {
   constructor(
@@ -63,6 +70,7 @@ const experimentShape = z.object({ experiment: z.object({ experiment_id: z.strin
 const createdExperiment = z.object({ experiment_id: z.string() });
 const searchRuns = z.object({ runs: z.array(runShape).optional() });
 const modelVersionShape = z.object({
+  name: z.string(),
   version: z.string(),
   tags: z.array(z.object({ key: z.string(), value: z.string().optional() })).optional(),
 });
@@ -110,7 +118,8 @@ export function createMlflowTracker(opts: MlflowTrackerOptions): ExperimentTrack
     : opts.username
       ? { authorization: `Basic ${Buffer.from(`${opts.username}:${opts.password ?? ''}`).toString('base64')}` }
       : {};
-  const experiments = new Map<string, string>();
+  const experiments = new Map<string, Promise<string>>();
+  const inFlight = limiter(opts.maxConcurrentRequests ?? 2);
 
   async function call<S extends z.ZodTypeAny>(
     method: 'GET' | 'POST' | 'PUT',
@@ -120,8 +129,20 @@ export function createMlflowTracker(opts: MlflowTrackerOptions): ExperimentTrack
     raw?: { bytes: string | Uint8Array; contentType: string },
   ): Promise<z.infer<S>> {
     const endpoint = `${method} ${path.split('?')[0]}`;
+    return inFlight(() => send(endpoint, method, path, shape, body, raw));
+  }
+
+  async function send<S extends z.ZodTypeAny>(
+    endpoint: string,
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    shape: S,
+    body?: unknown,
+    raw?: { bytes: string | Uint8Array; contentType: string },
+  ): Promise<z.infer<S>> {
     let res: Response;
     try {
+      // The timeout starts when the request is sent, not while it waits for a slot.
       res = await fetch(`${base}${path}`, {
         method,
         headers: {
@@ -132,6 +153,8 @@ export function createMlflowTracker(opts: MlflowTrackerOptions): ExperimentTrack
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
+      if ((err as Error).name === 'TimeoutError')
+        throw new MlflowError(endpoint, 0, undefined, `no answer from ${base} within ${timeoutMs} ms`);
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       throw new MlflowError(endpoint, 0, undefined, `unreachable at ${base}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
     }
@@ -158,26 +181,33 @@ export function createMlflowTracker(opts: MlflowTrackerOptions): ExperimentTrack
 
   const isCode = (err: unknown, code: string) => err instanceof MlflowError && err.errorCode === code;
 
-  async function experimentId(name: string): Promise<string> {
-    const known = experiments.get(name);
-    if (known) return known;
+  /** Concurrent callers share one lookup per name (a failed one is forgotten, so the next call asks again). */
+  function experimentId(name: string): Promise<string> {
+    let id = experiments.get(name);
+    if (!id) {
+      id = lookUpExperiment(name);
+      experiments.set(name, id);
+      id.catch(() => experiments.delete(name));
+    }
+    return id;
+  }
+
+  async function lookUpExperiment(name: string): Promise<string> {
     const read = async () =>
       (await call('GET', `/api/2.0/mlflow/experiments/get-by-name?experiment_name=${encodeURIComponent(name)}`, experimentShape)).experiment
         .experiment_id;
-    let id: string;
     try {
-      id = await read();
+      return await read();
     } catch (err) {
       if (!isCode(err, 'RESOURCE_DOES_NOT_EXIST')) throw err;
-      try {
-        id = (await call('POST', '/api/2.0/mlflow/experiments/create', createdExperiment, { name })).experiment_id;
-      } catch (e) {
-        if (!isCode(e, 'RESOURCE_ALREADY_EXISTS')) throw e;
-        id = await read();
-      }
     }
-    experiments.set(name, id);
-    return id;
+    try {
+      return (await call('POST', '/api/2.0/mlflow/experiments/create', createdExperiment, { name })).experiment_id;
+    } catch (e) {
+      // Another process created it in between.
+      if (!isCode(e, 'RESOURCE_ALREADY_EXISTS')) throw e;
+      return read();
+    }
   }
 
   async function findOrCreateRun(expId: string, run: TrackedRun): Promise<z.infer<typeof runInfo>> {
@@ -200,31 +230,43 @@ export function createMlflowTracker(opts: MlflowTrackerOptions): ExperimentTrack
     const expId = await experimentId(run.experiment);
     const info = await findOrCreateRun(expId, run);
     const runId = info.run_id;
+    const proxied = proxiedArtifactPath(info.artifact_uri);
+    // Without the proxy the artifacts would go straight to the server's store (S3, a disk), which we cannot reach.
+    const artifactsSkipped =
+      run.artifacts.length && proxied === undefined
+        ? `the MLflow server does not proxy artifacts (artifact URI ${info.artifact_uri}); start it with --serve-artifacts`
+        : undefined;
     const params = flattenParams(run.params);
     const metrics = run.metrics
       .filter((m) => m.value !== null && Number.isFinite(m.value))
       .map((m) => ({ key: m.key, value: m.value as number, step: m.step ?? 0, timestamp: m.timestamp ?? run.endTime }));
-    const tags = Object.entries({ ...run.tags, 'mlflow.runName': run.name }).map(([key, value]) => ({
-      key,
-      value: value.length > MAX_TAG_VALUE ? value.slice(0, MAX_TAG_VALUE) : value,
-    }));
+    const tags = Object.entries({
+      ...run.tags,
+      'mlflow.runName': run.name,
+      ...(artifactsSkipped ? { 'quant.artifacts_skipped': artifactsSkipped } : {}),
+    }).map(([key, value]) => ({ key, value: value.length > MAX_TAG_VALUE ? value.slice(0, MAX_TAG_VALUE) : value }));
+    // As few round trips as MLflow's limits allow: params, tags and the first metrics in one batch (one call for
+    // most runs), further metrics (a long curve) in batches of their own.
     const ok = z.object({}).passthrough();
-    for (const batch of chunks(params, MAX_PARAMS_PER_BATCH))
-      await call('POST', '/api/2.0/mlflow/runs/log-batch', ok, { run_id: runId, params: batch });
-    for (const batch of chunks(metrics, MAX_METRICS_PER_BATCH))
-      await call('POST', '/api/2.0/mlflow/runs/log-batch', ok, { run_id: runId, metrics: batch });
-    await call('POST', '/api/2.0/mlflow/runs/log-batch', ok, { run_id: runId, tags });
-    const proxied = proxiedArtifactPath(info.artifact_uri);
-    let artifactsSkipped: string | undefined;
-    if (run.artifacts.length && proxied === undefined) {
-      // Without the proxy the artifacts would go straight to the server's store (S3, a disk), which we cannot reach.
-      artifactsSkipped = `the MLflow server does not proxy artifacts (artifact URI ${info.artifact_uri}); start it with --serve-artifacts`;
-      await call('POST', '/api/2.0/mlflow/runs/set-tag', ok, { run_id: runId, key: 'quant.artifacts_skipped', value: artifactsSkipped });
-    } else {
+    const firstMetrics = Math.max(0, MAX_ENTITIES_PER_BATCH - Math.min(params.length, MAX_PARAMS_PER_BATCH) - tags.length);
+    for (let p = 0, m = 0, first = true; first || p < params.length || m < metrics.length; first = false) {
+      const batchParams = params.slice(p, p + MAX_PARAMS_PER_BATCH);
+      const room = first ? Math.min(firstMetrics, MAX_METRICS_PER_BATCH) : batchParams.length ? 0 : MAX_METRICS_PER_BATCH;
+      const batchMetrics = metrics.slice(m, m + room);
+      await call('POST', '/api/2.0/mlflow/runs/log-batch', ok, {
+        run_id: runId,
+        params: batchParams,
+        metrics: batchMetrics,
+        tags: first ? tags : [],
+      });
+      p += batchParams.length;
+      m += batchMetrics.length;
+    }
+    if (!artifactsSkipped) {
       for (const a of run.artifacts) {
         const path = a.path
           .split('/')
-          .map((p) => encodeURIComponent(p))
+          .map((x) => encodeURIComponent(x))
           .join('/');
         await call('PUT', `/api/2.0/mlflow-artifacts/artifacts/${proxied}/${path}`, ok, undefined, {
           bytes: a.body,
@@ -237,52 +279,62 @@ export function createMlflowTracker(opts: MlflowTrackerOptions): ExperimentTrack
       key: run.key,
       experimentId: expId,
       runId,
+      artifactUri: info.artifact_uri,
       url: `${base}/#/experiments/${expId}/runs/${runId}`,
       ...(artifactsSkipped ? { artifactsSkipped } : {}),
     };
   }
 
-  async function versionsOf(name: string): Promise<Map<number, string>> {
-    const byOurs = new Map<number, string>();
+  /** Every registered version MLflow holds that carries our version tag: name -> our version -> its number and status. */
+  async function registeredVersions(): Promise<Map<string, Map<number, { version: string; status?: string }>>> {
+    const out = new Map<string, Map<number, { version: string; status?: string }>>();
     let pageToken: string | undefined;
     do {
-      const q = new URLSearchParams({ filter: `name=${quoted(name)}`, max_results: '200' });
+      const q = new URLSearchParams({ max_results: '1000' });
       if (pageToken) q.set('page_token', pageToken);
       const page = await call('GET', `/api/2.0/mlflow/model-versions/search?${q}`, searchVersions);
       for (const v of page.model_versions ?? []) {
-        const ours = v.tags?.find((t) => t.key === 'quant.version')?.value;
-        if (ours !== undefined) byOurs.set(Number(ours), v.version);
+        const tags = new Map((v.tags ?? []).map((t) => [t.key, t.value]));
+        const ours = tags.get('quant.version');
+        if (ours === undefined) continue;
+        const byOurs = out.get(v.name) ?? out.set(v.name, new Map()).get(v.name)!;
+        byOurs.set(Number(ours), { version: v.version, status: tags.get('quant.status') });
       }
       pageToken = page.next_page_token || undefined;
     } while (pageToken);
-    return byOurs;
+    return out;
   }
 
+  /** In steady state one call: the search; a new version costs its registration run and the version itself. */
   async function syncModelVersions(versions: readonly TrackedModelVersion[]): Promise<{ created: number }> {
     const ok = z.object({}).passthrough();
     const byName = new Map<string, TrackedModelVersion[]>();
     for (const v of versions) byName.set(v.name, [...(byName.get(v.name) ?? []), v]);
+    const registered = await registeredVersions();
     let created = 0;
     for (const [name, list] of byName) {
-      try {
-        await call('POST', '/api/2.0/mlflow/registered-models/create', ok, {
-          name,
-          tags: [{ key: 'quant.kind', value: list[0].kind }],
-          description: `quant-workflows model ${name} (kind ${list[0].kind}); versions follow the quant registry's`,
-        });
-      } catch (err) {
-        if (!isCode(err, 'RESOURCE_ALREADY_EXISTS')) throw err;
-      }
-      const existing = await versionsOf(name);
-      for (const v of [...list].sort((a, b) => a.version - b.version)) {
-        const mlflowVersion = existing.get(v.version);
-        if (mlflowVersion !== undefined) {
-          await call('POST', '/api/2.0/mlflow/model-versions/set-tag', ok, {
+      const existing = registered.get(name);
+      if (!existing) {
+        try {
+          await call('POST', '/api/2.0/mlflow/registered-models/create', ok, {
             name,
-            version: mlflowVersion,
-            key: 'quant.status',
-            value: v.status,
+            tags: [{ key: 'quant.kind', value: list[0].kind }],
+            description: `quant-workflows model ${name} (kind ${list[0].kind}); versions follow the quant registry's`,
           });
+        } catch (err) {
+          if (!isCode(err, 'RESOURCE_ALREADY_EXISTS')) throw err;
+        }
+      }
+      for (const v of [...list].sort((a, b) => a.version - b.version)) {
+        const known = existing?.get(v.version);
+        if (known) {
+          if (known.status !== v.status)
+            await call('POST', '/api/2.0/mlflow/model-versions/set-tag', ok, {
+              name,
+              version: known.version,
+              key: 'quant.status',
+              value: v.status,
+            });
           continue;
         }
         // The registration run holds the version's config, and is the version's source.
@@ -297,10 +349,9 @@ export function createMlflowTracker(opts: MlflowTrackerOptions): ExperimentTrack
           tags: { 'quant.kind': 'model_version', 'quant.model': name, 'quant.model_version': String(v.version) },
           artifacts: [{ path: 'model/config.json', body: `${JSON.stringify(v.config, null, 2)}\n`, contentType: 'application/json' }],
         });
-        const info = (await call('GET', `/api/2.0/mlflow/runs/get?run_id=${reg.runId}`, z.object({ run: runShape }))).run.info;
         await call('POST', '/api/2.0/mlflow/model-versions/create', ok, {
           name,
-          source: `${info.artifact_uri}/model`,
+          source: `${reg.artifactUri}/model`,
           run_id: reg.runId,
           description: `${v.kind} config version ${v.version}`,
           tags: [

@@ -49,6 +49,8 @@ export interface LoggedRun {
   key: string;
   experimentId: string;
   runId: string;
+  /** Where the tracker keeps the run's artifacts (MLflow: `mlflow-artifacts:/<experiment>/<run>/artifacts`). */
+  artifactUri: string;
   /** The run in the tracker's web UI. */
   url: string;
   /** Set when the tracker could not take the artifacts (it does not proxy them). */
