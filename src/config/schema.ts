@@ -126,13 +126,19 @@ export const configSchema = z
     /** Daily pipeline (WF1-WF3): where end-of-day prices come from and how they are checked. */
     marketData: z
       .object({
-        provider: z.enum(['synthetic', 'yahoo', 'file']).default('synthetic'),
+        provider: z.enum(['synthetic', 'yahoo', 'file', 'polygon']).default('synthetic'),
         /** file provider: a CSV or Parquet file (date, symbol, open, high, low, close, adj_close, volume). */
         filePath: z.string().min(1).optional(),
         /** Yahoo: pause between symbols. */
         yahooDelayMs: z.coerce.number().int().min(0).default(200),
         /** Yahoo: base URL override (tests point it at a loopback server). */
         yahooBaseUrl: z.string().url().optional(),
+        /** Secret. Polygon.io key, required with provider polygon. */
+        polygonApiKey: z.string().min(1).optional(),
+        /** Polygon: base URL override (tests point it at a loopback server). */
+        polygonBaseUrl: z.string().url().optional(),
+        /** Polygon: requests a minute (the free tier's 5). */
+        polygonPerMinute: z.coerce.number().positive().default(5),
         /** A symbol whose last bar is older than this many trading days is stale. */
         staleAfterDays: z.coerce.number().int().min(1).default(3),
         /** Ticks whose high-low spread exceeds this many bps of the close are dropped. */
@@ -329,6 +335,12 @@ export const configSchema = z
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   })
   .superRefine((c, ctx) => {
+    if (c.marketData.provider === 'polygon' && !c.marketData.polygonApiKey)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['marketData', 'polygonApiKey'],
+        message: 'required when MARKET_DATA_PROVIDER=polygon (POLYGON_API_KEY): get a key at polygon.io; the free tier does',
+      });
     if (c.profile === 'cluster') {
       if (!c.postgres.url)
         ctx.addIssue({ code: 'custom', path: ['postgres', 'url'], message: 'required in the cluster profile (DATABASE_URL)' });
@@ -408,6 +420,9 @@ export const ENV_NAMES: Record<string, string> = {
   'marketData.filePath': 'MARKET_DATA_FILE',
   'marketData.yahooDelayMs': 'YAHOO_DELAY_MS',
   'marketData.yahooBaseUrl': 'YAHOO_BASE_URL',
+  'marketData.polygonApiKey': 'POLYGON_API_KEY',
+  'marketData.polygonBaseUrl': 'POLYGON_BASE_URL',
+  'marketData.polygonPerMinute': 'POLYGON_PER_MINUTE',
   'marketData.staleAfterDays': 'STALE_AFTER_DAYS',
   'marketData.maxSpreadBps': 'MAX_SPREAD_BPS',
   'marketData.backfillChunkDays': 'BACKFILL_CHUNK_DAYS',
@@ -484,6 +499,7 @@ export const SECRET_PATHS = new Set([
   'objectStore.accessKeyId',
   'objectStore.secretAccessKey',
   'news.finnhubApiKey',
+  'marketData.polygonApiKey',
   'news.marketauxApiKey',
   'alpaca.apiKey',
   'alpaca.secretKey',

@@ -294,6 +294,21 @@ describe('helm template with values missing', () => {
     expect(find(objects, 'ConfigMap', '-config').data!.BROKER).toBe('alpaca');
   });
 
+  it('takes the Polygon key from its Secret when one is named', () => {
+    const objects = parseManifests(
+      helmTemplate([
+        ...dev,
+        '--set',
+        'config.extraEnv.MARKET_DATA_PROVIDER=polygon',
+        '--set',
+        'secrets.polygon.existingSecret=quant-polygon',
+      ]),
+    );
+    expect(find(objects, 'ConfigMap', '-config').data!.MARKET_DATA_PROVIDER).toBe('polygon');
+    const env = Object.fromEntries(workerContainer(find(objects, 'Deployment', '-worker')).env.map((e: { name: string }) => [e.name, e]));
+    expect(env.POLYGON_API_KEY.valueFrom.secretKeyRef).toEqual({ name: 'quant-polygon', key: 'POLYGON_API_KEY' });
+  });
+
   it('turns MLflow tracking on by its URL, with credentials only from a Secret', () => {
     const off = parseManifests(helmTemplate([...dev]));
     expect(find(off, 'ConfigMap', '-config').data!.MLFLOW_TRACKING_URI).toBeUndefined();

@@ -103,6 +103,13 @@ env:
         key: {{ $.Values.secrets.news.marketauxApiKeyKey }}
         optional: true
 {{- end }}
+{{- with .Values.secrets.polygon.existingSecret }}
+  - name: POLYGON_API_KEY
+    valueFrom:
+      secretKeyRef:
+        name: {{ . }}
+        key: {{ $.Values.secrets.polygon.apiKeyKey }}
+{{- end }}
 {{- with .Values.secrets.mlflow.existingSecret }}
   - name: MLFLOW_TRACKING_TOKEN
     valueFrom:

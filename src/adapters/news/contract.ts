@@ -8,12 +8,12 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeClock, startRecordedServer, type RecordedServer, type ScriptedResponse } from './__fixtures__/recorded-server';
-import { NewsProviderError, type Clock, type NewsLogger } from './http';
+import { ProviderHttpError, type Clock, type ProviderLogger } from '../http-json';
 import type { NewsProvider } from './types';
 
 export interface NewsContractSetup {
   /** The provider under test, built with this base URL, key, clock and logger, and 4 attempts. */
-  make(o: { baseUrl: string; apiKey: string; clock: Clock; logger: NewsLogger }): NewsProvider;
+  make(o: { baseUrl: string; apiKey: string; clock: Clock; logger: ProviderLogger }): NewsProvider;
   providerName: string;
   /** The path the provider calls, e.g. '/company-news'. */
   path: string;
@@ -39,7 +39,7 @@ export function describeNewsProviderContract(setup: NewsContractSetup): void {
     let clock: ReturnType<typeof createFakeClock>;
     let logs: string[];
     let provider: NewsProvider;
-    const logger: NewsLogger = {
+    const logger: ProviderLogger = {
       info: (m, meta) => logs.push(JSON.stringify({ m, meta })),
       warn: (m, meta) => logs.push(JSON.stringify({ m, meta })),
     };
@@ -51,13 +51,13 @@ export function describeNewsProviderContract(setup: NewsContractSetup): void {
         expect(JSON.stringify(err)).not.toContain(API_KEY);
       }
     };
-    const failure = async (p: Promise<unknown>): Promise<NewsProviderError> => {
+    const failure = async (p: Promise<unknown>): Promise<ProviderHttpError> => {
       const err = await p.then(
         () => undefined,
         (e: unknown) => e,
       );
-      expect(err).toBeInstanceOf(NewsProviderError);
-      return err as NewsProviderError;
+      expect(err).toBeInstanceOf(ProviderHttpError);
+      return err as ProviderHttpError;
     };
 
     beforeAll(async () => {

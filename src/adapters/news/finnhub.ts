@@ -7,7 +7,7 @@
  * key never appears in an error or a log line.
  */
 import { z } from 'zod';
-import { checkSymbol, dayRange, getJson, TokenBucket, type HttpNewsProviderOptions } from './http';
+import { checkSymbol, dayRange, getJson, TokenBucket, type HttpNewsProviderOptions } from '../http-json';
 import type { NewsItem, NewsProvider } from './types';
 
 /** Base URL default https://finnhub.io/api/v1; 60 calls a minute is the free tier. */

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../config/schema';
 import { createFakeClock, fixture, startRecordedServer, type RecordedServer } from './__fixtures__/recorded-server';
-import { createNewsProvider, NewsProviderError, redactSecrets, TokenBucket, type NewsLogger } from './index';
+import { createNewsProvider, ProviderHttpError, redactSecrets, TokenBucket, type ProviderLogger } from './index';
 
 const FINNHUB_KEY = 'fh-secret-0a1b2c3d4e';
 const MARKETAUX_KEY = 'mx-secret-9z8y7x6w5v';
@@ -16,7 +16,7 @@ const MARKETAUX_KEY = 'mx-secret-9z8y7x6w5v';
 describe('createNewsProvider', () => {
   let server: RecordedServer;
   let logs: string[];
-  const logger: NewsLogger = {
+  const logger: ProviderLogger = {
     info: (m, meta) => logs.push(JSON.stringify({ level: 'info', m, meta })),
     warn: (m, meta) => logs.push(JSON.stringify({ level: 'warn', m, meta })),
   };
@@ -83,8 +83,8 @@ describe('createNewsProvider', () => {
     const err = await build({ finnhubApiKey: FINNHUB_KEY, marketauxApiKey: MARKETAUX_KEY })
       .companyNews('AAPL', '2025-01-06', '2025-01-10')
       .catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(NewsProviderError);
-    const e = err as NewsProviderError;
+    expect(err).toBeInstanceOf(ProviderHttpError);
+    const e = err as ProviderHttpError;
     expect(e.message).toMatch(/finnhub.*HTTP 503.*marketaux.*HTTP 401/s);
     expect(e.retryable).toBe(true);
     for (const text of [e.message, e.stack ?? '', JSON.stringify(e), logs.join('\n')]) {

@@ -7,18 +7,26 @@
  */
 import type { Config } from '../../config/schema';
 import { createFinnhubNewsProvider } from './finnhub';
-import { NewsProviderError, stderrNewsLogger, type Clock, type NewsLogger, type RetryPolicy } from './http';
+import { ProviderHttpError, stderrProviderLogger, type Clock, type ProviderLogger, type RetryPolicy } from '../http-json';
 import { createMarketauxNewsProvider } from './marketaux';
 import type { NewsItem, NewsProvider } from './types';
 
 export type { NewsItem, NewsProvider } from './types';
 export { createFinnhubNewsProvider, type FinnhubNewsOptions } from './finnhub';
 export { createMarketauxNewsProvider, type MarketauxNewsOptions } from './marketaux';
-export { NewsProviderError, redactSecrets, TokenBucket, systemClock, type Clock, type NewsLogger, type RetryPolicy } from './http';
+export {
+  ProviderHttpError,
+  redactSecrets,
+  TokenBucket,
+  systemClock,
+  type Clock,
+  type ProviderLogger,
+  type RetryPolicy,
+} from '../http-json';
 
 /** Injected for tests and the worker: logger, clock, fetch, retry policy. */
 export interface NewsProviderDeps {
-  logger?: NewsLogger;
+  logger?: ProviderLogger;
   clock?: Clock;
   fetch?: typeof fetch;
   retry?: RetryPolicy;
@@ -36,7 +44,7 @@ export function createDisabledNewsProvider(): NewsProvider {
 export function createFallbackNewsProvider(
   primary: NewsProvider,
   fallback: NewsProvider,
-  logger: NewsLogger = stderrNewsLogger,
+  logger: ProviderLogger = stderrProviderLogger,
 ): NewsProvider {
   return {
     name: `${primary.name}+${fallback.name}`,
@@ -46,7 +54,7 @@ export function createFallbackNewsProvider(
         const items = await primary.companyNews(symbol, from, to);
         if (items.length > 0) return items;
       } catch (err) {
-        if (err instanceof NewsProviderError && err.kind === 'client') throw err; // a bad symbol or date is bad for the fallback too
+        if (err instanceof ProviderHttpError && err.kind === 'client') throw err; // a bad symbol or date is bad for the fallback too
         primaryError = err;
         logger.warn('primary news provider failed, using the fallback', {
           provider: primary.name,
@@ -60,8 +68,8 @@ export function createFallbackNewsProvider(
       } catch (err) {
         if (primaryError === undefined) throw err;
         const msg = (e: unknown) => (e instanceof Error ? e.message : String(e));
-        const retryable = [primaryError, err].some((e) => e instanceof NewsProviderError && e.retryable);
-        const combined = new NewsProviderError(
+        const retryable = [primaryError, err].some((e) => e instanceof ProviderHttpError && e.retryable);
+        const combined = new ProviderHttpError(
           `all news providers failed for ${symbol}: ${msg(primaryError)}; ${msg(err)}`,
           `${primary.name}+${fallback.name}`,
           'server',
@@ -81,7 +89,7 @@ export function createFallbackNewsProvider(
  */
 export function createNewsProvider(config: Pick<Config, 'news'>, deps: NewsProviderDeps = {}): NewsProvider {
   const n = config.news;
-  const logger = deps.logger ?? stderrNewsLogger;
+  const logger = deps.logger ?? stderrProviderLogger;
   const common = { clock: deps.clock, fetch: deps.fetch, retry: deps.retry, logger };
   const finnhub = n.finnhubApiKey
     ? createFinnhubNewsProvider({ ...common, apiKey: n.finnhubApiKey, baseUrl: n.finnhubBaseUrl, perMinute: n.finnhubPerMinute })

@@ -9,7 +9,7 @@
  * in an error or a log line.
  */
 import { z } from 'zod';
-import { checkSymbol, dayRange, getJson, TokenBucket, type HttpNewsProviderOptions } from './http';
+import { checkSymbol, dayRange, getJson, TokenBucket, type HttpNewsProviderOptions } from '../http-json';
 import type { NewsItem, NewsProvider } from './types';
 
 export interface MarketauxNewsOptions extends HttpNewsProviderOptions {

@@ -1,5 +1,6 @@
 /**
- * What both news providers share: a token-bucket rate limiter on an
+ * What the HTTP data providers share (Finnhub and Marketaux news, Polygon
+ * market data): a token-bucket rate limiter on an
  * injectable clock (so a test can watch it space calls without waiting a
  * minute), a JSON GET with retries and exponential backoff on 429, 5xx and
  * network errors (honouring Retry-After), zod parsing at the boundary, and
@@ -7,7 +8,7 @@
  * parameter, so every URL in a message is redacted).
  */
 import type { z } from 'zod';
-import { QuantError } from '../../domain/errors';
+import { QuantError } from '../domain/errors';
 
 /** Time as the limiter and the retries see it. */
 export interface Clock {
@@ -21,35 +22,35 @@ export const systemClock: Clock = {
 };
 
 /** The few logger methods the providers use; a Temporal `Logger` fits. */
-export interface NewsLogger {
+export interface ProviderLogger {
   info(message: string, meta?: Record<string, unknown>): void;
   warn(message: string, meta?: Record<string, unknown>): void;
 }
 
 /** Default logger: one JSON line on stderr (the worker passes its own). */
-export const stderrNewsLogger: NewsLogger = {
+export const stderrProviderLogger: ProviderLogger = {
   info: (msg, meta) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg, ...meta })}\n`),
   warn: (msg, meta) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'warn', msg, ...meta })}\n`),
 };
 
-export type NewsErrorKind = 'rate_limited' | 'server' | 'network' | 'client' | 'auth' | 'malformed';
+export type ProviderErrorKind = 'rate_limited' | 'server' | 'network' | 'client' | 'auth' | 'malformed';
 
 /**
- * A news request that failed. `retryable` says whether trying again later can
+ * A provider request that failed. `retryable` says whether trying again later can
  * help (429, 5xx, network) or not (bad key, bad request, a body that does not
  * parse). The message names provider, symbol and the redacted URL.
  */
-export class NewsProviderError extends QuantError {
-  readonly type = 'NewsProviderError';
+export class ProviderHttpError extends QuantError {
+  readonly type = 'ProviderHttpError';
   constructor(
     message: string,
     readonly provider: string,
-    readonly kind: NewsErrorKind,
+    readonly kind: ProviderErrorKind,
     readonly retryable: boolean,
     readonly status?: number,
   ) {
     super(message);
-    this.name = 'NewsProviderError';
+    this.name = 'ProviderHttpError';
   }
 }
 
@@ -148,7 +149,7 @@ export interface GetJsonOptions<T> {
   retry?: RetryPolicy;
   clock?: Clock;
   fetch?: typeof fetch;
-  logger?: NewsLogger;
+  logger?: ProviderLogger;
 }
 
 function retryAfterMs(header: string | null, clock: Clock): number | undefined {
@@ -162,7 +163,7 @@ function retryAfterMs(header: string | null, clock: Clock): number | undefined {
 /**
  * GET a JSON document and parse it with `schema`. Retries 429, 5xx and
  * network failures with exponential backoff (or the server's Retry-After),
- * each attempt taking a limiter token first. Throws NewsProviderError with
+ * each attempt taking a limiter token first. Throws ProviderHttpError with
  * the key redacted.
  */
 export async function getJson<T>(o: GetJsonOptions<T>): Promise<T> {
@@ -173,10 +174,10 @@ export async function getJson<T>(o: GetJsonOptions<T>): Promise<T> {
   const cap = o.retry?.maxDelayMs ?? 30_000;
   const timeoutMs = o.retry?.timeoutMs ?? 15_000;
   const where = redactSecrets(`${o.url.origin}${o.url.pathname}${o.url.search}`, o.secrets);
-  const fail = (msg: string, kind: NewsErrorKind, retryable: boolean, status?: number) =>
-    new NewsProviderError(redactSecrets(`${o.provider}: ${o.what}: ${msg} (GET ${where})`, o.secrets), o.provider, kind, retryable, status);
+  const fail = (msg: string, kind: ProviderErrorKind, retryable: boolean, status?: number) =>
+    new ProviderHttpError(redactSecrets(`${o.provider}: ${o.what}: ${msg} (GET ${where})`, o.secrets), o.provider, kind, retryable, status);
 
-  let lastError: NewsProviderError | undefined;
+  let lastError: ProviderHttpError | undefined;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     await o.limiter?.take();
     let res: Response;
@@ -190,7 +191,7 @@ export async function getJson<T>(o: GetJsonOptions<T>): Promise<T> {
       lastError = fail(`request failed: ${cause}`, 'network', true);
       if (attempt < maxAttempts) {
         const wait = Math.min(cap, base * 2 ** (attempt - 1));
-        o.logger?.warn('news request failed, retrying', {
+        o.logger?.warn('provider request failed, retrying', {
           provider: o.provider,
           what: o.what,
           attempt,
@@ -210,7 +211,7 @@ export async function getJson<T>(o: GetJsonOptions<T>): Promise<T> {
       );
       if (attempt < maxAttempts) {
         const wait = Math.min(cap, retryAfterMs(res.headers.get('retry-after'), clock) ?? base * 2 ** (attempt - 1));
-        o.logger?.warn('news request got a transient error, retrying', {
+        o.logger?.warn('provider request got a transient error, retrying', {
           provider: o.provider,
           what: o.what,
           status: res.status,
@@ -246,15 +247,15 @@ export function dayRange(provider: string, from: string, to: string): { start: n
   const start = day.test(from) ? Date.parse(`${from}T00:00:00.000Z`) : NaN;
   const end = day.test(to) ? Date.parse(`${to}T23:59:59.999Z`) : NaN;
   if (!Number.isFinite(start) || !Number.isFinite(end))
-    throw new NewsProviderError(`${provider}: dates must be YYYY-MM-DD, got ${from}..${to}`, provider, 'client', false);
-  if (start > end) throw new NewsProviderError(`${provider}: from ${from} is after to ${to}`, provider, 'client', false);
+    throw new ProviderHttpError(`${provider}: dates must be YYYY-MM-DD, got ${from}..${to}`, provider, 'client', false);
+  if (start > end) throw new ProviderHttpError(`${provider}: from ${from} is after to ${to}`, provider, 'client', false);
   return { start, end };
 }
 
 /** A symbol as the providers accept it (letters, digits, '.', '-', '^', '='); throws otherwise. */
 export function checkSymbol(provider: string, symbol: string): string {
   if (!/^[A-Za-z0-9.^=-]{1,20}$/.test(symbol))
-    throw new NewsProviderError(`${provider}: invalid symbol ${JSON.stringify(symbol)}`, provider, 'client', false);
+    throw new ProviderHttpError(`${provider}: invalid symbol ${JSON.stringify(symbol)}`, provider, 'client', false);
   return symbol.toUpperCase();
 }
 
@@ -271,5 +272,5 @@ export interface HttpNewsProviderOptions {
   retry?: RetryPolicy;
   clock?: Clock;
   fetch?: typeof fetch;
-  logger?: NewsLogger;
+  logger?: ProviderLogger;
 }
