@@ -339,7 +339,7 @@ export const configSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['marketData', 'polygonApiKey'],
-        message: 'required when MARKET_DATA_PROVIDER=polygon (POLYGON_API_KEY): get a key at polygon.io; the free tier does',
+        message: 'required when MARKET_DATA_PROVIDER=polygon: get a key at polygon.io (the free tier is enough)',
       });
     if (c.profile === 'cluster') {
       if (!c.postgres.url)
