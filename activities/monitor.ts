@@ -7,6 +7,7 @@
  * and the report (inline when it could not be stored).
  */
 import { layout } from '../src/adapters/layout';
+import type { Notifier } from '../src/adapters/notify/types';
 import type { ObjectStore } from '../src/adapters/object-store/types';
 import type { BacktestRepo } from '../src/adapters/postgres/backtest-repo';
 import type { MonitoringRepo, PortfolioSnapshotRow } from '../src/adapters/postgres/monitoring-repo';
@@ -30,6 +31,8 @@ export interface MonitorDeps {
   /** Adjusted closes from the hot store, for the chart's benchmark (the backtest repository's query). */
   marketCloses: Pick<BacktestRepo, 'closes'>;
   monitorSettings: { windowDays: number; riskFreeRate: number; thresholds: MonitorThresholds; initialCapital: number };
+  /** Where the day's alerts go (the log, and ALERT_WEBHOOK_URL when set). */
+  notifier: Notifier;
 }
 
 /** Snapshots drawn in the report's equity curve (about a year of trading days). */
@@ -67,6 +70,18 @@ export const monitorKeys = (date: string) => ({
 
 export function createMonitorActivities(deps: MonitorDeps) {
   const { store, monitoring, marketCloses, monitorSettings: cfg } = deps;
+  const sendAlerts = (c: MonitorComputation) =>
+    c.status === 'completed'
+      ? deps.notifier.notify(
+          c.summary.alerts.map((a) => ({
+            severity: 'warning' as const,
+            source: 'monitor',
+            at: c.date,
+            message: a.message,
+            details: { kind: a.kind, value: a.value, threshold: a.threshold, ...(a.symbol ? { symbol: a.symbol } : {}) },
+          })),
+        )
+      : Promise.resolve(true);
 
   return {
     /**
@@ -154,8 +169,11 @@ export function createMonitorActivities(deps: MonitorDeps) {
           reportKey: keys.reportKey,
           chartKey: c.status === 'completed' ? keys.chartKey : null,
         });
+        await sendAlerts(c);
         return { stored: true, error: null };
       } catch (err) {
+        // Stored or not, the alerts go out: a person needs them more when the run could not be saved.
+        await sendAlerts(c);
         return { stored: false, error: `monitoring_runs upsert for ${c.date} failed: ${errText(err)}` };
       }
     },

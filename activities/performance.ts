@@ -6,11 +6,11 @@
  * (the configured rule), store the day's performance rows and report row in
  * one transaction, then write the Markdown report and its chart of
  * cumulative returns to the object store. Re-running a date replaces all of
- * it. Alerts are logged as warnings and kept in the report row (there is no
- * notifier port yet to page anyone).
+ * it. Underperformers are kept as alerts in the report row and sent through
+ * the notifier (the log, and ALERT_WEBHOOK_URL when set) as the last step.
  */
-import { log } from '@temporalio/activity';
 import { layout } from '../src/adapters/layout';
+import type { Notifier } from '../src/adapters/notify/types';
 import type { ObjectStore } from '../src/adapters/object-store/types';
 import type { MarketDataRepo } from '../src/adapters/postgres/market-data-repo';
 import type { ModelPerformanceRepo, ModelRunRepo } from '../src/adapters/postgres/model-run-repo';
@@ -25,6 +25,7 @@ export interface PerformanceDeps {
   modelRuns: ModelRunRepo;
   modelPerformance: ModelPerformanceRepo;
   marketDataRepo: Pick<MarketDataRepo, 'loadCloses'>;
+  notifier: Notifier;
   modelSettings: {
     holdingDays: number;
     riskFreeRate: number;
@@ -100,7 +101,6 @@ export function createPerformanceActivities(deps: PerformanceDeps) {
             alerts,
             chartKey,
           });
-          for (const a of alerts) log.warn(a);
           const chart = renderPerformanceChart(
             date,
             evaluated.map((e) => ({ label: `${e.name}@${e.version}`, performance: e.performance })),
@@ -119,6 +119,16 @@ export function createPerformanceActivities(deps: PerformanceDeps) {
             chartFile,
           );
           await deps.store.put(reportKey, report, { contentType: 'text/markdown; charset=utf-8' });
+          // Last, so a retry of anything above never sends twice; a failed delivery is logged, not thrown.
+          await deps.notifier.notify(
+            underperformers.map((u) => ({
+              severity: 'warning' as const,
+              source: 'performance',
+              at: date,
+              message: `model ${u.model} underperforms: ${u.reason}`,
+              details: { model: u.model, report: reportKey },
+            })),
+          );
           return {
             date,
             models: models.length,

@@ -19,6 +19,7 @@ import { runMonitor } from '../src/cli/commands/report';
 import { createBacktestRepo } from '../src/adapters/postgres/backtest-repo';
 import { createMonitoringRepo } from '../src/adapters/postgres/monitoring-repo';
 import { createPool, type Db } from '../src/adapters/postgres/pool';
+import type { Alert } from '../src/adapters/notify/types';
 import { createMonitorActivities } from '../activities/monitor';
 import { buildWorker } from '../src/worker/worker';
 import { DEFAULT_MONITOR_THRESHOLDS } from '../src/domain/monitoring';
@@ -171,10 +172,12 @@ describe('monitor (WF5)', () => {
   });
 
   it('thresholds come from config: the same run with a looser position limit does not flag AAA', async () => {
+    const notified: Alert[] = [];
     const acts = createMonitorActivities({
       store: worker.store,
       monitoring: createMonitoringRepo(db),
       marketCloses: createBacktestRepo(db),
+      notifier: { kind: 'log', notify: async (a) => (notified.push(...a), true) },
       monitorSettings: {
         windowDays: 30,
         riskFreeRate: 0.05,
@@ -186,6 +189,12 @@ describe('monitor (WF5)', () => {
     expect(c.status).toBe('completed');
     if (c.status !== 'completed') return;
     expect(c.summary.alerts.map((a) => a.symbol)).not.toContain('AAA');
+    // Storing the run sends its alerts through the notifier, one per alert with its numbers.
+    await acts.storeMonitoringRun({ computation: c });
+    expect(notified.length).toBeGreaterThan(0);
+    expect(notified.map((a) => [a.source, a.at, a.message, a.details?.threshold])).toEqual(
+      c.summary.alerts.map((a) => ['monitor', D, a.message, a.threshold]),
+    );
     // The benchmark: the 2012-12-31 snapshot holds nothing, so it starts on DATES[0] at that day's total, a third in each name:
     // at D (day 39): TOTALS[0] x (139/100 + 50/50 + 16.1/20) / 3.
     const b = c.benchmark!;
@@ -242,6 +251,7 @@ describe('monitor (WF5)', () => {
         store: worker.store,
         monitoring: createMonitoringRepo(dead),
         marketCloses: createBacktestRepo(dead),
+        notifier: { kind: 'log', notify: async () => true },
         monitorSettings: { windowDays: 30, riskFreeRate: 0.05, initialCapital: 25_000, thresholds: DEFAULT_MONITOR_THRESHOLDS },
       });
       const s = await acts.storeMonitoringRun({ computation: { status: 'no_portfolio', date: D } });

@@ -7,7 +7,9 @@
  * SQL: the stored rows, the ranking order, the underperformers, the report
  * and chart in the object store, `quant rankings` and `quant models list`.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alert } from '../src/adapters/notify/types';
 import type { Client } from '@temporalio/client';
 import { createObjectStore } from '../src/adapters/object-store';
 import { createModelRepo } from '../src/adapters/postgres/model-repo';
@@ -20,6 +22,22 @@ import { seedMarketData } from './daily-fixtures';
 import { recordHistory, runQuant, testConfig, useTestStack } from './helpers';
 
 const config = testConfig({ MODELS_HOLDING_DAYS: '2', MODELS_UNDERPERFORM_DAYS: '1', MODELS_UNDERPERFORM_SHARPE: '0' });
+// A loopback webhook receiver (ALERT_WEBHOOK_URL), set before the stack's hook builds the worker.
+const webhook: { body: { text: string; alerts: Alert[] } }[] = [];
+let receiver: Server;
+beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    let data = '';
+    req.on('data', (c) => (data += c));
+    req.on('end', () => {
+      webhook.push({ body: JSON.parse(data) });
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  config.alerts.webhookUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks/test`;
+});
+afterAll(() => new Promise<void>((r) => receiver.close(() => r())));
 const stack = useTestStack(config);
 let client: Client;
 let db: Db;
@@ -111,6 +129,13 @@ describe('performance workflow', () => {
         .map((r) => `${r.name}@${r.version}`)
         .sort(),
     );
+    // The underperformers reached the webhook, once, as one document.
+    expect(result.underperformers.length).toBeGreaterThan(0);
+    expect(webhook).toHaveLength(1);
+    expect(webhook[0].body.alerts.map((a) => [a.severity, a.source, a.at, a.details?.model])).toEqual(
+      result.underperformers.map((u) => ['warning', 'performance', D, u.model]),
+    );
+    expect(webhook[0].body.text).toContain(`underperforms: ${result.underperformers[0].reason}`);
     expect(result.topPerformers).toEqual(
       result.rankings
         .filter((r) => r.sharpe !== null && r.sharpe > 0)

@@ -5,6 +5,7 @@
  * run the daily pipeline) and the object store for reports.
  */
 import type { Broker } from '../../src/adapters/broker/types';
+import type { Notifier } from '../../src/adapters/notify/types';
 import type { ObjectStore } from '../../src/adapters/object-store/types';
 import type { Db } from '../../src/adapters/postgres/pool';
 
@@ -13,4 +14,6 @@ export interface TradingDeps {
   /** The configured broker; the same instance on every call. */
   broker: () => Promise<Broker>;
   store: ObjectStore;
+  /** Where a new trading halt is also sent (ALERT_WEBHOOK_URL); undefined without one. */
+  haltAlerts?: Notifier;
 }

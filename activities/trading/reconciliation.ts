@@ -43,6 +43,7 @@ export function createReconciliationActivities(deps: TradingDeps) {
           db: deps.tradingDb,
           broker: await deps.broker(),
           logger: activityLogger(),
+          alerts: deps.haltAlerts,
           graceMs: input.graceSeconds === undefined ? undefined : input.graceSeconds * 1000,
           lookbackMs: input.lookbackHours === undefined ? undefined : input.lookbackHours * 3600_000,
         });

@@ -13,6 +13,7 @@ import { createApiKeyRepo } from '../adapters/postgres/api-key-repo';
 import type { Db } from '../adapters/postgres/pool';
 import { createStrategyRepo } from '../adapters/postgres/strategy-repo';
 import { createTradingRepo, type TradingRepo } from '../adapters/postgres/trading-repo';
+import { createWebhookOnlyNotifier } from '../adapters/notify/notifier';
 import type { Config } from '../config/schema';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage } from '../domain/errors';
@@ -206,7 +207,13 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
     info: (msg, meta) => log({ level: 'info', msg, ...meta }),
     error: (msg, meta) => log({ level: 'error', msg, ...meta }),
   };
-  const reconcileDeps: ReconcilerDeps = { logger: reconcileLogger, ...o.reconcile, db: o.db, broker: o.broker };
+  const reconcileDeps: ReconcilerDeps = {
+    logger: reconcileLogger,
+    alerts: createWebhookOnlyNotifier(o.config.alerts, { warn: reconcileLogger.error, error: reconcileLogger.error }),
+    ...o.reconcile,
+    db: o.db,
+    broker: o.broker,
+  };
   const started = await reconcileOnce(reconcileDeps);
 
   const cache = createRiskCache({

@@ -232,6 +232,13 @@ export const configSchema = z
         maxDrawdown: z.coerce.number().positive().max(1).default(0.2),
       })
       .prefault({}),
+    /** Where alerts go (src/adapters/notify): always the log; also this webhook when set. */
+    alerts: z
+      .object({
+        /** Secret (webhook URLs carry a token). Alerts of a run are POSTed here as `{ text, alerts }`. */
+        webhookUrl: z.string().url().optional(),
+      })
+      .prefault({}),
     /**
      * Experiment tracking (src/adapters/tracking): with `MLFLOW_TRACKING_URI` set, model runs, performance
      * tests and backtests are logged to MLflow and model versions appear in its registry; unset, nothing is sent.
@@ -455,6 +462,7 @@ export const ENV_NAMES: Record<string, string> = {
   'monitoring.maxVar95': 'MONITOR_MAX_VAR95',
   'monitoring.maxUnrealizedLoss': 'MONITOR_MAX_UNREALIZED_LOSS',
   'backtest.lookbackDays': 'BACKTEST_LOOKBACK_DAYS',
+  'alerts.webhookUrl': 'ALERT_WEBHOOK_URL',
   'tracking.mlflowUri': 'MLFLOW_TRACKING_URI',
   'tracking.mlflowToken': 'MLFLOW_TRACKING_TOKEN',
   'tracking.mlflowUsername': 'MLFLOW_TRACKING_USERNAME',
@@ -503,6 +511,7 @@ export const SECRET_PATHS = new Set([
   'news.marketauxApiKey',
   'alpaca.apiKey',
   'alpaca.secretKey',
+  'alerts.webhookUrl',
   'tracking.mlflowToken',
   'tracking.mlflowUsername',
   'tracking.mlflowPassword',

@@ -53,7 +53,7 @@ export function buildDailyDeps(config: Config, db: Db, _store: ObjectStore): Dai
 }
 
 /** Deps of WF5 monitor and WF6 backtest: their repositories and settings (thresholds, window, capital). */
-export function buildMonitorBacktestDeps(config: Config, db: Db): Omit<MonitorDeps & BacktestDeps, 'store'> {
+export function buildMonitorBacktestDeps(config: Config, db: Db): Omit<MonitorDeps & BacktestDeps, 'store' | 'notifier'> {
   const m = config.monitoring;
   const backtests = createBacktestRepo(db);
   return {

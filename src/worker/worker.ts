@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { Config } from '../config/schema';
 import { createObjectStore, type S3ObjectStore } from '../adapters/object-store';
@@ -21,6 +21,7 @@ import { createModelPerformanceRepo, createModelRunRepo } from '../adapters/post
 import { createModelRepo } from '../adapters/postgres/model-repo';
 import { createTrackingRepo } from '../adapters/postgres/tracking-repo';
 import { createTracker } from '../adapters/tracking';
+import { createNotifier, createWebhookOnlyNotifier } from '../adapters/notify/notifier';
 import { createOutageWindowInterceptor } from './outage-window';
 import { createLivenessHeartbeatInterceptor } from './liveness-heartbeat';
 import { buildDailyDeps, buildMonitorBacktestDeps } from './daily-deps';
@@ -94,6 +95,8 @@ export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandl
     modelSettings: config.models,
     modelRegistry: createModelRepo(db),
     tracker: createTracker(config.tracking),
+    notifier: createNotifier(config.alerts, Runtime.instance().logger),
+    haltAlerts: createWebhookOnlyNotifier(config.alerts, Runtime.instance().logger),
     trackingLog: createTrackingRepo(db),
     // One provider instance (one rate limiter, one Yahoo session) for WF1's bars and WF3's fundamentals.
     marketDataProvider: daily.deps.marketData,

@@ -294,6 +294,12 @@ describe('helm template with values missing', () => {
     expect(find(objects, 'ConfigMap', '-config').data!.BROKER).toBe('alpaca');
   });
 
+  it('takes the alert webhook URL from its Secret when one is named', () => {
+    const objects = parseManifests(helmTemplate([...dev, '--set', 'secrets.alerts.existingSecret=quant-alerts']));
+    const env = Object.fromEntries(workerContainer(find(objects, 'Deployment', '-worker')).env.map((e: { name: string }) => [e.name, e]));
+    expect(env.ALERT_WEBHOOK_URL.valueFrom.secretKeyRef).toEqual({ name: 'quant-alerts', key: 'ALERT_WEBHOOK_URL' });
+  });
+
   it('takes the Polygon key from its Secret when one is named', () => {
     const objects = parseManifests(
       helmTemplate([

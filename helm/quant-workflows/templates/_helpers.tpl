@@ -103,6 +103,13 @@ env:
         key: {{ $.Values.secrets.news.marketauxApiKeyKey }}
         optional: true
 {{- end }}
+{{- with .Values.secrets.alerts.existingSecret }}
+  - name: ALERT_WEBHOOK_URL
+    valueFrom:
+      secretKeyRef:
+        name: {{ . }}
+        key: {{ $.Values.secrets.alerts.webhookUrlKey }}
+{{- end }}
 {{- with .Values.secrets.polygon.existingSecret }}
   - name: POLYGON_API_KEY
     valueFrom:

@@ -9,6 +9,7 @@
  * unexplainable one.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Alert, Notifier } from '../notify/types';
 import { testClientOrderId, waitForStatus } from '../broker/contract';
 import { startFakeAlpacaServer, type FakeAlpacaServer } from '../broker/__fixtures__/alpaca-server';
 import { createAlpacaBroker } from '../broker/alpaca';
@@ -223,7 +224,18 @@ describe.each([
     await waitForStatus(venue.broker, placed.id, 'filled');
     await waitForStatus(venue.broker, stranger.id, 'filled');
 
-    const r = await reconcileOnce(deps);
+    const sent: Alert[] = [];
+    const alerts: Notifier = { kind: 'webhook', notify: async (a) => (sent.push(...a), true) };
+    const r = await reconcileOnce({ ...deps, alerts });
+    // The halt goes to the webhook once: the next reconciliation, still halted, does not page again.
+    expect((await reconcileOnce({ ...deps, alerts })).outcome).toBe('halted');
+    expect(sent).toEqual([
+      expect.objectContaining({
+        severity: 'critical',
+        source: 'reconciliation',
+        message: expect.stringContaining(`broker order ${stranger.id}`),
+      }),
+    ]);
     expect(r.outcome).toBe('halted');
     expect(r.problems.map((p) => [p.kind, p.symbol, p.order])).toEqual([
       ['unknown_venue_order', 'TSLA', stranger.id],
@@ -234,7 +246,7 @@ describe.each([
     expect(state.halt_reason).toContain(`broker order ${stranger.id} (TSLA buy 2`);
     expect(state.halt_reason).toContain('position TSLA: the broker holds 2, our fills with the bookings add up to 0');
     const critical = log.lines.filter((l) => l.meta?.severity === 'critical');
-    expect(critical).toHaveLength(1);
+    expect(critical).toHaveLength(2); // one line per halting run, for log-based alerting
     expect(critical[0].msg).toMatch(/^CRITICAL: trading halted by reconciliation/);
     // Our own order's fill is a fact the venue reports: booked even though trading halts.
     expect((await fillsOf(db, id)).map((f) => f.qty)).toEqual([5]);

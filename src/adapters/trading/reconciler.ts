@@ -18,6 +18,7 @@ import type { Broker, BrokerOrder } from '../broker/types';
 import { FINAL_ORDER_STATUSES } from '../broker/types';
 import { reconcile, type ReconciliationDecision, type ReconciliationProblem } from '../../domain/reconciliation';
 import { errorMessage } from '../../domain/errors';
+import type { Notifier } from '../notify/types';
 import type { Db } from '../postgres/pool';
 import { createReconciliationStore, type VenuePositionRow } from './reconciliation-store';
 
@@ -41,6 +42,8 @@ export interface ReconcilerDeps {
   confirmDelayMs?: number;
   /** Venue orders listed per reconciliation (Alpaca's maximum page). Default 500. */
   listLimit?: number;
+  /** Where a new halt is also sent (ALERT_WEBHOOK_URL); the critical log line is written either way. */
+  alerts?: Notifier;
 }
 
 export interface ReconcileResult {
@@ -106,6 +109,17 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
       fillsBooked: result.fillsBooked,
       ordersUpdated: result.ordersUpdated,
     });
+    // Once per halt, not every minute while it lasts.
+    if (!wasHalted)
+      await deps.alerts?.notify([
+        {
+          severity: 'critical',
+          source: 'reconciliation',
+          at: result.at,
+          message: `trading halted by reconciliation with ${deps.broker.name}: ${decision.haltReason}`,
+          details: { broker: deps.broker.name, problems: decision.problems.length },
+        },
+      ]);
   } else if (decision.outcome === 'book') {
     logger.info(
       `reconciliation with ${deps.broker.name} booked ${decision.fills.length} fills and ${decision.orderUpdates.length} order updates`,
