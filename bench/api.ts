@@ -34,7 +34,7 @@
  *   steady phase's signal-to-order times as the service measured them
  *   (latency_ms of each answer).
  * Flags: --rate 200 --floor-s 10 --steady-s 30 --max-s 30 --connections 50 --ws-clients 1000
- * [--heap-mb N] (another heap cap than the chart's; 0 = V8's default) [--profile DIR] (CPU profiles of the API and WebSocket-client processes)
+ * [--heap-mb N] [--semi-space-mb N] (other V8 memory settings than the chart's; 0 = V8's default) [--profile DIR] (CPU profiles of the API and WebSocket-client processes)
  * [--from-source] (the service through tsx, no build).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -68,9 +68,12 @@ const autocannon = require('autocannon') as Autocannon;
 const repoRoot = join(__dirname, '..');
 
 /** The API pod's heap cap from the chart's default values (one number for the pod and this bench). */
-function chartApiHeapMb(): number {
-  const values = parseYaml(readFileSync(join(repoRoot, 'helm', 'quant-workflows', 'values.yaml'), 'utf8')) as { api: { heapMb: number } };
-  return values.api.heapMb;
+/** The V8 memory settings the chart gives the API pod (values.yaml `api.heapMb`, `api.semiSpaceMb`). */
+function chartApiMemory(): { heapMb: number; semiSpaceMb: number } {
+  const values = parseYaml(readFileSync(join(repoRoot, 'helm', 'quant-workflows', 'values.yaml'), 'utf8')) as {
+    api: { heapMb: number; semiSpaceMb: number };
+  };
+  return { heapMb: values.api.heapMb, semiSpaceMb: values.api.semiSpaceMb };
 }
 const SYMBOLS = DAILY_UNIVERSE.map((c) => c.symbol);
 let seq = 0;
@@ -227,6 +230,7 @@ async function main() {
       'ws-clients': { type: 'string' },
       profile: { type: 'string' },
       'heap-mb': { type: 'string' },
+      'semi-space-mb': { type: 'string' },
       'from-source': { type: 'boolean' },
     },
   });
@@ -239,8 +243,10 @@ async function main() {
   // --profile DIR: V8 CPU profiles of the API and WebSocket-client processes (written when they exit), to find where the time goes.
   const profileFlags = values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [];
 
-  // --heap-mb N: another V8 heap cap than the chart's (0: V8's own default), to see what the cap costs.
-  const heapCapMb = values['heap-mb'] !== undefined ? Number(values['heap-mb']) : chartApiHeapMb();
+  // --heap-mb N / --semi-space-mb N: other V8 memory settings than the chart's (0: V8's own default), to see what they cost.
+  const chart = chartApiMemory();
+  const heapCapMb = values['heap-mb'] !== undefined ? Number(values['heap-mb']) : chart.heapMb;
+  const semiSpaceMb = values['semi-space-mb'] !== undefined ? Number(values['semi-space-mb']) : chart.semiSpaceMb;
   const dataDir = mkdtempSync(join(tmpdir(), 'quant-bench-api-'));
   const children: ChildProcess[] = [];
   try {
@@ -261,7 +267,11 @@ async function main() {
         PAPER_MARKET_HOURS: 'always',
         PAPER_STARTING_CASH: '1000000000',
       },
-      [...(heapCapMb > 0 ? [`--max-old-space-size=${heapCapMb}`] : []), ...profileFlags],
+      [
+        ...(heapCapMb > 0 ? [`--max-old-space-size=${heapCapMb}`] : []),
+        ...(semiSpaceMb > 0 ? [`--max-semi-space-size=${semiSpaceMb}`] : []),
+        ...profileFlags,
+      ],
       !fromSource,
     );
     children.push(api);
@@ -344,6 +354,7 @@ async function main() {
           api_main_peak_rss_mb: rss,
           api_stream_peak_rss_mb: streamRss,
           api_heap_cap_mb: heapCapMb > 0 ? heapCapMb : null,
+          api_semi_space_mb: semiSpaceMb > 0 ? semiSpaceMb : null,
           api_build: fromSource ? 'source (tsx)' : 'compiled (dist/)',
           signals_by_outcome: Object.fromEntries(outcomes.rows.map((r) => [r.outcome, Number(r.n)])),
           rejections_by_rule: Object.fromEntries(rules.rows.map((r) => [r.rule, Number(r.n)])),

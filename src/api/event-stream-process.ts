@@ -33,7 +33,7 @@ if (!process.send || !(maxBuffered > 0)) {
 
 // Below the service in the CPU's queue: a frame may wait a few milliseconds (its budget is 250 ms), a signal
 // should not (10 ms); on a busy node the scheduler then runs the service's hot path and Postgres first.
-//setPriority(STREAM_NICENESS);
+setPriority(STREAM_NICENESS);
 
 const server = new WebSocketServer({ noServer: true, maxPayload: 4096 });
 const clients = new Set<WebSocket>();
