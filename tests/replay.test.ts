@@ -66,6 +66,22 @@ describe('recorded histories replay on the current code', () => {
     }
   });
 
+  it('keeps modelRun from before and after the model-run-local-step patch (an activity task, then a local step)', () => {
+    const steps = (version: number) =>
+      historySteps(JSON.parse(readFileSync(join(__dirname, 'histories', 'modelRun', `v${version}.json`), 'utf8'))).map((s) => [
+        s.type,
+        s.local,
+      ]);
+    expect(steps(2)).toEqual([
+      ['executeModel', false],
+      ['trackModelRun', true],
+    ]);
+    expect(steps(3)).toEqual([
+      ['executeModel', true],
+      ['trackModelRun', true],
+    ]);
+  });
+
   it('keeps analyzeSymbol from before and after the local-steps patch (activity tasks, then local activities)', () => {
     const steps = (version: number) =>
       historySteps(JSON.parse(readFileSync(join(__dirname, 'histories', 'analyzeSymbol', `v${version}.json`), 'utf8')));

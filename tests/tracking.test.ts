@@ -146,11 +146,11 @@ describe('experiment tracking in MLflow (real server)', () => {
       expect(row.url).toContain(`/runs/${r.info.run_id}`);
     }
     expect(models.models.find((m) => m.name === 'combined-score')).toMatchObject({ status: 'completed' });
-    // The logging step is the child's second, a local step after the run itself.
+    // The logging step is the child's second, a local step after the run itself (a local step too).
     const child = models.models[0].workflowId;
     const steps = historySteps(await stack.client.workflow.getHandle(child).fetchHistory());
     expect(steps.map((s) => [s.type, s.local, s.failed])).toEqual([
-      ['executeModel', false, false],
+      ['executeModel', true, false],
       ['trackModelRun', true, false],
     ]);
   });

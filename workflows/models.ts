@@ -3,7 +3,8 @@
  * each (all at once: there are tens of models, not thousands), tolerant of
  * any one failing: a failed child is listed with its reason and the others
  * go on. Each child loads what its strategy reads, runs it and stores the
- * signals with its model version (activities/models.ts); its ID is
+ * signals with its model version (activities/models.ts), as one local step
+ * (see MODEL_RUN_LOCAL_PATCH); its ID is
  * `model-run-<name>-v<version>-<date>` and it carries `Model = name@version`,
  * so the Web UI filters runs by model. ID `models-<date>`;
  * `Pipeline = 'models'`, `RunDate = <date>`.
@@ -31,7 +32,7 @@ import type { Activities } from '../activities';
 import type { ExecuteModelResult } from '../activities/models';
 import type { EvaluateModelsResult } from '../activities/performance';
 import type { TrackingOutcome } from '../activities/tracking';
-import { LONG_ACTIVITY, SHORT_ACTIVITY, TRACKING_ATTEMPTS, TRACKING_PATCH, TRACKING_STEP } from './activity-options';
+import { LOCAL_STEP, LONG_ACTIVITY, SHORT_ACTIVITY, TRACKING_ATTEMPTS, TRACKING_PATCH, TRACKING_STEP } from './activity-options';
 import { modelRunInputSchema, modelsInputSchema, performanceInputSchema } from './inputs';
 import { PIPELINE_MODELS, workflowIds } from './names';
 import { resolveRunDate } from './run-date';
@@ -67,6 +68,15 @@ export interface ModelsResult {
 const short = proxyActivities<Activities>(SHORT_ACTIVITY);
 const long = proxyActivities<Activities>(LONG_ACTIVITY);
 const tracking = proxyLocalActivities<Activities>(TRACKING_STEP);
+const localSteps = proxyLocalActivities<Activities>(LOCAL_STEP);
+
+/**
+ * The patch that made a model run's one step a local activity: a run is a
+ * second or less of work, and as an activity task it cost the server more
+ * than the run itself (three more events, an activity task to dispatch and
+ * a second workflow task). Runs started before it replay on the old path.
+ */
+export const MODEL_RUN_LOCAL_PATCH = 'model-run-local-step';
 
 /** The innermost message of a child's failure (the activity's own error). */
 function reason(err: unknown): string {
@@ -79,10 +89,11 @@ export async function modelRun(input: ModelRunInput): Promise<ModelRunResult> {
   validateInput('modelRun', modelRunInputSchema, input);
   tagRun({ pipeline: PIPELINE_MODELS, runDate: input.date, model: `${input.name}@${input.version}` });
   setCurrentDetails(`${input.name}@${input.version} for ${input.date}`);
-  const result = await long.executeModel.executeWithOptions(
-    { startToCloseTimeout: '5 minutes', summary: `load inputs, run ${input.name}@${input.version}, store its signals` },
-    [{ date: input.date, modelId: input.modelId, workflowId: workflowInfo().workflowId }],
-  );
+  const step = { startToCloseTimeout: '5 minutes', summary: `load inputs, run ${input.name}@${input.version}, store its signals` };
+  const run = { date: input.date, modelId: input.modelId, workflowId: workflowInfo().workflowId };
+  const result = patched(MODEL_RUN_LOCAL_PATCH)
+    ? await localSteps.executeModel.executeWithOptions({ ...LOCAL_STEP, ...step }, [run])
+    : await long.executeModel.executeWithOptions(step, [run]);
   if (!patched(TRACKING_PATCH)) return result;
   const tracked = await tracking.trackModelRun.executeWithOptions(
     { ...TRACKING_STEP, summary: `log the run of ${input.name}@${input.version} to the experiment tracker` },
