@@ -138,6 +138,7 @@ export function createMonitorActivities(deps: MonitorDeps) {
       const c = input.computation;
       const keys = monitorKeys(c.date);
       const s = c.status === 'completed' ? c.summary : null;
+      let error: string | null = null;
       try {
         await monitoring.upsertMonitoringRun({
           runDate: c.date,
@@ -169,13 +170,12 @@ export function createMonitorActivities(deps: MonitorDeps) {
           reportKey: keys.reportKey,
           chartKey: c.status === 'completed' ? keys.chartKey : null,
         });
-        await sendAlerts(c);
-        return { stored: true, error: null };
       } catch (err) {
-        // Stored or not, the alerts go out: a person needs them more when the run could not be saved.
-        await sendAlerts(c);
-        return { stored: false, error: `monitoring_runs upsert for ${c.date} failed: ${errText(err)}` };
+        error = `monitoring_runs upsert for ${c.date} failed: ${errText(err)}`;
       }
+      // Stored or not, the alerts go out: a person needs them more when the run could not be saved.
+      await sendAlerts(c);
+      return { stored: error === null, error };
     },
 
     /** Render the report and the equity-curve SVG and write both; an object-store error is returned with the markdown inline. */

@@ -130,7 +130,7 @@ export function createTrackingActivities(deps: TrackingDeps) {
     }
   }
 
-  /** Log runs of one kind, in order; planned first, so a failure part-way records every one as skipped. */
+  /** Log runs of one kind (a few at once, answers in the runs' order); planned first, so a failure part-way records every one as skipped. */
   async function logRuns(kind: TrackingKind, runs: TrackedRun[], plan: (keys: Omit<Logged, 'runId' | 'url'>[]) => void): Promise<Logged[]> {
     plan(runs.map((r) => ({ kind, key: r.key, experiment: r.experiment })));
     // A few at once: a performance test logs one run per version, and MLflow serves requests in parallel.

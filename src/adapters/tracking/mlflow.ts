@@ -121,7 +121,10 @@ export function createMlflowTracker(opts: MlflowTrackerOptions): ExperimentTrack
   const experiments = new Map<string, Promise<string>>();
   const inFlight = limiter(opts.maxConcurrentRequests ?? 2);
 
-  async function call<S extends z.ZodTypeAny>(
+  /** One request to MLflow, waiting for a slot among the requests in flight. */
+  const call: typeof send = (...args) => inFlight(() => send(...args));
+
+  async function send<S extends z.ZodTypeAny>(
     method: 'GET' | 'POST' | 'PUT',
     path: string,
     shape: S,
@@ -129,17 +132,6 @@ export function createMlflowTracker(opts: MlflowTrackerOptions): ExperimentTrack
     raw?: { bytes: string | Uint8Array; contentType: string },
   ): Promise<z.infer<S>> {
     const endpoint = `${method} ${path.split('?')[0]}`;
-    return inFlight(() => send(endpoint, method, path, shape, body, raw));
-  }
-
-  async function send<S extends z.ZodTypeAny>(
-    endpoint: string,
-    method: 'GET' | 'POST' | 'PUT',
-    path: string,
-    shape: S,
-    body?: unknown,
-    raw?: { bytes: string | Uint8Array; contentType: string },
-  ): Promise<z.infer<S>> {
     let res: Response;
     try {
       // The timeout starts when the request is sent, not while it waits for a slot.
