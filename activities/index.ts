@@ -17,6 +17,7 @@ import { createFeaturesActivities, type FeaturesDeps } from './features';
 import { createModelsActivities, type ModelsDeps } from './models';
 import { createPerformanceActivities, type PerformanceDeps } from './performance';
 import { createTrackingActivities, type TrackingDeps } from './tracking';
+import { createStrategiesActivities, type StrategiesDeps } from './strategies';
 
 export type ActivityDeps = FanoutDeps &
   ScreenDeps &
@@ -29,7 +30,8 @@ export type ActivityDeps = FanoutDeps &
   FeaturesDeps &
   ModelsDeps &
   PerformanceDeps &
-  TrackingDeps;
+  TrackingDeps &
+  StrategiesDeps;
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -46,6 +48,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createModelsActivities(deps),
     ...createPerformanceActivities(deps),
     ...createTrackingActivities(deps),
+    ...createStrategiesActivities(deps),
     ...createWorkflowRunActivities(),
   };
 }

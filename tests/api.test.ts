@@ -208,6 +208,62 @@ describe('strategies', () => {
     expect(list.body.find((s: { name: string }) => s.name === 'ml_strategy')).toMatchObject({ enabled: true, confidence_threshold: 0.8 });
   });
 
+  it("GET shows each strategy's kind and params; a PATCH merges params (null removes one), and one its kind refuses is 400 naming params.<setting> with nothing written", async () => {
+    const patch = (name: string, body: unknown) => call(svc.url, trade, 'PATCH', `/strategies/${name}`, body);
+    const byName = async () =>
+      Object.fromEntries(((await call(svc.url, read, 'GET', '/strategies')).body as { name: string }[]).map((s) => [s.name, s])) as Record<
+        string,
+        Record<string, unknown>
+      >;
+    const seeded = await byName();
+    expect(seeded.moving_average_crossover).toMatchObject({ kind: 'movingAverageCrossover', params: {} });
+    expect(seeded.ml_strategy).toMatchObject({ kind: 'modelSignals', params: { model: 'combined-score' } });
+    expect(seeded.rsi_mean_reversion).toMatchObject({
+      kind: 'rsiMeanReversion',
+      enabled: true,
+      confidence_threshold: 0.6,
+      max_position_size: 10000,
+    });
+    expect(seeded.pairs_aten_ingm).toMatchObject({
+      kind: 'pairsTrading',
+      enabled: true,
+      confidence_threshold: 0.5,
+      params: { mode: 'fixed', symbolA: 'ATEN', symbolB: 'INGM', hedgeRatio: 1, entry: 2, exit: 0.5, stop: 3, riskPerTrade: 0.03 },
+    });
+    expect(seeded.pairs_statistical).toMatchObject({ kind: 'pairsTrading', enabled: false, params: { mode: 'statistical' } });
+
+    const set = await patch('moving_average_crossover', { params: { fastPeriod: 12, slowPeriod: 40 } });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body.params).toEqual({ fastPeriod: 12, slowPeriod: 40 });
+    const merged = await patch('moving_average_crossover', { params: { slowPeriod: null, volatilityBars: 15 } });
+    expect(merged.body.params).toEqual({ fastPeriod: 12, volatilityBars: 15 });
+
+    // fastPeriod 30 against the default slowPeriod 30: refused, and the threshold given beside it is not written either.
+    const bad = await patch('moving_average_crossover', { params: { fastPeriod: 30 }, confidence_threshold: 0.9 });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ error: 'invalid_strategy_config', field: 'params.fastPeriod' });
+    expect(bad.body.message).toMatch(/strategy "moving_average_crossover": fastPeriod: .*slowPeriod/);
+    const typo = await patch('moving_average_crossover', { params: { fastPeriode: 5 } });
+    expect([typo.status, typo.body.field]).toEqual([400, 'params.fastPeriode']);
+    const row = await db.query(`SELECT params, confidence_threshold FROM strategy_config WHERE name = 'moving_average_crossover'`);
+    expect(row.rows[0]).toEqual({ params: { fastPeriod: 12, volatilityBars: 15 }, confidence_threshold: 0.75 });
+
+    // An external strategy (kind NULL: signals over HTTP only) takes no params.
+    const external = uniqueName('ext').replace(/-/g, '_');
+    await db.query(`INSERT INTO strategy_config (name, enabled, confidence_threshold, max_position_size) VALUES ($1, true, 0.5, 1000)`, [
+      external,
+    ]);
+    expect((await byName())[external]).toMatchObject({ kind: null, params: {} });
+    const refused = await patch(external, { params: { fastPeriod: 5 } });
+    expect([refused.status, refused.body.field]).toEqual([400, 'params']);
+    const unknownKind = await patch(external, { kind: 'noSuchKind' });
+    expect([unknownKind.status, unknownKind.body.field]).toEqual([400, 'kind']);
+    expect((await byName())[external]).toMatchObject({ kind: null, params: {} });
+
+    const back = await patch('moving_average_crossover', { params: { fastPeriod: null, volatilityBars: null } });
+    expect(back.body.params).toEqual({});
+  });
+
   it('PATCH of an unknown strategy is 404', async () => {
     expect((await call(svc.url, trade, 'PATCH', '/strategies/nope', { enabled: true })).status).toBe(404);
   });

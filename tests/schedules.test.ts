@@ -2,7 +2,8 @@
  * Temporal Schedules against the dev server: the shipped profiles parse,
  * bad entries are rejected by name, `apply` creates, then leaves unchanged,
  * then updates a changed entry, keeps a pause set by hand unless the file
- * says `paused`; pause/unpause; and a backfill starts one
+ * says `paused`; pause/unpause; the intraday schedules land on the server
+ * in New York time with their crons; and a backfill starts one
  * `screen` run per slot whose run date is the previous weekday of the slot.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,20 +35,43 @@ afterAll(async () => {
 });
 
 const prod = loadSchedulesFile(join(__dirname, '..', 'config', 'schedules.prod.yaml'));
+/** The UTC (daily and model pipeline) entries: the intraday ones fire every few minutes in New York hours, so they are applied paused below. */
+const daily = prod.filter((s) => s.timeZone === 'UTC');
+
+/** Wall-clock parts of `t` in `timeZone`: weekday 0..6 (Sunday 0), hour, minute. */
+function clockIn(t: Date, timeZone: string): { day: number; hour: number; minute: number } {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    weekday: 'short',
+    hour: 'numeric',
+    minute: 'numeric',
+    hourCycle: 'h23',
+  }).formatToParts(t);
+  const get = (type: string) => parts.find((p) => p.type === type)!.value;
+  return {
+    day: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(get('weekday')),
+    hour: Number(get('hour')),
+    minute: Number(get('minute')),
+  };
+}
 
 describe('schedules', () => {
-  it('ships a development profile without schedules and a production profile with WF1-WF6 at 06..11 UTC and the model pipeline', () => {
+  it('ships a development profile without schedules and a production profile with WF1-WF6 at 06..11 UTC, the model pipeline and the intraday ones', () => {
     expect(loadSchedulesFile(join(__dirname, '..', 'config', 'schedules.dev.yaml'))).toEqual([]);
-    expect(prod.map((s) => [s.workflow, s.cron, s.overlap])).toEqual([
-      ['ingest', '0 6 * * 1-5', 'Skip'],
-      ['screen', '0 7 * * 1-5', 'Skip'],
-      ['signal', '0 8 * * 1-5', 'Skip'],
-      ['rebalance', '0 9 * * 1-5', 'Skip'],
-      ['monitor', '0 10 * * 1-5', 'Skip'],
-      ['backtest', '0 11 * * 1-5', 'Skip'],
-      ['features', '0 7 * * 1-5', 'Skip'],
-      ['models', '30 8 * * 1-5', 'Skip'],
-      ['performance', '0 18 * * 1-5', 'Skip'],
+    expect(prod.map((s) => [s.workflow, s.cron, s.timeZone, s.overlap])).toEqual([
+      ['ingest', '0 6 * * 1-5', 'UTC', 'Skip'],
+      ['screen', '0 7 * * 1-5', 'UTC', 'Skip'],
+      ['signal', '0 8 * * 1-5', 'UTC', 'Skip'],
+      ['rebalance', '0 9 * * 1-5', 'UTC', 'Skip'],
+      ['monitor', '0 10 * * 1-5', 'UTC', 'Skip'],
+      ['backtest', '0 11 * * 1-5', 'UTC', 'Skip'],
+      ['features', '0 7 * * 1-5', 'UTC', 'Skip'],
+      ['models', '30 8 * * 1-5', 'UTC', 'Skip'],
+      ['performance', '0 18 * * 1-5', 'UTC', 'Skip'],
+      ['intradayData', ['*/15 9-15 * * 1-5', '0 16 * * 1-5'], 'America/New_York', 'Skip'],
+      ['strategySignals', ['*/5 9-15 * * 1-5', '0 16 * * 1-5'], 'America/New_York', 'Skip'],
+      ['portfolioRisk', '0 9-16 * * 1-5', 'America/New_York', 'Skip'],
+      ['endOfDay', '0 17 * * 1-5', 'America/New_York', 'Skip'],
     ]);
     expect(() => parseSchedules('schedules:\n  - id: x\n    workflow: screen\n    cron: "every day"\n    overlap: Sometimes\n')).toThrow(
       /schedules\.0\.cron.*\n.*schedules\.0\.overlap/s,
@@ -61,7 +85,7 @@ describe('schedules', () => {
 
   it('apply creates, then is idempotent, then updates a changed entry', async () => {
     const prefix = uniqueName('t');
-    const entries: ScheduleEntry[] = prod.map((s) => ({ ...s, id: `${prefix}-${s.id}` }));
+    const entries: ScheduleEntry[] = daily.map((s) => ({ ...s, id: `${prefix}-${s.id}` }));
     created.push(...entries.map((e) => e.id));
     const tq = config.temporal.taskQueue;
 
@@ -127,13 +151,75 @@ describe('schedules', () => {
     expect((await client.schedule.getHandle(entries[0].id).describe()).state.paused).toBe(false);
   });
 
+  it('apply puts the intraday schedules on the server in New York time, with their crons, and a changed zone updates them', async () => {
+    const prefix = uniqueName('tz');
+    // Paused: they would otherwise start runs every few minutes while the test runs in New York hours.
+    const entries: ScheduleEntry[] = prod.map((s) => ({ ...s, id: `${prefix}-${s.id}`, paused: true }));
+    created.push(...entries.map((e) => e.id));
+    const tq = config.temporal.taskQueue;
+    expect((await applySchedules(client, entries, tq)).map((r) => r.outcome)).toEqual(entries.map(() => 'created'));
+
+    const expected: Record<string, { workflow: string; minutes: number[]; hours: number[]; last?: [number, number] }> = {
+      'intraday-data': { workflow: 'intradayData', minutes: [0, 15, 30, 45], hours: [9, 10, 11, 12, 13, 14, 15], last: [16, 0] },
+      'strategy-signals': {
+        workflow: 'strategySignals',
+        minutes: [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55],
+        hours: [9, 10, 11, 12, 13, 14, 15],
+        last: [16, 0],
+      },
+      'portfolio-risk': { workflow: 'portfolioRisk', minutes: [0], hours: [9, 10, 11, 12, 13, 14, 15, 16] },
+      'end-of-day': { workflow: 'endOfDay', minutes: [0], hours: [17] },
+    };
+    for (const [id, want] of Object.entries(expected)) {
+      const desc = await client.schedule.getHandle(`${prefix}-${id}`).describe();
+      expect(desc.spec.timezone, id).toBe('America/New_York');
+      expect(desc.action.type === 'startWorkflow' && desc.action.workflowType, id).toBe(want.workflow);
+      expect(desc.policies.overlap, id).toBe('SKIP');
+      expect(desc.state.paused, id).toBe(true);
+      // The server keeps a cron as structured calendars; each one's hours and minutes, in New York clock time.
+      const expand = (ranges: { start: number; end: number; step: number }[] | undefined) =>
+        (ranges ?? []).flatMap((r) => Array.from({ length: Math.floor((r.end - r.start) / r.step) + 1 }, (_, i) => r.start + i * r.step));
+      const calendars = (desc.spec.calendars ?? []).map((c) => ({
+        hours: expand(c.hour as { start: number; end: number; step: number }[]),
+        minutes: expand(c.minute as { start: number; end: number; step: number }[]),
+        days: c.dayOfWeek,
+      }));
+      expect(calendars[0], id).toMatchObject({ hours: want.hours, minutes: want.minutes });
+      expect(calendars.map((c) => c.days)).toEqual(calendars.map(() => [{ start: 'MONDAY', end: 'FRIDAY', step: 1 }]));
+      expect(calendars.slice(1), id).toEqual(
+        want.last ? [expect.objectContaining({ hours: [want.last[0]], minutes: [want.last[1]] })] : [],
+      );
+    }
+
+    // The same slots seen from the server's own clock: every next run of strategy-signals is a weekday
+    // 09:00..16:00 New York time at a multiple of 5 minutes, and never 16:05..16:55.
+    const next = (await client.schedule.getHandle(`${prefix}-strategy-signals`).describe()).info.nextActionTimes;
+    expect(next.length).toBeGreaterThan(0);
+    for (const t of next) {
+      const c = clockIn(t, 'America/New_York');
+      expect([1, 2, 3, 4, 5], t.toISOString()).toContain(c.day);
+      expect(c.minute % 5, t.toISOString()).toBe(0);
+      expect(c.hour * 60 + c.minute, t.toISOString()).toBeGreaterThanOrEqual(9 * 60);
+      expect(c.hour * 60 + c.minute, t.toISOString()).toBeLessThanOrEqual(16 * 60);
+    }
+
+    // Moving end-of-day to London is a changed entry: apply updates it, and the server has the new zone.
+    const moved = entries.map((e) => (e.id.endsWith('-end-of-day') ? { ...e, timeZone: 'Europe/London' } : e));
+    expect((await applySchedules(client, moved, tq)).map((r) => [r.id.slice(prefix.length + 1), r.outcome])).toEqual(
+      moved.map((e) => [e.id.slice(prefix.length + 1), e.id.endsWith('-end-of-day') ? 'updated' : 'unchanged']),
+    );
+    const london = await client.schedule.getHandle(`${prefix}-end-of-day`).describe();
+    expect(london.spec.timezone).toBe('Europe/London');
+    for (const t of london.info.nextActionTimes) expect(clockIn(t, 'Europe/London')).toMatchObject({ hour: 17, minute: 0 });
+  });
+
   it('a backfill starts one run per slot, each dated the previous weekday of its slot', async () => {
     const id = uniqueName('backfill-screen');
     created.push(id);
     const tq = config.temporal.taskQueue;
     await applySchedules(
       client,
-      [{ id, workflow: 'screen', cron: '0 7 * * 1-5', overlap: 'Skip', catchupWindow: '1h', paused: true, input: {} }],
+      [{ id, workflow: 'screen', cron: '0 7 * * 1-5', timeZone: 'UTC', overlap: 'Skip', catchupWindow: '1h', paused: true, input: {} }],
       tq,
     );
     // Mon 2024-07-08 .. Wed 2024-07-10 -> run dates Fri 07-05, Mon 07-08, Tue 07-09 (no bars there: no_trading_data, quickly).

@@ -17,3 +17,8 @@ export { modelPipeline } from './model-pipeline';
 export { backtest } from './backtest';
 export { reconciliation } from './reconciliation';
 export { riskAnalysis } from './risk-analysis';
+export { intradayData } from './intraday-data';
+export { strategySignals } from './strategy-signals';
+export { portfolioRisk } from './portfolio-risk';
+export { endOfDay } from './end-of-day';
+export { tradingDay } from './trading-day';

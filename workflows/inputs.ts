@@ -346,3 +346,31 @@ export const ingestBackfillChunkInputSchema = built(() =>
     })
     .refine((i) => i.from <= i.to, { message: 'must not be after `to`', path: ['from'] }),
 );
+
+/** An instant with its offset (`2025-03-14T14:35:00-04:00`): a signal cycle, a risk check. */
+const instant = () => z.iso.datetime({ offset: true, message: 'must be an ISO-8601 time with its offset, e.g. 2025-03-14T14:35:00-04:00' });
+const bookRef = () =>
+  z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('live') }),
+    z.strictObject({ kind: z.literal('replay'), tag: z.string().regex(RUN_KEY_PATTERN).optional() }),
+  ]);
+const strategyNames = () => z.array(z.string().min(1).max(64)).min(1).max(50);
+
+/** intradayData: a session's bars; without a date, the session of the run's start, up to then. */
+export const intradayDataInputSchema = built(() => z.strictObject({ date: isoDate().optional(), until: instant().optional() }));
+
+/** strategySignals: one cycle at `at` (default: the run's start, rounded down to a bar close). */
+export const strategySignalsInputSchema = built(() =>
+  z.strictObject({ at: instant().optional(), book: bookRef().optional(), strategies: strategyNames().optional() }),
+);
+
+/** portfolioRisk: the check at `at` (default: the run's start). */
+export const portfolioRiskInputSchema = built(() => z.strictObject({ at: instant().optional(), book: bookRef().optional() }));
+
+/** endOfDay: the session `date` (default: the run's New York date). */
+export const endOfDayInputSchema = built(() => z.strictObject({ date: isoDate().optional(), book: bookRef().optional() }));
+
+/** tradingDay: replay a whole session into its own book. */
+export const tradingDayInputSchema = built(() =>
+  z.strictObject({ date: isoDate(), tag: z.string().regex(RUN_KEY_PATTERN).optional(), strategies: strategyNames().optional() }),
+);

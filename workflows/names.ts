@@ -35,6 +35,8 @@ export const PIPELINE_DAILY = 'daily';
 export const PIPELINE_MODELS = 'models';
 /** The execution service's workflows (reconciliation, risk analysis); every run sets `Pipeline = 'trading'`. */
 export const PIPELINE_TRADING = 'trading';
+/** The intraday strategies (bars, signal cycles, risk checks, end of day, replays); every run sets `Pipeline = 'intraday'`. */
+export const PIPELINE_INTRADAY = 'intraday';
 
 /** Run keys are embedded in IDs and object keys, so they are restricted to a safe alphabet. */
 export const RUN_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -72,4 +74,17 @@ export const workflowIds = {
   reconciliation: (broker: string) => `reconciliation-${broker}`,
   /** The on-demand risk analysis as of `date`. */
   riskAnalysis: (date: string) => `risk-analysis-${date}`,
+  /** Intraday bars of a session up to a New York time (`0945`), or the whole session (`close`). */
+  intradayData: (date: string, upTo: string) => `intraday-data-${date}-${upTo}`,
+  /** One signal cycle; `book` is `live` or `replay`. Instant as `YYYYMMDDTHHMMZ`. */
+  strategySignals: (book: string, instant: string) => `strategy-signals-${book}-${instant}`,
+  portfolioRisk: (book: string, instant: string) => `portfolio-risk-${book}-${instant}`,
+  endOfDay: (book: string, date: string) => `end-of-day-${book}-${date}`,
+  /** A replayed trading day (bars, every cycle, end of day); `tag` tells replays of one day apart. */
+  tradingDay: (date: string, tag?: string) => `trading-day-${date}${tag ? `-${tag}` : ''}`,
 };
+
+/** A cycle instant in workflow IDs: `20250314T1835Z` (UTC, to the minute). */
+export function instantId(at: number): string {
+  return new Date(at).toISOString().slice(0, 16).replace(/[-:]/g, '') + 'Z';
+}

@@ -3,6 +3,7 @@
  * Keys derive only from inputs (run key, contract, date), so a retried write
  * lands on the same key.
  */
+import type { BarInterval } from '../domain/strategies/types';
 
 function datePath(date: Date): string {
   const y = date.getUTCFullYear();
@@ -28,6 +29,8 @@ export const REPORT_WORKFLOWS = [
   'validateData',
   'aggregatePortfolio',
   'performance',
+  'portfolioRisk',
+  'endOfDay',
 ] as const;
 export type ReportWorkflow = (typeof REPORT_WORKFLOWS)[number];
 
@@ -49,6 +52,12 @@ export const layout = {
   dailyWork: (workflow: string, date: Date, name: string) => `work/${workflow}/${datePath(date)}/${name}`,
   /** market_data/source=<provider>/year=YYYY/month=MM/day=DD/market_data.parquet (WF1: one file per trading day, every symbol of that day) */
   marketDataDay: (source: string, date: Date) => `market_data/source=${source}/${datePath(date)}/market_data.parquet`,
+  /**
+   * intraday/source=<provider>/year=YYYY/month=MM/day=DD/bars_<interval>.parquet: one file per session and bar
+   * length, every symbol of that day (issue 14); `date` is the New York trading day (YYYY-MM-DD or its UTC midnight).
+   */
+  intradayBars: (source: string, date: string | Date, interval: BarInterval) =>
+    `intraday/source=${source}/${datePath(typeof date === 'string' ? new Date(`${date}T00:00:00Z`) : date)}/bars_${interval}.parquet`,
   /** WF1 claim-check files of one run (raw and validated bars), keyed by the run's workflow ID. */
   ingestStaging: (runKey: string, name: string) => `work/ingest/staging/${runKey}/${name}`,
   /** Completion marker of one backfill chunk: a rerun of the backfill skips chunks that have one. */

@@ -21,7 +21,8 @@ interface PendingOrder {
   /** Signed shares: + buy, - sell. */
   qty: number;
   price: number;
-  stopLoss: number;
+  /** Null for a closing order (it carries no stop). */
+  stopLoss: number | null;
   /** Epoch ms at which the order reached a final status; its pending exposure ends with the next reload after that. */
   finalAt?: number;
 }
@@ -145,7 +146,7 @@ export function createRiskCache(o: RiskCacheOptions): RiskCache {
       for (const q of pending.values()) {
         const h = held.get(q.symbol);
         const price = o.quotes.price(q.symbol) ?? q.price;
-        held.set(q.symbol, { symbol: q.symbol, qty: (h?.qty ?? 0) + q.qty, price, stopPrice: h?.stopPrice ?? q.stopLoss });
+        held.set(q.symbol, { symbol: q.symbol, qty: (h?.qty ?? 0) + q.qty, price, stopPrice: h?.stopPrice ?? q.stopLoss ?? undefined });
         if (q.qty > 0) pendingCost += q.qty * q.price;
       }
       return {
@@ -161,7 +162,7 @@ export function createRiskCache(o: RiskCacheOptions): RiskCache {
     },
     addPending: (id, order) => {
       pending.set(id, order);
-      stops.set(order.symbol, order.stopLoss);
+      if (order.stopLoss !== null) stops.set(order.symbol, order.stopLoss);
     },
     settlePending(id, dropNow = false) {
       const p = pending.get(id);

@@ -101,6 +101,8 @@ export const orderIdParamsSchema = z.strictObject({ id: z.coerce.number().int().
 
 export const strategySchema = z.object({
   name: z.string(),
+  kind: z.string().nullable().describe('The intraday strategy kind; null: an external strategy (signals over HTTP only)'),
+  params: z.record(z.string(), z.unknown()).describe("The kind's settings as stored (partial: the kind's defaults fill the rest)"),
   enabled: z.boolean(),
   confidence_threshold: z.number(),
   max_position_size: z.number(),
@@ -116,8 +118,20 @@ export const strategyPatchSchema = z
     max_position_size: z.number().finite().positive().optional(),
     stop_loss_pct: z.number().gt(0).lt(1).nullable().optional(),
     max_single_position: z.number().gt(0).max(1).nullable().optional(),
+    kind: z
+      .string()
+      .min(1)
+      .max(64)
+      .nullable()
+      .optional()
+      .describe('The intraday strategy kind; null makes it external (it must have no params)'),
+    params: z
+      .record(z.string().min(1), z.unknown())
+      .optional()
+      .describe("Merged over the stored params: a key replaces that setting, null removes it (the kind's default again)"),
   })
   .refine((p) => Object.keys(p).length > 0, { message: 'give at least one field to change' });
+export type StrategyPatchBody = z.infer<typeof strategyPatchSchema>;
 
 export const strategyParamsSchema = z.strictObject({ name: z.string().min(1).max(64) });
 

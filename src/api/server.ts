@@ -22,6 +22,7 @@ import { BrokerError, type Broker } from '../adapters/broker/types';
 import type { ApiKeyRepo } from '../adapters/postgres/api-key-repo';
 import type { Db } from '../adapters/postgres/pool';
 import type { StrategyRepo } from '../adapters/postgres/strategy-repo';
+import { StrategyConfigError } from '../domain/strategies/registry';
 import type { TradingRepo } from '../adapters/postgres/trading-repo';
 import { createAuthHook, upgradeAllowed } from './auth';
 import type { EventHub } from './events';
@@ -43,7 +44,7 @@ import {
   strategySchema,
   tradingMetricsSchema,
 } from './schemas';
-import { orderToWire, positionToWire, strategyToWire } from './wire';
+import { orderToWire, positionToWire, strategyPatchFromWire, strategyToWire } from './wire';
 
 export interface ApiServerDeps {
   db: Db;
@@ -106,6 +107,11 @@ export async function buildApiServer(d: ApiServerDeps): Promise<FastifyInstance>
       return reply.code(400).send({ error: 'invalid_request', field, message });
     }
     if (err instanceof SignalInputError) return reply.code(400).send({ error: 'invalid_signal', field: err.field, message: err.message });
+    // A strategy's kind and params that cannot work together (PATCH /strategies): the setting, as the body spells it.
+    if (err instanceof StrategyConfigError) {
+      const field = err.setting === 'kind' || err.setting === 'params' ? err.setting : `params.${err.setting}`;
+      return reply.code(400).send({ error: 'invalid_strategy_config', field, message: err.message });
+    }
     if (err instanceof BrokerUnavailableError) return reply.code(503).send({ error: 'broker_unavailable', message: err.message });
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
       return reply.code(413).send({ error: 'body_too_large', field: 'body', message: `the body is larger than ${d.bodyLimitBytes} bytes` });
@@ -244,14 +250,8 @@ export async function buildApiServer(d: ApiServerDeps): Promise<FastifyInstance>
       },
     },
     async (request, reply) => {
-      const b = request.body;
-      const updated = await d.strategies.patch(request.params.name, {
-        enabled: b.enabled,
-        confidenceThreshold: b.confidence_threshold,
-        maxPositionSize: b.max_position_size,
-        stopLossPct: b.stop_loss_pct,
-        maxSinglePosition: b.max_single_position,
-      });
+      // A kind or params the kind's parser refuses throws StrategyConfigError before anything is written (400, see above).
+      const updated = await d.strategies.patch(request.params.name, strategyPatchFromWire(request.body));
       if (!updated)
         return reply.code(404).send({ error: 'not_found', field: 'name', message: `unknown strategy "${request.params.name}"` });
       d.cache.setStrategy(updated);

@@ -1,7 +1,8 @@
-/** Row -> JSON shapes of the HTTP and WebSocket answers (snake_case, as the signal body). */
+/** Row -> JSON shapes of the HTTP and WebSocket answers (snake_case, as the signal body), and the one way back (a strategy patch). */
 import type { BrokerPosition } from '../adapters/broker/types';
 import type { OrderRow } from '../adapters/postgres/trading-repo';
-import type { StrategyRow } from '../adapters/postgres/strategy-repo';
+import type { StrategyPatch, StrategyRow } from '../adapters/postgres/strategy-repo';
+import type { StrategyPatchBody } from './schemas';
 
 export const orderToWire = (o: OrderRow) => ({
   id: o.id,
@@ -35,10 +36,23 @@ export const positionToWire = (p: BrokerPosition) => ({
 
 export const strategyToWire = (s: StrategyRow) => ({
   name: s.name,
+  kind: s.kind,
+  params: s.params,
   enabled: s.enabled,
   confidence_threshold: s.confidenceThreshold,
   max_position_size: s.maxPositionSize,
   stop_loss_pct: s.stopLossPct,
   max_single_position: s.maxSinglePosition,
   updated_at: s.updatedAt,
+});
+
+/** A checked PATCH /strategies body (or `quant strategies set`'s settings) -> the repo's patch. */
+export const strategyPatchFromWire = (b: StrategyPatchBody): StrategyPatch => ({
+  enabled: b.enabled,
+  confidenceThreshold: b.confidence_threshold,
+  maxPositionSize: b.max_position_size,
+  stopLossPct: b.stop_loss_pct,
+  maxSinglePosition: b.max_single_position,
+  kind: b.kind,
+  params: b.params,
 });

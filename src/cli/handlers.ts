@@ -46,6 +46,10 @@ export const handlers: Record<CommandName, Handler> = {
   'run aggregate': async (o, _a, config) => (await import('./commands/fanout.js')).aggregateCommand(o, config),
   'run reconciliation': async (o, _a, config) => (await import('./commands/trading-run.js')).tradingRunCommands.reconciliation(o, config),
   'run risk-analysis': async (o, _a, config) => (await import('./commands/trading-run.js')).tradingRunCommands['risk-analysis'](o, config),
+  'run strategies': async (o, _a, config) =>
+    (await import('./commands/strategies-run.js')).strategiesRunCommands.strategies(o as never, config),
+  'run intraday-replay': async (o, _a, config) =>
+    (await import('./commands/strategies-run.js')).strategiesRunCommands['intraday-replay'](o as never, config),
   'runs list': async (o, _a, config) => (await import('./commands/runs.js')).runsListCommand(o, config),
   portfolio: async (o, _a, config) => (await import('./commands/portfolio.js')).portfolioCommand(o, config),
   'portfolio rollback': async (o, _a, config) => (await import('./commands/portfolio.js')).portfolioRollbackCommand(o, config),
@@ -56,4 +60,9 @@ export const handlers: Record<CommandName, Handler> = {
   'schedules unpause': async (o, [id], config) => (await import('./commands/schedules.js')).schedulesCommands.unpause(id, o, config),
   'schedules trigger': async (_o, [id], config) => (await import('./commands/schedules.js')).schedulesCommands.trigger(id, config),
   'schedules backfill': async (o, [id], config) => (await import('./commands/schedules.js')).schedulesCommands.backfill(id, o, config),
+  'strategies list': async (o, _a, config) => (await import('./commands/strategies.js')).strategiesCommands.list(o, config),
+  'strategies enable': async (_o, [name], config) => (await import('./commands/strategies.js')).strategiesCommands.enable(name, config),
+  'strategies disable': async (_o, [name], config) => (await import('./commands/strategies.js')).strategiesCommands.disable(name, config),
+  'strategies set': async (_o, [name, ...words], config) =>
+    (await import('./commands/strategies.js')).strategiesCommands.set(name, words, config),
 };

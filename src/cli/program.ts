@@ -47,6 +47,8 @@ export type CommandName =
   | 'run aggregate'
   | 'run reconciliation'
   | 'run risk-analysis'
+  | 'run strategies'
+  | 'run intraday-replay'
   | 'runs list'
   | 'portfolio'
   | 'portfolio rollback'
@@ -56,7 +58,11 @@ export type CommandName =
   | 'schedules pause'
   | 'schedules unpause'
   | 'schedules trigger'
-  | 'schedules backfill';
+  | 'schedules backfill'
+  | 'strategies list'
+  | 'strategies enable'
+  | 'strategies disable'
+  | 'strategies set';
 
 /** Runs a command; resolves to its exit code (nothing for 0). */
 export type Invoke = (name: CommandName, opts: Record<string, unknown>, args: string[]) => Promise<number | void>;
@@ -420,6 +426,30 @@ export function buildProgram(
     .option('--date <YYYY-MM-DD>', 'as of (default today, UTC)', dateArg)
     .addOption(workerOption())
     .addOption(outputOption());
+  leaf(
+    run,
+    'strategies',
+    'run strategies',
+    "one intraday signal cycle at an instant: the strategies' signals, the risk decisions and the orders (a past instant runs on its day's replay book)",
+    'quant run strategies --at 2025-03-14T14:35:00-04:00',
+  )
+    .requiredOption('--at <ISO time>', 'the cycle instant with its offset, e.g. 2025-03-14T14:35:00-04:00')
+    .option('--live', 'place on the live strategies book even for an instant far from now (refused as stale there)')
+    .option('--strategies <a,b>', 'only these strategies', listArg)
+    .addOption(workerOption())
+    .addOption(outputOption());
+  leaf(
+    run,
+    'intraday-replay',
+    'run intraday-replay',
+    "replay a whole trading day: its bars, every 5-minute cycle in order with the hourly risk checks, and the end of day, on the day's own paper book",
+    'quant run intraday-replay --date 2025-03-14',
+  )
+    .requiredOption('--date <YYYY-MM-DD>', 'the session', dateArg)
+    .option('--tag <name>', 'a second replay of the same day on a book of its own')
+    .option('--strategies <a,b>', 'only these strategies', listArg)
+    .addOption(workerOption())
+    .addOption(outputOption());
 
   const runs = group('runs', 'recorded runs');
   leaf(
@@ -490,6 +520,39 @@ export function buildProgram(
     .argument('<id>', 'schedule id')
     .requiredOption('--from <YYYY-MM-DD>', 'first date', dateArg)
     .requiredOption('--to <YYYY-MM-DD>', 'last date', dateArg);
+
+  const strategies = group('strategies', "the execution service's strategies (strategy_config): intraday kinds, params, risk settings");
+  leaf(
+    strategies,
+    'list',
+    'strategies list',
+    'every strategy: kind (external: signals over HTTP only), enabled, threshold, max position, params',
+    'quant strategies list',
+  ).addOption(outputOption());
+  leaf(
+    strategies,
+    'enable',
+    'strategies enable',
+    'enable a strategy: its signals are accepted again',
+    'quant strategies enable rsi_mean_reversion',
+  ).argument('<name>', 'the strategy');
+  leaf(
+    strategies,
+    'disable',
+    'strategies disable',
+    'disable a strategy: its signals are refused (strategy_disabled) and its cycle stops',
+    'quant strategies disable pairs_aten_ingm',
+  ).argument('<name>', 'the strategy');
+  leaf(
+    strategies,
+    'set',
+    'strategies set',
+    'change a strategy: enabled, confidence_threshold, max_position_size, stop_loss_pct, max_single_position and kind are columns, any other key is a param of its kind (KEY=null removes it); checked by the kind before anything is stored',
+    'quant strategies set moving_average_crossover fastPeriod=12 slowPeriod=40',
+    'quant strategies set rsi_mean_reversion confidence_threshold=0.65 stop_loss_pct=null',
+  )
+    .argument('<name>', 'the strategy')
+    .argument('<key=value...>', 'settings; a value is JSON when it parses (12, true, null, "x"), else text');
 
   return {
     program,

@@ -337,6 +337,34 @@ export const configSchema = z
         account: z.string().min(1).max(64).default('default'),
       })
       .prefault({}),
+    /** The intraday strategies (issue 14): their bars, their book and its hourly risk check. */
+    strategies: z
+      .object({
+        /** Where intraday bars come from: the seeded synthetic market (default), Yahoo's chart endpoint, or a file (INTRADAY_FILE). */
+        intradaySource: z.enum(['synthetic', 'yahoo', 'file']).default('synthetic'),
+        intradayFile: z.string().min(1).optional(),
+        /** The bars the strategies read (5-minute bars: one per signal cycle). */
+        barInterval: z.enum(['1m', '5m', '15m']).default('5m'),
+        /**
+         * The strategies' own paper account (a venue name 'paper:<account>' in trading_orders): the paper venue
+         * takes no lock, so the strategies never trade the account `quant api` holds in memory.
+         */
+        account: z.string().min(1).max(64).default('strategies'),
+        /** Short sales in the strategies' book: pairs trading needs them (moving average and RSI never open one). */
+        allowShortSelling: bool.default(true),
+        /** Intraday bars older than this many days are deleted by the end of day. */
+        retentionDays: z.coerce.number().int().min(1).default(30),
+        /** Hourly risk check: drawdown of the day that warns, and that halts trading (critical). */
+        maxDrawdown: z.coerce.number().gt(0).lt(1).default(0.03),
+        criticalDrawdown: z.coerce.number().gt(0).lt(1).default(0.05),
+        /** A position above this multiple of its cap (RISK_MAX_SINGLE_POSITION) is critical. */
+        criticalPositionMultiple: z.coerce.number().gt(1).default(2),
+        /** VaR 95 of the book's bar returns beyond this (a loss, negative) is a violation. */
+        var95Limit: z.coerce.number().lt(0).gt(-1).default(-0.02),
+        /** Place the mitigation orders a critical check proposes (default: propose only). */
+        placeMitigations: bool.default(false),
+      })
+      .prefault({}),
     /** Temporal Schedules: a YAML file with `schedules: [...]` (helm mounts it); unset = none. */
     schedulesFile: z.string().min(1).optional(),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
@@ -497,6 +525,17 @@ export const ENV_NAMES: Record<string, string> = {
   'paper.outsideHours': 'PAPER_OUTSIDE_HOURS',
   'paper.marketHours': 'PAPER_MARKET_HOURS',
   'paper.account': 'PAPER_ACCOUNT',
+  'strategies.intradaySource': 'INTRADAY_SOURCE',
+  'strategies.intradayFile': 'INTRADAY_FILE',
+  'strategies.barInterval': 'STRATEGIES_BAR_INTERVAL',
+  'strategies.account': 'STRATEGIES_PAPER_ACCOUNT',
+  'strategies.allowShortSelling': 'STRATEGIES_ALLOW_SHORT_SELLING',
+  'strategies.retentionDays': 'INTRADAY_RETENTION_DAYS',
+  'strategies.maxDrawdown': 'RISK_MAX_DRAWDOWN',
+  'strategies.criticalDrawdown': 'RISK_CRITICAL_DRAWDOWN',
+  'strategies.criticalPositionMultiple': 'RISK_CRITICAL_POSITION_MULTIPLE',
+  'strategies.var95Limit': 'RISK_VAR95_LIMIT',
+  'strategies.placeMitigations': 'PORTFOLIO_RISK_PLACE_MITIGATIONS',
   schedulesFile: 'QUANT_SCHEDULES_FILE',
   logLevel: 'LOG_LEVEL',
 };

@@ -4,9 +4,12 @@
  * entry's hash kept in the action memo and `handle.update` only when it
  * changed), and the operator verbs list / pause / unpause / trigger /
  * backfill. A pause set by hand survives `apply` unless the file says
- * `paused: true|false` for that entry. Every schedule starts its workflow with `Pipeline = 'daily'`,
- * a static summary, an overlap policy and a catch-up window; the scheduled
- * run's ID is `<workflow>-<slot time>` (the server appends the time).
+ * `paused: true|false` for that entry. Every schedule starts its workflow with `Pipeline = 'daily'`
+ * (`'intraday'` for the intraday workflows),
+ * a static summary, an overlap policy and a catch-up window; its cron
+ * expressions are read in the entry's time zone (the spec's `timezone`, UTC
+ * by default); the scheduled run's ID is `<workflow>-<slot time>` (the server
+ * appends the slot time, in UTC).
  */
 import {
   ScheduleAlreadyRunning,
@@ -16,8 +19,8 @@ import {
   type ScheduleUpdateOptions,
 } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
-import { PIPELINE_DAILY, SEARCH_ATTRIBUTES } from '../../workflows/names';
-import { OVERLAP_POLICIES, scheduleHash, type ScheduleEntry } from './config';
+import { PIPELINE_DAILY, PIPELINE_INTRADAY, SEARCH_ATTRIBUTES } from '../../workflows/names';
+import { cronExpressions, OVERLAP_POLICIES, scheduleHash, type ScheduleEntry } from './config';
 
 /** What apply did to one schedule; `kept paused` = nothing to change, and a pause set by hand was kept. */
 export type ApplyOutcome = 'created' | 'updated' | 'unchanged' | 'kept paused';
@@ -38,13 +41,25 @@ const SUMMARIES: Record<string, string> = {
   rebalance: 'WF4 rebalance: target weights, orders, paper trades',
   monitor: 'WF5 monitor: P&L, risk, alerts',
   backtest: 'WF6 backtest: allocation replay against buy-and-hold',
+  intradayData: "intraday data: the session's bars so far, validated and stored",
+  strategySignals: 'strategy signals: one signal cycle of the enabled intraday strategies',
+  portfolioRisk: "portfolio risk: the strategies' book against its limits",
+  endOfDay: "end of day: the strategies' P&L, trades and report of the session",
+};
+
+/** The `Pipeline` a scheduled run starts with, where it is not `daily`: the same value the workflow tags itself with. */
+const PIPELINES: Record<string, string> = {
+  intradayData: PIPELINE_INTRADAY,
+  strategySignals: PIPELINE_INTRADAY,
+  portfolioRisk: PIPELINE_INTRADAY,
+  endOfDay: PIPELINE_INTRADAY,
 };
 
 /** The SDK options of one entry (shared by create and update). */
 export function scheduleOptions(entry: ScheduleEntry, taskQueue: string): ScheduleOptions {
   return {
     scheduleId: entry.id,
-    spec: { cronExpressions: [entry.cron], timezone: 'UTC' },
+    spec: { cronExpressions: cronExpressions(entry), timezone: entry.timeZone },
     action: {
       type: 'startWorkflow',
       workflowType: entry.workflow,
@@ -52,8 +67,8 @@ export function scheduleOptions(entry: ScheduleEntry, taskQueue: string): Schedu
       taskQueue,
       args: [entry.input],
       memo: { scheduleId: entry.id, scheduleHash: scheduleHash(entry, taskQueue) },
-      typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINE_DAILY }],
-      staticSummary: `${SUMMARIES[entry.workflow] ?? entry.workflow} (schedule ${entry.id}, ${entry.cron} UTC)`,
+      typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.Pipeline, value: PIPELINES[entry.workflow] ?? PIPELINE_DAILY }],
+      staticSummary: `${SUMMARIES[entry.workflow] ?? entry.workflow} (schedule ${entry.id}, ${cronExpressions(entry).join(' and ')} ${entry.timeZone})`,
     },
     policies: { overlap: OVERLAP_POLICIES[entry.overlap], catchupWindow: entry.catchupWindow as Duration },
     state: {
@@ -69,7 +84,7 @@ export function scheduleOptions(entry: ScheduleEntry, taskQueue: string): Schedu
  * entry says `paused`; otherwise the server's (an operator's) is kept.
  *
  * @example
- *   await applySchedule(client, { id: 'daily-screen', workflow: 'screen', cron: '0 7 * * 1-5', ... }, 'quant-workflows')
+ *   await applySchedule(client, { id: 'daily-screen', workflow: 'screen', cron: '0 7 * * 1-5', timeZone: 'UTC', ... }, 'quant-workflows')
  *   // { id: 'daily-screen', outcome: 'kept paused', paused: true, detail: 'kept the pause set by hand (maintenance)' }
  */
 export async function applySchedule(client: Client, entry: ScheduleEntry, taskQueue: string): Promise<ApplyResult> {

@@ -26,6 +26,8 @@ import { createOutageWindowInterceptor } from './outage-window';
 import { createLivenessHeartbeatInterceptor } from './liveness-heartbeat';
 import { buildDailyDeps, buildMonitorBacktestDeps } from './daily-deps';
 import { buildTradingDeps } from './trading-deps';
+import { buildStrategiesDeps } from './strategies-deps';
+import type { PaperBroker } from '../adapters/broker/paper';
 import { shutdownTimings } from './shutdown';
 import { createPortfolioRepo } from '../adapters/postgres/portfolio-repo';
 import { analysisParameters } from '../domain/symbol-analysis';
@@ -61,6 +63,8 @@ export interface BuildWorkerOptions {
   beforeRebalanceCommit?: (date: string) => Promise<void>;
   /** Extra Worker options (tests shorten shutdown). */
   overrides?: Partial<WorkerOptions>;
+  /** Wrap the strategies' paper venue (tests: a venue that refuses one symbol, to exercise a pair's unwind). */
+  wrapDeskBroker?: (broker: PaperBroker) => PaperBroker;
 }
 
 /** workflows/index.ts from source, index.js from dist; probed because test runners' require.resolve skips .ts. */
@@ -85,6 +89,7 @@ export async function buildWorker(opts: BuildWorkerOptions): Promise<WorkerHandl
     ...daily.deps,
     ...buildMonitorBacktestDeps(config, db),
     ...trading.deps,
+    ...buildStrategiesDeps(config, db, opts.wrapDeskBroker),
     store,
     repo: createFanoutRepo(db),
     marketDataRepo: createMarketDataRepo(db),

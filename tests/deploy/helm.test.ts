@@ -12,6 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HELM, resolveGoTool } from '../../src/stack/go-tools';
 import { parseManifests, strictCheckManifests, validateManifest, type K8sObject } from './k8s-schemas';
+import { parseSchedules } from '../../src/schedules/config';
 
 const root = join(__dirname, '..', '..');
 const chart = join(root, 'helm', 'quant-workflows');
@@ -168,9 +169,12 @@ describe.each(Object.entries(profiles))('helm template (%s profile)', (profile, 
     expect(job.spec.template.spec.restartPolicy).toBe('Never');
   });
 
-  it('renders the schedules file: the six daily pipeline steps and the three of the model pipeline in prod, none in dev', () => {
-    const file = parseYaml(find(objects, 'ConfigMap', '-schedules').data!['schedules.yaml']) as {
-      schedules: Array<{ id: string; workflow: string; cron: string }>;
+  it('renders the schedules file: the six daily pipeline steps, the three of the model pipeline and the four intraday ones in prod, none in dev', () => {
+    const text = find(objects, 'ConfigMap', '-schedules').data!['schedules.yaml'];
+    // What `quant cluster init` reads: the rendered file passes the schedules schema (time zones included).
+    expect(parseSchedules(text, 'schedules.yaml').length).toBe(profile === 'dev' ? 0 : 13);
+    const file = parseYaml(text) as {
+      schedules: Array<{ id: string; workflow: string; cron: string | string[]; timeZone?: string }>;
     };
     if (profile === 'dev') {
       expect(file.schedules).toEqual([]);
@@ -186,8 +190,13 @@ describe.each(Object.entries(profiles))('helm template (%s profile)', (profile, 
       'features',
       'models',
       'performance',
+      'intradayData',
+      'strategySignals',
+      'portfolioRisk',
+      'endOfDay',
     ]);
-    expect(file.schedules.map((s) => s.cron.split(' ').slice(0, 2).join(' '))).toEqual([
+    const minuteHour = (cron: string) => cron.split(' ').slice(0, 2).join(' ');
+    expect(file.schedules.map((s) => (typeof s.cron === 'string' ? minuteHour(s.cron) : s.cron.map(minuteHour)))).toEqual([
       '0 6',
       '0 7',
       '0 8',
@@ -197,8 +206,13 @@ describe.each(Object.entries(profiles))('helm template (%s profile)', (profile, 
       '0 7',
       '30 8',
       '0 18',
+      ['*/15 9-15', '0 16'],
+      ['*/5 9-15', '0 16'],
+      '0 9-16',
+      '0 17',
     ]);
-    expect(new Set(file.schedules.map((s) => s.id)).size).toBe(9);
+    expect(file.schedules.map((s) => s.timeZone ?? 'UTC')).toEqual([...Array(9).fill('UTC'), ...Array(4).fill('America/New_York')]);
+    expect(new Set(file.schedules.map((s) => s.id)).size).toBe(13);
   });
 
   it('isolates the pods: no service-account token, a NetworkPolicy for ingress and egress', () => {

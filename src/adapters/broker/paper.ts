@@ -72,6 +72,12 @@ export interface PaperBrokerOptions {
   feed: PriceFeed;
   /** The account's name; its rows are kept under it. Default 'default'. */
   account?: string;
+  /**
+   * The venue's name in the service's own tables (trading_orders.broker, broker_positions): default
+   * 'paper'. A second book on its own account (the strategies' replays) takes its own name, so the
+   * API's reconciliation of 'paper' never meets orders it did not place.
+   */
+  name?: string;
   /** Cash of the account when it is first created (an existing account keeps its own). */
   startingCash: number;
   spreadBps: number;
@@ -457,7 +463,7 @@ export async function createPaperBroker(options: PaperBrokerOptions): Promise<Pa
   }
 
   const broker: PaperBroker = {
-    name: 'paper',
+    name: options.name ?? 'paper',
     reload,
     submitOrder(req) {
       if (closed) return Promise.reject(new BrokerError('VenueClosed', `paper venue ${account} is closed`, false));

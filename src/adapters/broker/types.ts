@@ -100,7 +100,8 @@ export interface ListOrdersFilter {
 }
 
 export interface Broker {
-  readonly name: 'paper' | 'alpaca';
+  /** The book's name in trading_orders.broker and broker_positions: 'paper', 'alpaca', or a second paper book's own name. */
+  readonly name: string;
   /** Idempotent on `clientOrderId`: a repeat returns the existing order. */
   submitOrder(request: OrderRequest): Promise<BrokerOrder>;
   /** Cancel an open order (and its open legs). Cancelling a final order is a BrokerError with `type` 'OrderNotCancelable'. */

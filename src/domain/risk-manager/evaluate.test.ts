@@ -116,8 +116,16 @@ describe('evaluateSignal', () => {
   it('uses the strategy stop override; a SELL stop sits above the price', () => {
     const d = evaluateSignal(buy(), { ...strategy, stopLossPct: 0.05 }, limits, state());
     expect(d.kind === 'order' && d.stopLoss).toBe(95);
-    const s = evaluateSignal(sell({ quantity: 10 }), strategy, limits, state({ held: [{ symbol: 'AAPL', qty: 10, price: 100 }] }));
+    // A SELL that opens a short: its stop is 2 % (the default) above the price of 100.
+    const s = evaluateSignal(sell({ quantity: 10 }), strategy, { ...limits, allowShortSelling: true }, state());
     expect(s.kind === 'order' && s.stopLoss).toBe(102);
+  });
+
+  it('an order that only reduces a position carries no stop (a stop on it would open the opposite side)', () => {
+    const s = evaluateSignal(sell({ quantity: 10 }), strategy, limits, state({ held: [{ symbol: 'AAPL', qty: 10, price: 100 }] }));
+    expect(s).toMatchObject({ kind: 'order', side: 'sell', qty: 10, stopLoss: null });
+    const partial = evaluateSignal(sell({ quantity: 4 }), strategy, limits, state({ held: [{ symbol: 'AAPL', qty: 10, price: 100 }] }));
+    expect(partial).toMatchObject({ kind: 'order', qty: 4, stopLoss: null });
   });
 
   it('strategy_disabled rejects even a HOLD; HOLD is accepted without an order otherwise, even when halted', () => {

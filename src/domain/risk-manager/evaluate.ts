@@ -174,7 +174,7 @@ export function evaluateSignal(signal: RiskSignal, strategy: StrategyRisk, limit
   };
 
   const opening = openingQty(held, after);
-  if (opening === 0) return decision;
+  if (opening === 0) return { ...decision, stopLoss: signal.stopLoss ?? null };
 
   const cost = opening * price;
   if (cost > state.buyingPower) {

@@ -120,8 +120,12 @@ export interface OrderDecision {
   limitPrice?: number;
   /** The price the checks used (the limit price, else the last price). */
   price: number;
-  /** Always set: the signal's stop, else the default distance from the price. */
-  stopLoss: number;
+  /**
+   * The stop the order's bracket carries: the signal's, else the default distance from the price. Null for
+   * an order that only reduces a position: a stop on a closing order would, when triggered, open the
+   * opposite position, and the position it closes needs none.
+   */
+  stopLoss: number | null;
   takeProfit?: number;
 }
 

@@ -1,0 +1,3 @@
+export * from './book';
+export * from './day-summary';
+export * from './risk-check';
