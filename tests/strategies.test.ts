@@ -25,7 +25,7 @@ import type { PaperBroker } from '../src/adapters/broker/paper';
 import type { Db } from '../src/adapters/postgres/pool';
 import { buildWorker } from '../src/worker/worker';
 import type { Config } from '../src/config/schema';
-import { tradingDay } from '../workflows';
+import { endOfDay, portfolioRisk, tradingDay } from '../workflows';
 import { workflowIds } from '../workflows/names';
 
 const DATE = '2025-03-14';
@@ -232,6 +232,57 @@ describe('quant run strategies --at', () => {
       expect(steps.filter((s) => s === 'runCycleStrategy').length).toBe(strategies);
       expect(steps.at(-1)).toBe('executeCycleSignals');
       recordHistory(id, 'strategySignals');
+    });
+  });
+});
+
+describe('portfolioRisk and endOfDay on a book', () => {
+  it('checks the book at an instant (stored, reported), skips outside the session, and closes the day consistently', async () => {
+    const config = testConfig();
+    await withWorker(config, async () => {
+      const day = await replay(config, 'close');
+      const book = { kind: 'replay' as const, tag: 'close' };
+      const checkId = uniqueName(workflowIds.portfolioRisk('replay', '20250314T1900Z'));
+      const r = await client.workflow.execute(portfolioRisk, {
+        taskQueue: config.temporal.taskQueue,
+        workflowId: checkId,
+        args: [{ at: '2025-03-14T15:00:00-04:00', book }],
+      });
+      expect(r.skipped).toBeNull();
+      expect(r.check?.book).toBe(day.replay.book);
+      const row = await db.query(`SELECT critical, report_key FROM book_risk_checks WHERE book = $1 AND checked_at = $2`, [
+        day.replay.book,
+        new Date('2025-03-14T19:00:00Z'),
+      ]);
+      expect(row.rows[0].report_key).toBe(r.check?.reportKey);
+      recordHistory(checkId, 'portfolioRisk');
+
+      const early = await client.workflow.execute(portfolioRisk, {
+        taskQueue: config.temporal.taskQueue,
+        workflowId: uniqueName('portfolio-risk-early'),
+        args: [{ at: '2025-03-14T09:00:00-04:00', book }],
+      });
+      expect(early.skipped).toContain('before the first bar closes');
+
+      const eodId = uniqueName(workflowIds.endOfDay('replay', DATE));
+      const eod = await client.workflow.execute(endOfDay, {
+        taskQueue: config.temporal.taskQueue,
+        workflowId: eodId,
+        args: [{ date: DATE, book }],
+      });
+      const stored = await db.query(
+        `SELECT strategy, pnl FROM strategy_day_results WHERE book = $1 AND session_date = $2 ORDER BY strategy`,
+        [day.replay.book, DATE],
+      );
+      const total = stored.rows.find((x) => x.strategy === '*');
+      expect(total.pnl).toBeCloseTo(eod.day!.pnl, 6);
+      // The total is the sum of the strategies' P&L (attribution adds up).
+      const parts = stored.rows.filter((x) => x.strategy !== '*').reduce((s, x) => s + x.pnl, 0);
+      expect(parts).toBeCloseTo(total.pnl, 6);
+      // A re-run of the day's close gives the same numbers (one row per strategy, replaced).
+      expect(eod.day!.pnl).toBeCloseTo(day.endOfDay.day!.pnl, 6);
+      recordHistory(eodId, 'endOfDay');
+      recordHistory(workflowIds.intradayData(DATE, 'close'), 'intradayData');
     });
   });
 });
