@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, type ApplicationFailure } from '@temporalio/client';
 import { testConfig, testDb, uniqueName, useTestStack } from './helpers';
 import { createSyntheticIntradayProvider } from '../src/adapters/intraday/synthetic';
 import { INTRADAY_SYMBOLS } from '../src/adapters/intraday/universe';

@@ -18,14 +18,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { Client } from '@temporalio/client';
+import { WorkflowFailedError, type ApplicationFailure, type Client } from '@temporalio/client';
 import { historySteps, recordHistory, runQuant, stackEnv, testClient, testConfig, testDb, testEnv, uniqueName } from './helpers';
 import { BrokerError } from '../src/adapters/broker/types';
 import type { PaperBroker } from '../src/adapters/broker/paper';
 import type { Db } from '../src/adapters/postgres/pool';
 import { buildWorker } from '../src/worker/worker';
 import type { Config } from '../src/config/schema';
-import { endOfDay, portfolioRisk, tradingDay } from '../workflows';
+import { endOfDay, portfolioRisk, strategySignals, tradingDay } from '../workflows';
 import { workflowIds } from '../workflows/names';
 
 const DATE = '2025-03-14';
@@ -283,6 +283,27 @@ describe('portfolioRisk and endOfDay on a book', () => {
       expect(eod.day!.pnl).toBeCloseTo(day.endOfDay.day!.pnl, 6);
       recordHistory(eodId, 'endOfDay');
       recordHistory(workflowIds.intradayData(DATE, 'close'), 'intradayData');
+    });
+  });
+});
+
+describe('the live book', () => {
+  it('refuses a cycle at an instant that is not now, naming the setting, without retrying', async () => {
+    const config = testConfig();
+    await withWorker(config, async () => {
+      const err = await client.workflow
+        .execute(strategySignals, {
+          taskQueue: config.temporal.taskQueue,
+          workflowId: uniqueName('strategy-signals-live-past'),
+          args: [{ at: '2025-03-14T14:35:00-04:00', book: { kind: 'live' } }],
+        })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      const cause = (err as WorkflowFailedError).cause?.cause as ApplicationFailure;
+      expect(cause.type).toBe('LiveInstantNotNow');
+      expect(cause.nonRetryable).toBe(true);
+      expect(cause.message).toContain('API_MAX_SIGNAL_AGE_SECONDS');
+      expect((await db.query(`SELECT count(*)::int AS n FROM trading_orders WHERE broker = 'paper:strategies'`)).rows[0].n).toBe(0);
     });
   });
 });

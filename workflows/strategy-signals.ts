@@ -15,6 +15,7 @@ import type { BookRef } from '../activities/strategies';
 import type { CycleOutcome } from '../activities/strategies/book-steps';
 import { newYorkClock } from '../src/domain/intraday-bars';
 import { cycleSkipReason } from '../src/domain/intraday-window';
+import { replayBook } from '../src/domain/strategy-book/books';
 import { SHORT_ACTIVITY } from './activity-options';
 import { strategySignalsInputSchema } from './inputs';
 import { PIPELINE_INTRADAY } from './names';
@@ -42,7 +43,7 @@ export async function strategySignals(input: StrategySignalsInput = {}): Promise
   const at = i.at ? Date.parse(i.at) : Math.floor(workflowInfo().runStartTime.getTime() / CYCLE_MS) * CYCLE_MS;
   const date = newYorkClock(at).date;
   const book: BookRef = i.book?.kind === 'replay' ? { kind: 'replay', date, ...(i.book.tag ? { tag: i.book.tag } : {}) } : { kind: 'live' };
-  const bookName = book.kind === 'live' ? 'live' : `replay:${date}${book.tag ? `:${book.tag}` : ''}`;
+  const bookName = book.kind === 'live' ? 'live' : replayBook(date, book.tag).name;
   tagRun({ pipeline: PIPELINE_INTRADAY, runDate: date });
   const iso = new Date(at).toISOString();
   const skipped = cycleSkipReason(at, '5m');

@@ -12,7 +12,8 @@ import { createIntradayRepo } from '../../src/adapters/postgres/intraday-repo';
 import { intradayUniverse } from '../../src/adapters/intraday/universe';
 import { layout } from '../../src/adapters/layout';
 import { writeIntradayParquet } from '../../src/adapters/intraday/parquet';
-import { liveBook, replayBook, type DeskBook, type DeskReportLine } from '../../src/api/strategy-desk';
+import type { DeskReportLine } from '../../src/api/strategy-desk';
+import { liveBook, replayBook, type DeskBook } from '../../src/domain/strategy-book/books';
 import { QuantError } from '../../src/domain/errors';
 import { sessionBarStarts } from '../../src/domain/intraday-bars';
 import { validateIntradayBars } from '../../src/domain/intraday-validation';
@@ -37,6 +38,16 @@ export class NoSessionError extends QuantError {
   constructor(message: string) {
     super(message);
     this.name = 'NoSessionError';
+  }
+}
+
+/** A live-book cycle or check at an instant that is not now: not retryable. */
+export class LiveInstantError extends QuantError {
+  readonly type = 'LiveInstantNotNow';
+  readonly retryable = false;
+  constructor(message: string) {
+    super(message);
+    this.name = 'LiveInstantError';
   }
 }
 
@@ -147,13 +158,28 @@ export function createStrategiesActivities(deps: StrategiesDeps) {
   const cfg = deps.appConfig.strategies;
   const bars = createIntradayRepo(deps.tradingDb);
 
-  const bookOf = (ref: BookRef): DeskBook => (ref.kind === 'live' ? liveBook(deps.appConfig) : replayBook(ref.date, ref.tag));
+  const bookOf = (ref: BookRef): DeskBook =>
+    ref.kind === 'live' ? liveBook(deps.appConfig.strategies.account) : replayBook(ref.date, ref.tag);
+
+  /**
+   * The live book trades the present only: its venue has seen today's prices, and marking it with a past
+   * bar would trigger its resting orders at the prices of the past (a past instant is replayed instead).
+   */
+  function checkLiveInstant(ref: BookRef, at: number): void {
+    const limitMs = deps.appConfig.api.maxSignalAgeSeconds * 1000;
+    if (ref.kind === 'live' && Math.abs(Date.now() - at) > limitMs)
+      throw new LiveInstantError(
+        `the live book trades the present only: ${new Date(at).toISOString()} is ${Math.round(Math.abs(Date.now() - at) / 1000)} s from now, ` +
+          `beyond API_MAX_SIGNAL_AGE_SECONDS (${limitMs / 1000}); replay that instant on its day's book instead`,
+      );
+  }
 
   function checkSession(date: string): void {
     if (!isTradingDay(date)) throw new NoSessionError(`${date} is not an NYSE trading day: no intraday session to trade`);
   }
 
   async function openDeskAt(ref: BookRef, at: number) {
+    checkLiveInstant(ref, at);
     const date = sessionDateOf(at);
     const { window } = await steps.dayWindow(date, at);
     const prices = lastCloses(window, at);

@@ -26,6 +26,7 @@ import type { Config } from '../config/schema';
 import { errorMessage } from '../domain/errors';
 import { evaluateSignal, type RiskLimits } from '../domain/risk-manager';
 import type { CycleSignal } from '../domain/strategies/cycle';
+import type { DeskBook } from '../domain/strategy-book/books';
 import { openExecutionCore, riskLimitsFromConfig, type ExecutionCore } from './core';
 import type { ExecutionResult } from './executor';
 import { createFeedQuoteSource } from './quotes';
@@ -56,15 +57,6 @@ export interface DeskReportLine {
   group: string | null;
 }
 
-export interface DeskBook {
-  /** The venue name in trading_orders.broker (`paper:strategies`, `replay:2025-03-14`). */
-  name: string;
-  /** The paper venue's account. */
-  account: string;
-  /** Live: the halt flag in Postgres; replay: a halt of this desk only. */
-  halt: 'database' | 'own';
-}
-
 export interface StrategyDeskOptions {
   config: Config;
   db: Db;
@@ -90,17 +82,6 @@ export interface StrategyDesk {
   /** Halt this book: the database flag for a live book, the desk's own for a replay. */
   halt(reason: string): Promise<void>;
   close(): Promise<void>;
-}
-
-/** The strategies' live book: their own paper account under STRATEGIES_PAPER_ACCOUNT. */
-export function liveBook(config: Config): DeskBook {
-  return { name: `paper:${config.strategies.account}`, account: config.strategies.account, halt: 'database' };
-}
-
-/** A replayed day's book: its own paper account (a tag tells two replays of one day apart). */
-export function replayBook(date: string, tag?: string): DeskBook {
-  const name = tag ? `replay:${date}:${tag}` : `replay:${date}`;
-  return { name, account: name, halt: 'own' };
 }
 
 export function strategyRiskLimits(config: Config): RiskLimits {

@@ -434,7 +434,7 @@ export function buildProgram(
     'quant run strategies --at 2025-03-14T14:35:00-04:00',
   )
     .requiredOption('--at <ISO time>', 'the cycle instant with its offset, e.g. 2025-03-14T14:35:00-04:00')
-    .option('--live', 'place on the live strategies book even for an instant far from now (refused as stale there)')
+    .option('--live', 'use the live strategies book (refused for an instant more than API_MAX_SIGNAL_AGE_SECONDS from now)')
     .option('--strategies <a,b>', 'only these strategies', listArg)
     .addOption(workerOption())
     .addOption(outputOption());
