@@ -60,6 +60,8 @@ export interface ExecutionCore {
   events: EventHub;
   executor: Executor;
   metrics: QuantMetrics;
+  /** The reconciliation the core ran before anything read the book. */
+  reconciledOnOpen: ReconcileResult;
   /** Resolves when every trade update received so far is booked (ends the booking window early). */
   bookingsSettled(): Promise<void>;
   log: (record: Record<string, unknown>) => void;
@@ -309,6 +311,7 @@ export async function openExecutionCore(o: ExecutionCoreOptions): Promise<Execut
     events,
     executor,
     metrics,
+    reconciledOnOpen: started,
     log,
     onError,
     bookingsSettled: () => {

@@ -108,6 +108,9 @@ export const strategySchema = z.object({
   max_position_size: z.number(),
   stop_loss_pct: z.number().nullable(),
   max_single_position: z.number().nullable(),
+  protective_stops: z
+    .boolean()
+    .describe('Opening orders get the default protective stop (false: the strategy manages its exits, e.g. a pair)'),
   updated_at: z.string(),
 });
 
@@ -118,6 +121,7 @@ export const strategyPatchSchema = z
     max_position_size: z.number().finite().positive().optional(),
     stop_loss_pct: z.number().gt(0).lt(1).nullable().optional(),
     max_single_position: z.number().gt(0).max(1).nullable().optional(),
+    protective_stops: z.boolean().optional(),
     kind: z
       .string()
       .min(1)

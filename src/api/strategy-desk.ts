@@ -112,6 +112,8 @@ export async function openStrategyDesk(o: StrategyDeskOptions): Promise<Strategy
       clock,
       limits,
       timers: false,
+      // A replay's book halts itself: its reconciliation must not write the service's trading halt.
+      ...(o.book.halt === 'own' ? { reconcile: { haltScope: 'caller' as const } } : {}),
       log: o.log ?? (() => undefined),
     });
   } catch (err) {
@@ -119,7 +121,12 @@ export async function openStrategyDesk(o: StrategyDeskOptions): Promise<Strategy
     await feed.close();
     throw err;
   }
-  if (o.book.halt === 'own') core.cache.setHalt(false, null);
+  // A replay's book ignores the service's halt flag, and halts (fail closed) only on what its own
+  // reconciliation could not explain.
+  if (o.book.halt === 'own') {
+    const r = core.reconciledOnOpen;
+    core.cache.setHalt(r.outcome === 'halted', r.outcome === 'halted' ? r.haltReason : null);
+  }
 
   const body = (s: CycleSignal, override?: Partial<CycleSignal>) => {
     const x = { ...s, ...override };

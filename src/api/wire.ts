@@ -43,6 +43,7 @@ export const strategyToWire = (s: StrategyRow) => ({
   max_position_size: s.maxPositionSize,
   stop_loss_pct: s.stopLossPct,
   max_single_position: s.maxSinglePosition,
+  protective_stops: s.protectiveStops !== false,
   updated_at: s.updatedAt,
 });
 
@@ -53,6 +54,7 @@ export const strategyPatchFromWire = (b: StrategyPatchBody): StrategyPatch => ({
   maxPositionSize: b.max_position_size,
   stopLossPct: b.stop_loss_pct,
   maxSinglePosition: b.max_single_position,
+  protectiveStops: b.protective_stops,
   kind: b.kind,
   params: b.params,
 });

@@ -30,7 +30,7 @@ export interface StrategyRow extends StrategyRisk {
 }
 
 export type StrategyPatch = Partial<
-  Pick<StrategyRisk, 'enabled' | 'confidenceThreshold' | 'maxPositionSize' | 'stopLossPct' | 'maxSinglePosition'>
+  Pick<StrategyRisk, 'enabled' | 'confidenceThreshold' | 'maxPositionSize' | 'stopLossPct' | 'maxSinglePosition' | 'protectiveStops'>
 > & {
   /** A new kind (null: external). The params, merged as below, must parse for it. */
   kind?: string | null;
@@ -45,7 +45,8 @@ export type StrategyPatch = Partial<
 /** A new strategy: the risk settings, and optionally its kind and (partial) params. */
 export type NewStrategy = StrategyRisk & { kind?: string | null; params?: StrategyParams };
 
-const COLUMNS = 'name, kind, params, enabled, confidence_threshold, max_position_size, stop_loss_pct, max_single_position, updated_at';
+const COLUMNS =
+  'name, kind, params, enabled, confidence_threshold, max_position_size, stop_loss_pct, max_single_position, protective_stops, updated_at';
 const fromRow = (x: Record<string, any>): StrategyRow => ({
   name: x.name,
   kind: x.kind ?? null,
@@ -55,6 +56,7 @@ const fromRow = (x: Record<string, any>): StrategyRow => ({
   maxPositionSize: x.max_position_size,
   stopLossPct: x.stop_loss_pct,
   maxSinglePosition: x.max_single_position,
+  protectiveStops: x.protective_stops,
   updatedAt: new Date(x.updated_at).toISOString(),
 });
 
@@ -66,6 +68,7 @@ const PATCH_COLUMNS: Record<Exclude<keyof StrategyPatch, 'params'>, string> = {
   maxPositionSize: 'max_position_size',
   stopLossPct: 'stop_loss_pct',
   maxSinglePosition: 'max_single_position',
+  protectiveStops: 'protective_stops',
 };
 
 /**
@@ -157,12 +160,23 @@ export function createStrategyRepo(db: Db) {
       const params = s.params ?? {};
       checkStrategyConfig(s.name, kind, params);
       const r = await db.query(
-        `INSERT INTO strategy_config (name, kind, params, enabled, confidence_threshold, max_position_size, stop_loss_pct, max_single_position)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO strategy_config (name, kind, params, enabled, confidence_threshold, max_position_size, stop_loss_pct, max_single_position,
+           protective_stops)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (name) DO UPDATE SET kind = $2, params = $3, enabled = $4, confidence_threshold = $5, max_position_size = $6,
-           stop_loss_pct = $7, max_single_position = $8, updated_at = now()
+           stop_loss_pct = $7, max_single_position = $8, protective_stops = $9, updated_at = now()
          RETURNING ${COLUMNS}`,
-        [s.name, kind, JSON.stringify(params), s.enabled, s.confidenceThreshold, s.maxPositionSize, s.stopLossPct, s.maxSinglePosition],
+        [
+          s.name,
+          kind,
+          JSON.stringify(params),
+          s.enabled,
+          s.confidenceThreshold,
+          s.maxPositionSize,
+          s.stopLossPct,
+          s.maxSinglePosition,
+          s.protectiveStops !== false,
+        ],
       );
       return fromRow(r.rows[0]);
     },

@@ -254,6 +254,23 @@ describe.each([
     expect((await db.query(`SELECT count(*)::int AS n FROM broker_positions`)).rows[0].n).toBe(0);
   });
 
+  it("with haltScope 'caller' reports the halt and books the explainable part, but leaves the service's halt flag alone", async () => {
+    venue.setPrice('AAPL', 100);
+    venue.setPrice('MSFT', 300);
+    const ours = market('AAPL', 3);
+    const placed = await venue.broker.submitOrder(ours);
+    const id = await recordOrder(db, venue.broker.name, ours, placed.id);
+    const stranger = await venue.broker.submitOrder(market('MSFT', 1, { clientOrderId: testClientOrderId('manual') }));
+    await waitForStatus(venue.broker, placed.id, 'filled');
+    await waitForStatus(venue.broker, stranger.id, 'filled');
+
+    const r = await reconcileOnce({ ...deps, haltScope: 'caller' });
+    expect(r.outcome).toBe('halted');
+    expect(r.haltReason).toContain(`broker order ${stranger.id}`);
+    expect(await tradingState(db)).toEqual({ halted: false, halt_reason: null });
+    expect((await fillsOf(db, id)).map((f) => f.qty)).toEqual([3]);
+  });
+
   it('halts on an order of ours the venue never received, once the grace period is over', async () => {
     const req = market('NVDA', 4);
     await recordOrder(db, venue.broker.name, req, null);

@@ -44,6 +44,11 @@ export interface ReconcilerDeps {
   listLimit?: number;
   /** Where a new halt is also sent (ALERT_WEBHOOK_URL); the critical log line is written either way. */
   alerts?: Notifier;
+  /**
+   * Whether a halt is the service's trading halt (trading_state, default) or only reported to the caller,
+   * which halts its own book: a replayed day's book must neither stop nor be stopped by the live one.
+   */
+  haltScope?: 'trading_state' | 'caller';
 }
 
 export interface ReconcileResult {
@@ -87,7 +92,7 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
   }
   const { decision, positions, at } = read;
   const wasHalted = (await store.tradingState()).halted;
-  if (decision.outcome !== 'in_sync') await store.apply(deps.broker.name, decision, positions);
+  if (decision.outcome !== 'in_sync') await store.apply(deps.broker.name, decision, positions, deps.haltScope !== 'caller');
 
   const result: ReconcileResult = {
     outcome: decision.outcome === 'halt' ? 'halted' : decision.outcome === 'book' ? 'booked' : 'in_sync',

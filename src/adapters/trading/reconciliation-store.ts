@@ -109,7 +109,12 @@ export function createReconciliationStore(db: Db) {
      * first reason). Throws ReconcileConflictError, writing nothing, when an
      * order no longer has the state the decision was made from.
      */
-    async apply(broker: string, decision: ReconciliationDecision, venuePositions: readonly VenuePositionRow[]): Promise<void> {
+    async apply(
+      broker: string,
+      decision: ReconciliationDecision,
+      venuePositions: readonly VenuePositionRow[],
+      writeHalt = true,
+    ): Promise<void> {
       await inTransaction(db, async (client) => {
         await applyOrderUpdates(client, decision);
         for (const f of decision.fills) {
@@ -120,6 +125,7 @@ export function createReconciliationStore(db: Db) {
           );
         }
         if (decision.outcome === 'halt') {
+          if (!writeHalt) return;
           await client.query(
             `UPDATE trading_state SET halted = true, halt_reason = CASE WHEN halted THEN halt_reason ELSE $1 END, updated_at = now() WHERE id`,
             [decision.haltReason],

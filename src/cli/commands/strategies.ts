@@ -24,6 +24,7 @@ export const STRATEGY_COLUMN_KEYS = [
   'max_position_size',
   'stop_loss_pct',
   'max_single_position',
+  'protective_stops',
   'kind',
 ] as const;
 

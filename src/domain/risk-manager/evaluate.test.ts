@@ -121,6 +121,14 @@ describe('evaluateSignal', () => {
     expect(s.kind === 'order' && s.stopLoss).toBe(102);
   });
 
+  it('a strategy without protective stops opens without one (a pair manages its exits as a whole)', () => {
+    const d = evaluateSignal(buy(), { ...strategy, protectiveStops: false }, limits, state());
+    expect(d).toMatchObject({ kind: 'order', side: 'buy', stopLoss: null });
+    // A stop the signal gives is kept.
+    const own = evaluateSignal(buy({ stopLoss: 90 }), { ...strategy, protectiveStops: false }, limits, state());
+    expect(own).toMatchObject({ kind: 'order', stopLoss: 90 });
+  });
+
   it('an order that only reduces a position carries no stop (a stop on it would open the opposite side)', () => {
     const s = evaluateSignal(sell({ quantity: 10 }), strategy, limits, state({ held: [{ symbol: 'AAPL', qty: 10, price: 100 }] }));
     expect(s).toMatchObject({ kind: 'order', side: 'sell', qty: 10, stopLoss: null });

@@ -161,7 +161,8 @@ export function evaluateSignal(signal: RiskSignal, strategy: StrategyRisk, limit
   }
 
   const stopPct = strategy.stopLossPct ?? limits.defaultStopLoss;
-  const stopLoss = signal.stopLoss ?? round2(side === 'buy' ? price * (1 - stopPct) : price * (1 + stopPct));
+  const stopLoss =
+    signal.stopLoss ?? (strategy.protectiveStops === false ? null : round2(side === 'buy' ? price * (1 - stopPct) : price * (1 + stopPct)));
   const decision: OrderDecision = {
     kind: 'order',
     side,
@@ -201,7 +202,7 @@ export function evaluateSignal(signal: RiskSignal, strategy: StrategyRisk, limit
     }
   }
   const book: HeldPosition[] = [...state.positions.values()].filter((p) => p.symbol !== signal.symbol);
-  book.push({ symbol: signal.symbol, qty: after, price, stopPrice: stopLoss });
+  book.push({ symbol: signal.symbol, qty: after, price, ...(stopLoss !== null ? { stopPrice: stopLoss } : {}) });
   const risk = portfolioRisk(book, limits.defaultStopLoss, state.equity);
   if (risk > limits.maxPortfolioRisk) {
     return reject(

@@ -33,6 +33,12 @@ export interface StrategyRisk {
   maxPositionSize: number;
   stopLossPct: number | null;
   maxSinglePosition: number | null;
+  /**
+   * Whether an opening order without a stop of its own gets the default protective stop (a bracket leg at
+   * the venue). Default true. False for a strategy whose risk is managed as a whole (a pair trade: its
+   * z-score stop closes both legs; a venue stop on one leg would leave the other unhedged).
+   */
+  protectiveStops?: boolean;
 }
 
 /** Global limits (the `api.risk` config block); fractions of equity unless said otherwise. */
