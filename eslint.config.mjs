@@ -5,6 +5,7 @@
 //   src/domain -> src/domain only (and no Node builtins, no packages)
 //   activities -X-> workflows;  src/adapters -X-> activities, workflows;
 //   src/cli -X-> activities;     src/worker -X-> src/stack;  src/api -X-> workflows, activities
+//   src/dashboard (browser code) -> preact and src/dashboard only: it talks to the service over HTTP and /ws
 // plus, everywhere: no floating promises, and `import type` for imports used only as types.
 // A rule here is never silenced to get green: move the code to its room instead.
 import tseslint from 'typescript-eslint';
@@ -31,7 +32,7 @@ export default tseslint.config(
     ],
   },
   {
-    files: ['**/*.ts', '**/*.mts'],
+    files: ['**/*.ts', '**/*.mts', '**/*.tsx'],
     extends: [tseslint.configs.base],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
@@ -149,6 +150,27 @@ export default tseslint.config(
         'error',
         {
           patterns: [ban(into('stack'), 'the production worker never carries the embedded dev stack: it reads its endpoints from config')],
+        },
+      ],
+    },
+  },
+  {
+    // The dashboard runs in the browser: no Node builtins, no server code; all it knows of the service is HTTP.
+    files: ['src/dashboard/**/*.ts', 'src/dashboard/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ban(
+              '^(?!(preact|preact/hooks)$)(?!\\./)',
+              'the dashboard imports only preact and its own files (browser code: no Node builtins, no server packages)',
+            ),
+            ban(
+              into('(adapters|api|cli|config|stack|worker|reports|schedules|domain|activities|workflows)'),
+              'the dashboard is browser code: it talks to the service over HTTP and /ws, never imports server code',
+            ),
+          ],
         },
       ],
     },

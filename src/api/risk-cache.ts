@@ -4,7 +4,9 @@
  * strategy settings and the halt flag. It is kept current three ways:
  * - a full reload every `refreshMs` (and on demand), which also picks up
  *   changes other processes made (a PATCH on another replica, the risk
- *   workflow setting the halt flag, the correlation workflow);
+ *   workflow setting the halt flag, the correlation workflow); a strategy this
+ *   process changed while a reload was reading keeps its new settings (the
+ *   reload read the old row), so a PATCH is effective on the very next signal;
  * - a reload of account and positions after each trade update of the broker;
  * - the orders this process has just placed, counted as pending exposure
  *   until the reload that follows their final status, so a burst of signals
@@ -107,7 +109,12 @@ export function createRiskCache(o: RiskCacheOptions): RiskCache {
   };
 
   const refreshBook = coalesce(loadBook);
+  /** Strategies this process changed (PATCH), by name -> the change's sequence number. */
+  const localWrites = new Map<string, number>();
+  let writeSeq = 0;
   const refresh = coalesce(async () => {
+    // A PATCH that lands while this reload is reading must not be undone by the older list it reads.
+    const seqAtStart = writeSeq;
     const [, s, c, h] = await Promise.all([
       loadBook(),
       o.strategies.list(),
@@ -115,7 +122,13 @@ export function createRiskCache(o: RiskCacheOptions): RiskCache {
       o.trading.getTradingState(),
       o.quotes.refresh(),
     ]);
-    strategies = new Map(s.map((x) => [x.name, x]));
+    const next = new Map<string, StrategyRisk>(s.map((x) => [x.name, x]));
+    for (const [name, seq] of localWrites) {
+      const mine = strategies.get(name);
+      if (seq > seqAtStart && mine) next.set(name, mine);
+      else localWrites.delete(name);
+    }
+    strategies = next;
     correlations = new Map(c.map((x) => [pairKey(x.symbolA, x.symbolB), x.correlation]));
     halted = h;
     loaded = true;
@@ -125,7 +138,10 @@ export function createRiskCache(o: RiskCacheOptions): RiskCache {
     refresh,
     refreshBook,
     strategy: (name) => strategies.get(name),
-    setStrategy: (s) => strategies.set(s.name, s),
+    setStrategy: (s) => {
+      strategies.set(s.name, s);
+      localWrites.set(s.name, ++writeSeq);
+    },
     price: (symbol) => o.quotes.price(symbol) ?? positions.find((p) => p.symbol === symbol)?.currentPrice,
     account: () => account,
     positions: () => positions,

@@ -5,7 +5,7 @@
  * cache and the repositories. Every refused request answers with the field
  * it is about: `{ error, field, message }`.
  */
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import {
   hasZodFastifySchemaValidationErrors,
@@ -25,6 +25,7 @@ import type { StrategyRepo } from '../adapters/postgres/strategy-repo';
 import { StrategyConfigError } from '../domain/strategies/registry';
 import type { TradingRepo } from '../adapters/postgres/trading-repo';
 import { createAuthHook, upgradeAllowed } from './auth';
+import type { DashboardFile } from './dashboard';
 import type { EventHub } from './events';
 import { BrokerUnavailableError, SignalInputError, type ExecutionResult, type Executor } from './executor';
 import type { RiskCache } from './risk-cache';
@@ -45,6 +46,7 @@ import {
   tradingMetricsSchema,
 } from './schemas';
 import { orderToWire, positionToWire, strategyPatchFromWire, strategyToWire } from './wire';
+import { WS_PROTOCOL, type WsTickets } from './ws-tickets';
 
 export interface ApiServerDeps {
   db: Db;
@@ -57,6 +59,10 @@ export interface ApiServerDeps {
   events: EventHub;
   registry: Registry;
   bodyLimitBytes: number;
+  /** One-time tickets that let a browser open /ws (ws-tickets.ts). */
+  tickets: WsTickets;
+  /** The built dashboard (dashboard.ts); absent: `/` says how to build it. */
+  dashboard?: Map<string, DashboardFile>;
   /**
    * Resolves once the trade updates received so far are booked in trading_orders (they are booked in
    * batches off the hot path): order reads wait for it, so a reader sees at least what an answer said.
@@ -291,6 +297,62 @@ export async function buildApiServer(d: ApiServerDeps): Promise<FastifyInstance>
     reply.type(d.registry.contentType).send(await d.registry.metrics()),
   );
 
+  app.get(
+    '/session',
+    {
+      schema: {
+        summary: "The key's role: how the dashboard checks a key without reading any data",
+        response: { 200: z.object({ role: z.string() }) },
+      },
+    },
+    async (request) => ({ role: request.apiKeyRole ?? 'read' }),
+  );
+
+  app.post(
+    '/ws/ticket',
+    {
+      schema: {
+        summary:
+          'A one-time ticket (30 s) that opens WS /ws from a browser, offered as the subprotocol `ticket.<ticket>` beside `quant.v1`',
+        response: { 200: z.object({ ticket: z.string(), protocol: z.string(), expires_in_ms: z.number() }) },
+      },
+    },
+    async () => {
+      const { ticket, expiresInMs } = d.tickets.issue();
+      return { ticket, protocol: WS_PROTOCOL, expires_in_ms: expiresInMs };
+    },
+  );
+
+  // The dashboard's page and bundle, public (they hold no data). A strict CSP: our own scripts, styles and
+  // connections only, so even an injected string could not load or send anything elsewhere.
+  const sendDashboardFile = (path: string, reply: FastifyReply) => {
+    const file = d.dashboard?.get(path);
+    if (!file) {
+      if (path === '/')
+        return reply
+          .code(503)
+          .type('text/plain; charset=utf-8')
+          .send('The dashboard is not built: run `npm run build:dashboard` (npm ci does it) and restart.');
+      return reply.code(404).send({ error: 'not_found', field: 'file', message: `no asset ${path}` });
+    }
+    return reply
+      .type(file.type)
+      .header('cache-control', path === '/' ? 'no-cache' : 'public, max-age=300')
+      .header('x-content-type-options', 'nosniff')
+      .header(
+        'content-security-policy',
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      )
+      .send(file.body);
+  };
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => sendDashboardFile('/', reply));
+  app.get('/assets/:file', { schema: { hide: true, params: z.object({ file: z.string() }) } }, async (request, reply) =>
+    sendDashboardFile(`/assets/${request.params.file}`, reply),
+  );
+
+  // Browsers ask for it on their own; no icon, and no 401 in the page's console.
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) => reply.code(204).send());
+
   app.get('/healthz', { schema: { summary: 'Liveness' } }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { schema: { summary: 'Readiness: database reachable and risk cache loaded' } }, async (_request, reply) => {
@@ -305,7 +367,7 @@ export async function buildApiServer(d: ApiServerDeps): Promise<FastifyInstance>
   // WebSocket upgrades bypass the routes: authenticated here, then handed to the event hub, whose own process
   // holds the sockets (events.ts says why). The route below documents /ws and answers a plain GET.
   app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    upgradeAllowed(d.apiKeys, req).then(
+    upgradeAllowed(d.apiKeys, req, d.tickets).then(
       (refusal) => {
         if (refusal) refuseUpgrade(socket, refusal);
         else d.events.accept(req, socket, head);
@@ -366,7 +428,7 @@ function docsPage(doc: OpenApiDoc): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(doc.info.title)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}td{padding:.3rem .8rem;border-bottom:1px solid #ddd}</style></head>
 <body><h1>${esc(doc.info.title)}</h1><p>${esc(doc.info.description ?? '')}</p>
-<p>Every route but /healthz, /readyz and these docs needs <code>Authorization: Bearer &lt;key&gt;</code> (<code>quant api keys create</code>).
+<p>Every route but /healthz, /readyz, these docs and the dashboard's page (/ and /assets/) needs <code>Authorization: Bearer &lt;key&gt;</code> (<code>quant api keys create</code>).
 The full OpenAPI document: <a href="/openapi.json">/openapi.json</a>.</p>
 <table>${rows.join('\n')}</table></body></html>`;
 }

@@ -10,7 +10,9 @@ import { createApiKeyRepo } from '../adapters/postgres/api-key-repo';
 import { openExecutionCore, type ExecutionCoreOptions } from './core';
 import type { EventHub } from './events';
 import type { RiskCache } from './risk-cache';
+import { loadDashboard } from './dashboard';
 import { buildApiServer } from './server';
+import { createWsTickets } from './ws-tickets';
 
 export { riskLimitsFromConfig } from './core';
 
@@ -42,6 +44,8 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
     events: core.events,
     registry: core.metrics.registry,
     bodyLimitBytes: o.config.api.bodyLimitBytes,
+    tickets: createWsTickets(),
+    dashboard: await loadDashboard((msg) => core.log({ level: 'info', msg })),
     bookingsSettled: core.bookingsSettled,
     onError: core.onError,
   });
