@@ -32,7 +32,7 @@ import { QuantError } from '../../domain/errors';
 import { aggregateBars } from '../../domain/intraday-bars';
 import { BAR_INTERVAL_MS } from '../../domain/strategies/types';
 import { EmptyImportError, escapedExcerpt } from '../market-data/errors';
-import { decodeCsvText } from '../market-data/file';
+import { decodeCsvText, splitCsvLine } from '../market-data/file';
 import { parquetSchemaInfo, readParquet } from '../parquet';
 import { INTRADAY_BAR_COLUMNS } from './parquet';
 import type { BarInterval, IntradayBar, IntradayFailure, IntradayProvider, IntradayResult } from './types';
@@ -132,29 +132,6 @@ type Cells = Record<(typeof INTRADAY_BAR_COLUMNS)[number], Cell>;
 /** A data row as read: its cells, or why it could not even be split into cells. */
 type RawRow =
   { row: number; line?: number; cells: Cells; problem?: undefined } | { row: number; line?: number; cells?: undefined; problem: string };
-
-/** Split one CSV line (RFC 4180 quotes, no embedded newlines). */
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}
 
 /** Rows (as cells by column) to bars, collecting every problem; throws when there is any. */
 function toBars(label: string, rows: Iterable<RawRow>, interval: BarInterval | undefined): IntradayBar[] {

@@ -22,10 +22,9 @@
  * Symbols are fetched one at a time, `delayMs` apart (Yahoo's informal limit);
  * `baseUrl` serves every Yahoo host from a loopback server in tests.
  */
-import YahooFinance from 'yahoo-finance2';
 import { z } from 'zod';
 import { BAR_INTERVAL_MS } from '../../domain/strategies/types';
-import { YahooHttpError, yahooTransport } from '../market-data/yahoo';
+import { yahooClient } from '../market-data/yahoo';
 import type { BarInterval, IntradayBar, IntradayFailure, IntradayProvider, IntradayResult, IntradaySkipped } from './types';
 
 export interface YahooIntradayOptions {
@@ -59,12 +58,6 @@ export const intradayChartSchema = z.object({
 const DAY_MS = 86_400_000;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function isRetryable(err: unknown): boolean {
-  if (err instanceof YahooHttpError) return true;
-  // undici network failures surface as TypeError('fetch failed').
-  return err instanceof TypeError && /fetch failed/i.test(err.message);
-}
-
 /** Why a symbol failed, as one line that starts with the symbol. */
 function describeFailure(symbol: string, err: unknown): string {
   const msg = (err as Error)?.message ?? String(err);
@@ -89,41 +82,7 @@ class MalformedChart extends Error {}
  */
 export function createYahooIntradayProvider(opts: YahooIntradayOptions = {}): IntradayProvider & { readonly requests: () => number } {
   const delayMs = opts.delayMs ?? 200;
-  const maxRetries = opts.maxRetries ?? 4;
-  const retryBaseMs = opts.retryBaseMs ?? 500;
-  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, dir: () => undefined };
-  const yf = new YahooFinance({
-    suppressNotices: ['yahooSurvey'],
-    validation: { logErrors: false, logOptionsErrors: false },
-    logger: silent,
-  });
-  let requests = 0;
-  const transport = yahooTransport(opts.baseUrl);
-  yf._env.fetch = ((input: string | URL | Request, init?: RequestInit) => {
-    requests++;
-    return transport(input, init);
-  }) as typeof fetch;
-  // The library prints the URL of a failed request with console.error; that line may carry a crumb.
-  const quietly = async <T>(fn: () => Promise<T>): Promise<T> => {
-    const orig = console.error;
-    console.error = () => undefined;
-    try {
-      return await fn();
-    } finally {
-      console.error = orig;
-    }
-  };
-
-  async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await quietly(fn);
-      } catch (err) {
-        if (attempt >= maxRetries || !isRetryable(err)) throw err;
-        await sleep(retryBaseMs * 2 ** attempt);
-      }
-    }
-  }
+  const { yf, requests, withRetry } = yahooClient(opts);
 
   /** One window's bars of one symbol, into `out`; skipped rows counted into `skips`. */
   async function window(symbol: string, from: number, to: number, interval: BarInterval, out: IntradayBar[], skips: Map<string, number>) {
@@ -169,7 +128,7 @@ export function createYahooIntradayProvider(opts: YahooIntradayOptions = {}): In
 
   return {
     name: 'yahoo',
-    requests: () => requests,
+    requests,
 
     async fetchBars(symbols, from, to, interval): Promise<IntradayResult> {
       if (!Object.hasOwn(BAR_INTERVAL_MS, interval)) throw new RangeError(`interval must be 1m, 5m or 15m, got ${String(interval)}`);

@@ -50,7 +50,7 @@ export const fileRowSchema = z.object({
 });
 
 /** Split one CSV line (RFC 4180 quotes, no embedded newlines). */
-function splitCsvLine(line: string): string[] {
+export function splitCsvLine(line: string): string[] {
   const out: string[] = [];
   let cur = '';
   let quoted = false;

@@ -117,12 +117,16 @@ function classify(symbol: string, err: unknown): SymbolFailure {
 }
 
 /**
- * @example
- *   const p = createYahooProvider({ delayMs: 200 });
- *   const { bars, failures } = await p.fetchEod(['AAPL', 'MSFT'], '2024-01-02', '2024-01-31');
+ * One yahoo-finance2 client as both Yahoo providers (daily, intraday) use it: its requests go through
+ * `yahooTransport` (loopback base URL in tests, HTTP errors as YahooHttpError) and are counted; a call
+ * is retried with exponential backoff on HTTP and network errors; the library's own console noise is
+ * silenced (a failed request's line may carry a crumb).
  */
-export function createYahooProvider(opts: YahooProviderOptions = {}): DataProvider & { readonly requests: () => number } {
-  const delayMs = opts.delayMs ?? 200;
+export function yahooClient(opts: { baseUrl?: string; maxRetries?: number; retryBaseMs?: number }): {
+  yf: InstanceType<typeof YahooFinance>;
+  requests: () => number;
+  withRetry: <T>(fn: () => Promise<T>) => Promise<T>;
+} {
   const maxRetries = opts.maxRetries ?? 4;
   const retryBaseMs = opts.retryBaseMs ?? 500;
   const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, dir: () => undefined };
@@ -137,7 +141,6 @@ export function createYahooProvider(opts: YahooProviderOptions = {}): DataProvid
     requests++;
     return transport(input, init);
   }) as typeof fetch;
-  // The library prints the URL of a failed request with console.error; that line may carry a crumb, so it stays quiet here.
   const quietly = async <T>(fn: () => Promise<T>): Promise<T> => {
     const orig = console.error;
     console.error = () => undefined;
@@ -158,6 +161,17 @@ export function createYahooProvider(opts: YahooProviderOptions = {}): DataProvid
       }
     }
   }
+  return { yf, requests: () => requests, withRetry };
+}
+
+/**
+ * @example
+ *   const p = createYahooProvider({ delayMs: 200 });
+ *   const { bars, failures } = await p.fetchEod(['AAPL', 'MSFT'], '2024-01-02', '2024-01-31');
+ */
+export function createYahooProvider(opts: YahooProviderOptions = {}): DataProvider & { readonly requests: () => number } {
+  const delayMs = opts.delayMs ?? 200;
+  const { yf, requests, withRetry } = yahooClient(opts);
 
   async function chart(symbol: string, from: string, to: string) {
     const period1 = Date.parse(`${from}T00:00:00Z`) / 1000;
@@ -181,7 +195,7 @@ export function createYahooProvider(opts: YahooProviderOptions = {}): DataProvid
 
   return {
     name: 'yahoo',
-    requests: () => requests,
+    requests,
 
     async fetchEod(symbols, from, to): Promise<EodResult> {
       const bars: EodBar[] = [];
