@@ -5,7 +5,7 @@
 //   src/domain -> src/domain only (and no Node builtins, no packages)
 //   activities -X-> workflows;  src/adapters -X-> activities, workflows;
 //   src/cli -X-> activities;     src/worker -X-> src/stack;  src/api -X-> workflows, activities
-//   src/dashboard (browser code) -> preact and src/dashboard only: it talks to the service over HTTP and /ws
+//   src/dashboard (browser code) -> preact, lightweight-charts and src/dashboard only: it talks to the service over HTTP and /ws
 // plus, everywhere: no floating promises, and `import type` for imports used only as types.
 // A rule here is never silenced to get green: move the code to its room instead.
 import tseslint from 'typescript-eslint';
@@ -163,8 +163,8 @@ export default tseslint.config(
         {
           patterns: [
             ban(
-              '^(?!(preact|preact/hooks)$)(?!\\./)',
-              'the dashboard imports only preact and its own files (browser code: no Node builtins, no server packages)',
+              '^(?!(preact|preact/hooks|lightweight-charts)$)(?!\\./)',
+              'the dashboard imports only preact, lightweight-charts and its own files (browser code: no Node builtins, no server packages)',
             ),
             ban(
               into('(adapters|api|cli|config|stack|worker|reports|schedules|domain|activities|workflows)'),

@@ -6,17 +6,14 @@
  * what the test checks is what the page shows. Screenshots of every page at
  * 375 px and 1280 px go to .data/test-output/dashboard/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Db } from '../src/adapters/postgres/pool';
 import { call, createKey, signal, startTestService, type TestService } from './api-support';
+import { launchBrowser, openTab, screenshots, seriousViolations, signIn } from './dashboard-support';
 import { testDb } from './helpers';
 
-const SCREENSHOTS = join(__dirname, '..', '.data', 'test-output', 'dashboard');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const STRATEGY = 'moving_average_crossover';
 const SWITCH = `[data-strategy="${STRATEGY}"] input[role="switch"]`;
 
@@ -29,10 +26,7 @@ beforeAll(async () => {
   db = testDb();
   svc = await startTestService(db);
   trade = await createKey(db, 'trade');
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  process.stderr.write(`dashboard screenshots: ${SCREENSHOTS}\n`);
-  // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
@@ -40,44 +34,7 @@ afterAll(async () => {
   await db?.end();
 });
 
-/** A fresh tab (its own sessionStorage) that records every request and console error. */
-async function open(width = 1280): Promise<{ ctx: BrowserContext; page: Page; requests: string[]; consoleErrors: string[] }> {
-  // bypassCSP: only so the test can inject axe-core's script; the page's own CSP is checked by its own loads.
-  const ctx = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true });
-  const page = await ctx.newPage();
-  const requests: string[] = [];
-  const consoleErrors: string[] = [];
-  page.on('request', (r) => requests.push(`${r.method()} ${r.url().slice(svc.url.length)}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
-  });
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
-  await page.goto(`${svc.url}/`);
-  return { ctx, page, requests, consoleErrors };
-}
-
-async function signIn(page: Page, key: string): Promise<void> {
-  await page.getByLabel('API key').fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-/** axe-core in the page: the serious and critical violations, as "rule: nodes". */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
-  // A string, not a function: this file is compiled without the DOM's types.
-  const violations = await page.evaluate<{ id: string; impact: string; nodes: number }[]>(
-    'axe.run().then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))',
-  );
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes}`);
-}
-
-async function screenshots(name: string, page: Page): Promise<void> {
-  for (const width of [375, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const open = (width = 1280) => openTab(browser, svc.url, width);
 
 describe('dashboard', () => {
   it('serves the page and its bundle without a key, with a strict CSP; the data routes still need one', async () => {

@@ -46,6 +46,8 @@ import {
   tradingMetricsSchema,
 } from './schemas';
 import { orderToWire, positionToWire, strategyPatchFromWire, strategyToWire } from './wire';
+import type { DashboardViewsDeps } from './views/deps';
+import { registerViewRoutes } from './views/routes';
 import { WS_PROTOCOL, type WsTickets } from './ws-tickets';
 
 export interface ApiServerDeps {
@@ -63,6 +65,8 @@ export interface ApiServerDeps {
   tickets: WsTickets;
   /** The built dashboard (dashboard.ts); absent: `/` says how to build it. */
   dashboard?: Map<string, DashboardFile>;
+  /** What the dashboard's read-only views (`GET /api/...`) read; absent, those routes are not served. */
+  views?: DashboardViewsDeps;
   /**
    * Resolves once the trade updates received so far are booked in trading_orders (they are booked in
    * batches off the hot path): order reads wait for it, so a reader sees at least what an answer said.
@@ -322,6 +326,8 @@ export async function buildApiServer(d: ApiServerDeps): Promise<FastifyInstance>
       return { ticket, protocol: WS_PROTOCOL, expires_in_ms: expiresInMs };
     },
   );
+
+  if (d.views) registerViewRoutes(app, d.views);
 
   // The dashboard's page and bundle, public (they hold no data). A strict CSP: our own scripts, styles and
   // connections only, so even an injected string could not load or send anything elsewhere.

@@ -12,6 +12,9 @@ import type { EventHub } from './events';
 import type { RiskCache } from './risk-cache';
 import { loadDashboard } from './dashboard';
 import { buildApiServer } from './server';
+import { createObjectStore } from '../adapters/object-store';
+import { resolveEndpoints } from '../config/endpoints';
+import { lazyTemporal } from './views/temporal';
 import { createWsTickets } from './ws-tickets';
 
 export { riskLimitsFromConfig } from './core';
@@ -33,6 +36,8 @@ export interface ApiService {
 export async function startApiService(o: ApiServiceOptions): Promise<ApiService> {
   const core = await openExecutionCore(o);
   const apiKeys = createApiKeyRepo(o.db, { recheckMs: o.config.api.keyRecheckMs });
+  const endpoints = resolveEndpoints(o.config);
+  const temporal = lazyTemporal(endpoints.temporalAddress, o.config.temporal.namespace);
   const app = await buildApiServer({
     db: o.db,
     broker: o.broker,
@@ -46,6 +51,15 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
     bodyLimitBytes: o.config.api.bodyLimitBytes,
     tickets: createWsTickets(),
     dashboard: await loadDashboard((msg) => core.log({ level: 'info', msg })),
+    views: {
+      db: o.db,
+      store: createObjectStore(o.config),
+      temporal: () => temporal.get(),
+      namespace: o.config.temporal.namespace,
+      uiUrl: endpoints.uiUrl,
+      mlflowUrl: o.config.tracking.mlflowUri,
+      executionAccount: o.config.strategies.account,
+    },
     bookingsSettled: core.bookingsSettled,
     onError: core.onError,
   });
@@ -54,6 +68,7 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
     await app.listen({ host, port: o.port ?? o.config.api.port });
   } catch (err) {
     await core.close();
+    await temporal.close();
     throw err;
   }
   const address = app.server.address();
@@ -64,6 +79,9 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
     url,
     cache: core.cache,
     events: core.events,
-    close: () => core.close(() => app.close()),
+    close: async () => {
+      await core.close(() => app.close());
+      await temporal.close();
+    },
   };
 }

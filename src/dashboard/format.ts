@@ -1,4 +1,4 @@
-/** Number formats for every table: thousands separators, 2 decimals for money, a sign on P&L. */
+/** Number formats for every table: thousands separators, 2 decimals for money, a sign on P&L and on percentages. */
 
 const moneyFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const signedMoneyFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: 'exceptZero' });
@@ -16,3 +16,12 @@ export function when(iso: string): string {
   const today = new Date().toDateString() === d.toDateString();
   return today ? d.toLocaleTimeString() : d.toLocaleString();
 }
+
+const pctFormat = new Intl.NumberFormat('en-US', {
+  style: 'percent',
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+  signDisplay: 'exceptZero',
+});
+/** A fraction as a signed percentage: 0.0123 -> "+1.23%", -0.5 -> "-50.00%"; null -> "–". */
+export const pct = (v: number | null | undefined): string => (v == null ? '–' : pctFormat.format(v));

@@ -1,23 +1,33 @@
 /**
  * The dashboard's entry: sign-in with an API key (kept in sessionStorage,
  * checked with GET /session before anything else is asked), then the pages
- * behind a hash route (#/orders, #/strategies). Browser code only: it talks
+ * behind a hash route (#/overview, #/market, #/orders, #/strategies, #/models, #/runs). Browser code only: it talks
  * to the service over HTTP and the WebSocket (client.ts), nothing else.
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, forgetKey, storedKey, storeKey } from './client';
+import { MarketPage } from './market-page';
+import { ModelsPage } from './models-page';
 import { OrdersPage } from './orders-page';
+import { OverviewPage } from './overview-page';
+import { RunsPage } from './runs-page';
 import { StrategiesPage } from './strategies-page';
 import './styles.css';
 
+/** Every page: its route, its title (the nav link and the tab's title) and its component. */
 const PAGES = [
-  { route: '#/orders', title: 'Orders & positions' },
-  { route: '#/strategies', title: 'Strategies' },
+  { route: '#/overview', title: 'Overview', Page: OverviewPage },
+  { route: '#/market', title: 'Market', Page: MarketPage },
+  { route: '#/orders', title: 'Orders & positions', Page: OrdersPage },
+  { route: '#/strategies', title: 'Strategies', Page: StrategiesPage },
+  { route: '#/models', title: 'Models', Page: ModelsPage },
+  { route: '#/runs', title: 'Runs', Page: RunsPage },
 ] as const;
 type Route = (typeof PAGES)[number]['route'];
 
-const currentRoute = (): Route => (PAGES.find((p) => p.route === location.hash)?.route ?? '#/orders') as Route;
+/** The page of the hash, ignoring its query part (#/market?symbol=AAPL); the overview by default. */
+const currentRoute = (): Route => (PAGES.find((p) => p.route === location.hash.split('?')[0])?.route ?? '#/overview') as Route;
 
 function SignIn({ onSignedIn }: { onSignedIn: (key: string) => void }) {
   const [key, setKey] = useState('');
@@ -86,6 +96,7 @@ function App() {
   };
   // A key revoked while signed in: back to the sign-in form.
   const onUnauthorized = signOut;
+  const page = PAGES.find((p) => p.route === route)!;
   return (
     <>
       <header class="top">
@@ -102,11 +113,7 @@ function App() {
         </button>
       </header>
       <main>
-        {route === '#/orders' ? (
-          <OrdersPage apiKey={key} onUnauthorized={onUnauthorized} />
-        ) : (
-          <StrategiesPage apiKey={key} onUnauthorized={onUnauthorized} />
-        )}
+        <page.Page apiKey={key} onUnauthorized={onUnauthorized} />
       </main>
     </>
   );

@@ -5,13 +5,14 @@
  * patching rows from events keeps one source of truth: the service's answer.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { PageProps } from './page';
 import { api, ApiError, liveEvents, type Order, type Position } from './client';
 import { count, money, signedMoney, when } from './format';
 
 /** Statuses an order can still be cancelled in. */
 const OPEN = new Set(['pending_new', 'new', 'accepted', 'partially_filled', 'held']);
 
-export function OrdersPage({ apiKey, onUnauthorized }: { apiKey: string; onUnauthorized: () => void }) {
+export function OrdersPage({ apiKey, onUnauthorized }: PageProps) {
   const [positions, setPositions] = useState<Position[] | null>(null);
   const [orders, setOrders] = useState<Order[] | null>(null);
   const [live, setLive] = useState(false);

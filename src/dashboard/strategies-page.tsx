@@ -6,10 +6,11 @@
  * stored.
  */
 import { useEffect, useState } from 'preact/hooks';
+import type { PageProps } from './page';
 import { api, ApiError, type Strategy } from './client';
 import { money } from './format';
 
-export function StrategiesPage({ apiKey, onUnauthorized }: { apiKey: string; onUnauthorized: () => void }) {
+export function StrategiesPage({ apiKey, onUnauthorized }: PageProps) {
   const [strategies, setStrategies] = useState<Strategy[] | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
