@@ -87,6 +87,7 @@ describe('dashboard', () => {
   it('orders and positions update live: a new order and its fill appear within a second, an open order can be cancelled', async () => {
     const { ctx, page, requests, consoleErrors } = await open();
     await signIn(page, trade);
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Orders & positions' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Live' }).count()).toBe(1);
     await page.getByText('No orders yet.').waitFor();
 

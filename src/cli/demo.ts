@@ -18,10 +18,13 @@ import { buildWorker } from '../worker/worker';
 import { connectClient, defaultRunKey, followOrchestrator, runAggregate, startOrchestrator } from './fanout-client';
 import { createProgressPrinter } from './progress';
 import { fmt, mdTable } from '../reports/markdown';
+import { serve } from './commands/api';
+import { seedDashboardDemo } from './dashboard-demo';
 
 const log = (s: string) => process.stdout.write(`${s}\n`);
 
-export async function runDemo(config: Config, opts: { contracts: number }): Promise<void> {
+export async function runDemo(config: Config, opts: { contracts: number; dashboard?: boolean }): Promise<void> {
+  if (opts.dashboard) return runDashboardDemo(config);
   // The demo prints its own story; the SDK's info logs (bundler output, worker states) would bury it.
   Runtime.install({ logger: new DefaultLogger('WARN') });
   log('1/5 starting the embedded stack (first run builds the Temporal CLI with go install: a few minutes)');
@@ -97,4 +100,29 @@ export async function runDemo(config: Config, opts: { contracts: number }): Prom
     await handle.close();
     await db.end();
   }
+}
+
+/**
+ * `npm run demo:dashboard` (`quant demo --dashboard`): the embedded stack, a worker in this process, the
+ * dashboard's demo data through the real workflows (dashboard-demo.ts), then the execution service with its
+ * dashboard until Ctrl-C, with a fresh key to sign in with.
+ */
+async function runDashboardDemo(config: Config): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  log('1/3 starting the embedded stack (first run builds the Temporal CLI with go install: a few minutes)');
+  const e = await stackUp(config, log);
+  const db = createPool(e.databaseUrl, 4);
+  await migrate(db).finally(() => db.end());
+  log(`2/3 the dashboard's data, through the workflows on a worker in this process (about a minute the first time)`);
+  const handle = await buildWorker({ config, temporalAddress: e.temporalAddress, databaseUrl: e.databaseUrl });
+  const client = await connectClient(e.temporalAddress, config.temporal.namespace);
+  try {
+    await handle.worker.runUntil(() => seedDashboardDemo(client, config, log));
+  } finally {
+    await client.connection.close();
+    await handle.close();
+  }
+  if (e.uiUrl) log(`    runs in the Web UI: ${e.uiUrl}/namespaces/${config.temporal.namespace}/workflows`);
+  log('3/3 the execution service and its dashboard (Ctrl-C stops it; the stack stays up until "npx quant stack down")');
+  await serve(config, { demoKey: `dashboard-demo-${new Date().toISOString().slice(0, 10)}` });
 }

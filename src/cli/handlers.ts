@@ -13,7 +13,7 @@ type Options = any;
 type Handler = (opts: Options, args: string[], config: Config) => Promise<number | void> | number | void;
 
 export const handlers: Record<CommandName, Handler> = {
-  demo: async (o, _a, config) => (await import('./demo.js')).runDemo(config, { contracts: o.contracts }),
+  demo: async (o, _a, config) => (await import('./demo.js')).runDemo(config, { contracts: o.contracts, dashboard: o.dashboard }),
   'stack up': async (_o, _a, config) => (await import('./commands/stack.js')).stackUpCommand(config),
   'stack down': async (_o, _a, config) => (await import('./commands/stack.js')).stackDownCommand(config),
   'stack status': async (_o, _a, config) => (await import('./commands/stack.js')).stackStatusCommand(config),

@@ -147,7 +147,11 @@ export function buildProgram(
     'demo',
     'stack up, generate data, run a worker, a fan-out run and its aggregate, print the results',
     'quant demo --contracts 10',
-  ).addOption(new Option('--contracts <n>', 'contracts to analyse').argParser(intArg(1)).default(10));
+  )
+    .addOption(new Option('--contracts <n>', 'contracts to analyse').argParser(intArg(1)).default(10))
+    .addOption(
+      new Option('--dashboard', 'instead: a short pipeline, model and intraday history through the workflows, then quant api with its dashboard'),
+    );
 
   const stack = group('stack', 'the embedded local stack (Temporal dev server, Postgres)');
   leaf(stack, 'up', 'stack up', 'start the embedded stack (or reuse it) and apply the migrations', 'quant stack up');

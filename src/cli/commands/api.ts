@@ -31,7 +31,11 @@ async function openDatabase(config: Config): Promise<{ db: Db; url: string }> {
   return { db, url };
 }
 
-async function serve(config: Config): Promise<void> {
+/**
+ * Serve until SIGINT/SIGTERM. `demoKey`: create a trading key of that name and print it (the dashboard demo
+ * hands the user a key to sign in with, whatever keys exist already).
+ */
+export async function serve(config: Config, o: { demoKey?: string } = {}): Promise<void> {
   const venueChoice = selectBroker(config); // throws BrokerConfigError, naming each setting, before anything starts
   const { db } = await openDatabase(config);
   const keys = createApiKeyRepo(db);
@@ -42,8 +46,13 @@ async function serve(config: Config): Promise<void> {
   });
   const service = await startApiService({ config, db, broker: venue.broker, quotes: venue.quotes });
   out(`quant api listening on ${service.url} (${venue.description})`);
-  out(`  OpenAPI: ${service.url}/openapi.json  docs: ${service.url}/docs  live events: ${service.url.replace(/^http/, 'ws')}/ws`);
-  if (live.length === 0) {
+  out(`  dashboard: ${service.url}/  OpenAPI: ${service.url}/openapi.json  docs: ${service.url}/docs`);
+  out(`  live events: ${service.url.replace(/^http/, 'ws')}/ws`);
+  if (o.demoKey) {
+    const created = await keys.create(o.demoKey, 'trade');
+    out(`  API key for the dashboard (a trading key "${o.demoKey}", shown this once; revoke it with "quant api keys revoke ${created.row.prefix}"):`);
+    out(`    ${created.key}`);
+  } else if (live.length === 0) {
     const created = await keys.create('default', 'trade');
     out(`  API key: none existed, so a trading key was created; it is shown this once, store it now:`);
     out(`    ${created.key}`);

@@ -7,7 +7,7 @@
  * insists on the live book. Inputs are checked against the workflows' own
  * schemas before anything starts.
  */
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
+import { type Client, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { Config } from '../../config/schema';
 import { checkedInput, type OutputFormat } from '../args';
 import { strategySignalsInputSchema, tradingDayInputSchema } from '../../../workflows/inputs';
@@ -16,6 +16,18 @@ import type { StrategySignalsResult } from '../../../workflows/strategy-signals'
 import type { TradingDayResult } from '../../../workflows/trading-day';
 import { runWorkflowCommand } from '../with-client';
 import { announceRun, out, printResult, textTable, webUiLink } from '../output';
+
+/** A replayed trading day, `trading-day-<date>[-<tag>]`; a replay of that day already running is joined. */
+export async function runTradingDay(client: Client, taskQueue: string, input: { date: string; tag?: string; strategies?: string[] }): Promise<TradingDayResult> {
+  return client.workflow.execute('tradingDay', {
+    taskQueue,
+    workflowId: workflowIds.tradingDay(input.date, input.tag),
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    staticSummary: `replayed trading day ${input.date}${input.tag ? ` (${input.tag})` : ''}`,
+    args: [input],
+  });
+}
 
 const fmt = (x: number | null | undefined, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(d));
 
@@ -114,14 +126,7 @@ export const strategiesRunCommands = {
     const workflowId = workflowIds.tradingDay(input.date, input.tag);
     return runWorkflowCommand(config, { workflowId, workflowType: 'tradingDay', inProcessWorker: o.worker }, async (client, uiUrl) => {
       announceRun(o.output, workflowId, webUiLink(uiUrl, config.temporal.namespace, workflowId));
-      const result: TradingDayResult = await client.workflow.execute('tradingDay', {
-        taskQueue: config.temporal.taskQueue,
-        workflowId,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        staticSummary: `replayed trading day ${input.date}${input.tag ? ` (${input.tag})` : ''}`,
-        args: [input],
-      });
+      const result = await runTradingDay(client, config.temporal.taskQueue, input);
       if (o.output === 'json') printResult('json', result);
       else out(renderReplay(result));
     });
