@@ -91,6 +91,8 @@ describe('a replayed trading day', () => {
       expect(b.replay.executed).toBe(a.replay.executed);
       expect(await ordersOf(a.replay.book)).toBe(await ordersOf(b.replay.book));
       expect(a.endOfDay.day?.strategies.length).toBeGreaterThan(0);
+      // The day's orders are counted by the replayed instant of their signals, not by when the replay wrote them.
+      expect(a.endOfDay.day!.strategies.reduce((n, x) => n + x.orders, 0)).toBe(await ordersOf(a.replay.book));
 
       const before = await ordersOf(a.replay.book);
       const again = await replay(config, 'det-a');

@@ -38,12 +38,16 @@ export function createStrategyBookRepo(db: Db) {
       }));
     },
 
-    /** The book's orders submitted in [from, to) (epoch ms). */
+    /** The book's orders decided in [from, to) (epoch ms): by their signal's time, else their submission. */
     async orders(book: string, from: number, to: number): Promise<BookOrder[]> {
+      // An order belongs to the instant its signal was decided at (a replayed day's orders are written today,
+      // their signals carry the replayed cycle's time); an order without a signal, to when it was submitted.
       const r = await db.query(
-        `SELECT strategy_id, symbol, side, qty, status, filled_qty, filled_avg_price, submitted_at
-           FROM trading_orders WHERE broker = $1 AND submitted_at >= $2 AND submitted_at < $3
-          ORDER BY submitted_at, id`,
+        `SELECT o.strategy_id, o.symbol, o.side, o.qty, o.status, o.filled_qty, o.filled_avg_price,
+                COALESCE(s.signal_ts, o.submitted_at) AS submitted_at
+           FROM trading_orders o LEFT JOIN trading_signals s ON s.id = o.signal_id
+          WHERE o.broker = $1 AND COALESCE(s.signal_ts, o.submitted_at) >= $2 AND COALESCE(s.signal_ts, o.submitted_at) < $3
+          ORDER BY 8, o.id`,
         [book, new Date(from), new Date(to)],
       );
       return r.rows.map((x) => ({
