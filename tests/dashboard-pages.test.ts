@@ -11,6 +11,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDashboardDemo, type DemoSeed } from '../src/cli/dashboard-demo';
+import { prepareDatabase } from '../src/cli/database';
 import { createKey, startTestService, type TestService } from './api-support';
 import { launchBrowser, openTab, signIn } from './dashboard-support';
 import { checkMarketPage } from './dashboard-pages/market';
@@ -29,6 +30,8 @@ let browser: Browser;
 const h = {} as PagesHarness;
 
 beforeAll(async () => {
+  // What `quant db migrate` does on a fresh stack: the built-in models (and the strategies') are registered.
+  await prepareDatabase(stack.db);
   const seed: DemoSeed = await seedDashboardDemo(stack.client, config, (line) => process.stderr.write(`${line}\n`));
   svc = await startTestService(stack.db, { TEMPORAL_UI_URL: UI_URL });
   browser = await launchBrowser();

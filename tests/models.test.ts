@@ -116,6 +116,7 @@ describe('models workflow', () => {
       date: D,
       features,
       scores: new Map(SCORES.map((s) => [s.symbol, { technical: s.technical, fundamental: s.fundamental, sentiment: s.sentiment }])),
+      dailyBars: new Map(),
     };
     const expectedMomentum = enhancedMomentumSignals(
       inputs,

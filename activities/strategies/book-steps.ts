@@ -7,6 +7,7 @@
  */
 import { createIntradayRepo } from '../../src/adapters/postgres/intraday-repo';
 import { layout } from '../../src/adapters/layout';
+import { createModelRepo } from '../../src/adapters/postgres/model-repo';
 import type { Alert } from '../../src/adapters/notify/types';
 import { createStrategyBookRepo } from '../../src/adapters/postgres/strategy-book-repo';
 import { createStrategyRepo, type StrategyRow } from '../../src/adapters/postgres/strategy-repo';
@@ -15,7 +16,9 @@ import type { DeskReportLine, StrategyDesk } from '../../src/api/strategy-desk';
 import type { DeskBook } from '../../src/domain/strategy-book/books';
 import { pairCorrelations } from '../../src/domain/correlations';
 import { parseIsoDate } from '../../src/domain/dates';
+import { ModelRegistrationError } from '../../src/config/model-kinds';
 import { errorMessage } from '../../src/domain/errors';
+import { isCrossRegistered } from '../../src/domain/strategies/daily-bars';
 import { barsPerSession, sessionBarStarts } from '../../src/domain/intraday-bars';
 import { barsClosedBy, barWindow, lastCloses, previousSession, type BarWindow } from '../../src/domain/intraday-window';
 import { prepareCycleSignals, type CycleSignal } from '../../src/domain/strategies/cycle';
@@ -38,10 +41,12 @@ import { renderStrategyDayChart, renderStrategyDayReport } from '../../src/repor
 import { intradayUniverse } from '../../src/adapters/intraday/universe';
 import type { StrategiesDeps } from './deps';
 
-/** A strategy the cycle runs: its stored row and its parsed config, or why it cannot run. */
+/** A strategy the cycle runs: its stored row, its parsed config and the model version of that config. */
 export interface CycleStrategy {
   row: StrategyRow;
   config: unknown;
+  /** `name@version` of the registered model of this config; absent for a kind that is not one (modelSignals names its model per signal). */
+  model?: string;
 }
 
 export interface StrategyOutput {
@@ -50,6 +55,8 @@ export interface StrategyOutput {
   signals: StrategySignal[];
   /** Data it lacked (a pair leg without bars), a config it could not use. */
   problems: string[];
+  /** `name@version` its signals are traced to (absent in outputs recorded before strategies were models). */
+  model?: string;
 }
 
 export interface CycleOutcome {
@@ -68,17 +75,37 @@ export function createBookSteps(deps: StrategiesDeps) {
   const book = createStrategyBookRepo(deps.tradingDb);
   const strategies = createStrategyRepo(deps.tradingDb);
   const risk = createRiskStore(deps.tradingDb);
+  const models = createModelRepo(deps.tradingDb);
 
-  /** The enabled strategies that have a kind (a row without one is external: its signals come over HTTP). */
+  /**
+   * The enabled strategies that have a kind (a row without one is external: its signals come over HTTP). Every cycle
+   * path reads its strategies here, so this is where a strategy of a cross-registered kind gets the model version of
+   * its current config, registered first when its params changed since the last registration (an unchanged config is
+   * a no-op): its signals carry that version. A strategy whose model is refused (a name that is not a model name, a
+   * model of another kind under the name) does not run: its signals could not be traced to a model version.
+   */
   async function enabledStrategies(only?: readonly string[]): Promise<{ run: CycleStrategy[]; problems: string[] }> {
     const rows = (await strategies.list()).filter((r) => r.enabled && r.kind !== null && (!only || only.includes(r.name)));
     const run: CycleStrategy[] = [];
     const problems: string[] = [];
     for (const row of rows) {
+      let config: unknown;
       try {
-        run.push({ row, config: parseStrategyConfig(row.name, row.kind!, row.params) });
+        config = parseStrategyConfig(row.name, row.kind!, row.params);
       } catch (err) {
         problems.push(errorMessage(err));
+        continue;
+      }
+      if (!isCrossRegistered(row.kind)) {
+        run.push({ row, config });
+        continue;
+      }
+      try {
+        const { model } = await models.registerStrategy(row);
+        run.push({ row, config, model: `${model.name}@${model.version}` });
+      } catch (err) {
+        if (!(err instanceof ModelRegistrationError)) throw err;
+        problems.push(`strategy "${row.name}" not run: its model cannot be registered: ${err.message}`);
       }
     }
     return { run, problems };
@@ -140,7 +167,7 @@ export function createBookSteps(deps: StrategiesDeps) {
       ...(modelSignals ? { modelSignals } : {}),
     };
     const problems = s.row.kind === 'pairsTrading' ? pairDataProblems(inputs as StrategyInputs<PairsConfig>) : [];
-    return { strategy: s.row.name, kind: s.row.kind!, signals: strategy.signals(inputs), problems };
+    return { strategy: s.row.name, kind: s.row.kind!, signals: strategy.signals(inputs), problems, ...(s.model ? { model: s.model } : {}) };
   }
 
   /** Validate, de-duplicate and key the strategies' signals, then place them through the desk. */

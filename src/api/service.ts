@@ -59,6 +59,7 @@ export async function startApiService(o: ApiServiceOptions): Promise<ApiService>
       uiUrl: endpoints.uiUrl,
       mlflowUrl: o.config.tracking.mlflowUri,
       executionAccount: o.config.strategies.account,
+      modelCurves: { lookbackDays: o.config.models.lookbackDays, holdingDays: o.config.models.holdingDays },
     },
     bookingsSettled: core.bookingsSettled,
     onError: core.onError,

@@ -84,6 +84,19 @@ export interface StrategyDesk {
   close(): Promise<void>;
 }
 
+/**
+ * A cycle signal's trading_signals metadata: its reason, its pair group and leg, its metrics (when asked) and
+ * `model`, the `name@version` of the registered model version it is traced to (last, so no metric can hide it).
+ */
+function signalMetadata(s: CycleSignal, withMetrics: boolean): Record<string, unknown> {
+  return {
+    reason: s.reason,
+    ...(s.group ? { group: s.group.id, leg: s.group.leg } : {}),
+    ...(withMetrics ? (s.metrics ?? {}) : {}),
+    ...(s.model ? { model: s.model } : {}),
+  };
+}
+
 export function strategyRiskLimits(config: Config): RiskLimits {
   return { ...riskLimitsFromConfig(config), allowShortSelling: config.strategies.allowShortSelling };
 }
@@ -140,7 +153,7 @@ export async function openStrategyDesk(o: StrategyDeskOptions): Promise<Strategy
       ...(x.quantity !== undefined ? { quantity: x.quantity } : {}),
       ...(x.stopLoss !== undefined ? { stop_loss: x.stopLoss } : {}),
       ...(x.takeProfit !== undefined ? { take_profit: x.takeProfit } : {}),
-      metadata: { reason: x.reason, ...(x.group ? { group: x.group.id, leg: x.group.leg } : {}), ...(x.metrics ?? {}) },
+      metadata: signalMetadata(x, true),
     };
   };
 
@@ -209,7 +222,7 @@ export async function openStrategyDesk(o: StrategyDeskOptions): Promise<Strategy
         takeProfit: s.takeProfit ?? null,
         confidence: s.confidence,
         signalTs: s.signalTs,
-        metadata: { reason: s.reason, ...(s.group ? { group: s.group.id, leg: s.group.leg } : {}) },
+        metadata: signalMetadata(s, false),
       },
       PAIR_REFUSED_RULE,
       reason,

@@ -150,7 +150,10 @@ export function buildProgram(
   )
     .addOption(new Option('--contracts <n>', 'contracts to analyse').argParser(intArg(1)).default(10))
     .addOption(
-      new Option('--dashboard', 'instead: a short pipeline, model and intraday history through the workflows, then quant api with its dashboard'),
+      new Option(
+        '--dashboard',
+        'instead: a short pipeline, model and intraday history through the workflows, then quant api with its dashboard',
+      ),
     );
 
   const stack = group('stack', 'the embedded local stack (Temporal dev server, Postgres)');

@@ -7,6 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MODEL_STRATEGIES } from '../domain/model-strategies';
+import { CROSS_REGISTERED_KINDS } from '../domain/strategies/daily-bars';
+import { parseStrategyConfig, STRATEGY_KINDS } from '../domain/strategies/registry';
 import { checkModelName, MODEL_KIND_NAMES, ModelRegistrationError, parseModelConfig } from './model-kinds';
 
 function refusal(fn: () => unknown): ModelRegistrationError {
@@ -51,11 +53,38 @@ describe('parseModelConfig', () => {
   });
 });
 
+describe('parseModelConfig of an intraday strategy kind', () => {
+  it("is the strategy's own parser: its defaults, and the params a strategy row stores parse to the same config", () => {
+    for (const kind of CROSS_REGISTERED_KINDS) expect(parseModelConfig(kind, undefined)).toEqual(STRATEGY_KINDS[kind].defaults);
+    expect(parseModelConfig('movingAverageCrossover', { fastPeriod: 12 })).toEqual({
+      fastPeriod: 12,
+      slowPeriod: 30,
+      volatilityBars: 20,
+      symbols: [],
+    });
+    const pairRow = { mode: 'fixed', symbolA: 'ATEN', symbolB: 'INGM', hedgeRatio: 1, entry: 2, exit: 0.5, stop: 3, lookback: 20 };
+    expect(parseModelConfig('pairsTrading', pairRow)).toEqual(parseStrategyConfig('pairs_aten_ingm', 'pairsTrading', pairRow));
+  });
+
+  it('refuses what the strategy refuses, naming every field, as a registration error', () => {
+    expect(refusal(() => parseModelConfig('movingAverageCrossover', { fastPeriod: 40 })).message).toBe(
+      'model config of kind movingAverageCrossover is invalid: field "fastPeriod": fastPeriod 40 must be less than slowPeriod 30',
+    );
+    expect(refusal(() => parseModelConfig('rsiMeanReversion', { period: 1, oversold: 'low', perod: 3 })).message).toMatch(
+      /field "period": must be an integer >= 2, got 1; field "oversold": must be a number in \(0, 100\), got "low"; field "perod": unknown setting \(known: period, overbought, oversold, symbols\)/,
+    );
+    expect(refusal(() => parseModelConfig('pairsTrading', [1, 2])).message).toContain('config: must be a mapping of settings');
+  });
+});
+
 describe('checkModelName', () => {
   it('accepts lower-case names and refuses others, naming the name', () => {
     expect(() => checkModelName('my-momentum_v2.1')).not.toThrow();
     for (const bad of ['', 'My-Model', '-x', 'a b', 'x'.repeat(64)])
       expect(refusal(() => checkModelName(bad)).message).toContain(`"${bad}"`);
+    // The seed's strategy names are model names (they name their cross-registered models).
+    for (const name of ['moving_average_crossover', 'rsi_mean_reversion', 'pairs_aten_ingm', 'pairs_statistical'])
+      expect(() => checkModelName(name)).not.toThrow();
   });
 });
 

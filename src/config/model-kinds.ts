@@ -1,13 +1,21 @@
 /**
- * The kinds of model the registry knows, each with the zod schema of its
+ * The kinds of model the registry knows, each with the parser of its
  * config, and the built-in models a fresh stack registers. A kind is the
  * strategy code; a model is a name, a kind and a config; a version is one
  * config of a name (src/adapters/postgres/model-repo.ts). Configs are strict:
  * a misspelt field is refused, not ignored, because a silently ignored
  * parameter would make two "different" versions the same model.
+ *
+ * The daily kinds have a zod schema here. The intraday strategy kinds that
+ * are also model kinds (src/domain/strategies/daily-bars.ts) are parsed by
+ * the strategy's own parser, defaults and checks (src/domain may not use
+ * zod): one source of truth, so a strategy's params and its model's config
+ * can never disagree on a default or a bound.
  */
 import { z } from 'zod';
 import { QuantError } from '../domain/errors';
+import { CROSS_REGISTERED_KINDS, type CrossRegisteredKind } from '../domain/strategies/daily-bars';
+import { strategyOf } from '../domain/strategies/registry';
 
 /** WF3's combined score (src/domain/scoring.ts) as a model: the three branch weights, summing to 1. */
 const combinedScoreConfig = z
@@ -37,10 +45,56 @@ const enhancedMomentumConfig = z
   })
   .refine((c) => c.macdFast < c.macdSlow, { message: 'macdFast must be below macdSlow', path: ['macdFast'] });
 
+/** A kind's config with its defaults filled in, or every problem, each naming its field ("config" when none). */
+type ParseKindConfig = (raw: unknown) => { config: Record<string, unknown> } | { problems: string[] };
+
+interface ModelKindSpec {
+  parse: ParseKindConfig;
+  description: string;
+}
+
+function zodKind(schema: z.ZodType<Record<string, unknown>>, description: string): ModelKindSpec {
+  return {
+    description,
+    parse(raw) {
+      const parsed = schema.safeParse(raw ?? {});
+      if (parsed.success) return { config: parsed.data };
+      return {
+        problems: parsed.error.issues.map((issue) => {
+          const field = issue.path.join('.');
+          if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+          return `${field ? `field "${field}"` : 'config'}: ${issue.message}`;
+        }),
+      };
+    },
+  };
+}
+
+/** An intraday strategy kind as a model kind: its config is the strategy's params, read by the strategy's own parser. */
+function strategyKind(kind: CrossRegisteredKind): ModelKindSpec {
+  const strategy = strategyOf(kind, kind);
+  return {
+    description: `the intraday ${kind} strategy, run on daily bars`,
+    parse(raw) {
+      const given = raw ?? {};
+      if (typeof given !== 'object' || Array.isArray(given)) return { problems: ['config: must be a mapping of settings'] };
+      const r = strategy.parseConfig(given as Record<string, unknown>);
+      if ('config' in r) return { config: r.config as Record<string, unknown> };
+      return { problems: (r.problems ?? [r.problem]).map((p) => `field "${p.setting}": ${p.message}`) };
+    },
+  };
+}
+
+const STRATEGY_MODEL_KINDS = Object.fromEntries(CROSS_REGISTERED_KINDS.map((kind) => [kind, strategyKind(kind)])) as Record<
+  CrossRegisteredKind,
+  ModelKindSpec
+>;
+
 export const MODEL_KINDS = {
-  combinedScore: { schema: combinedScoreConfig, description: "WF3's combined technical, fundamental and sentiment score" },
-  enhancedMomentum: { schema: enhancedMomentumConfig, description: 'RSI mean reversion confirmed by MACD momentum' },
-} as const;
+  combinedScore: zodKind(combinedScoreConfig, "WF3's combined technical, fundamental and sentiment score"),
+  enhancedMomentum: zodKind(enhancedMomentumConfig, 'RSI mean reversion confirmed by MACD momentum'),
+  ...STRATEGY_MODEL_KINDS,
+} satisfies Record<string, ModelKindSpec>;
 
 export type ModelKind = keyof typeof MODEL_KINDS;
 export const MODEL_KIND_NAMES = Object.keys(MODEL_KINDS) as ModelKind[];
@@ -68,17 +122,13 @@ export function isModelKind(kind: string): kind is ModelKind {
  *
  * @example
  *   parseModelConfig('enhancedMomentum', { rsiPeriod: 10 }) // { rsiPeriod: 10, rsiOverbought: 70, ... }
+ *   parseModelConfig('movingAverageCrossover', { fastPeriod: 12 }) // { fastPeriod: 12, slowPeriod: 30, volatilityBars: 20, symbols: [] }
  */
 export function parseModelConfig(kind: string, raw: unknown): Record<string, unknown> {
   if (!isModelKind(kind)) throw new ModelRegistrationError(`unknown model kind "${kind}"; known kinds: ${MODEL_KIND_NAMES.join(', ')}`);
-  const parsed = MODEL_KINDS[kind].schema.safeParse(raw ?? {});
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    const field = issue.path.join('.');
-    if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    return `${field ? `field "${field}"` : 'config'}: ${issue.message}`;
-  });
-  throw new ModelRegistrationError(`model config of kind ${kind} is invalid: ${problems.join('; ')}`);
+  const parsed = MODEL_KINDS[kind].parse(raw);
+  if ('config' in parsed) return parsed.config;
+  throw new ModelRegistrationError(`model config of kind ${kind} is invalid: ${parsed.problems.join('; ')}`);
 }
 
 export function checkModelName(name: string): void {

@@ -4,8 +4,9 @@
  * lines, areas and histograms, in stacked panes (price over volume, equity
  * over drawdown), with markers (signals, fills). The series actually drawn
  * are written on the container as `data-series` ("Candlestick:0,Histogram:1"),
- * read back from the library (`seriesType()`, `getPane()`), so a test checks
- * what the library holds rather than a screenshot.
+ * read back from the library (`seriesType()`, `getPane()`), and the markers
+ * each series holds as `data-markers` ("12,0", from the markers plugin), so a
+ * test checks what the library holds rather than a screenshot.
  */
 import {
   AreaSeries,
@@ -39,15 +40,31 @@ export interface ValuePoint {
 }
 export interface ChartMarker {
   time: ChartTime;
-  position: 'aboveBar' | 'belowBar' | 'inBar';
+  /** Relative to the bar, or at `price` (a fill at the price it filled at). */
+  position: 'aboveBar' | 'belowBar' | 'inBar' | 'atPriceTop' | 'atPriceBottom' | 'atPriceMiddle';
   shape: 'arrowUp' | 'arrowDown' | 'circle' | 'square';
   color: string;
   text?: string;
+  /** Required by the atPrice positions. */
+  price?: number;
+  /** Relative size (library default 1). */
+  size?: number;
 }
 
+/** The price scale's labels: money-like prices (default), volumes (1.2M), or values already in percent (12.3%). */
+export type ChartFormat = 'price' | 'volume' | 'percent';
+
 export type ChartSeries =
-  | { kind: 'candlestick' | 'bar'; data: OhlcPoint[]; pane?: number; title?: string; markers?: ChartMarker[] }
-  | { kind: 'line' | 'area' | 'histogram'; data: ValuePoint[]; pane?: number; title?: string; color?: string; markers?: ChartMarker[] };
+  | { kind: 'candlestick' | 'bar'; data: OhlcPoint[]; pane?: number; title?: string; markers?: ChartMarker[]; format?: ChartFormat }
+  | {
+      kind: 'line' | 'area' | 'histogram';
+      data: ValuePoint[];
+      pane?: number;
+      title?: string;
+      color?: string;
+      markers?: ChartMarker[];
+      format?: ChartFormat;
+    };
 
 const DEFINITIONS = { candlestick: CandlestickSeries, bar: BarSeries, line: LineSeries, area: AreaSeries, histogram: HistogramSeries };
 
@@ -74,7 +91,11 @@ export function TimeChart(p: {
       rightPriceScale: { borderColor: '#ccc' },
     });
     chart.current = c;
+    // A width change (a phone turned, a window resized) shows the whole series again rather than its last part.
+    const refit = () => c.timeScale().fitContent();
+    c.timeScale().subscribeSizeChange(refit);
     return () => {
+      c.timeScale().unsubscribeSizeChange(refit);
       chart.current = null;
       c.remove();
     };
@@ -83,18 +104,32 @@ export function TimeChart(p: {
   useEffect(() => {
     const c = chart.current;
     if (!c) return;
+    // Numeric times are instants: the axis then shows the time of day too.
+    c.applyOptions({ timeScale: { timeVisible: p.series.some((s) => typeof s.data[0]?.time === 'number') } });
+    const markerCounts: number[] = [];
     const drawn = p.series.map((s) => {
-      const options = { title: s.title ?? '', ...('color' in s && s.color ? { color: s.color } : {}) };
+      const options = {
+        title: s.title ?? '',
+        ...('color' in s && s.color ? { color: s.color } : {}),
+        ...(s.format ? { priceFormat: { type: s.format } } : {}),
+      };
       // One definition table: the kind names which of the library's series types to add.
       const series = c.addSeries(DEFINITIONS[s.kind] as typeof LineSeries, options, s.pane ?? 0);
       series.setData(s.data.map((d) => ({ ...d, time: d.time as Time })) as never);
-      if (s.markers?.length) createSeriesMarkers(series, s.markers.map((m) => ({ ...m, time: m.time as Time })) as SeriesMarker<Time>[]);
+      const markers = s.markers?.length
+        ? createSeriesMarkers(series, s.markers.map((m) => ({ ...m, time: m.time as Time })) as SeriesMarker<Time>[])
+        : null;
+      markerCounts.push(markers?.markers().length ?? 0);
       return series;
     });
     p.paneStretch?.forEach((factor, i) => c.panes()[i]?.setStretchFactor(factor));
     c.timeScale().fitContent();
     box.current!.dataset.series = drawn.map((s) => `${s.seriesType()}:${s.getPane().paneIndex()}`).join(',');
-    return () => drawn.forEach((s) => c.removeSeries(s));
+    box.current!.dataset.markers = markerCounts.join(',');
+    // On unmount the chart's own cleanup (the effect above, run first) has removed it with its series already.
+    return () => {
+      if (chart.current === c) drawn.forEach((s) => c.removeSeries(s));
+    };
   }, [p.series]);
 
   return <div class="chart" id={p.id} ref={box} role="img" aria-label={p.label} style={{ height: `${p.height ?? 320}px` }} />;

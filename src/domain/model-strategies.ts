@@ -7,10 +7,23 @@
  * period, a position size (fraction of equity), a stop-loss price and the
  * numbers the decision rested on. Adding a kind is one function here, its
  * config schema in src/config/model-kinds.ts, and a line in MODEL_STRATEGIES.
+ * The intraday strategy kinds that are also model kinds
+ * (src/domain/strategies/daily-bars.ts) are one entry each, made by one
+ * function: the strategy itself, run on daily bars.
  */
 import { QuantError } from './errors';
 import { classifyScore, combinedScore } from './scoring';
 import type { Features } from './features';
+import {
+  CROSS_REGISTERED_KINDS,
+  dailyCloseInstant,
+  dailyLookback,
+  strategyBarsOfDays,
+  type CrossRegisteredKind,
+  type DailyBar,
+} from './strategies/daily-bars';
+import { strategyOf } from './strategies/registry';
+import type { IntradayBar, StrategySignal } from './strategies/types';
 
 export type ModelAction = 'BUY' | 'SELL' | 'HOLD';
 
@@ -39,9 +52,20 @@ export interface ModelInputs {
   features: ReadonlyMap<string, Features>;
   /** WF3's component scores of the date, by symbol (0..100, 50 neutral). */
   scores: ReadonlyMap<string, ComponentScores>;
+  /** market_data's daily bars up to the date, by symbol, oldest first: what a strategy kind's DailyBarsRequest asked for. */
+  dailyBars: ReadonlyMap<string, readonly DailyBar[]>;
 }
 
-/** The day's inputs lack what the model needs (features not computed, WF3 not run, a feature its config names): the run fails, nothing is stored. */
+/** What a strategy kind's daily run reads: these symbols (empty: every symbol with a bar on the date), `bars` bars each up to the date. */
+export interface DailyBarsRequest {
+  symbols: readonly string[];
+  bars: number;
+}
+
+/**
+ * The day's inputs lack what the model needs (features not computed, WF3 not run, a feature its config names, daily bars of a
+ * symbol its config trades): the run fails, nothing is stored.
+ */
 export class ModelInputError extends QuantError {
   readonly type = 'ModelInputMissing';
   readonly retryable = false;
@@ -158,10 +182,129 @@ export function combinedScoreSignals(inputs: ModelInputs, c: CombinedScoreConfig
     });
 }
 
+/**
+ * A strategy's signals of one date as model signals, one per symbol of
+ * `symbols`, in symbol order:
+ * - a signal gives its action and confidence, its stop loss when it set one
+ *   (else null) and its metrics as riskMetrics; no expected return (the
+ *   strategies state none) and position size 0 (a strategy's orders are
+ *   sized by the execution service from strategy_config, not as a fraction
+ *   of equity);
+ * - a symbol without one is HOLD with confidence 0 and `holdMetrics(symbol)`;
+ * - as the intraday cycle does (src/domain/strategies/cycle.ts), a signal
+ *   whose confidence is NaN or outside [0, 1] is dropped, several of one
+ *   action on a symbol keep the highest confidence (the first of equals),
+ *   and a BUY with a SELL on one symbol is a contradiction: HOLD.
+ * Signals on symbols outside `symbols` are ignored (the strategy saw only
+ * their bars, so there are none). Empty `symbols`: [].
+ *
+ * @example
+ *   toModelSignals(['A', 'B'], [{ symbol: 'A', action: 'BUY', confidence: 0.6, reason: '' }], () => ({}))
+ *   // [{ symbol: 'A', action: 'BUY', confidence: 0.6, ... }, { symbol: 'B', action: 'HOLD', confidence: 0, ... }]
+ */
+export function toModelSignals(
+  symbols: readonly string[],
+  signals: readonly StrategySignal[],
+  holdMetrics: (symbol: string) => Record<string, number | null>,
+): ModelSignal[] {
+  const bySymbol = new Map<string, StrategySignal[]>();
+  for (const s of signals) {
+    if (!(s.confidence >= 0 && s.confidence <= 1)) continue;
+    bySymbol.set(s.symbol, [...(bySymbol.get(s.symbol) ?? []), s]);
+  }
+  return [...new Set(symbols)]
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((symbol): ModelSignal => {
+      const list = bySymbol.get(symbol) ?? [];
+      const contradicts = new Set(list.map((s) => s.action)).size > 1;
+      const best = contradicts
+        ? undefined
+        : list.reduce<StrategySignal | undefined>((b, s) => (b && b.confidence >= s.confidence ? b : s), undefined);
+      if (!best)
+        return {
+          symbol,
+          action: 'HOLD',
+          confidence: 0,
+          expectedReturn: null,
+          positionSize: 0,
+          stopLoss: null,
+          riskMetrics: holdMetrics(symbol),
+        };
+      return {
+        symbol,
+        action: best.action,
+        confidence: best.confidence,
+        expectedReturn: null,
+        positionSize: 0,
+        stopLoss: best.stopLoss ?? null,
+        riskMetrics: { ...(best.metrics ?? {}) },
+      };
+    });
+}
+
+/**
+ * A cross-registered strategy kind as a model: the same pure strategy
+ * function the intraday cycle runs, given the daily bars up to the date
+ * (each date one bar, src/domain/strategies/daily-bars.ts), deciding at the
+ * date's close with no open positions, its signals mapped by toModelSignals
+ * (a HOLD's metrics: the date's close and how many bars there were). With
+ * no positions a long-only strategy (moving average, RSI) can only BUY:
+ * its SELL closes a long it holds. The symbols are the config's own (a
+ * pair's legs, a list of symbols), or every symbol with a bar on the date
+ * when it lists none.
+ *
+ * Throws ModelInputError, naming the symbols and the date, when a symbol the
+ * config trades has no bar on the date (the seed's ATEN/INGM pair: the daily
+ * universe lacks them), and when no symbol has one at all.
+ */
+export function strategyOnDailyBars(kind: CrossRegisteredKind, inputs: ModelInputs, config: unknown): ModelSignal[] {
+  const strategy = strategyOf(kind, kind);
+  const onDate = (symbol: string) => inputs.dailyBars.get(symbol)?.some((b) => b.date === inputs.date) ?? false;
+  const configured = strategy.symbols(config);
+  const missing = [...new Set(configured)].filter((s) => !onDate(s)).sort();
+  if (missing.length > 0)
+    throw new ModelInputError(
+      `no daily bars of ${missing.join(', ')} on ${inputs.date} in market_data: this ${kind} config trades ` +
+        `${missing.length === 1 ? 'it' : 'them'}; ingest ${missing.length === 1 ? 'its' : 'their'} daily bars, or register a config whose symbols the daily data has`,
+    );
+  const symbols = configured.length > 0 ? [...new Set(configured)] : [...inputs.dailyBars.keys()].filter(onDate);
+  if (symbols.length === 0)
+    throw new ModelInputError(`no daily bars stored for ${inputs.date}: run the ingest workflow for that date first`);
+  const bars = new Map<string, IntradayBar[]>(symbols.map((s) => [s, strategyBarsOfDays(inputs.dailyBars.get(s)!, inputs.date)]));
+  const signals = strategy.signals({ at: dailyCloseInstant(inputs.date), bars, positions: new Map(), config });
+  return toModelSignals(symbols, signals, (symbol) => {
+    const list = bars.get(symbol)!;
+    return { close: list[list.length - 1].close, bars: list.length };
+  });
+}
+
+/** What a model kind's strategy reads, and the strategy. */
+export interface ModelStrategy {
+  needs: 'features' | 'scores' | 'dailyBars';
+  /** For needs 'dailyBars': which symbols and how many bars of each the version's config reads. */
+  dailyBars?: (config: never) => DailyBarsRequest;
+  run: (inputs: ModelInputs, config: never) => ModelSignal[];
+}
+
+function strategyModel(kind: CrossRegisteredKind): ModelStrategy {
+  const strategy = strategyOf(kind, kind);
+  return {
+    needs: 'dailyBars',
+    dailyBars: (config: unknown) => ({ symbols: strategy.symbols(config), bars: dailyLookback(strategy, config) }),
+    run: (inputs, config: unknown) => strategyOnDailyBars(kind, inputs, config),
+  };
+}
+
+const STRATEGY_MODELS = Object.fromEntries(CROSS_REGISTERED_KINDS.map((kind) => [kind, strategyModel(kind)])) as Record<
+  CrossRegisteredKind,
+  ModelStrategy
+>;
+
 /** Each kind's strategy and what it reads. */
 export const MODEL_STRATEGIES = {
   enhancedMomentum: { needs: 'features', run: enhancedMomentumSignals },
   combinedScore: { needs: 'scores', run: combinedScoreSignals },
-} as const satisfies Record<string, { needs: 'features' | 'scores'; run: (inputs: ModelInputs, config: never) => ModelSignal[] }>;
+  ...STRATEGY_MODELS,
+} satisfies Record<string, ModelStrategy>;
 
 export type StrategyKind = keyof typeof MODEL_STRATEGIES;

@@ -56,6 +56,18 @@ async function upsertBars(client: pg.PoolClient | Db, bars: readonly EodBar[], s
   return { written, unchanged: bars.length - written };
 }
 
+const storedBarOf = (x: Record<string, any>): StoredBar => ({
+  symbol: x.symbol,
+  date: x.date,
+  open: x.open,
+  high: x.high,
+  low: x.low,
+  close: x.close,
+  adjClose: x.adj_close,
+  volume: Number(x.volume),
+  source: x.source,
+});
+
 export function createMarketDataRepo(db: Db) {
   return {
     /**
@@ -175,17 +187,24 @@ export function createMarketDataRepo(db: Db) {
          WHERE symbol = ANY($1::text[]) AND date BETWEEN $2::date AND $3::date ORDER BY symbol, date`,
         [symbols, from, to],
       );
-      return r.rows.map((x) => ({
-        symbol: x.symbol,
-        date: x.date,
-        open: x.open,
-        high: x.high,
-        low: x.low,
-        close: x.close,
-        adjClose: x.adj_close,
-        volume: Number(x.volume),
-        source: x.source,
-      }));
+      return r.rows.map(storedBarOf);
+    },
+
+    /**
+     * Of each symbol (of `symbols`, or every one) that has a bar on `date`, its last `count` bars up to `date`, ordered by
+     * symbol then date: what a strategy kind's daily model run reads. A symbol without a bar on the date is left out
+     * (its last bars would be a stale series), so the caller can name what is missing.
+     */
+    async lastBarsOn(date: string, count: number, symbols?: readonly string[]): Promise<StoredBar[]> {
+      const r = await db.query(
+        `SELECT b.symbol, to_char(b.date, 'YYYY-MM-DD') AS date, b.open, b.high, b.low, b.close, b.adj_close, b.volume, b.source
+           FROM (SELECT symbol FROM market_data WHERE date = $1::date AND ($3::text[] IS NULL OR symbol = ANY($3::text[]))) d
+           CROSS JOIN LATERAL (
+             SELECT * FROM market_data m WHERE m.symbol = d.symbol AND m.date <= $1::date ORDER BY m.date DESC LIMIT $2) b
+          ORDER BY b.symbol, b.date`,
+        [date, count, symbols ?? null],
+      );
+      return r.rows.map(storedBarOf);
     },
 
     /** Rows stored for a date (tests, reports). */

@@ -10,9 +10,16 @@
  * version of a name has the same kind: both are refused with the reason.
  * Registrations of one name serialise on an advisory lock, so two callers
  * cannot both create "version 3".
+ *
+ * An intraday strategy of a cross-registered kind is a model named after the
+ * strategy, its config the strategy's params with the kind's defaults
+ * (`registerStrategy`): `quant db migrate` registers every such strategy,
+ * and each strategy cycle asks for its current config's version, so every
+ * signal names the version that made it.
  */
 import { stableHash } from '../../config/load';
 import { BUILT_IN_MODELS, checkModelName, ModelRegistrationError, parseModelConfig } from '../../config/model-kinds';
+import { isCrossRegistered } from '../../domain/strategies/daily-bars';
 import { inTransaction, type Db } from './pool';
 
 export interface ModelRow {
@@ -76,13 +83,25 @@ export function parseModelRef(ref: string): { name: string; version?: number } {
   return { name: ref.slice(0, at), version };
 }
 
+/** What a registration gives: the version, and whether it was created now. */
+export interface Registered {
+  model: ModelRow;
+  created: boolean;
+}
+
+interface RegistrationInput {
+  name: string;
+  kind: string;
+  config?: unknown;
+  builtIn?: boolean;
+}
+
 export function createModelRepo(db: Db) {
-  async function register(input: {
-    name: string;
-    kind: string;
-    config?: unknown;
-    builtIn?: boolean;
-  }): Promise<{ model: ModelRow; created: boolean }> {
+  /**
+   * `register`, and with `answerRetired` a retired version of the same config is the answer rather than a refusal
+   * (what a strategy's signals are traced to: the config that made them, whatever has been retired since).
+   */
+  async function registerVersion(input: RegistrationInput, answerRetired: boolean): Promise<Registered> {
     checkModelName(input.name);
     const config = parseModelConfig(input.kind, input.config);
     const configHash = stableHash(config);
@@ -95,7 +114,7 @@ export function createModelRepo(db: Db) {
           `model ${input.name} is of kind ${otherKind.kind} (version ${otherKind.version}); a model of kind ${input.kind} needs another name`,
         );
       const same = versions.find((v) => v.configHash === configHash);
-      if (same?.status === 'retired')
+      if (same?.status === 'retired' && !answerRetired)
         throw new ModelRegistrationError(
           `this config of ${input.name} is version ${same.version}, retired on ${same.retiredAt}; a retired version is not brought back: change the config to register a new version`,
         );
@@ -109,8 +128,30 @@ export function createModelRepo(db: Db) {
     });
   }
 
+  const register = (input: RegistrationInput): Promise<Registered> => registerVersion(input, false);
+
   return {
     register,
+
+    /**
+     * The version of a strategy's current config, registered now when there is none: the model named after the
+     * strategy, of its kind, config = its params with the kind's defaults. Unchanged params are the same version (a
+     * no-op); changed params (`quant strategies set`, PATCH /strategies) are the next version; a config that was
+     * retired is answered as it is, not refused (its signals are still that version's). Refused with a
+     * ModelRegistrationError for a kind that is not cross-registered, a strategy name that is not a model name, or a
+     * name a model of another kind already has.
+     *
+     * @example
+     *   await repo.registerStrategy({ name: 'moving_average_crossover', kind: 'movingAverageCrossover', params: { fastPeriod: 12 } })
+     *   // { model: { name: 'moving_average_crossover', version: 2, config: { fastPeriod: 12, slowPeriod: 30, ... } }, created: true }
+     */
+    async registerStrategy(strategy: { name: string; kind: string | null; params: Record<string, unknown> }): Promise<Registered> {
+      if (!isCrossRegistered(strategy.kind))
+        throw new ModelRegistrationError(
+          `strategy ${strategy.name} is of kind ${strategy.kind ?? 'external'}, which is not registered as a model`,
+        );
+      return registerVersion({ name: strategy.name, kind: strategy.kind, config: strategy.params }, true);
+    },
 
     /** Register the built-in models unless their names already exist (a user's later versions or retirements stand). */
     async registerBuiltIns(): Promise<ModelRow[]> {

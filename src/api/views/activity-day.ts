@@ -10,7 +10,9 @@ import { newYorkToUtc } from '../../domain/trading-calendar';
 
 /**
  * [start, end) in epoch ms of New York calendar day `date`: midnight to the
- * next midnight, local time (23 or 25 hours on a daylight-saving switch).
+ * next midnight, local time, at the offset in force on that date
+ * (trading-calendar's `newYorkToUtc`; the clocks change on a Sunday
+ * at 02:00, never on a trading day, so a session is never cut).
  *
  * @example
  *   newYorkDayBounds('2025-03-14'); // [Date.parse('2025-03-14T04:00:00Z'), Date.parse('2025-03-15T04:00:00Z')]

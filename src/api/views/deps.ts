@@ -23,4 +23,6 @@ export interface DashboardViewsDeps {
   mlflowUrl?: string;
   /** The execution service's book (the paper account the live strategies trade). */
   executionAccount: string;
+  /** The performance test's window (MODELS_LOOKBACK_DAYS, MODELS_HOLDING_DAYS): the Models page draws the curves over it. */
+  modelCurves: { lookbackDays: number; holdingDays: number };
 }

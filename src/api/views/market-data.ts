@@ -13,6 +13,7 @@ import type { Db } from '../../adapters/postgres/pool';
 export const EXCHANGE_TZ = 'America/New_York';
 
 export type MarketInterval = '1d' | BarInterval;
+const INTERVAL_ORDER: readonly MarketInterval[] = ['1d', '1m', '5m', '15m'];
 
 export interface SymbolRow {
   symbol: string;
@@ -66,7 +67,7 @@ export interface BarWindow {
  */
 export function createMarketReads(db: Db) {
   return {
-    /** Every symbol with bars in any interval, alphabetical. */
+    /** Every symbol with bars in any interval, alphabetical, with our fills of it from both books. */
     async symbols(): Promise<SymbolRow[]> {
       const r = await db.query<{ symbol: string; interval: MarketInterval; bars: number; first: string; last: string }>(
         `SELECT symbol, '1d' AS interval, count(*)::int AS bars, to_char(min(date), 'YYYY-MM-DD') AS first, to_char(max(date), 'YYYY-MM-DD') AS last
@@ -100,6 +101,8 @@ export function createMarketReads(db: Db) {
           first: interval.interval === '1d' ? interval.first : iso(interval.first),
         });
       }
+      // Daily first, then the finer intervals: the page offers them in this order and opens on the first.
+      for (const row of out.values()) row.intervals.sort((a, b) => INTERVAL_ORDER.indexOf(a.interval) - INTERVAL_ORDER.indexOf(b.interval));
       return [...out.values()];
     },
 

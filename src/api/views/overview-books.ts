@@ -74,7 +74,10 @@ export function createOverviewBooks(db: Db, executionAccount: string) {
   async function books(): Promise<BookChoice[]> {
     const [pipeline, execution] = await Promise.all([reads.hasPipeline(), reads.executionBooks()]);
     const ordered = execution.sort((a, b) => Number(b.book === live) - Number(a.book === live) || b.latest - a.latest);
-    return [...(pipeline ? [PIPELINE_BOOK] : []), ...ordered.map((b) => b.book)].map((id) => ({ id, ...describeBook(id, executionAccount) }));
+    return [...(pipeline ? [PIPELINE_BOOK] : []), ...ordered.map((b) => b.book)].map((id) => ({
+      id,
+      ...describeBook(id, executionAccount),
+    }));
   }
 
   async function pipeline(): Promise<BookOverview> {

@@ -55,13 +55,15 @@ export function createOverviewReads(db: Db) {
     },
 
     async hasPipeline(): Promise<boolean> {
-      const r = await db.query('SELECT EXISTS (SELECT 1 FROM portfolio_snapshots) OR EXISTS (SELECT 1 FROM monitoring_runs) AS any');
-      return r.rows[0].any === true;
+      const r = await db.query('SELECT EXISTS (SELECT 1 FROM portfolio_snapshots) OR EXISTS (SELECT 1 FROM monitoring_runs) AS found');
+      return r.rows[0].found === true;
     },
 
     /** Every snapshot's date and total, oldest first (the equity curve). */
     async snapshotTotals(): Promise<{ date: string; totalValue: number }[]> {
-      const r = await db.query(`SELECT to_char(snapshot_date, 'YYYY-MM-DD') AS d, total_value FROM portfolio_snapshots ORDER BY snapshot_date`);
+      const r = await db.query(
+        `SELECT to_char(snapshot_date, 'YYYY-MM-DD') AS d, total_value FROM portfolio_snapshots ORDER BY snapshot_date`,
+      );
       return r.rows.map((x) => ({ date: x.d, totalValue: Number(x.total_value) }));
     },
 
@@ -200,14 +202,12 @@ export function createOverviewReads(db: Db) {
         }));
         return x.halted ? [{ at, severity: 'critical', source: 'risk check', message: 'trading halted' }, ...lines] : lines;
       });
-      const fromRejections = rejected.rows.map(
-        (x): AlertLine => ({
-          at: new Date(x.last).toISOString(),
-          severity: 'info',
-          source: `risk manager · ${x.rule}`,
-          message: `${x.n} signal${Number(x.n) === 1 ? '' : 's'} rejected by ${x.rule}`,
-        }),
-      );
+      const fromRejections = rejected.rows.map((x): AlertLine => ({
+        at: new Date(x.last).toISOString(),
+        severity: 'info',
+        source: `risk manager · ${x.rule}`,
+        message: `${x.n} signal${Number(x.n) === 1 ? '' : 's'} rejected by ${x.rule}`,
+      }));
       return [...fromChecks, ...fromRejections].sort((a, b) => b.at.localeCompare(a.at)).slice(0, ALERT_LIMIT);
     },
   };

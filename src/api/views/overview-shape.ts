@@ -54,7 +54,10 @@ export const UNCLASSIFIED = 'Unclassified';
  *   sectorExposure([{ sector: 'Tech', value: 30 }, { sector: 'Tech', value: 20 }, { sector: null, value: 10 }], 100);
  *   // [{ sector: 'Tech', value: 50, weight: 0.5, positions: 2 }, { sector: 'Unclassified', value: 10, weight: 0.1, positions: 1 }]
  */
-export function sectorExposure(positions: readonly { sector: string | null | undefined; value: number }[], totalValue: number): SectorExposure[] {
+export function sectorExposure(
+  positions: readonly { sector: string | null | undefined; value: number }[],
+  totalValue: number,
+): SectorExposure[] {
   const by = new Map<string, { value: number; positions: number }>();
   for (const p of positions) {
     const key = p.sector || UNCLASSIFIED;

@@ -61,7 +61,12 @@ export function registerOverviewRoutes(app: FastifyInstance, deps: DashboardView
       schema: {
         summary: "One book's equity curve, drawdown, P&L, cash, exposure by sector and alerts",
         querystring: z.strictObject({
-          book: z.string().min(1).max(200).default(PIPELINE_BOOK).describe("'pipeline' or an execution book (paper:<account>, replay:<date>)"),
+          book: z
+            .string()
+            .min(1)
+            .max(200)
+            .default(PIPELINE_BOOK)
+            .describe("'pipeline' or an execution book (paper:<account>, replay:<date>)"),
         }),
         response: { 200: overviewSchema, 404: errorSchema, 400: errorSchema },
       },

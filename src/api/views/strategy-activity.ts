@@ -9,7 +9,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { newYorkClock } from '../../domain/intraday-bars';
-import type { DeskBook } from '../../domain/strategy-book/books';
 import { activityDay, newYorkDayBounds } from './activity-day';
 import type { DashboardViewsDeps } from './deps';
 
@@ -20,7 +19,13 @@ const activitySchema = z.object({
   date: z.string().nullable().describe('The day shown; null when no signal was ever stored'),
   is_today: z.boolean(),
   strategies: z.array(
-    z.object({ strategy: z.string(), signals: z.number().int(), executed: z.number().int(), rejected: z.number().int(), held: z.number().int() }),
+    z.object({
+      strategy: z.string(),
+      signals: z.number().int(),
+      executed: z.number().int(),
+      rejected: z.number().int(),
+      held: z.number().int(),
+    }),
   ),
   rules: z.array(z.object({ strategy: z.string(), rule: z.string(), count: z.number().int() })),
   signals: z.object({
@@ -50,7 +55,7 @@ const querySchema = z.strictObject({
 });
 
 /** A desk's signals carry their book as the key's prefix (`replay:2025-03-14|strategy:...`); see book-steps.ts. */
-const bookOfKey = (key: string): DeskBook['name'] | null => /^((?:paper|replay):[^|]+)\|/.exec(key)?.[1] ?? null;
+const bookOfKey = (key: string): string | null => /^((?:paper|replay):[^|]+)\|/.exec(key)?.[1] ?? null;
 
 export function registerStrategyActivityRoutes(app: FastifyInstance, deps: DashboardViewsDeps): void {
   const api = app.withTypeProvider<ZodTypeProvider>();

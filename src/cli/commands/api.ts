@@ -50,7 +50,9 @@ export async function serve(config: Config, o: { demoKey?: string } = {}): Promi
   out(`  live events: ${service.url.replace(/^http/, 'ws')}/ws`);
   if (o.demoKey) {
     const created = await keys.create(o.demoKey, 'trade');
-    out(`  API key for the dashboard (a trading key "${o.demoKey}", shown this once; revoke it with "quant api keys revoke ${created.row.prefix}"):`);
+    out(
+      `  API key for the dashboard (a trading key "${o.demoKey}", shown this once; revoke it with "quant api keys revoke ${created.row.prefix}"):`,
+    );
     out(`    ${created.key}`);
   } else if (live.length === 0) {
     const created = await keys.create('default', 'trade');

@@ -15,14 +15,17 @@ import { workerStatusLines } from '../worker-check';
 
 /**
  * Apply the migrations on `databaseUrl` and register the built-in models
- * (idempotent: a name that exists is left as its owner made it); the numbers
- * of the migrations applied now.
+ * (idempotent: a name that exists is left as its owner made it) and the
+ * strategies' models (idempotent: an unchanged config is its version); the
+ * numbers of the migrations applied now.
  */
 async function migrateDatabase(databaseUrl: string): Promise<number[]> {
   const db = createPool(databaseUrl, 2);
   try {
-    const { applied, builtInModels } = await prepareDatabase(db);
+    const { applied, builtInModels, strategyModels, problems } = await prepareDatabase(db);
     if (builtInModels.length) out(`registered built-in models: ${builtInModels.join(', ')}`);
+    if (strategyModels.length) out(`registered strategy models: ${strategyModels.join(', ')}`);
+    for (const p of problems) err(`not registered as a model: ${p}`);
     return applied;
   } finally {
     await db.end();

@@ -18,7 +18,11 @@ import { runWorkflowCommand } from '../with-client';
 import { announceRun, out, printResult, textTable, webUiLink } from '../output';
 
 /** A replayed trading day, `trading-day-<date>[-<tag>]`; a replay of that day already running is joined. */
-export async function runTradingDay(client: Client, taskQueue: string, input: { date: string; tag?: string; strategies?: string[] }): Promise<TradingDayResult> {
+export async function runTradingDay(
+  client: Client,
+  taskQueue: string,
+  input: { date: string; tag?: string; strategies?: string[] },
+): Promise<TradingDayResult> {
   return client.workflow.execute('tradingDay', {
     taskQueue,
     workflowId: workflowIds.tradingDay(input.date, input.tag),

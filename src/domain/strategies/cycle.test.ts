@@ -135,6 +135,20 @@ describe('prepareCycleSignals', () => {
     expect(order([...outputs].reverse())).toEqual(order(outputs));
   });
 
+  it("stamps the output's model version on each signal that names none; a signal's own model stays", () => {
+    const r = run([
+      { strategy: 'ma', model: 'ma@2', signals: [sig('AAPL')] },
+      { strategy: 'follow', model: 'follow@1', signals: [sig('MSFT', { model: 'combined-score@3' })] },
+      { strategy: 'ext', signals: [sig('ATEN')] },
+    ]);
+    expect(r.accepted.map((s) => [s.strategy, s.model])).toEqual([
+      ['ext', undefined],
+      ['follow', 'combined-score@3'],
+      ['ma', 'ma@2'],
+    ]);
+    expect(r.accepted[0]).not.toHaveProperty('model');
+  });
+
   it('outputs of one strategy name are merged (and deduplicated together)', () => {
     const r = run([
       { strategy: 'ma', signals: [sig('AAPL', { confidence: 0.5 })] },

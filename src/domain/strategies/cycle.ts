@@ -21,6 +21,8 @@ export type CycleSignal = StrategySignal & {
 export interface StrategyOutput {
   strategy: string;
   signals: readonly StrategySignal[];
+  /** `name@version` of the strategy's registered model version (its current config): stamped on each signal that names none. */
+  model?: string;
 }
 
 export interface DroppedSignal {
@@ -67,7 +69,8 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  *    has not exactly one leg 1 and one leg 2, is dropped whole, the reason
  *    naming the leg.
  * Accepted signals are stamped with the strategy, `signalTs` (ISO of
- * cycleAt) and `signalIdempotencyKey`; a group id is prefixed with the
+ * cycleAt), `signalIdempotencyKey` and, when the signal names no model of
+ * its own, its output's `model`; a group id is prefixed with the
  * strategy (`<strategy>:<id>`) so two strategies trading the same pair never
  * share a group. Order: strategies by name (code-unit order); within one,
  * by symbol, a pair's legs together in leg order at its leg 1's symbol.
@@ -84,7 +87,10 @@ export function prepareCycleSignals(
 ): PreparedCycle {
   const signalTs = isoOf(cycleAt);
   const byStrategy = new Map<string, StrategySignal[]>();
-  for (const o of outputs) byStrategy.set(o.strategy, [...(byStrategy.get(o.strategy) ?? []), ...o.signals]);
+  for (const o of outputs) {
+    const stamped = o.model === undefined ? o.signals : o.signals.map((s) => (s.model === undefined ? { ...s, model: o.model } : s));
+    byStrategy.set(o.strategy, [...(byStrategy.get(o.strategy) ?? []), ...stamped]);
+  }
 
   const accepted: CycleSignal[] = [];
   const dropped: DroppedSignal[] = [];

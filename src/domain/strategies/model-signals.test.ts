@@ -26,6 +26,8 @@ describe('modelSignals signals', () => {
         stopLoss: 95.5,
         reason: 'combined-score@3 said BUY on its 2025-01-02 run (confidence 0.820)',
         metrics: { modelConfidence: 0.82 },
+        // the version it followed: what the cycle's trading_signals row is traced to
+        model: 'combined-score@3',
       },
     ]);
   });

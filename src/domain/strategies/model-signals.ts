@@ -7,7 +7,9 @@
  * - the model says SELL and the strategy is long: SELL the held quantity;
  * - HOLD, or a confidence below `minConfidence`: nothing.
  * Confidence is the model's; the stop-loss is passed through when the model
- * set one; the reason names model@version and its run date. A row made by
+ * set one; the reason names model@version and its run date, and the signal's
+ * `model` is that version (what its trading_signals row is traced to: this
+ * kind is not a model itself). A row made by
  * another model than `model` is ignored (a wiring mistake must not trade on
  * the wrong model's signals). No modelSignals: no signals. Bars are not read.
  */
@@ -58,6 +60,7 @@ function signalsOf(inputs: StrategyInputs<ModelSignalsConfig>): StrategySignal[]
       ...(sell ? { quantity: held } : {}),
       ...(m.stopLoss !== null ? { stopLoss: m.stopLoss } : {}),
       metrics: { modelConfidence: m.confidence },
+      model: m.model,
     });
   }
   return out;

@@ -72,6 +72,11 @@ export interface StrategySignal {
   group?: { id: string; leg: 1 | 2 };
   /** Numbers the decision rested on (z-score, averages, RSI ...). */
   metrics?: Record<string, number>;
+  /**
+   * `name@version` of the registered model version the signal comes from, when the strategy acts on a model's signals
+   * (modelSignals); absent, the cycle names the strategy's own registered version (its output's `model`).
+   */
+  model?: string;
 }
 
 /** A strategy config that cannot work (fast period >= slow period, ...): names the setting. */
