@@ -252,11 +252,15 @@ describe('experiment tracking in MLflow (real server)', () => {
       await run('features', { date: day }, down.temporal.taskQueue);
       const r = await run<ModelsResult>('models', { date: day }, down.temporal.taskQueue);
       expect(r.tracking).toBe('skipped');
-      expect(r.models.map((m) => [m.status, m.status === 'completed' && m.tracking])).toEqual(r.models.map(() => ['completed', 'skipped']));
+      // `quant models register` above migrated, which registers the strategies as models too: the ATEN/INGM pair's
+      // has no daily bars of its symbols and fails as a model without inputs does; every other model completes.
+      expect(r.models.filter((m) => m.status !== 'completed').map((m) => m.name)).toEqual(['pairs_aten_ingm']);
+      const completed = r.models.flatMap((m) => (m.status === 'completed' ? [m] : []));
+      expect(completed.map((m) => m.tracking)).toEqual(completed.map(() => 'skipped'));
       const rows = (
         await stack.db.query('SELECT * FROM experiment_tracking WHERE run_key LIKE $1 ORDER BY run_key', [`model-run:%:${day}`])
       ).rows;
-      expect(rows).toHaveLength(r.models.length);
+      expect(rows).toHaveLength(completed.length);
       for (const row of rows) {
         expect(row).toMatchObject({ status: 'skipped', attempts: 3, tracker_run_id: null });
         expect(row.reason).toMatch(
@@ -266,7 +270,7 @@ describe('experiment tracking in MLflow (real server)', () => {
       // The signals are stored as on any day.
       const stored = (await stack.db.query(`SELECT count(*)::int AS n FROM model_runs WHERE run_date = $1 AND status = 'completed'`, [day]))
         .rows[0].n;
-      expect(stored).toBe(r.models.length);
+      expect(stored).toBe(completed.length);
       const steps = historySteps(await stack.client.workflow.getHandle(workflowIds.modelRun(r.models[0].name, 1, day)).fetchHistory());
       expect(steps.map((s) => [s.type, s.failed])).toEqual([
         ['executeModel', false],
