@@ -40,6 +40,8 @@ export async function seedDashboardDemo(
   config: Config,
   log: (line: string) => void,
   days: { from: string; to: string; replayDate: string; lookbackDays: number; contracts: number } = DEMO_DAYS,
+  /** The fan-out's run key; default: the one `quant run orchestrator` would derive for the same input today. */
+  fanoutRunKey?: string,
 ): Promise<DemoSeed> {
   const taskQueue = config.temporal.taskQueue;
   let t0 = Date.now();
@@ -65,7 +67,7 @@ export async function seedDashboardDemo(
     outputPrefix: config.fanout.outputPrefix,
     maxConcurrentChildren: config.fanout.maxConcurrentChildren,
   };
-  const runKey = defaultRunKey(input, new Date());
+  const runKey = fanoutRunKey ?? defaultRunKey(input, new Date());
   const started = await startOrchestrator(client, taskQueue, { ...input, runKey });
   log(`  fan-out ${started.workflowId}: ${days.contracts} analyzeSymbol children`);
   const fanout = await followOrchestrator(client, started.workflowId);

@@ -9,7 +9,9 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { count, money, pct } from './format';
 import { LoadError, useApi, type PageProps } from './page';
-import { TimeChart, type ChartMarker, type ChartSeries, type ChartTime } from './time-chart';
+import { ButtonGroup } from './button-group';
+import { chartMarker, COLORS, layerOf, Legend, MarksTable, type Layer, type Marker } from './market-marks';
+import { TimeChart, type ChartSeries, type ChartTime } from './time-chart';
 
 /* ---- Wire types of GET /api/market/symbols and GET /api/market/:symbol (src/api/views/market.ts) ---- */
 
@@ -32,18 +34,6 @@ interface Bar {
   volume: number;
 }
 
-interface Marker {
-  time: ChartTime;
-  at: string;
-  kind: 'signal' | 'model' | 'fill';
-  side: 'buy' | 'sell';
-  source: string;
-  label: string;
-  qty: number | null;
-  price: number | null;
-  status: string | null;
-}
-
 interface MarketSeries {
   symbol: string;
   interval: Interval;
@@ -57,8 +47,6 @@ interface MarketSeries {
 
 type ChartType = 'candlestick' | 'bar' | 'line';
 type Range = '1m' | '3m' | '6m' | '1y' | 'all';
-/** What a mark is, for the layer toggles: rejected intraday signals are their own layer (off by default: noise). */
-type Layer = 'signal' | 'rejected' | 'model' | 'fill';
 
 const CHART_TYPES: { value: ChartType; label: string }[] = [
   { value: 'candlestick', label: 'Candles' },
@@ -111,8 +99,6 @@ function writeHash(v: View): void {
   history.replaceState(null, '', `#/market?${q.toString()}`);
 }
 
-const layerOf = (m: Marker): Layer => (m.kind === 'signal' && m.status === 'rejected' ? 'rejected' : m.kind);
-
 /** `months` before a 'YYYY-MM-DD' day, as a day (UTC arithmetic: days have no zone). */
 function monthsBefore(day: string, months: number): string {
   const d = new Date(`${day}T00:00:00Z`);
@@ -122,46 +108,6 @@ function monthsBefore(day: string, months: number): string {
 
 /** A bar or mark time as the exchange reads it: the day, or "2025-03-14 10:05" (wall-clock seconds are UTC-shaped). */
 const barTime = (t: ChartTime): string => (typeof t === 'string' ? t : new Date(t * 1000).toISOString().slice(0, 16).replace('T', ' '));
-
-/** When a mark happened, in the exchange's zone (the chart's axis reads the same clock). */
-function markTime(at: string, tz: string): string {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(at)) return at;
-  return new Date(at).toLocaleString('sv-SE', { timeZone: tz, dateStyle: 'short', timeStyle: 'medium' });
-}
-
-/* ---- Marks on the chart ---- */
-
-const COLORS = {
-  buy: '#116329',
-  sell: '#a40e26',
-  model: '#0550ae',
-  rejected: '#8c959f',
-  upVolume: 'rgba(17, 99, 41, 0.45)',
-  downVolume: 'rgba(164, 14, 38, 0.45)',
-};
-
-/** Signals are arrows by the bar, model signals circles, fills squares at the price they filled at. */
-function chartMarker(m: Marker): ChartMarker {
-  const buy = m.side === 'buy';
-  if (m.kind === 'fill')
-    return {
-      time: m.time,
-      position: m.price != null ? 'atPriceMiddle' : buy ? 'belowBar' : 'aboveBar',
-      price: m.price ?? undefined,
-      shape: 'square',
-      color: buy ? COLORS.buy : COLORS.sell,
-      text: `${buy ? 'B' : 'S'} ${m.qty != null ? count(m.qty) : ''}`.trim(),
-    };
-  if (m.kind === 'model') return { time: m.time, position: buy ? 'belowBar' : 'aboveBar', shape: 'circle', color: COLORS.model, size: 0.8 };
-  const rejected = m.status === 'rejected';
-  return {
-    time: m.time,
-    position: buy ? 'belowBar' : 'aboveBar',
-    shape: buy ? 'arrowUp' : 'arrowDown',
-    color: rejected ? COLORS.rejected : buy ? COLORS.buy : COLORS.sell,
-    size: rejected ? 0.6 : 1,
-  };
-}
 
 function chartSeries(data: MarketSeries, type: ChartType, marks: Marker[]): ChartSeries[] {
   const markers = marks.map(chartMarker);
@@ -271,7 +217,7 @@ export function MarketPage(p: PageProps) {
             <span id="market-filter-count" class="hint">
               {matching.length} of {list.length}
             </span>
-            <div class="seg symbol-list" role="group" aria-label="Symbols">
+            <div class="button-group symbol-list" role="group" aria-label="Symbols">
               {matching.map((s) => (
                 <button
                   type="button"
@@ -288,17 +234,20 @@ export function MarketPage(p: PageProps) {
           </div>
           <div class="market-toggles">
             <ButtonGroup
+              showLabel
               label="Interval"
               options={intervals.map((i) => ({ value: i, label: INTERVAL_LABELS[i] }))}
               value={interval}
               onChange={(i) => set({ interval: i })}
             />
-            <ButtonGroup label="Chart type" options={CHART_TYPES} value={view.type} onChange={(type) => set({ type })} />
-            {interval === '1d' && <ButtonGroup label="Range" options={RANGES} value={view.range} onChange={(range) => set({ range })} />}
+            <ButtonGroup showLabel label="Chart type" options={CHART_TYPES} value={view.type} onChange={(type) => set({ type })} />
+            {interval === '1d' && (
+              <ButtonGroup showLabel label="Range" options={RANGES} value={view.range} onChange={(range) => set({ range })} />
+            )}
             {present.size > 0 && (
-              <div class="seg-field">
+              <div class="button-field">
                 <span id="market-layers">Marks</span>
-                <div class="seg" role="group" aria-labelledby="market-layers">
+                <div class="button-group" role="group" aria-labelledby="market-layers">
                   {LAYERS.filter((l) => present.has(l.value)).map((l) => (
                     <button
                       type="button"
@@ -385,110 +334,5 @@ export function MarketPage(p: PageProps) {
 
       {data && <MarksTable marks={shown} tz={data.exchange_tz} />}
     </div>
-  );
-}
-
-/** A row of toggle buttons, one pressed: the choice is visible at a glance and one tap or key press away. */
-function ButtonGroup<T extends string>(p: {
-  label: string;
-  options: { value: T; label: string }[];
-  value: T | undefined;
-  onChange: (v: T) => void;
-}) {
-  const id = `market-${p.label.toLowerCase().replace(/\W+/g, '-')}`;
-  return (
-    <div class="seg-field">
-      <span id={id}>{p.label}</span>
-      <div class="seg" role="group" aria-labelledby={id}>
-        {p.options.map((o) => (
-          <button type="button" key={o.value} aria-pressed={o.value === p.value} data-value={o.value} onClick={() => p.onChange(o.value)}>
-            {o.label}
-          </button>
-        ))}
-      </div>
-    </div>
-  );
-}
-
-function Legend() {
-  return (
-    <ul class="market-legend" aria-label="Marks">
-      <li>
-        <span class="mark buy" aria-hidden="true">
-          ▲
-        </span>{' '}
-        buy signal
-      </li>
-      <li>
-        <span class="mark sell" aria-hidden="true">
-          ▼
-        </span>{' '}
-        sell signal
-      </li>
-      <li>
-        <span class="mark rejected" aria-hidden="true">
-          ▲
-        </span>{' '}
-        rejected signal
-      </li>
-      <li>
-        <span class="mark model" aria-hidden="true">
-          ●
-        </span>{' '}
-        model signal
-      </li>
-      <li>
-        <span class="mark buy" aria-hidden="true">
-          ■
-        </span>{' '}
-        our fill, at its price (B buy, S sell)
-      </li>
-    </ul>
-  );
-}
-
-const KIND_LABELS: Record<Marker['kind'], string> = { signal: 'Signal', model: 'Model signal', fill: 'Fill' };
-
-function MarksTable({ marks, tz }: { marks: Marker[]; tz: string }) {
-  return (
-    <section aria-labelledby="market-marks-title">
-      <h2 id="market-marks-title">Signals and fills on the chart</h2>
-      <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="market-marks-title">
-        <table id="market-marks">
-          <thead>
-            <tr>
-              <th scope="col">When ({tz})</th>
-              <th scope="col">What</th>
-              <th scope="col">Side</th>
-              <th scope="col">From</th>
-              <th scope="col">Detail</th>
-              <th scope="col" class="num">
-                Qty
-              </th>
-              <th scope="col" class="num">
-                Price
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {marks.map((m, i) => (
-              <tr key={i} data-kind={m.kind}>
-                <td>{markTime(m.at, tz)}</td>
-                <td>
-                  {KIND_LABELS[m.kind]}
-                  {m.status ? ` (${m.status})` : ''}
-                </td>
-                <td class={m.side}>{m.side}</td>
-                <td>{m.source}</td>
-                <td>{m.label}</td>
-                <td class="num">{m.qty != null ? count(m.qty) : '–'}</td>
-                <td class="num">{money(m.price)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {marks.length === 0 && <p class="empty">No signals or fills on these bars.</p>}
-      </div>
-    </section>
   );
 }

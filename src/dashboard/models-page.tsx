@@ -7,6 +7,7 @@
  * the button group).
  */
 import { useMemo, useState } from 'preact/hooks';
+import { ButtonGroup } from './button-group';
 import { LoadError, useApi, type PageProps } from './page';
 import { count, money, pct } from './format';
 import { TimeChart, type ChartSeries } from './time-chart';
@@ -192,16 +193,12 @@ function Curves({ view }: { view: ModelsView }) {
   return (
     <section aria-labelledby="curves-title">
       <h2 id="curves-title">Cumulative return</h2>
-      <div class="button-group" role="group" aria-label="Models on the chart">
-        <button type="button" aria-pressed={picked === null} onClick={() => setPicked(null)}>
-          All models
-        </button>
-        {models.map((m) => (
-          <button type="button" aria-pressed={picked === m.model_id} onClick={() => setPicked(m.model_id)}>
-            {m.label}
-          </button>
-        ))}
-      </div>
+      <ButtonGroup
+        label="Models on the chart"
+        options={[{ value: null, label: 'All models' }, ...models.map((m) => ({ value: m.model_id, label: m.label }))]}
+        value={picked}
+        onChange={setPicked}
+      />
       <TimeChart
         id="model-curves"
         series={series}

@@ -7,6 +7,7 @@
  */
 import { useMemo, useState } from 'preact/hooks';
 import { money, pct, signedMoney } from './format';
+import { ButtonGroup } from './button-group';
 import { LoadError, useApi, type PageProps } from './page';
 import { TimeChart, type ChartSeries } from './time-chart';
 
@@ -88,13 +89,12 @@ export function OverviewPage(p: PageProps) {
       <div class="page-head ov-head">
         <h1>Overview</h1>
         {books.data && books.data.books.length > 0 && (
-          <div class="ov-books" role="group" aria-label="Book">
-            {books.data.books.map((b) => (
-              <button type="button" key={b.id} class="toggle" aria-pressed={b.id === book} onClick={() => setChosen(b.id)}>
-                {b.label}
-              </button>
-            ))}
-          </div>
+          <ButtonGroup
+            label="Book"
+            options={books.data.books.map((b) => ({ value: b.id, label: b.label }))}
+            value={book}
+            onChange={setChosen}
+          />
         )}
       </div>
       <LoadError error={books.error ?? view.error} />

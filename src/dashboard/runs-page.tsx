@@ -7,6 +7,7 @@
  * read is said at the top instead of leaving its runs silently out.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { ButtonGroup } from './button-group';
 import { LoadError, useApi, type PageProps } from './page';
 import { when } from './format';
 
@@ -74,20 +75,13 @@ export function RunsPage(p: PageProps) {
         </p>
       ))}
       <div class="toolbar">
-        <div class="button-group" role="group" aria-label="Kind of run">
-          {KINDS.map((k) => (
-            <button type="button" aria-pressed={kind === k.value} onClick={() => setKind(k.value)}>
-              {k.label}
-            </button>
-          ))}
-        </div>
-        <div class="button-group" role="group" aria-label="Runs listed of each kind">
-          {LIMITS.map((n) => (
-            <button type="button" aria-pressed={limit === n} onClick={() => setLimit(n)}>
-              Last {n}
-            </button>
-          ))}
-        </div>
+        <ButtonGroup label="Kind of run" options={KINDS} value={kind} onChange={setKind} />
+        <ButtonGroup
+          label="Runs listed of each kind"
+          options={LIMITS.map((n) => ({ value: n, label: `Last ${n}` }))}
+          value={limit}
+          onChange={setLimit}
+        />
       </div>
       {open && <ReportPanel {...p} open={open} onClose={close} />}
       <section aria-labelledby="runs-title">

@@ -8,6 +8,7 @@
  * latest day that had signals, said as such.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { ButtonGroup } from './button-group';
 import { LoadError, useApi, type PageProps } from './page';
 import { api, ApiError, type Strategy } from './client';
 import { count, money } from './format';
@@ -252,32 +253,18 @@ function StrategyActivity(p: PageProps) {
           </div>
 
           <div class="activity-filters">
-            <div class="activity-group" role="group" aria-label="Strategy">
-              {[null, ...data.strategies.map((s) => s.strategy)].map((name) => (
-                <button
-                  type="button"
-                  key={name ?? '*'}
-                  class="toggle"
-                  aria-pressed={strategy === name}
-                  onClick={() => filter(() => setStrategy(name))}
-                >
-                  {name ?? 'All strategies'}
-                </button>
-              ))}
-            </div>
-            <div class="activity-group" role="group" aria-label="Outcome">
-              {OUTCOMES.map((o) => (
-                <button
-                  type="button"
-                  key={o.label}
-                  class="toggle"
-                  aria-pressed={outcome === o.id}
-                  onClick={() => filter(() => setOutcome(o.id))}
-                >
-                  {o.label}
-                </button>
-              ))}
-            </div>
+            <ButtonGroup
+              label="Strategy"
+              options={[null, ...data.strategies.map((s) => s.strategy)].map((name) => ({ value: name, label: name ?? 'All strategies' }))}
+              value={strategy}
+              onChange={(name) => filter(() => setStrategy(name))}
+            />
+            <ButtonGroup
+              label="Outcome"
+              options={OUTCOMES.map((o) => ({ value: o.id, label: o.label }))}
+              value={outcome}
+              onChange={(id) => filter(() => setOutcome(id))}
+            />
           </div>
 
           <p class="activity-count" role="status" aria-live="polite">
