@@ -92,7 +92,11 @@ describe('paper venue', () => {
     const firstReq = market('buy', 3, { stopLoss: 90, takeProfit: 120 });
     const first = await broker.submitOrder(firstReq);
     const inMemory = await broker.getOrder(first.id);
+    // The venue keeps milliseconds: orders submitted within one have no order between them (CI once listed 3 before 2).
+    const nextMillisecond = () => new Promise((resolve) => setTimeout(resolve, 2));
+    await nextMillisecond();
     await broker.submitOrder(market('buy', 2)); // settles a second bracket: the first leaves memory
+    await nextMillisecond();
     await broker.submitOrder(market('buy', 1));
     const stored = await broker.getOrder(first.id);
     expect(stored).toEqual(inMemory); // entry, status, fill price and both legs as they were
