@@ -5,7 +5,7 @@
  * patching rows from events keeps one source of truth: the service's answer.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { PageProps } from './page';
+import { LoadError, type PageProps } from './page';
 import { api, ApiError, liveEvents, type Order, type Position } from './client';
 import { count, money, signedMoney, when } from './format';
 
@@ -72,11 +72,7 @@ export function OrdersPage({ apiKey, onUnauthorized }: PageProps) {
           {live ? 'Live' : 'Connecting…'}
         </span>
       </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <LoadError error={error} />
       <p class="notice" role="status" aria-live="polite">
         {notice}
       </p>

@@ -44,11 +44,7 @@ export function StrategiesPage(props: PageProps) {
       <div class="page-head">
         <h1>Strategies</h1>
       </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <LoadError error={error} />
       <p class="notice" role="status" aria-live="polite">
         {status}
       </p>

@@ -5,6 +5,7 @@
  * bars it is marked with, its day results, risk checks and rejected signals.
  * Reads only; the shaping is in overview-shape.ts.
  */
+import type { MonitoringRunRow } from '../../adapters/postgres/monitoring-repo';
 import type { Db } from '../../adapters/postgres/pool';
 import type { BarInterval } from '../../domain/strategies/types';
 
@@ -25,15 +26,11 @@ export interface PipelineSnapshot {
   positions: { symbol: string; sector?: string | null; marketValue: number }[];
 }
 
-export interface MonitoringFigures {
-  runDate: string;
-  dailyPnl: number | null;
-  dailyReturn: number | null;
-  mtdPnl: number | null;
-  mtdReturn: number | null;
-  ytdPnl: number | null;
-  ytdReturn: number | null;
-}
+/** The P&L figures of WF5's latest completed run: the monitoring repo's row, narrowed to what the Overview shows. */
+export type MonitoringFigures = Pick<
+  MonitoringRunRow,
+  'runDate' | 'dailyPnl' | 'dailyReturn' | 'mtdPnl' | 'mtdReturn' | 'ytdPnl' | 'ytdReturn'
+>;
 
 /** Intervals to mark an execution book with, preferred first: the strategies' default 5-minute bars, then coarser, then finer. */
 const MARK_INTERVALS: readonly BarInterval[] = ['5m', '15m', '1m'];
